@@ -1,0 +1,1 @@
+//! Canary vs stable configuration: loaders with positions, key normalisation, rule packs.

@@ -1,0 +1,14 @@
+//! The vocabulary every part of canary-lint speaks.
+//!
+//! Rules produce [`Diagnostic`]s against a [`SourceFile`]; reporters turn them into
+//! text. Nothing here renders to a terminal and nothing here knows SQL or YAML: that
+//! keeps rules independent of output formats (a rule never touches the terminal, a
+//! reporter never knows SQL).
+
+mod diagnostic;
+mod rule;
+mod source;
+
+pub use diagnostic::{sort_diagnostics, Diagnostic, Label, Related};
+pub use rule::{unindent_doc, Family, RuleMeta, Severity, StaticRule};
+pub use source::{LineIndex, Position, SourceFile, Span};

@@ -1,0 +1,135 @@
+//! Source files and the mapping between byte offsets and line/column positions.
+
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end: end.max(start) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// This span moved right by `by` bytes (statement-relative to file-relative).
+    pub fn shifted(self, by: usize) -> Self {
+        Span { start: self.start + by, end: self.end + by }
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters (not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Byte offsets of line starts, for offset <-> position conversion.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset where 1-based `line` starts (clamped to the last line).
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line.max(1) as usize - 1).min(self.starts.len() - 1);
+        self.starts[i]
+    }
+
+    /// The position of byte `offset` in `text` (offset clamped to the text).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        Position { line: line as u32 + 1, column: column as u32 }
+    }
+
+    /// The byte offset of a 1-based line and character column, clamped to that line.
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let start = self.line_start(pos.line);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let want = pos.column.max(1) as usize - 1;
+        text[start..line_end]
+            .char_indices()
+            .nth(want)
+            .map_or(line_end, |(i, _)| start + i)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One input file: its display path (as the user named it, `/` separated) and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: Arc<str>,
+    pub text: Arc<str>,
+    pub index: Arc<LineIndex>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        let index = LineIndex::new(&text);
+        SourceFile {
+            path: Arc::from(path.into()),
+            text: Arc::from(text),
+            index: Arc::new(index),
+        }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.index.position(&self.text, offset)
+    }
+
+    pub fn offset(&self, pos: Position) -> usize {
+        self.index.offset(&self.text, pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_lines_from_one() {
+        let f = SourceFile::new("a.sql", "ab\nçd;\n\nx");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'ç' is two bytes: the 'd' after it is column 2.
+        assert_eq!(f.position(5), Position { line: 2, column: 2 });
+        assert_eq!(f.position(9), Position { line: 4, column: 1 });
+        assert_eq!(f.offset(Position { line: 2, column: 2 }), 5);
+        assert_eq!(f.offset(Position { line: 9, column: 1 }), 9);
+    }
+}
