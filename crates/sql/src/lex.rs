@@ -1,0 +1,373 @@
+//! A small SQL lexer shared by the splitter and the token scan.
+//!
+//! It only needs to know where strings, quoted identifiers and comments start and
+//! end, so that a `;` or `DROP` inside them is never mistaken for SQL. It works on
+//! bytes of the original file and every token keeps its byte span there.
+
+use crate::Dialect;
+
+/// What a token is; just enough for splitting and scanning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Keyword or unquoted identifier.
+    Word,
+    /// `"x"`, `` `x` `` or `[x]`.
+    QuotedIdent,
+    /// `'x'`, `E'x'`, `$tag$x$tag$`, MySQL `"x"` is lexed as [`TokenKind::QuotedIdent`].
+    Str,
+    Number,
+    /// Any other single character (`;`, `(`, `,` ...).
+    Punct,
+    LineComment,
+    BlockComment,
+    /// The current custom delimiter of a MySQL `DELIMITER` block.
+    Delimiter,
+}
+
+/// One token with its byte span in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.start..self.end]
+    }
+
+    pub fn is_comment(&self) -> bool {
+        matches!(self.kind, TokenKind::LineComment | TokenKind::BlockComment)
+    }
+
+    /// Case-insensitive keyword test.
+    pub fn is_word(&self, src: &str, kw: &str) -> bool {
+        self.kind == TokenKind::Word && src[self.start..self.end].eq_ignore_ascii_case(kw)
+    }
+
+    pub fn is_punct(&self, src: &str, c: u8) -> bool {
+        self.kind == TokenKind::Punct && src.as_bytes()[self.start] == c
+    }
+}
+
+/// A lexer over `src[pos..end]`.
+#[derive(Debug)]
+pub struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pub pos: usize,
+    end: usize,
+    dialect: Dialect,
+    /// A custom delimiter set by MySQL `DELIMITER`, if any (never `;`).
+    pub delimiter: Option<String>,
+}
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+}
+
+fn is_ident_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(src: &'a str, start: usize, end: usize, dialect: Dialect) -> Self {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: start,
+            end: end.min(src.len()),
+            dialect,
+            delimiter: None,
+        }
+    }
+
+    fn peek(&self, at: usize) -> u8 {
+        if at < self.end {
+            self.bytes[at]
+        } else {
+            0
+        }
+    }
+
+    /// Skips whitespace; returns the next token, or `None` at the end of the range.
+    pub fn next_token(&mut self) -> Option<Token> {
+        while self.pos < self.end && self.bytes[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+        if self.pos >= self.end {
+            return None;
+        }
+        let start = self.pos;
+        if let Some(d) = &self.delimiter {
+            if self.src[start..self.end].starts_with(d.as_str()) {
+                self.pos += d.len();
+                return Some(Token {
+                    kind: TokenKind::Delimiter,
+                    start,
+                    end: self.pos,
+                });
+            }
+        }
+        let b = self.bytes[start];
+        let kind = match b {
+            b'-' if self.peek(start + 1) == b'-' => {
+                self.skip_line();
+                TokenKind::LineComment
+            }
+            b'#' if self.dialect == Dialect::Mysql => {
+                self.skip_line();
+                TokenKind::LineComment
+            }
+            b'/' if self.peek(start + 1) == b'*' => {
+                self.skip_block_comment();
+                TokenKind::BlockComment
+            }
+            b'\'' => {
+                let backslash = self.dialect == Dialect::Mysql;
+                self.skip_quoted(b'\'', backslash);
+                TokenKind::Str
+            }
+            b'"' => {
+                if self.dialect == Dialect::Mysql {
+                    self.skip_quoted(b'"', true);
+                } else {
+                    self.skip_quoted(b'"', false);
+                }
+                TokenKind::QuotedIdent
+            }
+            b'`' => {
+                self.skip_quoted(b'`', false);
+                TokenKind::QuotedIdent
+            }
+            b'[' if self.dialect == Dialect::Mssql => {
+                self.skip_quoted(b']', false);
+                TokenKind::QuotedIdent
+            }
+            b'$' if matches!(self.dialect, Dialect::Postgres | Dialect::Generic) => {
+                if let Some(tag_end) = self.dollar_tag(start) {
+                    let tag = &self.src[start..tag_end];
+                    self.pos = match self.src[tag_end..self.end].find(tag) {
+                        Some(i) => tag_end + i + tag.len(),
+                        None => self.end,
+                    };
+                    TokenKind::Str
+                } else {
+                    self.pos += 1;
+                    while self.pos < self.end && self.bytes[self.pos].is_ascii_digit() {
+                        self.pos += 1;
+                    }
+                    TokenKind::Punct
+                }
+            }
+            b'e' | b'E'
+                if self.peek(start + 1) == b'\''
+                    && matches!(self.dialect, Dialect::Postgres | Dialect::Generic) =>
+            {
+                self.pos += 1;
+                self.skip_quoted(b'\'', true);
+                TokenKind::Str
+            }
+            b'0'..=b'9' => {
+                while self.pos < self.end
+                    && (self.bytes[self.pos].is_ascii_alphanumeric()
+                        || self.bytes[self.pos] == b'.')
+                {
+                    self.pos += 1;
+                }
+                TokenKind::Number
+            }
+            b if is_ident_start(b) => {
+                while self.pos < self.end && is_ident_char(self.bytes[self.pos]) {
+                    self.pos += 1;
+                }
+                // Never end inside a UTF-8 sequence.
+                while self.pos < self.end && !self.src.is_char_boundary(self.pos) {
+                    self.pos += 1;
+                }
+                TokenKind::Word
+            }
+            _ => {
+                self.pos += 1;
+                while self.pos < self.end && !self.src.is_char_boundary(self.pos) {
+                    self.pos += 1;
+                }
+                TokenKind::Punct
+            }
+        };
+        Some(Token {
+            kind,
+            start,
+            end: self.pos,
+        })
+    }
+
+    fn skip_line(&mut self) {
+        self.pos = match self.bytes[self.pos..self.end]
+            .iter()
+            .position(|&b| b == b'\n')
+        {
+            Some(i) => self.pos + i,
+            None => self.end,
+        };
+    }
+
+    fn skip_block_comment(&mut self) {
+        let nested = self.dialect == Dialect::Postgres;
+        let mut depth = 0usize;
+        while self.pos < self.end {
+            let b = self.bytes[self.pos];
+            if b == b'/' && self.peek(self.pos + 1) == b'*' {
+                if depth == 0 || nested {
+                    depth += 1;
+                }
+                self.pos += 2;
+            } else if b == b'*' && self.peek(self.pos + 1) == b'/' {
+                self.pos += 2;
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.pos = self.end;
+    }
+
+    /// Skips a quoted run that starts at `self.pos` (the opening quote) and ends at
+    /// `close`; a doubled `close` is an escaped quote, and so is `\close` when
+    /// `backslash` is set.
+    fn skip_quoted(&mut self, close: u8, backslash: bool) {
+        self.pos += 1;
+        while self.pos < self.end {
+            let b = self.bytes[self.pos];
+            if backslash && b == b'\\' {
+                self.pos += 2;
+            } else if b == close {
+                if self.peek(self.pos + 1) == close {
+                    self.pos += 2;
+                } else {
+                    self.pos += 1;
+                    return;
+                }
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.pos = self.end;
+    }
+
+    /// If a dollar-quote tag (`$$` or `$tag$`) starts at `start`, its end.
+    fn dollar_tag(&self, start: usize) -> Option<usize> {
+        let mut i = start + 1;
+        if i < self.end && self.bytes[i] == b'$' {
+            return Some(i + 1);
+        }
+        if i >= self.end
+            || !(self.bytes[i].is_ascii_alphabetic()
+                || self.bytes[i] == b'_'
+                || self.bytes[i] >= 0x80)
+        {
+            return None;
+        }
+        while i < self.end
+            && (self.bytes[i].is_ascii_alphanumeric()
+                || self.bytes[i] == b'_'
+                || self.bytes[i] >= 0x80)
+        {
+            i += 1;
+        }
+        if i < self.end && self.bytes[i] == b'$' {
+            Some(i + 1)
+        } else {
+            None
+        }
+    }
+}
+
+/// All non-comment tokens of `src[start..end]`.
+pub fn tokens(src: &str, start: usize, end: usize, dialect: Dialect) -> Vec<Token> {
+    let mut lx = Lexer::new(src, start, end, dialect);
+    let mut out = Vec::new();
+    while let Some(t) = lx.next_token() {
+        if !t.is_comment() {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The value of an identifier token: quotes removed, unquoted words as written.
+/// Returns `(value, quoted)`.
+pub fn ident_value(src: &str, t: &Token) -> (String, bool) {
+    let s = t.text(src);
+    match t.kind {
+        TokenKind::QuotedIdent if s.len() >= 2 => {
+            let q = s.as_bytes()[0];
+            let close = if q == b'[' { ']' } else { q as char };
+            let inner = &s[1..s.len() - 1];
+            let doubled: String = [close, close].iter().collect();
+            (inner.replace(&doubled, &close.to_string()), true)
+        }
+        TokenKind::Str if s.starts_with('\'') && s.len() >= 2 => {
+            (s[1..s.len() - 1].replace("''", "'"), true)
+        }
+        _ => (s.to_string(), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str, d: Dialect) -> Vec<(TokenKind, String)> {
+        let mut lx = Lexer::new(src, 0, src.len(), d);
+        let mut v = Vec::new();
+        while let Some(t) = lx.next_token() {
+            v.push((t.kind, t.text(src).to_string()));
+        }
+        v
+    }
+
+    #[test]
+    fn strings_comments_and_quotes() {
+        let src = "select 'a;''b', E'x\\';y', $f$ ; $$ $f$, \"q;\"\"\" /* a /* b */ ; */ -- c;\n;";
+        let k = kinds(src, Dialect::Postgres);
+        let texts: Vec<&str> = k.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "select",
+                "'a;''b'",
+                ",",
+                "E'x\\';y'",
+                ",",
+                "$f$ ; $$ $f$",
+                ",",
+                "\"q;\"\"\"",
+                "/* a /* b */ ; */",
+                "-- c;",
+                ";"
+            ]
+        );
+    }
+
+    #[test]
+    fn mysql_hash_comment_backticks_and_backslashes() {
+        let src = "# x;\nselect `a;b`, 'it\\'s;', \"d\\\";\";";
+        let k = kinds(src, Dialect::Mysql);
+        assert_eq!(k[0].0, TokenKind::LineComment);
+        assert_eq!(k[2].1, "`a;b`");
+        assert_eq!(k[4].1, "'it\\'s;'");
+        assert_eq!(k[6].1, "\"d\\\";\"");
+        assert_eq!(k.len(), 8);
+    }
+
+    #[test]
+    fn positional_parameters_are_not_dollar_quotes() {
+        let k = kinds("select $1, $2;", Dialect::Postgres);
+        assert_eq!(k.len(), 5);
+    }
+}

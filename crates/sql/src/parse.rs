@@ -1,0 +1,201 @@
+//! Parsing: each split statement goes through sqlparser on its own, with the
+//! dialect's own parser, and keeps its byte span in the original file.
+//!
+//! sqlparser reports positions as 1-based line and column relative to the text it
+//! was given, with columns counted in characters (its tokenizer advances one
+//! `char` at a time). [`to_offset`] turns such a location back into a byte offset
+//! of the original file.
+
+use crate::layout::{forward_ranges, Layout};
+use crate::split::{split, RawStatement};
+use crate::Dialect;
+use canary_lint_core::{SourceFile, Span};
+use sqlparser::ast::Statement;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Location;
+
+/// Why sqlparser rejected a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The parser's message without its trailing position.
+    pub message: String,
+    /// Byte offset in the file where the parser stopped, when it said.
+    pub offset: Option<usize>,
+}
+
+/// One statement of a file: where it is and what sqlparser made of it.
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    /// The statement's bytes in the file (without the terminating `;`).
+    pub span: Span,
+    /// The text before it since the previous statement (its leading comments).
+    pub leading: Span,
+    /// The parsed statement, `None` when the parser rejected it.
+    pub ast: Option<Statement>,
+    pub error: Option<ParseError>,
+}
+
+/// A file split and parsed, forward sections only.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub file: SourceFile,
+    pub layout: Layout,
+    pub dialect: Dialect,
+    pub statements: Vec<ParsedStatement>,
+}
+
+/// Splits and parses the forward part of `file`. Pure and `Send`: files can be
+/// parsed in parallel.
+pub fn parse_file(file: &SourceFile, layout: Layout, dialect: Dialect) -> ParsedFile {
+    let text: &str = &file.text;
+    let sql_dialect = dialect.sqlparser();
+    let mut statements = Vec::new();
+    for range in forward_ranges(layout, text) {
+        for raw in split(text, range, dialect) {
+            parse_one(text, raw, &*sql_dialect, &mut statements);
+        }
+    }
+    ParsedFile {
+        file: file.clone(),
+        layout,
+        dialect,
+        statements,
+    }
+}
+
+fn parse_one(
+    text: &str,
+    raw: RawStatement,
+    dialect: &dyn sqlparser::dialect::Dialect,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let sql = &text[raw.span.start..raw.span.end];
+    let result = Parser::new(dialect)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements());
+    match result {
+        Ok(stmts) if !stmts.is_empty() => {
+            for ast in stmts {
+                out.push(ParsedStatement {
+                    span: raw.span,
+                    leading: raw.leading,
+                    ast: Some(ast),
+                    error: None,
+                });
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let full = match e {
+                sqlparser::parser::ParserError::TokenizerError(m)
+                | sqlparser::parser::ParserError::ParserError(m) => m,
+                sqlparser::parser::ParserError::RecursionLimitExceeded => {
+                    "statement nested too deeply".to_string()
+                }
+            };
+            let (message, offset) = split_position(&full, text, raw.span.start);
+            // No position (or 0:0) means the parser ran out of input: point at the end.
+            let offset = offset.or(Some(raw.span.end));
+            out.push(ParsedStatement {
+                span: raw.span,
+                leading: raw.leading,
+                ast: None,
+                error: Some(ParseError { message, offset }),
+            });
+        }
+    }
+}
+
+/// Splits sqlparser's ` at Line: L, Column: C` suffix off a message and turns it
+/// into a file offset.
+fn split_position(msg: &str, text: &str, base: usize) -> (String, Option<usize>) {
+    if let Some(i) = msg.rfind(" at Line: ") {
+        let pos = &msg[i + " at Line: ".len()..];
+        if let Some((l, c)) = pos.split_once(", Column: ") {
+            if let (Ok(line), Ok(column)) = (l.trim().parse::<u64>(), c.trim().parse::<u64>()) {
+                let off = to_offset(text, base, Location { line, column });
+                return (msg[..i].to_string(), off);
+            }
+        }
+    }
+    (msg.to_string(), None)
+}
+
+/// Converts a sqlparser location (1-based line and character column, relative
+/// to the statement text starting at byte `base`) to a byte offset of `text`.
+/// `None` for the empty location sqlparser uses when it has no span.
+pub fn to_offset(text: &str, base: usize, loc: Location) -> Option<usize> {
+    if loc.line == 0 || loc.column == 0 {
+        return None;
+    }
+    let mut start = base;
+    for _ in 1..loc.line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let line = text.get(start..)?;
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let want = (loc.column - 1) as usize;
+    Some(match line.char_indices().nth(want) {
+        Some((i, _)) => start + i,
+        None => start + line.len(),
+    })
+}
+
+/// Converts a sqlparser span to a byte span of the file, if it is not empty.
+pub fn to_span(text: &str, base: usize, span: sqlparser::tokenizer::Span) -> Option<Span> {
+    let s = to_offset(text, base, span.start)?;
+    let e = to_offset(text, base, span.end)?;
+    Some(Span::new(s, e))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use sqlparser::ast::{AlterTableOperation, Statement};
+
+    #[test]
+    fn ident_spans_map_to_file_bytes_with_non_ascii_text() {
+        // 'é' and '名' are multi-byte: columns count characters.
+        let text = "-- é\nSELECT '名前';\nALTER TABLE \"naïve\"\n  DROP COLUMN \"é_mail\";";
+        let f = SourceFile::new("x.sql", text);
+        let p = parse_file(&f, Layout::Plain, Dialect::Postgres);
+        assert_eq!(p.statements.len(), 2);
+        let st = &p.statements[1];
+        let Some(Statement::AlterTable(at)) = &st.ast else {
+            panic!("{:?}", st.ast)
+        };
+        let AlterTableOperation::DropColumn { column_names, .. } = &at.operations[0] else {
+            panic!()
+        };
+        let sp = to_span(text, st.span.start, column_names[0].span).unwrap();
+        assert_eq!(&text[sp.start..sp.end], "\"é_mail\"");
+    }
+
+    #[test]
+    fn parse_errors_keep_message_and_position() {
+        let text = "SELECT 1;\nALTER TABLE t DROP COLUMN;";
+        let f = SourceFile::new("x.sql", text);
+        let p = parse_file(&f, Layout::Plain, Dialect::Postgres);
+        let e = p.statements[1]
+            .error
+            .clone()
+            .unwrap_or_else(|| panic!("{:?}", p.statements));
+        assert!(e.message.contains("Expected"), "{}", e.message);
+        assert!(!e.message.contains("Line:"));
+        let off = e.offset.unwrap();
+        assert!(off >= p.statements[1].span.start && off <= text.len());
+    }
+
+    #[test]
+    fn goose_down_section_is_not_parsed() {
+        let text = "-- +goose Up\nCREATE TABLE a (x int);\n-- +goose Down\nDROP TABLE a;\n";
+        let f = SourceFile::new("1_a.sql", text);
+        let p = parse_file(&f, Layout::Goose, Dialect::Postgres);
+        assert_eq!(p.statements.len(), 1);
+        assert!(matches!(
+            p.statements[0].ast,
+            Some(Statement::CreateTable(_))
+        ));
+    }
+}
