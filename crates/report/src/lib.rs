@@ -7,8 +7,11 @@ use canary_lint_core::{Diagnostic, RuleMeta, Severity, SourceFile};
 use std::collections::BTreeMap;
 
 mod compact;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 /// The output formats of `--format` (DESIGN §5, contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,16 +19,26 @@ pub enum Format {
     Human,
     Compact,
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["human", "compact", "json"];
+    pub const NAMES: &'static [&'static str] =
+        &["human", "compact", "json", "sarif", "github", "junit"];
 
     pub fn parse(s: &str) -> Option<Format> {
         match s {
             "human" => Some(Format::Human),
             "compact" => Some(Format::Compact),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
+            "junit" => Some(Format::Junit),
             _ => None,
         }
     }
@@ -74,6 +87,9 @@ pub fn render(format: Format, report: &Report<'_>) -> String {
         Format::Human => human::render(report),
         Format::Compact => compact::render(report),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
     }
 }
 
