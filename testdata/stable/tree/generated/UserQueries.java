@@ -1,0 +1,4 @@
+// Generated: ignored by .gitignore, must not be scanned.
+class UserQueries {
+    static final String Q = "SELECT email, name FROM users";
+}
