@@ -8,6 +8,7 @@
 mod diagnostic;
 mod rule;
 mod source;
+pub mod suppress;
 
 pub use diagnostic::{sort_diagnostics, Diagnostic, Label, Related};
 pub use rule::{unindent_doc, Family, RuleMeta, Severity, StaticRule};
