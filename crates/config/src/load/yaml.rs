@@ -1,0 +1,389 @@
+//! YAML (and JSON, which YAML 1.2 reads) into a small tree with byte spans, built from
+//! saphyr-parser's events so that each scalar keeps its source span and style; then Spring's
+//! flattening: nested maps joined with `.`, list items as `key[i]`, one profile per document.
+
+use super::{document_profile, Loaded, ParseError, Raw};
+use canary_lint_core::{LineIndex, Position, Span};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// A YAML node with the byte span of its text.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+        span: Span,
+    },
+    Map {
+        items: Vec<(Node, Node)>,
+        span: Span,
+    },
+    Seq {
+        items: Vec<Node>,
+        span: Span,
+    },
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Scalar { span, .. } | Node::Map { span, .. } | Node::Seq { span, .. } => *span,
+        }
+    }
+
+    /// A scalar's text (`null`, `~` and empty plain scalars are the empty string).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Scalar {
+                value,
+                style: ScalarStyle::Plain,
+                ..
+            } if matches!(value.as_str(), "~" | "null" | "Null" | "NULL") => Some(""),
+            Node::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Map { items, .. } => items
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The entry (key node, value node) under `key` of a mapping.
+    pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match self {
+            Node::Map { items, .. } => items
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match self {
+            Node::Seq { items, .. } => items,
+            _ => &[],
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        items: Vec<(Node, Node)>,
+        key: Option<Node>,
+        start: usize,
+        anchor: usize,
+    },
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        anchor: usize,
+    },
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    index: LineIndex,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    docs: Vec<Node>,
+    root: Option<Node>,
+}
+
+impl Builder<'_> {
+    fn offset(&self, m: &Marker) -> usize {
+        let pos = Position {
+            line: m.line().max(1) as u32,
+            column: m.col() as u32 + 1,
+        };
+        self.index.offset(self.text, pos)
+    }
+
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { items, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => items.push((k, node)),
+            },
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+}
+
+/// Parses every document of a YAML stream.
+pub(crate) fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
+    let mut b = Builder {
+        text,
+        index: LineIndex::new(text),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        docs: Vec::new(),
+        root: None,
+    };
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| {
+            let m = e.marker();
+            ParseError::new(b.offset(m), format!("invalid YAML: {}", e.info()))
+        })?;
+        let start = b.offset(&span.start);
+        let end = b.offset(&span.end).max(start);
+        match event {
+            Event::DocumentStart(_) => b.root = None,
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take() {
+                    b.docs.push(root);
+                }
+            }
+            Event::Scalar(value, style, anchor, _) => {
+                let node = Node::Scalar {
+                    value: value.into_owned(),
+                    style,
+                    span: Span::new(start, end),
+                };
+                b.remember(anchor, &node);
+                b.push(node);
+            }
+            Event::Alias(id) => {
+                let node = b
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| ParseError::new(start, "alias to an unknown anchor"))?;
+                b.push(node);
+            }
+            Event::MappingStart(anchor, _) => b.stack.push(Frame::Map {
+                items: Vec::new(),
+                key: None,
+                start,
+                anchor,
+            }),
+            Event::SequenceStart(anchor, _) => b.stack.push(Frame::Seq {
+                items: Vec::new(),
+                start,
+                anchor,
+            }),
+            Event::MappingEnd | Event::SequenceEnd => {
+                let (node, anchor) = match b.stack.pop() {
+                    Some(Frame::Map {
+                        items,
+                        start: s,
+                        anchor,
+                        ..
+                    }) => (
+                        Node::Map {
+                            items,
+                            span: Span::new(s, end),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Seq {
+                        items,
+                        start: s,
+                        anchor,
+                    }) => (
+                        Node::Seq {
+                            items,
+                            span: Span::new(s, end),
+                        },
+                        anchor,
+                    ),
+                    None => {
+                        return Err(ParseError::new(
+                            start,
+                            "invalid YAML: unbalanced collection",
+                        ))
+                    }
+                };
+                b.remember(anchor, &node);
+                b.push(node);
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+    Ok(b.docs)
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Flattens a node into Spring keys: `a.b.c`, lists as `a[0]`.
+pub(crate) fn flatten(node: &Node, prefix: &str, key_span: Span, out: &mut Vec<Raw>) {
+    match node {
+        Node::Scalar { .. } => {
+            if prefix.is_empty() {
+                return;
+            }
+            out.push(Raw {
+                key: prefix.to_string(),
+                value: node.as_str().unwrap_or_default().to_string(),
+                key_span,
+                value_span: node.span(),
+                profile: None,
+                env: false,
+                value_from: None,
+            });
+        }
+        Node::Map { items, span } => {
+            if items.is_empty() && !prefix.is_empty() {
+                out.push(empty(prefix, key_span, *span));
+            }
+            for (k, v) in items {
+                let Some(name) = k.as_str() else { continue };
+                flatten(v, &join(prefix, name), k.span(), out);
+            }
+        }
+        Node::Seq { items, span } => {
+            if items.is_empty() && !prefix.is_empty() {
+                out.push(empty(prefix, key_span, *span));
+            }
+            for (i, v) in items.iter().enumerate() {
+                let s = v.span();
+                flatten(
+                    v,
+                    &format!("{prefix}[{i}]"),
+                    Span::new(s.start, s.start),
+                    out,
+                );
+            }
+        }
+    }
+}
+
+fn empty(key: &str, key_span: Span, span: Span) -> Raw {
+    Raw {
+        key: key.to_string(),
+        value: String::new(),
+        key_span,
+        value_span: span,
+        profile: None,
+        env: false,
+        value_from: None,
+    }
+}
+
+/// Spring `application.yml`: every document flattened, documents bound to a profile by
+/// `spring.config.activate.on-profile` (or the older `spring.profiles`).
+pub(crate) fn parse_spring(text: &str) -> Result<Loaded, ParseError> {
+    let mut loaded = Loaded::default();
+    for doc in parse_nodes(text)? {
+        if !matches!(doc, Node::Map { .. }) {
+            if let Node::Scalar { value, .. } = &doc {
+                if value.trim().is_empty() {
+                    continue;
+                }
+            }
+            return Err(ParseError::new(
+                doc.span().start,
+                "expected a mapping of configuration keys",
+            ));
+        }
+        let mut entries = Vec::new();
+        flatten(&doc, "", Span::default(), &mut entries);
+        let profile = document_profile(&entries);
+        for mut raw in entries {
+            raw.profile = profile.clone();
+            loaded.entries.push(raw);
+        }
+    }
+    Ok(loaded)
+}
+
+/// JSON (or profile-less YAML): every document flattened.
+pub(crate) fn parse_plain(text: &str) -> Result<Loaded, ParseError> {
+    let mut loaded = Loaded::default();
+    for doc in parse_nodes(text)? {
+        flatten(&doc, "", Span::default(), &mut loaded.entries);
+    }
+    Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn flat(text: &str) -> Vec<(String, String, String, Option<String>)> {
+        parse_spring(text)
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|r| {
+                (
+                    r.key,
+                    r.value,
+                    text[r.value_span.start..r.value_span.end].to_string(),
+                    r.profile,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nested_maps_and_lists_flatten() {
+        let got =
+            flat("spring:\n  datasource:\n    url: jdbc:x\n  list:\n    - a\n    - b: 1\nz: ~\n");
+        let keys: Vec<_> = got
+            .iter()
+            .map(|g| (g.0.as_str(), g.1.as_str(), g.2.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("spring.datasource.url", "jdbc:x", "jdbc:x"),
+                ("spring.list[0]", "a", "a"),
+                ("spring.list[1].b", "1", "1"),
+                ("z", "", "~"),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_and_unicode_spans() {
+        let text = "é: \"x y\"\nb: 'q'\n";
+        let got = flat(text);
+        assert_eq!(got[0].1, "x y");
+        assert_eq!(got[0].2, "\"x y\"");
+        assert_eq!(got[1].2, "'q'");
+    }
+
+    #[test]
+    fn documents_with_profiles() {
+        let got =
+            flat("a: 1\n---\nspring:\n  config:\n    activate:\n      on-profile: canary\na: 2\n");
+        assert_eq!(got[0].3, None);
+        assert_eq!(got.last().unwrap().3.as_deref(), Some("canary"));
+    }
+
+    #[test]
+    fn anchors_resolve() {
+        let got = flat("base: &b\n  x: 1\nother: *b\n");
+        assert_eq!(got[1].0, "other.x");
+    }
+
+    #[test]
+    fn errors_carry_offsets() {
+        let e = parse_spring("a: 1\nb: [1, 2\n").unwrap_err();
+        assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
+        assert!(e.offset > 4);
+    }
+}
