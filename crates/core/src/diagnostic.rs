@@ -46,6 +46,26 @@ pub struct Diagnostic {
     pub related_total: usize,
     /// Found by the token scan of a statement the parser rejected.
     pub found_by_scan: bool,
+    /// The schema object the finding is about, when it drops or renames one that
+    /// stable may still use: searched for in stable's source tree.
+    pub subject: Option<Subject>,
+}
+
+/// A table, or a column of a table, that a finding drops or renames (name keys as
+/// the SQL crate spells them, without the default schema).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Subject {
+    pub table: String,
+    pub column: Option<String>,
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "{}.{}", self.table, c),
+            None => f.write_str(&self.table),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -77,6 +97,7 @@ impl Diagnostic {
             related: Vec::new(),
             related_total: 0,
             found_by_scan: false,
+            subject: None,
         }
     }
 
@@ -97,6 +118,12 @@ impl Diagnostic {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+
+    /// Marks the table (and column) this finding drops or renames.
+    pub fn subject(mut self, table: impl Into<String>, column: Option<String>) -> Self {
+        self.subject = Some(Subject { table: table.into(), column });
         self
     }
 

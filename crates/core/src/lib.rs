@@ -10,6 +10,6 @@ mod rule;
 mod source;
 pub mod suppress;
 
-pub use diagnostic::{sort_diagnostics, Diagnostic, Label, Related};
+pub use diagnostic::{sort_diagnostics, Diagnostic, Label, Related, Subject};
 pub use rule::{unindent_doc, Family, RuleMeta, Severity, StaticRule};
 pub use source::{LineIndex, Position, SourceFile, Span};
