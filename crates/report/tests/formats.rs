@@ -41,7 +41,11 @@ fn sarif_validator() -> jsonschema::Validator {
     let text = include_str!("data/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
-    jsonschema::draft4::new(&schema).unwrap()
+    // Formats draft-04 knows (`uri`, `date-time`) are checked too.
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
 }
 
 fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
@@ -82,6 +86,47 @@ fn sarif_is_valid_against_the_official_schema() {
     bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
         0.into();
     assert!(!schema_errors(&v, &bad).is_empty());
+}
+
+#[test]
+fn sarif_paths_are_uri_references_the_schema_accepts() {
+    let v = sarif_validator();
+    // The schema marks artifactLocation.uri as `uri-reference`, a format draft-04
+    // validators do not know (it arrived in draft-06): check it with a draft-07
+    // validator of just that format.
+    let uri_ref = jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&serde_json::json!({ "type": "string", "format": "uri-reference" }))
+        .unwrap();
+    assert!(!uri_ref.is_valid(&"config/canary app.properties".into()));
+    assert!(!uri_ref.is_valid(&"db/100%.sql".into()));
+    assert!(uri_ref.is_valid(&"config/canary%20app.properties".into()));
+
+    for (path, uri) in [
+        ("db/odd:name,1%.sql", "db/odd%3Aname,1%25.sql"),
+        ("/srv/app/db/a b.sql", "file:///srv/app/db/a%20b.sql"),
+        ("./migrations/é#1.sql", "migrations/%C3%A9%231.sql"),
+        ("C:\\repo\\m.sql", "file:///C:/repo/m.sql"),
+    ] {
+        let (diags, sources) = one(path, "m", None);
+        // A rule the report has no metadata for still gets a descriptor (id only).
+        let r = Report {
+            diagnostics: &diags,
+            sources: &sources,
+            rules: &[],
+            files: 1,
+            color: false,
+        };
+        let doc: Value = serde_json::from_str(&render(Format::Sarif, &r)).unwrap();
+        assert_eq!(schema_errors(&v, &doc), Vec::<String>::new(), "{path}");
+        let loc = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], uri);
+        assert!(uri_ref.is_valid(&loc["artifactLocation"]["uri"]), "{uri}");
+        assert_eq!(
+            doc["runs"][0]["tool"]["driver"]["rules"],
+            serde_json::json!([{ "id": "drop-column" }])
+        );
+    }
 }
 
 #[test]
