@@ -1,1 +1,47 @@
+//! `canary-lint diff`: a unified diff of both sides' normalised, sorted `key = value`
+//! listings, secrets redacted.
 
+use crate::compare::{views, View};
+use crate::secret::display_value;
+use crate::Config;
+use similar::TextDiff;
+use std::fmt::Write;
+
+/// The listing of one config on its own: one `key = value` line per effective entry,
+/// sorted by profile (default first) then normalised key; profile entries as
+/// `[profile] key = value`; secrets redacted.
+pub fn listing(config: &Config) -> String {
+    let empty = Config::default();
+    let (view, _) = views(config, &empty);
+    render(&view)
+}
+
+fn render(view: &View<'_>) -> String {
+    let mut out = String::new();
+    for ((profile, key), e) in view {
+        let value = display_value(e).replace('\r', "").replace('\n', "\\n");
+        match profile {
+            Some(p) => {
+                let _ = writeln!(out, "[{p}] {key} = {value}");
+            }
+            None => {
+                let _ = writeln!(out, "{key} = {value}");
+            }
+        }
+    }
+    out
+}
+
+/// A unified diff from stable's listing to the canary's (empty when they are equal).
+pub fn diff_text(stable: &Config, canary: &Config) -> String {
+    let (sv, cv) = views(stable, canary);
+    let (a, b) = (render(&sv), render(&cv));
+    if a == b {
+        return String::new();
+    }
+    TextDiff::from_lines(&a, &b)
+        .unified_diff()
+        .context_radius(3)
+        .header("stable", "canary")
+        .to_string()
+}

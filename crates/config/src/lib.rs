@@ -21,12 +21,12 @@ mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};
 
-//TMP pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
-//TMP pub use diff::{diff_text, listing};
+pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
+pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
 pub use load::{detect_format, load_file, load_path, load_str, Format};
 pub use normalize::{env_to_key, flat_key, is_env_form, normalize_key};
-//TMP pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
+pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
 pub use secret::{display_value, is_secret_key, REDACTED};
 
 /// One flattened configuration value.
