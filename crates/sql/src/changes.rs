@@ -1,0 +1,670 @@
+//! Schema changes: what a statement does to objects stable knows, with the byte
+//! span of the clause that does it.
+//!
+//! Both the parsed AST ([`from_statement`]) and the token scan of a statement the
+//! parser rejected ([`crate::scan`]) produce the same [`Change`] values, so every
+//! rule is written once and works on both.
+
+use crate::lex::{ident_value, tokens, Token, TokenKind};
+use crate::names::{ident_key, join_parts, object_key};
+use crate::parse::to_span;
+use crate::Dialect;
+use canary_lint_core::Span;
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
+    DataType, Ident, ObjectName, ObjectType, RenameTableNameKind, Statement,
+};
+
+/// A named object or column: its comparison key (see [`crate::names`]) and the
+/// name as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub key: String,
+    pub display: String,
+}
+
+impl Name {
+    /// Displayed without quotes: `public.Users`, not `public."Users"`.
+    pub fn object(name: &ObjectName, dialect: Dialect) -> Name {
+        let display = name
+            .0
+            .iter()
+            .map(|p| match p.as_ident() {
+                Some(i) => i.value.clone(),
+                None => p.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        Name {
+            key: object_key(name, dialect),
+            display,
+        }
+    }
+
+    pub fn ident(ident: &Ident) -> Name {
+        Name {
+            key: ident_key(ident),
+            display: ident.value.clone(),
+        }
+    }
+}
+
+/// What a column definition says about a new column.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnSpec {
+    /// The type as written, normalised by sqlparser when parsed.
+    pub data_type: String,
+    pub not_null: bool,
+    pub has_default: bool,
+    /// Generated, identity, serial or auto-increment: the database fills it.
+    pub generated: bool,
+}
+
+/// One change to the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    CreateTable {
+        table: Name,
+        temporary: bool,
+        columns: Vec<(Name, ColumnSpec)>,
+    },
+    CreateView {
+        view: Name,
+    },
+    CreateType {
+        name: Name,
+    },
+    AddColumn {
+        table: Name,
+        column: Name,
+        spec: ColumnSpec,
+    },
+    DropColumn {
+        table: Name,
+        column: Name,
+    },
+    RenameColumn {
+        table: Name,
+        from: Name,
+        to: Name,
+    },
+    RenameTable {
+        from: Name,
+        to: Name,
+    },
+    DropTable {
+        table: Name,
+        temporary: bool,
+    },
+    DropView {
+        view: Name,
+        materialized: bool,
+    },
+    /// `ALTER COLUMN .. TYPE`, or MySQL `MODIFY`/`CHANGE` restating the column
+    /// (`restated`: the new type may equal the old one).
+    ChangeType {
+        table: Name,
+        column: Name,
+        new_type: String,
+        restated: bool,
+    },
+    /// `SET NOT NULL`, or a MySQL `MODIFY`/`CHANGE` that says `NOT NULL` (`restated`).
+    SetNotNull {
+        table: Name,
+        column: Name,
+        restated: bool,
+    },
+    DropNotNull {
+        table: Name,
+        column: Name,
+    },
+    SetDefault {
+        table: Name,
+        column: Name,
+    },
+    /// `DROP DEFAULT`, or a MySQL `MODIFY`/`CHANGE` without `DEFAULT` (`restated`:
+    /// only a change if the column had a default).
+    DropDefault {
+        table: Name,
+        column: Name,
+        restated: bool,
+    },
+    RenameEnumValue {
+        ty: Name,
+        from: String,
+        to: String,
+    },
+}
+
+/// A change and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The clause at fault (e.g. `DROP COLUMN email` inside an `ALTER TABLE`).
+    pub clause: Span,
+    /// Found by the token scan of a statement the parser rejected.
+    pub by_scan: bool,
+}
+
+/// The tokens of one statement, computed on demand, and the clause spans of an
+/// `ALTER TABLE` (its comma-separated operations).
+#[derive(Debug)]
+pub struct StatementText<'a> {
+    pub src: &'a str,
+    pub span: Span,
+    pub dialect: Dialect,
+    pub toks: Vec<Token>,
+}
+
+impl<'a> StatementText<'a> {
+    pub fn new(src: &'a str, span: Span, dialect: Dialect) -> Self {
+        StatementText {
+            src,
+            span,
+            dialect,
+            toks: tokens(src, span.start, span.end, dialect),
+        }
+    }
+
+    /// For `ALTER TABLE name op, op, ...`: the index of the first token after the
+    /// table name, and the token ranges of each operation.
+    pub fn alter_segments(&self) -> Option<(usize, Vec<(usize, usize)>)> {
+        let t = &self.toks;
+        let src = self.src;
+        if !t.first()?.is_word(src, "ALTER") {
+            return None;
+        }
+        let mut i = 1;
+        while i < t.len() && !t[i].is_word(src, "TABLE") {
+            if i > 3 {
+                return None;
+            }
+            i += 1;
+        }
+        i += 1;
+        if t.get(i).is_some_and(|x| x.is_word(src, "IF")) {
+            i += 2;
+        }
+        if t.get(i).is_some_and(|x| x.is_word(src, "ONLY")) {
+            i += 1;
+        }
+        i = skip_object_name(src, t, i)?.1;
+        if t.get(i).is_some_and(|x| x.is_punct(src, b'*')) {
+            i += 1;
+        }
+        let name_end = i;
+        let mut segs = Vec::new();
+        let mut depth = 0i32;
+        let mut seg_start = i;
+        while i < t.len() {
+            if t[i].is_punct(src, b'(') {
+                depth += 1;
+            } else if t[i].is_punct(src, b')') {
+                depth -= 1;
+            } else if depth == 0 && t[i].is_punct(src, b',') {
+                if seg_start < i {
+                    segs.push((seg_start, i));
+                }
+                seg_start = i + 1;
+            }
+            i += 1;
+        }
+        if seg_start < t.len() {
+            segs.push((seg_start, t.len()));
+        }
+        Some((name_end, segs))
+    }
+
+    pub fn tokens_span(&self, from: usize, to: usize) -> Span {
+        match (
+            self.toks.get(from),
+            to.checked_sub(1).and_then(|i| self.toks.get(i)),
+        ) {
+            (Some(a), Some(b)) if from < to => Span::new(a.start, b.end),
+            _ => self.span,
+        }
+    }
+
+    /// The span of the first token equal (as an identifier key) to `key` at or
+    /// after byte `from`, for AST nodes whose own span is empty.
+    pub fn find_ident(&self, key: &str, from: usize) -> Option<Span> {
+        self.toks
+            .iter()
+            .filter(|t| {
+                t.start >= from
+                    && matches!(
+                        t.kind,
+                        TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Str
+                    )
+            })
+            .find(|t| {
+                let (v, quoted) = ident_value(self.src, t);
+                (if quoted { v } else { v.to_lowercase() }) == key
+            })
+            .map(|t| Span::new(t.start, t.end))
+    }
+
+    /// The clause span of the operation holding byte `at`, if inside one.
+    fn segment_at(&self, at: usize) -> Option<Span> {
+        let (_, segs) = self.alter_segments()?;
+        segs.iter()
+            .map(|&(a, b)| self.tokens_span(a, b))
+            .find(|s| s.start <= at && at <= s.end)
+    }
+}
+
+/// Skips an object name (`a`, `s.a`, `"s"."a"`) starting at token `i`; returns the
+/// keyed parts and the index after it.
+pub fn skip_object_name(src: &str, t: &[Token], mut i: usize) -> Option<(Vec<String>, usize)> {
+    let mut parts = Vec::new();
+    loop {
+        let tok = t.get(i)?;
+        if !matches!(tok.kind, TokenKind::Word | TokenKind::QuotedIdent) {
+            return if parts.is_empty() {
+                None
+            } else {
+                Some((parts, i))
+            };
+        }
+        let (v, quoted) = ident_value(src, tok);
+        parts.push(if quoted { v } else { v.to_lowercase() });
+        i += 1;
+        if t.get(i).is_some_and(|x| x.is_punct(src, b'.')) {
+            i += 1;
+        } else {
+            return Some((parts, i));
+        }
+    }
+}
+
+/// A [`Name`] from scanned parts.
+pub fn name_from_parts(
+    src: &str,
+    t: &[Token],
+    from: usize,
+    to: usize,
+    parts: &[String],
+    dialect: Dialect,
+) -> Name {
+    let display = t[from.min(t.len())..to.min(t.len())]
+        .iter()
+        .filter(|x| matches!(x.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        .map(|x| ident_value(src, x).0)
+        .collect::<Vec<_>>()
+        .join(".");
+    let display = if display.is_empty() {
+        parts.join(".")
+    } else {
+        display
+    };
+    Name {
+        key: join_parts(parts, dialect),
+        display,
+    }
+}
+
+pub(crate) fn column_spec(def: &ColumnDef) -> ColumnSpec {
+    spec_from(&def.data_type, def.options.iter().map(|o| &o.option))
+}
+
+fn spec_from<'a>(
+    data_type: &DataType,
+    options: impl Iterator<Item = &'a ColumnOption>,
+) -> ColumnSpec {
+    let ty = data_type.to_string();
+    let lower = ty.to_ascii_lowercase();
+    let mut spec = ColumnSpec {
+        generated: matches!(
+            lower.as_str(),
+            "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+        ),
+        data_type: ty,
+        ..ColumnSpec::default()
+    };
+    for o in options {
+        match o {
+            ColumnOption::NotNull => spec.not_null = true,
+            ColumnOption::Null => spec.not_null = false,
+            ColumnOption::Default(_) => spec.has_default = true,
+            ColumnOption::Generated { .. }
+            | ColumnOption::Identity(_)
+            | ColumnOption::Materialized(_) => spec.generated = true,
+            ColumnOption::PrimaryKey(_) => spec.not_null = true,
+            ColumnOption::DialectSpecific(toks) => {
+                let s = toks
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                if s.contains("AUTO_INCREMENT") || s.contains("AUTOINCREMENT") {
+                    spec.generated = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    spec
+}
+
+/// The changes of one parsed statement. `st` gives the statement's text for
+/// locating clauses.
+pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
+    let d = st.dialect;
+    let whole = st.span;
+    let mut out = Vec::new();
+    let mut push = |kind: ChangeKind, clause: Span| {
+        out.push(Change {
+            kind,
+            clause,
+            by_scan: false,
+        })
+    };
+    match stmt {
+        Statement::CreateTable(ct) => {
+            let columns = ct
+                .columns
+                .iter()
+                .map(|c| (Name::ident(&c.name), column_spec(c)))
+                .collect();
+            push(
+                ChangeKind::CreateTable {
+                    table: Name::object(&ct.name, d),
+                    temporary: ct.temporary,
+                    columns,
+                },
+                whole,
+            );
+        }
+        Statement::CreateView(cv) => push(
+            ChangeKind::CreateView {
+                view: Name::object(&cv.name, d),
+            },
+            whole,
+        ),
+        Statement::CreateType { name, .. } => push(
+            ChangeKind::CreateType {
+                name: Name::object(name, d),
+            },
+            whole,
+        ),
+        Statement::AlterTable(at) => {
+            let table = Name::object(&at.name, d);
+            let segs = st.alter_segments().map(|(_, s)| s).unwrap_or_default();
+            let counts_match = segs.len() == at.operations.len();
+            for (i, op) in at.operations.iter().enumerate() {
+                let clause = |anchor: Option<&Ident>| -> Span {
+                    if counts_match {
+                        return st.tokens_span(segs[i].0, segs[i].1);
+                    }
+                    anchor
+                        .and_then(|id| {
+                            to_span(st.src, whole.start, id.span)
+                                .or_else(|| st.find_ident(&ident_key(id), whole.start))
+                        })
+                        .and_then(|s| st.segment_at(s.start).or(Some(s)))
+                        .unwrap_or(whole)
+                };
+                alter_op(&table, op, d, &mut push, clause);
+            }
+        }
+        Statement::RenameTable(renames) => {
+            for r in renames {
+                let clause = name_span(st, &r.old_name)
+                    .zip(name_span(st, &r.new_name))
+                    .map(|(a, b)| Span::new(a.start, b.end))
+                    .unwrap_or(whole);
+                push(
+                    ChangeKind::RenameTable {
+                        from: Name::object(&r.old_name, d),
+                        to: Name::object(&r.new_name, d),
+                    },
+                    clause,
+                );
+            }
+        }
+        Statement::Drop {
+            object_type,
+            names,
+            temporary,
+            ..
+        } => {
+            for n in names {
+                let clause = if names.len() == 1 {
+                    whole
+                } else {
+                    name_span(st, n).unwrap_or(whole)
+                };
+                let name = Name::object(n, d);
+                match object_type {
+                    ObjectType::Table => push(
+                        ChangeKind::DropTable {
+                            table: name,
+                            temporary: *temporary,
+                        },
+                        clause,
+                    ),
+                    ObjectType::View => push(
+                        ChangeKind::DropView {
+                            view: name,
+                            materialized: false,
+                        },
+                        clause,
+                    ),
+                    ObjectType::MaterializedView => push(
+                        ChangeKind::DropView {
+                            view: name,
+                            materialized: true,
+                        },
+                        clause,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        Statement::AlterType(at) => {
+            if let AlterTypeOperation::RenameValue(rv) = &at.operation {
+                push(
+                    ChangeKind::RenameEnumValue {
+                        ty: Name::object(&at.name, d),
+                        from: rv.from.value.clone(),
+                        to: rv.to.value.clone(),
+                    },
+                    whole,
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn name_span(st: &StatementText<'_>, name: &ObjectName) -> Option<Span> {
+    let ids: Vec<&Ident> = name.0.iter().filter_map(|p| p.as_ident()).collect();
+    let first = ids.first()?;
+    let last = ids.last()?;
+    match (
+        to_span(st.src, st.span.start, first.span),
+        to_span(st.src, st.span.start, last.span),
+    ) {
+        (Some(a), Some(b)) => Some(Span::new(a.start, b.end)),
+        _ => st.find_ident(&ident_key(last), st.span.start),
+    }
+}
+
+fn alter_op(
+    table: &Name,
+    op: &AlterTableOperation,
+    d: Dialect,
+    push: &mut impl FnMut(ChangeKind, Span),
+    clause: impl Fn(Option<&Ident>) -> Span,
+) {
+    let t = || table.clone();
+    match op {
+        AlterTableOperation::AddColumn { column_def, .. } => push(
+            ChangeKind::AddColumn {
+                table: t(),
+                column: Name::ident(&column_def.name),
+                spec: column_spec(column_def),
+            },
+            clause(Some(&column_def.name)),
+        ),
+        AlterTableOperation::DropColumn { column_names, .. } => {
+            for c in column_names {
+                push(
+                    ChangeKind::DropColumn {
+                        table: t(),
+                        column: Name::ident(c),
+                    },
+                    clause(Some(c)),
+                );
+            }
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => push(
+            ChangeKind::RenameColumn {
+                table: t(),
+                from: Name::ident(old_column_name),
+                to: Name::ident(new_column_name),
+            },
+            clause(Some(old_column_name)),
+        ),
+        AlterTableOperation::RenameTable { table_name } => {
+            let (RenameTableNameKind::As(n) | RenameTableNameKind::To(n)) = table_name;
+            // MySQL and SQLite resolve the new name in the table's schema.
+            push(
+                ChangeKind::RenameTable {
+                    from: t(),
+                    to: Name::object(n, d),
+                },
+                clause(None),
+            );
+        }
+        AlterTableOperation::ChangeColumn {
+            old_name,
+            new_name,
+            data_type,
+            options,
+            ..
+        } => {
+            let c = clause(Some(old_name));
+            let spec = spec_from(data_type, options.iter());
+            if ident_key(old_name) != ident_key(new_name) {
+                push(
+                    ChangeKind::RenameColumn {
+                        table: t(),
+                        from: Name::ident(old_name),
+                        to: Name::ident(new_name),
+                    },
+                    c,
+                );
+            }
+            restate(t(), Name::ident(old_name), spec, push, c);
+        }
+        AlterTableOperation::ModifyColumn {
+            col_name,
+            data_type,
+            options,
+            ..
+        } => {
+            let c = clause(Some(col_name));
+            restate(
+                t(),
+                Name::ident(col_name),
+                spec_from(data_type, options.iter()),
+                push,
+                c,
+            );
+        }
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let c = clause(Some(column_name));
+            let column = Name::ident(column_name);
+            match op {
+                AlterColumnOperation::SetNotNull => push(
+                    ChangeKind::SetNotNull {
+                        table: t(),
+                        column,
+                        restated: false,
+                    },
+                    c,
+                ),
+                AlterColumnOperation::DropNotNull => {
+                    push(ChangeKind::DropNotNull { table: t(), column }, c)
+                }
+                AlterColumnOperation::SetDefault { .. } => {
+                    push(ChangeKind::SetDefault { table: t(), column }, c)
+                }
+                AlterColumnOperation::DropDefault => push(
+                    ChangeKind::DropDefault {
+                        table: t(),
+                        column,
+                        restated: false,
+                    },
+                    c,
+                ),
+                AlterColumnOperation::SetDataType { data_type, .. } => push(
+                    ChangeKind::ChangeType {
+                        table: t(),
+                        column,
+                        new_type: data_type.to_string(),
+                        restated: false,
+                    },
+                    c,
+                ),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// MySQL `MODIFY`/`CHANGE` restate the whole column: its type, nullability and
+/// default all become what the clause says.
+fn restate(
+    table: Name,
+    column: Name,
+    spec: ColumnSpec,
+    push: &mut impl FnMut(ChangeKind, Span),
+    c: Span,
+) {
+    push(
+        ChangeKind::ChangeType {
+            table: table.clone(),
+            column: column.clone(),
+            new_type: spec.data_type.clone(),
+            restated: true,
+        },
+        c,
+    );
+    if spec.not_null {
+        push(
+            ChangeKind::SetNotNull {
+                table: table.clone(),
+                column: column.clone(),
+                restated: true,
+            },
+            c,
+        );
+    } else {
+        push(
+            ChangeKind::DropNotNull {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            c,
+        );
+    }
+    if spec.has_default {
+        push(ChangeKind::SetDefault { table, column }, c);
+    } else {
+        push(
+            ChangeKind::DropDefault {
+                table,
+                column,
+                restated: true,
+            },
+            c,
+        );
+    }
+}

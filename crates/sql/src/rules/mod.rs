@@ -1,0 +1,175 @@
+//! The SQL rules, one file per rule, each named after the rule.
+//!
+//! A rule looks at one [`Change`] at a time with a [`RuleCx`]: the file, what the
+//! release created before this statement, and (when available) what stable's
+//! history knew. Rules never guess silently: when a fact they need is unknown they
+//! still report and say which fact was missing.
+
+use crate::changes::{Change, ChangeKind, Name};
+use crate::history::{ColumnFacts, History};
+use crate::Dialect;
+use canary_lint_core::{Diagnostic, SourceFile, StaticRule};
+use std::collections::BTreeSet;
+
+pub mod add_required_column;
+pub mod change_column_type;
+pub mod drop_column;
+pub mod drop_default;
+pub mod drop_table;
+pub mod drop_view;
+pub mod rename_column;
+pub mod rename_enum_value;
+pub mod rename_table;
+pub mod set_not_null;
+pub mod unparsed_statement;
+
+/// Every SQL rule.
+pub fn all() -> Vec<&'static StaticRule> {
+    vec![
+        &rename_column::RENAME_COLUMN,
+        &rename_table::RENAME_TABLE,
+        &drop_column::DROP_COLUMN,
+        &drop_table::DROP_TABLE,
+        &drop_view::DROP_VIEW,
+        &change_column_type::CHANGE_COLUMN_TYPE,
+        &add_required_column::ADD_REQUIRED_COLUMN,
+        &set_not_null::SET_NOT_NULL,
+        &drop_default::DROP_DEFAULT,
+        &rename_enum_value::RENAME_ENUM_VALUE,
+        &unparsed_statement::UNPARSED_STATEMENT,
+    ]
+}
+
+/// Runs every change rule on `change`.
+pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
+    rename_column::check(cx, change, out);
+    rename_table::check(cx, change, out);
+    drop_column::check(cx, change, out);
+    drop_table::check(cx, change, out);
+    drop_view::check(cx, change, out);
+    change_column_type::check(cx, change, out);
+    add_required_column::check(cx, change, out);
+    set_not_null::check(cx, change, out);
+    drop_default::check(cx, change, out);
+    rename_enum_value::check(cx, change, out);
+}
+
+/// What the release created so far: objects stable never saw, so changing them
+/// cannot break stable.
+#[derive(Debug, Default, Clone)]
+pub struct ReleaseState {
+    tables: BTreeSet<String>,
+    columns: BTreeSet<(String, String)>,
+    views: BTreeSet<String>,
+    types: BTreeSet<String>,
+}
+
+impl ReleaseState {
+    /// Records what `change` creates (after the rules have seen it).
+    pub fn note(&mut self, change: &Change) {
+        match &change.kind {
+            ChangeKind::CreateTable { table, .. } => {
+                self.tables.insert(table.key.clone());
+            }
+            ChangeKind::CreateView { view } => {
+                self.views.insert(view.key.clone());
+            }
+            ChangeKind::CreateType { name } => {
+                self.types.insert(name.key.clone());
+            }
+            ChangeKind::AddColumn { table, column, .. } => {
+                self.columns.insert((table.key.clone(), column.key.clone()));
+            }
+            ChangeKind::RenameTable { from, to } if self.tables.contains(&from.key) => {
+                self.tables.insert(to.key.clone());
+            }
+            ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
+                self.columns.insert((table.key.clone(), to.key.clone()));
+            }
+            _ => {}
+        }
+    }
+
+    pub fn table(&self, t: &Name) -> bool {
+        self.tables.contains(&t.key)
+    }
+
+    /// The column, or its whole table, was created in the release.
+    pub fn column(&self, t: &Name, c: &Name) -> bool {
+        self.table(t) || self.columns.contains(&(t.key.clone(), c.key.clone()))
+    }
+
+    pub fn view(&self, v: &Name) -> bool {
+        self.views.contains(&v.key)
+    }
+
+    pub fn enum_type(&self, t: &Name) -> bool {
+        self.types.contains(&t.key)
+    }
+}
+
+/// What a rule sees besides the change itself.
+pub struct RuleCx<'a> {
+    pub file: &'a SourceFile,
+    pub dialect: Dialect,
+    pub release: &'a ReleaseState,
+    pub history: Option<&'a dyn History>,
+}
+
+impl std::fmt::Debug for RuleCx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleCx")
+            .field("file", &self.file.path)
+            .field("has_history", &self.history.is_some())
+            .finish()
+    }
+}
+
+impl RuleCx<'_> {
+    /// `false` only when a history is present and does not know the table: then
+    /// stable never saw it and nothing can break for stable.
+    pub fn stable_may_know_table(&self, t: &Name) -> bool {
+        match self.history {
+            None => true,
+            Some(h) => h.has_table(&t.key),
+        }
+    }
+
+    /// History's facts about a column stable knew; `None` without history or when
+    /// history does not know it.
+    pub fn stable_column(&self, t: &Name, c: &Name) -> Option<ColumnFacts> {
+        self.history?.column(&t.key, &c.key)
+    }
+
+    /// `false` only when a history is present and does not know the column.
+    pub fn stable_may_know_column(&self, t: &Name, c: &Name) -> bool {
+        match self.history {
+            None => true,
+            Some(h) => h.column(&t.key, &c.key).is_some(),
+        }
+    }
+
+    /// A finding of `rule` at the change's clause.
+    pub fn diag(
+        &self,
+        rule: &StaticRule,
+        change: &Change,
+        message: String,
+        label: String,
+        help: String,
+    ) -> Diagnostic {
+        let d = Diagnostic::new(rule, self.file, change.clause, message)
+            .label(label)
+            .help(help);
+        if change.by_scan {
+            d.found_by_scan()
+        } else {
+            d
+        }
+    }
+}
+
+/// `table.column` for messages, as written.
+pub(crate) fn qualified(t: &Name, c: &Name) -> String {
+    format!("{}.{}", t.display, c.display)
+}

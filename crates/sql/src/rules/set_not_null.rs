@@ -1,0 +1,79 @@
+//! set-not-null: `SET NOT NULL`, MySQL `MODIFY .. NOT NULL`, on a nullable column.
+
+use super::{qualified, RuleCx};
+use crate::changes::{Change, ChangeKind};
+use canary_lint_core::{declare_rule, Diagnostic};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `ALTER COLUMN c SET NOT NULL` and MySQL `MODIFY`/`CHANGE` that make
+    /// a column `NOT NULL`, when the column was nullable before the release.
+    /// With migration history, columns already `NOT NULL` are not reported;
+    /// without it the earlier nullability is unknown and the finding says so.
+    /// Columns added in the release are not reported.
+    ///
+    /// ## Why it breaks stable
+    /// The stable version may insert rows without the column, or write NULL into
+    /// it. After the change those writes fail with a not-null violation while
+    /// stable is still serving traffic.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE users ALTER COLUMN phone SET NOT NULL;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Make the canary always write the column, backfill the NULL rows, and add
+    /// the constraint in a later release once no running version writes NULL
+    /// (on Postgres, a `CHECK (c IS NOT NULL) NOT VALID` constraint validated
+    /// separately avoids a long lock).
+    pub const SET_NOT_NULL = {
+        name: "set-not-null",
+        family: Compat,
+        severity: Error,
+        summary: "making a column NOT NULL while stable may still write NULL"
+    };
+}
+
+pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
+    let ChangeKind::SetNotNull {
+        table,
+        column,
+        restated,
+    } = &change.kind
+    else {
+        return;
+    };
+    if cx.release.column(table, column) || !cx.stable_may_know_column(table, column) {
+        return;
+    }
+    let nullable = cx.stable_column(table, column).and_then(|f| f.nullable);
+    if nullable == Some(false) {
+        return;
+    }
+    let q = qualified(table, column);
+    let known = if nullable == Some(true) {
+        String::new()
+    } else {
+        " (whether it was nullable before is not known from the migrations seen)".to_string()
+    };
+    let verb = if *restated { "redefining" } else { "making" };
+    let what = if *restated {
+        format!("`{q}` as NOT NULL")
+    } else {
+        format!("`{q}` NOT NULL")
+    };
+    out.push(cx.diag(
+        &SET_NOT_NULL,
+        change,
+        format!(
+            "{verb} {what} breaks stable: stable may still insert rows without `{}` or write NULL into it, and those writes fail{known}",
+            column.display
+        ),
+        format!("makes `{}` NOT NULL", column.display),
+        format!(
+            "make the canary always write `{}`, backfill NULL rows, and add NOT NULL in a later release",
+            column.display
+        ),
+    ));
+}

@@ -1,0 +1,535 @@
+//! The token scan: fail closed when sqlparser rejects a statement.
+//!
+//! A statement the parser cannot read may still drop a column. The scan walks the
+//! statement's tokens (strings and comments are already single tokens, so a
+//! `'DROP COLUMN'` literal is never matched) and recognises the hazardous shapes
+//! the compat rules care about. What it finds is reported under the rule's own
+//! name, marked as found by the scan.
+
+use crate::changes::{
+    name_from_parts, skip_object_name, Change, ChangeKind, ColumnSpec, Name, StatementText,
+};
+use crate::lex::{ident_value, Token, TokenKind};
+use canary_lint_core::Span;
+
+/// Words that, after `DROP`/`ADD`/`RENAME` in an `ALTER TABLE`, mean the target is
+/// not a column.
+const NOT_A_COLUMN: &[&str] = &[
+    "CONSTRAINT",
+    "INDEX",
+    "KEY",
+    "PRIMARY",
+    "FOREIGN",
+    "CHECK",
+    "UNIQUE",
+    "PARTITION",
+    "DEFAULT",
+    "TO",
+    "AS",
+    "FULLTEXT",
+    "SPATIAL",
+    "TRIGGER",
+    "RULE",
+    "POLICY",
+    "EXCLUDE",
+];
+
+struct Cursor<'a, 'b> {
+    st: &'b StatementText<'a>,
+    /// Token index range of the part being scanned.
+    from: usize,
+    to: usize,
+}
+
+impl Cursor<'_, '_> {
+    fn tok(&self, i: usize) -> Option<&Token> {
+        if i < self.to {
+            self.st.toks.get(i)
+        } else {
+            None
+        }
+    }
+
+    fn word(&self, i: usize, kw: &str) -> bool {
+        self.tok(i).is_some_and(|t| t.is_word(self.st.src, kw))
+    }
+
+    fn any_word(&self, i: usize, kws: &[&str]) -> bool {
+        kws.iter().any(|k| self.word(i, k))
+    }
+
+    fn ident(&self, i: usize) -> Option<Name> {
+        let t = self.tok(i)?;
+        if !matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent) {
+            return None;
+        }
+        let (v, quoted) = ident_value(self.st.src, t);
+        Some(Name {
+            key: if quoted { v.clone() } else { v.to_lowercase() },
+            display: v,
+        })
+    }
+
+    fn object(&self, i: usize) -> Option<(Name, usize)> {
+        let (parts, end) = skip_object_name(self.st.src, &self.st.toks[..self.to], i)?;
+        Some((
+            name_from_parts(self.st.src, &self.st.toks, i, end, &parts, self.st.dialect),
+            end,
+        ))
+    }
+
+    fn span(&self) -> Span {
+        self.st.tokens_span(self.from, self.to)
+    }
+}
+
+fn push(out: &mut Vec<Change>, kind: ChangeKind, clause: Span) {
+    out.push(Change {
+        kind,
+        clause,
+        by_scan: true,
+    });
+}
+
+/// The changes the scan recognises in one statement.
+pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
+    let mut out = Vec::new();
+    let all = Cursor {
+        st,
+        from: 0,
+        to: st.toks.len(),
+    };
+    let c = &all;
+    if c.word(0, "ALTER") && c.word(1, "TYPE") {
+        if let Some((ty, i)) = c.object(2) {
+            if c.word(i, "RENAME") && c.word(i + 1, "VALUE") {
+                let from = c
+                    .tok(i + 2)
+                    .map(|t| ident_value(st.src, t).0)
+                    .unwrap_or_default();
+                let to = c
+                    .tok(i + 4)
+                    .map(|t| ident_value(st.src, t).0)
+                    .unwrap_or_default();
+                push(
+                    &mut out,
+                    ChangeKind::RenameEnumValue { ty, from, to },
+                    c.span(),
+                );
+            }
+        }
+    } else if c.word(0, "ALTER") {
+        if let Some((name_end, segs)) = st.alter_segments() {
+            let table = match c.find_table_name(name_end) {
+                Some(t) => t,
+                None => return out,
+            };
+            for (a, b) in segs {
+                alter_segment(&Cursor { st, from: a, to: b }, &table, &mut out);
+            }
+        }
+    } else if c.word(0, "DROP") {
+        let (mut i, view, materialized) = if c.word(1, "TABLE") {
+            (2, false, false)
+        } else if c.word(1, "TEMPORARY") && c.word(2, "TABLE") {
+            (3, false, false)
+        } else if c.word(1, "VIEW") {
+            (2, true, false)
+        } else if c.word(1, "MATERIALIZED") && c.word(2, "VIEW") {
+            (3, true, true)
+        } else {
+            return out;
+        };
+        let temporary = c.word(1, "TEMPORARY");
+        if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+            i += 2;
+        }
+        let single = {
+            let mut n = 0;
+            let mut j = i;
+            while let Some((_, e)) = c.object(j) {
+                n += 1;
+                if c.tok(e).is_some_and(|t| t.is_punct(st.src, b',')) {
+                    j = e + 1;
+                } else {
+                    break;
+                }
+            }
+            n == 1
+        };
+        while let Some((name, end)) = c.object(i) {
+            let clause = if single {
+                c.span()
+            } else {
+                st.tokens_span(i, end)
+            };
+            let kind = if view {
+                ChangeKind::DropView {
+                    view: name,
+                    materialized,
+                }
+            } else {
+                ChangeKind::DropTable {
+                    table: name,
+                    temporary,
+                }
+            };
+            push(&mut out, kind, clause);
+            if c.tok(end).is_some_and(|t| t.is_punct(st.src, b',')) {
+                i = end + 1;
+            } else {
+                break;
+            }
+        }
+    } else if c.word(0, "RENAME") && c.word(1, "TABLE") {
+        let mut i = 2;
+        while let Some((from, e)) = c.object(i) {
+            if !c.word(e, "TO") {
+                break;
+            }
+            let Some((to, e2)) = c.object(e + 1) else {
+                break;
+            };
+            push(
+                &mut out,
+                ChangeKind::RenameTable { from, to },
+                st.tokens_span(i, e2),
+            );
+            if c.tok(e2).is_some_and(|t| t.is_punct(st.src, b',')) {
+                i = e2 + 1;
+            } else {
+                break;
+            }
+        }
+    } else if c.word(0, "CREATE") {
+        create(c, &mut out);
+    }
+    out
+}
+
+impl Cursor<'_, '_> {
+    fn find_table_name(&self, name_end: usize) -> Option<Name> {
+        // The name is the object that ends at `name_end` (or just before a `*`).
+        let mut i = 1;
+        while i < name_end {
+            if self.word(i, "TABLE") {
+                let mut j = i + 1;
+                if self.word(j, "IF") {
+                    j += 2;
+                }
+                if self.word(j, "ONLY") {
+                    j += 1;
+                }
+                return self.object(j).map(|(n, _)| n);
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
+    let mut i = 1;
+    if c.word(i, "OR") && c.word(i + 1, "REPLACE") {
+        i += 2;
+    }
+    let temporary = c.any_word(i, &["TEMP", "TEMPORARY"]);
+    while c.any_word(
+        i,
+        &[
+            "TEMP",
+            "TEMPORARY",
+            "UNLOGGED",
+            "GLOBAL",
+            "LOCAL",
+            "MATERIALIZED",
+        ],
+    ) {
+        i += 1;
+    }
+    let what = if c.word(i, "TABLE") {
+        0
+    } else if c.word(i, "VIEW") {
+        1
+    } else if c.word(i, "TYPE") {
+        2
+    } else {
+        return;
+    };
+    i += 1;
+    if c.word(i, "IF") && c.word(i + 1, "NOT") {
+        i += 3;
+    }
+    let Some((name, end)) = c.object(i) else {
+        return;
+    };
+    let kind = match what {
+        0 => {
+            // Column names: the first word of each top-level element in the parens.
+            let mut columns = Vec::new();
+            if c.tok(end).is_some_and(|t| t.is_punct(c.st.src, b'(')) {
+                let mut depth = 0;
+                let mut expect = true;
+                for j in end..c.to {
+                    let t = &c.st.toks[j];
+                    if t.is_punct(c.st.src, b'(') {
+                        depth += 1;
+                    } else if t.is_punct(c.st.src, b')') {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else if depth == 1 && t.is_punct(c.st.src, b',') {
+                        expect = true;
+                    } else if depth == 1 && expect {
+                        expect = false;
+                        if !c.any_word(j, NOT_A_COLUMN) && !c.any_word(j, &["LIKE"]) {
+                            if let Some(n) = c.ident(j) {
+                                columns.push((n, ColumnSpec::default()));
+                            }
+                        }
+                    }
+                }
+            }
+            ChangeKind::CreateTable {
+                table: name,
+                temporary,
+                columns,
+            }
+        }
+        1 => ChangeKind::CreateView { view: name },
+        _ => ChangeKind::CreateType { name },
+    };
+    push(out, kind, c.span());
+}
+
+fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
+    let i = c.from;
+    let t = || table.clone();
+    let span = c.span();
+    if c.word(i, "DROP") {
+        let mut j = i + 1;
+        let keyword = c.word(j, "COLUMN");
+        if keyword {
+            j += 1;
+        } else if c.any_word(j, NOT_A_COLUMN) || c.tok(j).is_none() {
+            return;
+        }
+        if c.word(j, "IF") && c.word(j + 1, "EXISTS") {
+            j += 2;
+        }
+        if let Some(column) = c.ident(j) {
+            push(out, ChangeKind::DropColumn { table: t(), column }, span);
+        }
+    } else if c.word(i, "RENAME") {
+        let mut j = i + 1;
+        if c.any_word(j, &["TO", "AS"]) {
+            if let Some((to, _)) = c.object(j + 1) {
+                push(out, ChangeKind::RenameTable { from: t(), to }, span);
+            }
+            return;
+        }
+        if c.word(j, "COLUMN") {
+            j += 1;
+        } else if c.any_word(j, NOT_A_COLUMN) {
+            return;
+        }
+        if let (Some(from), true, Some(to)) = (c.ident(j), c.word(j + 1, "TO"), c.ident(j + 2)) {
+            push(
+                out,
+                ChangeKind::RenameColumn {
+                    table: t(),
+                    from,
+                    to,
+                },
+                span,
+            );
+        }
+    } else if c.word(i, "ALTER") {
+        let j = if c.word(i + 1, "COLUMN") {
+            i + 2
+        } else {
+            i + 1
+        };
+        if c.any_word(j, NOT_A_COLUMN) {
+            return;
+        }
+        let Some(column) = c.ident(j) else { return };
+        let k = j + 1;
+        if c.word(k, "TYPE") || (c.word(k, "SET") && c.word(k + 1, "DATA") && c.word(k + 2, "TYPE"))
+        {
+            let ty_start = if c.word(k, "TYPE") { k + 1 } else { k + 3 };
+            let ty_end = (ty_start..c.to)
+                .find(|&x| c.any_word(x, &["USING", "COLLATE"]))
+                .unwrap_or(c.to);
+            let new_type = c.st.tokens_span(ty_start, ty_end);
+            let new_type = c.st.src[new_type.start..new_type.end].to_string();
+            push(
+                out,
+                ChangeKind::ChangeType {
+                    table: t(),
+                    column,
+                    new_type,
+                    restated: false,
+                },
+                span,
+            );
+        } else if c.word(k, "SET") && c.word(k + 1, "NOT") && c.word(k + 2, "NULL") {
+            push(
+                out,
+                ChangeKind::SetNotNull {
+                    table: t(),
+                    column,
+                    restated: false,
+                },
+                span,
+            );
+        } else if c.word(k, "DROP") && c.word(k + 1, "DEFAULT") {
+            push(
+                out,
+                ChangeKind::DropDefault {
+                    table: t(),
+                    column,
+                    restated: false,
+                },
+                span,
+            );
+        } else if c.word(k, "DROP") && c.word(k + 1, "NOT") {
+            push(out, ChangeKind::DropNotNull { table: t(), column }, span);
+        } else if c.word(k, "SET") && c.word(k + 1, "DEFAULT") {
+            push(out, ChangeKind::SetDefault { table: t(), column }, span);
+        }
+    } else if c.word(i, "ADD") {
+        let mut j = i + 1;
+        if c.word(j, "COLUMN") {
+            j += 1;
+        } else if c.any_word(j, NOT_A_COLUMN) {
+            return;
+        }
+        if c.word(j, "IF") && c.word(j + 1, "NOT") {
+            j += 3;
+        }
+        let Some(column) = c.ident(j) else { return };
+        let spec = column_spec_tokens(c, j + 1);
+        push(
+            out,
+            ChangeKind::AddColumn {
+                table: t(),
+                column,
+                spec,
+            },
+            span,
+        );
+    } else if c.word(i, "CHANGE") || c.word(i, "MODIFY") {
+        let change = c.word(i, "CHANGE");
+        let mut j = i + 1;
+        if c.word(j, "COLUMN") {
+            j += 1;
+        }
+        let Some(old) = c.ident(j) else { return };
+        let mut k = j + 1;
+        if change {
+            let Some(new) = c.ident(k) else { return };
+            if new.key != old.key {
+                push(
+                    out,
+                    ChangeKind::RenameColumn {
+                        table: t(),
+                        from: old.clone(),
+                        to: new,
+                    },
+                    span,
+                );
+            }
+            k += 1;
+        }
+        let spec = column_spec_tokens(c, k);
+        push(
+            out,
+            ChangeKind::ChangeType {
+                table: t(),
+                column: old.clone(),
+                new_type: spec.data_type.clone(),
+                restated: true,
+            },
+            span,
+        );
+        if spec.not_null {
+            push(
+                out,
+                ChangeKind::SetNotNull {
+                    table: t(),
+                    column: old.clone(),
+                    restated: true,
+                },
+                span,
+            );
+        }
+        if !spec.has_default {
+            push(
+                out,
+                ChangeKind::DropDefault {
+                    table: t(),
+                    column: old,
+                    restated: true,
+                },
+                span,
+            );
+        }
+    }
+}
+
+/// Reads a column definition's type and options from tokens.
+fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
+    const OPTION_START: &[&str] = &[
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "PRIMARY",
+        "UNIQUE",
+        "REFERENCES",
+        "CHECK",
+        "GENERATED",
+        "CONSTRAINT",
+        "COLLATE",
+        "AUTO_INCREMENT",
+        "IDENTITY",
+        "COMMENT",
+        "FIRST",
+        "AFTER",
+        "AS",
+        "CHARACTER",
+        "ON",
+    ];
+    let ty_end = (from..c.to)
+        .find(|&x| c.any_word(x, OPTION_START))
+        .unwrap_or(c.to);
+    let ty = c.st.tokens_span(from, ty_end);
+    let data_type = if ty_end > from {
+        c.st.src[ty.start..ty.end].to_string()
+    } else {
+        String::new()
+    };
+    let lower = data_type.to_ascii_lowercase();
+    let mut spec = ColumnSpec {
+        generated: lower.contains("serial"),
+        data_type,
+        ..ColumnSpec::default()
+    };
+    for x in ty_end..c.to {
+        if (c.word(x, "NOT") && c.word(x + 1, "NULL"))
+            || (c.word(x, "PRIMARY") && c.word(x + 1, "KEY"))
+        {
+            spec.not_null = true;
+        } else if c.word(x, "DEFAULT") {
+            spec.has_default = true;
+        } else if c.any_word(
+            x,
+            &["GENERATED", "AUTO_INCREMENT", "AUTOINCREMENT", "IDENTITY"],
+        ) || (c.word(x, "AS") && c.tok(x + 1).is_some_and(|t| t.is_punct(c.st.src, b'(')))
+        {
+            spec.generated = true;
+        }
+    }
+    spec
+}

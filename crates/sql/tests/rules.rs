@@ -1,0 +1,120 @@
+//! Lints every fixture under `testdata/sql/<rule>/`: `fire_*.sql` must produce at
+//! least one finding of `<rule>` and their rendered human output is snapshotted;
+//! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
+//! name (`mysql`, `sqlite`), Postgres otherwise. A `<fixture>.history.sql` next
+//! to a fixture is replayed as stable's history.
+#![allow(clippy::unwrap_used)]
+
+use canary_lint_core::SourceFile;
+use canary_lint_report::{render, Format, Report};
+use canary_lint_sql::{
+    lint_release, parse_file, Dialect, History, Layout, LintContext, ReplayHistory,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn dialect_of(name: &str) -> Dialect {
+    if name.contains("mysql") {
+        Dialect::Mysql
+    } else if name.contains("sqlite") {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    }
+}
+
+fn load(rel: &str) -> SourceFile {
+    let text = std::fs::read_to_string(root().join(rel)).unwrap();
+    SourceFile::new(rel, text)
+}
+
+struct Outcome {
+    rendered: String,
+    rules: Vec<String>,
+}
+
+fn lint_fixture(rel: &str) -> Outcome {
+    let name = rel.rsplit('/').next().unwrap();
+    let dialect = dialect_of(name);
+    let file = load(rel);
+    let history_rel = rel.replace(".sql", ".history.sql");
+    let history = root().join(&history_rel).is_file().then(|| {
+        let h = load(&history_rel);
+        ReplayHistory::replay(&[parse_file(&h, Layout::Plain, dialect)])
+    });
+    let ctx = LintContext {
+        history: history.as_ref().map(|h| h as &dyn History),
+    };
+    let diags = lint_release(&[(file.clone(), Layout::Plain)], dialect, &ctx);
+    let mut sources = BTreeMap::new();
+    sources.insert(rel.to_string(), file);
+    let metas: Vec<_> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
+    let rendered = render(
+        Format::Human,
+        &Report {
+            diagnostics: &diags,
+            sources: &sources,
+            rules: &metas,
+            files: 1,
+            color: false,
+        },
+    );
+    Outcome {
+        rendered,
+        rules: diags.iter().map(|d| d.rule.clone()).collect(),
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures_and_they_behave() {
+    let base = root().join("testdata/sql");
+    let mut rule_dirs: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rule_dirs.sort();
+    for r in canary_lint_sql::rules() {
+        assert!(base.join(r.name).is_dir(), "no fixtures for {}", r.name);
+    }
+    let mut failures = Vec::new();
+    for dir in rule_dirs {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        files.sort();
+        let (mut fires, mut quiets) = (0, 0);
+        for f in files {
+            let f = f.to_str().unwrap().to_string();
+            if !f.ends_with(".sql") || f.ends_with(".history.sql") {
+                continue;
+            }
+            let rel = format!("testdata/sql/{rule}/{f}");
+            let out = lint_fixture(&rel);
+            let hits = out.rules.iter().filter(|r| **r == rule).count();
+            if f.starts_with("fire_") {
+                fires += 1;
+                if hits == 0 {
+                    failures.push(format!("{rel}: expected {rule}, got {:?}", out.rules));
+                }
+                let snap = format!("{rule}__{}", f.trim_end_matches(".sql"));
+                insta::assert_snapshot!(snap, out.rendered);
+            } else if f.starts_with("quiet_") {
+                quiets += 1;
+                if hits != 0 {
+                    failures.push(format!("{rel}: expected no {rule}, got:\n{}", out.rendered));
+                }
+            }
+        }
+        assert!(
+            fires > 0 && quiets > 0,
+            "{rule}: needs fire_ and quiet_ fixtures"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

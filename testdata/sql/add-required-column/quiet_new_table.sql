@@ -1,0 +1,2 @@
+CREATE TABLE memberships (user_id bigint);
+ALTER TABLE memberships ADD COLUMN org_id bigint NOT NULL;

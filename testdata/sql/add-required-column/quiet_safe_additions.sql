@@ -1,0 +1,5 @@
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';
+ALTER TABLE users ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE users ADD COLUMN row_no bigserial NOT NULL;
+ALTER TABLE users ADD COLUMN full_name text NOT NULL GENERATED ALWAYS AS (first || ' ' || last) STORED;

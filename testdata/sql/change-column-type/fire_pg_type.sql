@@ -1,0 +1,2 @@
+ALTER TABLE orders
+    ALTER COLUMN amount TYPE integer USING amount::integer;

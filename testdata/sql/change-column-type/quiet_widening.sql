@@ -1,0 +1,4 @@
+ALTER TABLE users ALTER COLUMN name TYPE varchar(200);
+ALTER TABLE users ALTER COLUMN bio TYPE text;
+ALTER TABLE users ALTER COLUMN balance TYPE numeric(14, 2);
+ALTER TABLE users ALTER COLUMN age TYPE int4;

@@ -1,0 +1,2 @@
+-- SQLite 3.35+ supports DROP COLUMN
+ALTER TABLE "Users" DROP COLUMN "Email";

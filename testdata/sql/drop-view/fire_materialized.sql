@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW IF EXISTS reporting.daily_sales;

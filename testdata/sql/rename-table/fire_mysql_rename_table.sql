@@ -1,0 +1,1 @@
+RENAME TABLE orders TO orders_old, orders_new TO orders;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id INT NOT NULL, name VARCHAR(10));
+INSERT INTO t VALUES (1, 'a;b');
