@@ -370,8 +370,12 @@ fn run_rule(
             if values_equal(&c.value, &stable_value) {
                 return;
             }
+            let stable_key = match s {
+                Some(s) if s.key != c.key => format!("stable's `{}`", s.key),
+                _ => "stable".to_string(),
+            };
             let msg = format!(
-                "`{}`{pn} differs: canary has `{}`, stable has `{}`; {}",
+                "`{}`{pn} differs: canary has `{}`, {stable_key} has `{}`; {}",
                 c.key,
                 shown(c),
                 stable_shown,
@@ -434,8 +438,12 @@ fn run_rule(
             if !bad {
                 return;
             }
+            let stable_key = match s {
+                Some(s) if s.key != c.key => format!("stable's `{}`", s.key),
+                _ => "stable's".to_string(),
+            };
             let msg = format!(
-                "canary `{}`{pn} is `{}`, {word} stable's `{}`; {}",
+                "canary `{}`{pn} is `{}`, {word} {stable_key} `{}`; {}",
                 c.key,
                 shown(c),
                 stable_shown,
