@@ -6,6 +6,7 @@ pub mod history;
 pub mod layout;
 pub mod lex;
 pub mod lint;
+pub mod model;
 pub mod names;
 pub mod parse;
 pub mod rules;

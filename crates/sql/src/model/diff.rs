@@ -1,0 +1,736 @@
+//! Schema delta for `schema-diff`: what changed between two schemas, classified as *expand*
+//! (stable keeps working) or *contract* (stable breaks while it still runs beside the canary).
+//!
+//! Renames are recognised from the rename log ([`Schema::renames`]) when the new schema was
+//! replayed from the same history as the old one plus more migrations: the renames logged after
+//! the history the two share are the renames of the delta. Two unrelated schemas (or a rename
+//! done by drop and add) show a dropped object and an added one.
+
+use super::{
+    type_change, Column, Constraint, ConstraintKind, RenameKind, Schema, Table, TypeChange,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Whether a change keeps stable working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Safe while stable runs: new objects, nullable or defaulted columns, widenings, new
+    /// enum values, loosened constraints.
+    Expand,
+    /// Breaks stable: dropped or renamed objects, narrowing or family changes, a column that
+    /// became NOT NULL, new constraints stable's writes may violate, removed enum values.
+    Contract,
+}
+
+/// The kind of object a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectKind {
+    Table,
+    Column,
+    Constraint,
+    Index,
+    Enum,
+    View,
+    Sequence,
+}
+
+/// One change of the delta.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SchemaChange {
+    /// The object's key: `table`, `table.column`, an index, type, view or sequence key.
+    pub object: String,
+    pub object_kind: ObjectKind,
+    pub kind: ChangeKind,
+    /// What changed and, for a contract, why it breaks stable.
+    pub description: String,
+}
+
+/// The delta from `old` to `new`, sorted by object, object kind, kind and description.
+pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
+    let origins = Origins::of(old, new);
+    let mut out = Vec::new();
+    diff_tables(old, new, &origins, &mut out);
+    diff_indexes(old, new, &origins, &mut out);
+    diff_enums(old, new, &origins, &mut out);
+    diff_views(old, new, &origins, &mut out);
+    diff_sequences(old, new, &origins, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn push(
+    out: &mut Vec<SchemaChange>,
+    kind: ChangeKind,
+    object_kind: ObjectKind,
+    object: impl Into<String>,
+    description: impl Into<String>,
+) {
+    out.push(SchemaChange {
+        object: object.into(),
+        object_kind,
+        kind,
+        description: description.into(),
+    });
+}
+
+/// Where each renamed object of `new` came from in `old`.
+#[derive(Default)]
+struct Origins {
+    /// New key to old key, per rename kind (tables, views, indexes, types, sequences).
+    objects: BTreeMap<(RenameKind, String), String>,
+    /// (new table key, new column key) to old column key.
+    columns: BTreeMap<(String, String), String>,
+    /// (new type key, new label) to old label.
+    values: BTreeMap<(String, String), String>,
+}
+
+impl Origins {
+    fn of(old: &Schema, new: &Schema) -> Origins {
+        let shared = old
+            .renames
+            .iter()
+            .zip(&new.renames)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if shared < old.renames.len() {
+            // Not the same history: no rename can be trusted.
+            return Origins::default();
+        }
+        let mut o = Origins::default();
+        for r in new.renames.get(shared..).unwrap_or_default() {
+            match r.kind {
+                RenameKind::Column => {
+                    let parent = r.parent.clone().unwrap_or_default();
+                    let origin = o
+                        .columns
+                        .remove(&(parent.clone(), r.from.clone()))
+                        .unwrap_or_else(|| r.from.clone());
+                    o.columns.insert((parent, r.to.clone()), origin);
+                }
+                RenameKind::EnumValue => {
+                    let parent = r.parent.clone().unwrap_or_default();
+                    let origin = o
+                        .values
+                        .remove(&(parent.clone(), r.from.clone()))
+                        .unwrap_or_else(|| r.from.clone());
+                    o.values.insert((parent, r.to.clone()), origin);
+                }
+                kind => {
+                    let origin = o
+                        .objects
+                        .remove(&(kind, r.from.clone()))
+                        .unwrap_or_else(|| r.from.clone());
+                    o.objects.insert((kind, r.to.clone()), origin);
+                    // Children follow their parent's new key.
+                    let children = match kind {
+                        RenameKind::Table | RenameKind::View => Some(&mut o.columns),
+                        RenameKind::Type => Some(&mut o.values),
+                        _ => None,
+                    };
+                    if let Some(children) = children {
+                        let moved: Vec<_> = children
+                            .iter()
+                            .filter(|((p, _), _)| *p == r.from)
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        for ((_, child), origin) in moved {
+                            children.remove(&(r.from.clone(), child.clone()));
+                            children.insert((r.to.clone(), child), origin);
+                        }
+                    }
+                }
+            }
+        }
+        o
+    }
+
+    /// The old key of a new object, and whether it was renamed. `None` when the key is the
+    /// source of a rename and so names a different, new object.
+    fn origin(&self, kind: RenameKind, key: &str) -> Option<(String, bool)> {
+        match self.objects.get(&(kind, key.to_string())) {
+            Some(o) => Some((o.clone(), o != key)),
+            None if self
+                .objects
+                .iter()
+                .any(|((k, _), o)| *k == kind && o == key) =>
+            {
+                None
+            }
+            None => Some((key.to_string(), false)),
+        }
+    }
+
+    fn column_origin(&self, table: &str, column: &str) -> Option<(String, bool)> {
+        let lookup = (table.to_string(), column.to_string());
+        match self.columns.get(&lookup) {
+            Some(o) => Some((o.clone(), o != column)),
+            None if self
+                .columns
+                .iter()
+                .any(|((t, _), o)| t == table && o == column) =>
+            {
+                None
+            }
+            None => Some((column.to_string(), false)),
+        }
+    }
+
+    fn value_origin(&self, ty: &str, value: &str) -> Option<(String, bool)> {
+        let lookup = (ty.to_string(), value.to_string());
+        match self.values.get(&lookup) {
+            Some(o) => Some((o.clone(), o != value)),
+            None if self.values.iter().any(|((t, _), o)| t == ty && o == value) => None,
+            None => Some((value.to_string(), false)),
+        }
+    }
+}
+
+fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    let mut matched = BTreeSet::new();
+    for (key, table) in &new.tables {
+        let found = origins
+            .origin(RenameKind::Table, key)
+            .and_then(|(o, renamed)| old.tables.get(&o).map(|t| (t, renamed)));
+        match found {
+            Some((old_table, renamed)) => {
+                matched.insert(old_table.key.clone());
+                if renamed {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::Table,
+                        key,
+                        format!(
+                            "table renamed from `{}`: stable still uses the old name",
+                            old_table.key
+                        ),
+                    );
+                }
+                diff_columns(old_table, table, new, origins, out);
+                diff_constraints(old_table, table, origins, out);
+            }
+            None => push(out, Expand, ObjectKind::Table, key, "new table"),
+        }
+    }
+    for key in old.tables.keys() {
+        if !matched.contains(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Table,
+                key,
+                "table dropped: stable still reads and writes it",
+            );
+        }
+    }
+}
+
+fn diff_columns(
+    old: &Table,
+    new: &Table,
+    schema: &Schema,
+    origins: &Origins,
+    out: &mut Vec<SchemaChange>,
+) {
+    use ChangeKind::*;
+    if !old.columns_known || !new.columns_known {
+        return;
+    }
+    let mut matched = BTreeSet::new();
+    for column in new.columns() {
+        let object = format!("{}.{}", new.key, column.key);
+        let found = origins
+            .column_origin(&new.key, &column.key)
+            .and_then(|(o, renamed)| old.column(&o).map(|c| (c, renamed)));
+        let Some((before, renamed)) = found else {
+            if column.can_be_omitted() {
+                let how = if column.nullable {
+                    "nullable"
+                } else {
+                    "with a default"
+                };
+                push(
+                    out,
+                    Expand,
+                    ObjectKind::Column,
+                    object,
+                    format!("new {how} column"),
+                );
+            } else {
+                push(
+                    out,
+                    Contract,
+                    ObjectKind::Column,
+                    object,
+                    "new NOT NULL column without default: stable's INSERTs that omit it fail",
+                );
+            }
+            continue;
+        };
+        matched.insert(before.key.clone());
+        if renamed {
+            push(
+                out,
+                Contract,
+                ObjectKind::Column,
+                &object,
+                format!(
+                    "column renamed from `{}`: stable still uses the old name",
+                    before.key
+                ),
+            );
+        }
+        diff_column(before, column, schema, &object, out);
+    }
+    for column in old.columns() {
+        if !matched.contains(&column.key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Column,
+                format!("{}.{}", new.key, column.key),
+                "column dropped: stable still reads and writes it",
+            );
+        }
+    }
+}
+
+fn diff_column(
+    before: &Column,
+    after: &Column,
+    schema: &Schema,
+    object: &str,
+    out: &mut Vec<SchemaChange>,
+) {
+    use ChangeKind::*;
+    let change = type_change(&before.data_type, &after.data_type, schema.dialect);
+    let types = format!("`{}` to `{}`", before.type_display, after.type_display);
+    match change {
+        TypeChange::Same => {}
+        TypeChange::SafeWidening => push(
+            out,
+            Expand,
+            ObjectKind::Column,
+            object,
+            format!("type widened from {types}"),
+        ),
+        TypeChange::WideningRewrite => push(
+            out,
+            Expand,
+            ObjectKind::Column,
+            object,
+            format!("type widened from {types} (rewrites the table)"),
+        ),
+        TypeChange::Narrowing => push(
+            out,
+            Contract,
+            ObjectKind::Column,
+            object,
+            format!("type narrowed from {types}: values stable writes may no longer fit"),
+        ),
+        TypeChange::FamilyChange => push(
+            out,
+            Contract,
+            ObjectKind::Column,
+            object,
+            format!("type changed from {types}: stable reads and writes the old type"),
+        ),
+    }
+    if before.nullable && !after.nullable {
+        push(
+            out,
+            Contract,
+            ObjectKind::Column,
+            object,
+            "became NOT NULL: stable's writes of NULL fail",
+        );
+    } else if !before.nullable && after.nullable {
+        push(
+            out,
+            Expand,
+            ObjectKind::Column,
+            object,
+            "NOT NULL dropped: stable may now read NULLs",
+        );
+    }
+    if before.default != after.default {
+        match (&before.default, &after.default) {
+            (Some(_), None) if !after.can_be_omitted() => push(
+                out,
+                Contract,
+                ObjectKind::Column,
+                object,
+                "default dropped on a NOT NULL column: stable's INSERTs that omit it fail",
+            ),
+            (_, Some(d)) => push(
+                out,
+                Expand,
+                ObjectKind::Column,
+                object,
+                format!("default set to `{d}`"),
+            ),
+            _ => push(out, Expand, ObjectKind::Column, object, "default dropped"),
+        }
+    }
+    if before.generated != after.generated {
+        if after.generated == Some(super::Generated::Computed) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Column,
+                object,
+                "became a generated column: stable's writes to it fail",
+            );
+        } else {
+            push(
+                out,
+                Expand,
+                ObjectKind::Column,
+                object,
+                "generation changed",
+            );
+        }
+    }
+}
+
+/// A constraint described with old column keys mapped to their new names.
+fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> String {
+    let cols = |cs: &[String]| cs.iter().map(|c| rename(c)).collect::<Vec<_>>().join(", ");
+    match &c.kind {
+        ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", cols(&c.columns)),
+        ConstraintKind::Unique => format!("UNIQUE ({})", cols(&c.columns)),
+        ConstraintKind::Check(e) => format!("CHECK ({e})"),
+        ConstraintKind::ForeignKey { table, columns } => {
+            let referred = if columns.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", columns.join(", "))
+            };
+            format!(
+                "FOREIGN KEY ({}) REFERENCES {table}{referred}",
+                cols(&c.columns)
+            )
+        }
+    }
+}
+
+fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    // Old column key -> new column key, through the renames of this table.
+    let renamed: BTreeMap<String, String> = new
+        .columns()
+        .iter()
+        .filter_map(|c| {
+            origins
+                .column_origin(&new.key, &c.key)
+                .map(|(o, _)| (o, c.key.clone()))
+        })
+        .collect();
+    let map_old = |k: &str| renamed.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let same = |k: &str| k.to_string();
+    // Foreign keys name their target by key; a renamed target is compared under its new key.
+    let target_map = |c: &Constraint| -> Constraint {
+        let mut c = c.clone();
+        if let ConstraintKind::ForeignKey { table, .. } = &mut c.kind {
+            if let Some(((_, new_key), _)) = origins
+                .objects
+                .iter()
+                .find(|((k, _), o)| *k == RenameKind::Table && *o == table)
+            {
+                *table = new_key.clone();
+            }
+        }
+        c
+    };
+    let before: BTreeSet<String> = old
+        .constraints
+        .iter()
+        .map(|c| constraint_signature(&target_map(c), &map_old))
+        .collect();
+    let after: BTreeSet<String> = new
+        .constraints
+        .iter()
+        .map(|c| constraint_signature(c, &same))
+        .collect();
+    for sig in after.difference(&before) {
+        push(
+            out,
+            Contract,
+            ObjectKind::Constraint,
+            &new.key,
+            format!("new constraint {sig}: stable's writes that violate it fail"),
+        );
+    }
+    for sig in before.difference(&after) {
+        push(
+            out,
+            Expand,
+            ObjectKind::Constraint,
+            &new.key,
+            format!("constraint {sig} dropped"),
+        );
+    }
+}
+
+fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    let mut matched = BTreeSet::new();
+    for (key, index) in &new.indexes {
+        let found = origins
+            .origin(RenameKind::Index, key)
+            .and_then(|(o, renamed)| old.indexes.get(&o).map(|i| (o, renamed, i)));
+        match found {
+            Some((o, renamed, _)) => {
+                if renamed {
+                    push(
+                        out,
+                        Expand,
+                        ObjectKind::Index,
+                        key,
+                        format!("index renamed from `{o}` (index hints naming it break)"),
+                    );
+                }
+                matched.insert(o);
+            }
+            None => {
+                // A unique index on a table stable already has may reject stable's writes.
+                let table_existed = origins
+                    .origin(RenameKind::Table, &index.table)
+                    .is_some_and(|(t, _)| old.tables.contains_key(&t));
+                if index.unique && table_existed {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::Index,
+                        key,
+                        format!(
+                            "new unique index on `{}`: stable's writes of duplicates fail",
+                            index.table
+                        ),
+                    );
+                } else {
+                    push(
+                        out,
+                        Expand,
+                        ObjectKind::Index,
+                        key,
+                        format!("new index on `{}`", index.table),
+                    );
+                }
+            }
+        }
+    }
+    for (key, index) in &old.indexes {
+        if matched.contains(key) {
+            continue;
+        }
+        // Indexes of a dropped table go with it (the table drop is reported).
+        let table_kept = new.tables.keys().any(|t| {
+            origins
+                .origin(RenameKind::Table, t)
+                .is_some_and(|(o, _)| o == index.table)
+        });
+        if table_kept {
+            push(
+                out,
+                Contract,
+                ObjectKind::Index,
+                key,
+                format!(
+                    "index on `{}` dropped: stable's queries that use it slow down",
+                    index.table
+                ),
+            );
+        }
+    }
+}
+
+fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    let mut matched = BTreeSet::new();
+    for (key, ty) in &new.enums {
+        let found = origins
+            .origin(RenameKind::Type, key)
+            .and_then(|(o, renamed)| old.enums.get(&o).map(|e| (o, renamed, e)));
+        let Some((o, renamed, before)) = found else {
+            push(out, Expand, ObjectKind::Enum, key, "new enum type");
+            continue;
+        };
+        matched.insert(o.clone());
+        if renamed {
+            push(
+                out,
+                Contract,
+                ObjectKind::Enum,
+                key,
+                format!("enum type renamed from `{o}`: stable still uses the old name"),
+            );
+        }
+        let mut kept = BTreeSet::new();
+        let last_old = ty
+            .values
+            .iter()
+            .rposition(|v| {
+                origins
+                    .value_origin(key, v)
+                    .is_some_and(|(o, _)| before.values.contains(&o))
+            })
+            .map(|i| i as i64)
+            .unwrap_or(-1);
+        for (i, value) in ty.values.iter().enumerate() {
+            match origins
+                .value_origin(key, value)
+                .filter(|(o, _)| before.values.contains(o))
+            {
+                Some((o, renamed)) => {
+                    if renamed {
+                        push(
+                            out,
+                            Contract,
+                            ObjectKind::Enum,
+                            key,
+                            format!("value '{o}' renamed to '{value}': stable still writes '{o}'"),
+                        );
+                    }
+                    kept.insert(o);
+                }
+                None => {
+                    let place = if (i as i64) > last_old {
+                        String::new()
+                    } else {
+                        format!(
+                            " before '{}'",
+                            ty.values.get(i + 1).map(String::as_str).unwrap_or_default()
+                        )
+                    };
+                    push(
+                        out,
+                        Expand,
+                        ObjectKind::Enum,
+                        key,
+                        format!("value '{value}' added{place}"),
+                    );
+                }
+            }
+        }
+        for value in &before.values {
+            if !kept.contains(value) {
+                push(
+                    out,
+                    Contract,
+                    ObjectKind::Enum,
+                    key,
+                    format!("value '{value}' removed: stable still writes it"),
+                );
+            }
+        }
+    }
+    for key in old.enums.keys() {
+        if !matched.contains(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Enum,
+                key,
+                "enum type dropped: stable's columns and casts use it",
+            );
+        }
+    }
+}
+
+fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    let mut matched = BTreeSet::new();
+    for (key, view) in &new.views {
+        let found = origins
+            .origin(RenameKind::View, key)
+            .and_then(|(o, renamed)| old.views.get(&o).map(|v| (o, renamed, v)));
+        let Some((o, renamed, before)) = found else {
+            push(out, Expand, ObjectKind::View, key, "new view");
+            continue;
+        };
+        matched.insert(o.clone());
+        if renamed {
+            push(
+                out,
+                Contract,
+                ObjectKind::View,
+                key,
+                format!("view renamed from `{o}`: stable still uses the old name"),
+            );
+        }
+        let mut reported = false;
+        if let (Some(b), Some(a)) = (&before.columns, &view.columns) {
+            for c in b {
+                let still = a
+                    .iter()
+                    .any(|n| origins.column_origin(key, n).is_some_and(|(o, _)| o == *c));
+                if !still {
+                    reported = true;
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::View,
+                        key,
+                        format!("column `{c}` no longer in the view: stable still reads it"),
+                    );
+                }
+            }
+        }
+        if !reported && before.query != view.query {
+            push(out, Expand, ObjectKind::View, key, "definition changed");
+        }
+    }
+    for key in old.views.keys() {
+        if !matched.contains(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::View,
+                key,
+                "view dropped: stable still reads it",
+            );
+        }
+    }
+}
+
+fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    let mut matched = BTreeSet::new();
+    for key in new.sequences.keys() {
+        match origins
+            .origin(RenameKind::Sequence, key)
+            .filter(|(o, _)| old.sequences.contains_key(o))
+        {
+            Some((o, renamed)) => {
+                if renamed {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::Sequence,
+                        key,
+                        format!("sequence renamed from `{o}`: stable still uses the old name"),
+                    );
+                }
+                matched.insert(o);
+            }
+            None => push(out, Expand, ObjectKind::Sequence, key, "new sequence"),
+        }
+    }
+    for key in old.sequences.keys() {
+        if !matched.contains(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Sequence,
+                key,
+                "sequence dropped: stable still uses it",
+            );
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! The schema model: what the database looks like after replaying migrations, without a database.
+//!
+//! Rules need to ask "did stable know this table?", "was this column NOT NULL before the
+//! release?", "what was its type?". Connecting to a database to answer would make the linter
+//! depend on an environment it usually does not have in CI, so the model is built by *replaying*
+//! the parsed DDL of every migration, in order, into a [`Schema`]: [`Schema::apply`] takes one
+//! sqlparser [`Statement`] at a time.
+//!
+//! # What it knows
+//! - tables, with their columns in order (name as written, type, nullability, default text,
+//!   generated/identity flag), primary key, unique, check and foreign-key constraints;
+//! - indexes (name, table, columns, unique);
+//! - Postgres enum types and their ordered labels (MySQL inline `ENUM(..)` stays in the column
+//!   type), views and materialized views, sequences;
+//! - renames, recorded in a log ([`Schema::renames`]) so that [`diff`] can say "renamed from"
+//!   instead of "dropped" plus "added" when one schema evolved from the other by replay.
+//!
+//! Names are compared with the keys of [`crate::names`]: unquoted names fold to lower case,
+//! quoted ones keep their case, and the dialect's default schema is dropped.
+//!
+//! # What it deliberately does not know
+//! - **data**: how many rows, whether a column holds NULLs, whether a new constraint holds;
+//! - **effects of code**: triggers, functions, procedures, rules and `DO` blocks are not run,
+//!   dynamic SQL (`EXECUTE format(..)`) is not seen;
+//! - **dependencies** it cannot see in the text: `DROP TABLE .. CASCADE` removes the table, its
+//!   indexes and constraints, but not views defined over it;
+//! - privileges, storage parameters, comments, partitions, collations.
+//!
+//! A statement the model cannot follow is reported by [`Applied::NotUnderstood`] with a short
+//! reason; the replay carries on with the next statement and never panics. A table whose
+//! columns cannot be known (`CREATE TABLE .. AS SELECT`) is marked with
+//! [`Table::columns_known`] `== false` so that rules do not guess.
+
+mod diff;
+mod replay;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use diff::{diff, ChangeKind, ObjectKind, SchemaChange};
+pub use replay::Applied;
+pub use types::{type_change, TypeChange};
+
+use sqlparser::ast::DataType;
+use std::collections::{BTreeMap, HashMap};
+
+/// How a column's value is produced when the writer does not give one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// `GENERATED .. AS IDENTITY`, `serial`, MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`,
+    /// SQL Server `IDENTITY`: a counter; writers may omit the column.
+    Identity,
+    /// `GENERATED ALWAYS AS (expr)` / MySQL `AS (expr)`: computed, writers must omit it.
+    Computed,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The name as written in the latest statement that named it.
+    pub name: String,
+    /// The comparison key of the name ([`crate::names::ident_key`]).
+    pub key: String,
+    pub data_type: DataType,
+    /// `data_type` as SQL text, for messages.
+    pub type_display: String,
+    pub nullable: bool,
+    /// The default expression as SQL text.
+    pub default: Option<String>,
+    pub generated: Option<Generated>,
+}
+
+impl Column {
+    /// Whether an `INSERT` that does not name this column still succeeds.
+    pub fn can_be_omitted(&self) -> bool {
+        self.nullable || self.default.is_some() || self.generated.is_some()
+    }
+}
+
+/// The kind of a table constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    /// The check expression as SQL text.
+    Check(String),
+    /// The referenced table's key and the referenced column keys (empty: its primary key).
+    ForeignKey {
+        table: String,
+        columns: Vec<String>,
+    },
+}
+
+/// A primary key, unique, check or foreign-key constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    /// The name as written, when one was given.
+    pub name: Option<String>,
+    /// The comparison key of the name.
+    pub key: Option<String>,
+    pub kind: ConstraintKind,
+    /// Keys of the constrained columns (empty for a check constraint).
+    pub columns: Vec<String>,
+}
+
+/// A table: ordered columns plus constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The name as written in the latest statement that named it.
+    pub name: String,
+    /// The comparison key ([`crate::names::object_key`]).
+    pub key: String,
+    /// `false` when the columns cannot be known (`CREATE TABLE .. AS SELECT`, `LIKE` of an
+    /// unknown table): absence of a column then says nothing.
+    pub columns_known: bool,
+    columns: Vec<Column>,
+    /// Column key to position in `columns`.
+    positions: HashMap<String, usize>,
+    pub constraints: Vec<Constraint>,
+}
+
+impl Table {
+    fn new(name: String, key: String) -> Table {
+        Table {
+            name,
+            key,
+            columns_known: true,
+            ..Table::default()
+        }
+    }
+
+    /// The columns in table order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// One column by key.
+    pub fn column(&self, key: &str) -> Option<&Column> {
+        self.positions.get(key).and_then(|&i| self.columns.get(i))
+    }
+
+    pub fn has_column(&self, key: &str) -> bool {
+        self.positions.contains_key(key)
+    }
+
+    fn column_mut(&mut self, key: &str) -> Option<&mut Column> {
+        match self.positions.get(key) {
+            Some(&i) => self.columns.get_mut(i),
+            None => None,
+        }
+    }
+
+    /// The primary key constraint, if any.
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .iter()
+            .find(|c| c.kind == ConstraintKind::PrimaryKey)
+    }
+
+    /// Adds a column at the end, or at `at` (clamped), replacing a column of the same key.
+    fn insert_column(&mut self, column: Column, at: Option<usize>) {
+        if let Some(&i) = self.positions.get(&column.key) {
+            self.columns.remove(i);
+        }
+        let at = at.unwrap_or(self.columns.len()).min(self.columns.len());
+        self.columns.insert(at, column);
+        self.reindex();
+    }
+
+    fn remove_column(&mut self, key: &str) -> Option<Column> {
+        let i = self.positions.get(key).copied()?;
+        let column = self.columns.remove(i);
+        self.reindex();
+        Some(column)
+    }
+
+    /// Moves a column to `at` (after removing it from its place).
+    fn move_column(&mut self, key: &str, at: usize) {
+        if let Some(column) = self.remove_column(key) {
+            self.insert_column(column, Some(at));
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.positions.get(key).copied()
+    }
+
+    fn reindex(&mut self) {
+        self.positions.clear();
+        for (i, c) in self.columns.iter().enumerate() {
+            self.positions.insert(c.key.clone(), i);
+        }
+    }
+}
+
+/// An index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The name as written, or the name Postgres would generate for an unnamed index.
+    pub name: String,
+    /// The indexed table's key.
+    pub table: String,
+    /// Column keys; an expression is kept as SQL text.
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+/// A Postgres enum type (`CREATE TYPE .. AS ENUM`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    pub name: String,
+    /// The labels in sort order.
+    pub values: Vec<String>,
+}
+
+/// A view or materialized view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub name: String,
+    pub materialized: bool,
+    /// Output column keys when they can be read from the statement (an explicit column list,
+    /// or a projection of plain columns and aliases); `None` when unknown.
+    pub columns: Option<Vec<String>>,
+    /// The defining query as SQL text.
+    pub query: String,
+}
+
+/// A sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence {
+    pub name: String,
+}
+
+/// What kind of object a rename applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RenameKind {
+    Table,
+    Column,
+    View,
+    Index,
+    Type,
+    EnumValue,
+    Sequence,
+}
+
+/// One rename seen during replay, by keys at the time of the rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    pub kind: RenameKind,
+    /// For a column: its table's key; for an enum value: the type's key.
+    pub parent: Option<String>,
+    pub from: String,
+    pub to: String,
+}
+
+/// The replayed schema. Build with `Schema::default()` and [`Schema::apply`].
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    tables: BTreeMap<String, Table>,
+    indexes: BTreeMap<String, Index>,
+    enums: BTreeMap<String, EnumType>,
+    views: BTreeMap<String, View>,
+    sequences: BTreeMap<String, Sequence>,
+    renames: Vec<Rename>,
+    /// The dialect of the latest applied statement (for type comparison in [`diff`]).
+    dialect: crate::Dialect,
+}
+
+impl Schema {
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+
+    /// The dialect of the latest applied statement (Postgres before any).
+    pub fn dialect(&self) -> crate::Dialect {
+        self.dialect
+    }
+
+    pub fn table(&self, key: &str) -> Option<&Table> {
+        self.tables.get(key)
+    }
+
+    pub fn has_table(&self, key: &str) -> bool {
+        self.tables.contains_key(key)
+    }
+
+    /// All tables, by key.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
+        self.tables.get(table).and_then(|t| t.column(column))
+    }
+
+    /// An index by key: the index name's key on Postgres, SQLite and generic; on MySQL and
+    /// SQL Server, where index names are per table, `table_key.index_key` (see
+    /// [`Schema::index_on`]).
+    pub fn index(&self, key: &str) -> Option<&Index> {
+        self.indexes.get(key)
+    }
+
+    /// An index by table key and index-name key, in any dialect.
+    pub fn index_on(&self, table: &str, name: &str) -> Option<&Index> {
+        self.indexes
+            .get(&format!("{table}.{name}"))
+            .filter(|i| i.table == table)
+            .or_else(|| self.indexes.get(name).filter(|i| i.table == table))
+    }
+
+    /// All indexes, by key.
+    pub fn indexes(&self) -> impl Iterator<Item = (&str, &Index)> {
+        self.indexes.iter().map(|(k, i)| (k.as_str(), i))
+    }
+
+    /// The indexes of one table.
+    pub fn indexes_on<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
+        self.indexes.values().filter(move |i| i.table == table)
+    }
+
+    pub fn enum_type(&self, key: &str) -> Option<&EnumType> {
+        self.enums.get(key)
+    }
+
+    pub fn enum_types(&self) -> impl Iterator<Item = (&str, &EnumType)> {
+        self.enums.iter().map(|(k, e)| (k.as_str(), e))
+    }
+
+    /// The enum type of a column whose type names a known enum type.
+    pub fn column_enum(&self, table: &str, column: &str) -> Option<&EnumType> {
+        match &self.column(table, column)?.data_type {
+            DataType::Custom(name, _) => self
+                .enums
+                .get(&crate::names::object_key(name, self.dialect)),
+            _ => None,
+        }
+    }
+
+    pub fn view(&self, key: &str) -> Option<&View> {
+        self.views.get(key)
+    }
+
+    pub fn has_view(&self, key: &str) -> bool {
+        self.views.contains_key(key)
+    }
+
+    pub fn views(&self) -> impl Iterator<Item = (&str, &View)> {
+        self.views.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn sequence(&self, key: &str) -> Option<&Sequence> {
+        self.sequences.get(key)
+    }
+
+    /// Renames seen during replay, oldest first.
+    pub fn renames(&self) -> &[Rename] {
+        &self.renames
+    }
+
+    /// Whether a table or view of this key exists (what a query's `FROM` can name).
+    pub fn has_relation(&self, key: &str) -> bool {
+        self.tables.contains_key(key) || self.views.contains_key(key)
+    }
+}

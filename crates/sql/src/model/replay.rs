@@ -1,0 +1,1367 @@
+//! Replay: applying one parsed statement to the [`Schema`].
+//!
+//! Every statement is either understood (its effect on the schema is applied), ignored (it
+//! has no effect on the schema: DML, transaction control, grants, comments, functions), or not
+//! understood (DDL the model cannot follow, or DDL on an object the model does not know). A
+//! multi-operation `ALTER TABLE` applies the operations it understands and reports the others.
+
+use super::{
+    Column, Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema,
+    Sequence, Table, View,
+};
+use crate::names::{ident_key, object_key};
+use crate::Dialect;
+use sqlparser::ast::{
+    AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
+    AlterTypeAddValuePosition, AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption,
+    CreateIndex, CreateTable, CreateTableLikeDefaults, CreateTableLikeKind, CreateView, DataType,
+    Expr, Ident, IndexColumn, MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, Query,
+    RenameTableNameKind, SelectItem, SetExpr, Statement, TableConstraint,
+    UserDefinedTypeRepresentation,
+};
+use sqlparser::tokenizer::Token;
+
+/// What [`Schema::apply`] made of one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// The statement's effect on the schema was applied (possibly none, as for
+    /// `CREATE TABLE IF NOT EXISTS` of a known table).
+    Understood,
+    /// The statement does not change the schema (DML, `SET`, `BEGIN`, `GRANT`, `COMMENT`, ...).
+    Ignored,
+    /// The model could not follow the statement, or part of it; the reason is short and meant
+    /// for `--verbose`. Whatever part was understood has been applied.
+    NotUnderstood(String),
+}
+
+impl Applied {
+    pub fn is_understood(&self) -> bool {
+        matches!(self, Applied::Understood)
+    }
+}
+
+/// Problems met while applying one statement.
+type Problems = Vec<String>;
+
+fn outcome(problems: Problems) -> Applied {
+    if problems.is_empty() {
+        Applied::Understood
+    } else {
+        Applied::NotUnderstood(problems.join("; "))
+    }
+}
+
+impl Schema {
+    /// Applies one statement. Never panics, never stops: see [`Applied`].
+    pub fn apply(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
+        self.dialect = dialect;
+        match stmt {
+            Statement::CreateTable(ct) => self.create_table(ct, dialect),
+            Statement::CreateVirtualTable { name, .. } => {
+                let key = object_key(name, dialect);
+                let mut table = Table::new(name.to_string(), key.clone());
+                table.columns_known = false;
+                self.tables.insert(key, table);
+                Applied::Understood
+            }
+            Statement::CreateView(cv) => self.create_view(cv, dialect),
+            Statement::CreateIndex(ci) => self.create_index(ci, dialect),
+            Statement::CreateType {
+                name,
+                representation,
+            } => {
+                if let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation {
+                    let key = object_key(name, dialect);
+                    let values = labels.iter().map(|l| l.value.clone()).collect();
+                    self.enums.insert(
+                        key,
+                        EnumType {
+                            name: name.to_string(),
+                            values,
+                        },
+                    );
+                }
+                Applied::Understood
+            }
+            Statement::CreateSequence {
+                name,
+                if_not_exists,
+                ..
+            } => {
+                let key = object_key(name, dialect);
+                if !(*if_not_exists && self.sequences.contains_key(&key)) {
+                    self.sequences.insert(
+                        key,
+                        Sequence {
+                            name: name.to_string(),
+                        },
+                    );
+                }
+                Applied::Understood
+            }
+            Statement::AlterTable(at) => self.alter_table(at, dialect),
+            Statement::AlterIndex { name, operation } => match operation {
+                AlterIndexOperation::RenameIndex { index_name } => {
+                    self.rename_index(name, index_name, dialect)
+                }
+            },
+            Statement::AlterView(av) => self.alter_view(
+                &av.name,
+                av.if_exists,
+                av.materialized,
+                &av.operation,
+                dialect,
+            ),
+            Statement::AlterType(at) => self.alter_type(at, dialect),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                table,
+                ..
+            } => self.drop(
+                *object_type,
+                *if_exists,
+                names,
+                *cascade,
+                table.as_ref(),
+                dialect,
+            ),
+            Statement::RenameTable(pairs) => {
+                let mut problems = Problems::new();
+                for pair in pairs {
+                    let from = object_key(&pair.old_name, dialect);
+                    if let Err(p) = self.rename_relation(&from, &pair.new_name, dialect) {
+                        problems.push(p);
+                    }
+                }
+                outcome(problems)
+            }
+            s if is_irrelevant(s) => Applied::Ignored,
+            other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
+        }
+    }
+
+    // ----- CREATE -------------------------------------------------------------------------
+
+    fn create_table(&mut self, ct: &CreateTable, dialect: Dialect) -> Applied {
+        let key = object_key(&ct.name, dialect);
+        if ct.if_not_exists && self.tables.contains_key(&key) {
+            return Applied::Understood;
+        }
+        let mut problems = Problems::new();
+        let mut table = Table::new(ct.name.to_string(), key.clone());
+
+        let like = match &ct.like {
+            Some(CreateTableLikeKind::Parenthesized(l)) | Some(CreateTableLikeKind::Plain(l)) => {
+                Some((&l.name, l.defaults.as_ref()))
+            }
+            None => None,
+        };
+        let copy_from = like
+            .map(|(n, d)| (n, matches!(d, Some(CreateTableLikeDefaults::Including))))
+            .or(ct.partition_of.as_ref().map(|n| (n, true)));
+        if let Some((source, with_defaults)) = copy_from {
+            let source_key = object_key(source, dialect);
+            match self.tables.get(&source_key) {
+                Some(src) => {
+                    table.columns_known = src.columns_known;
+                    // MySQL's LIKE copies the whole definition; Postgres copies defaults only
+                    // with INCLUDING DEFAULTS (a partition always inherits them).
+                    let keep_defaults = with_defaults || dialect == Dialect::Mysql;
+                    for c in src.columns() {
+                        let mut c = c.clone();
+                        if !keep_defaults {
+                            c.default = None;
+                        }
+                        table.insert_column(c, None);
+                    }
+                    if dialect == Dialect::Mysql || ct.partition_of.is_some() {
+                        table.constraints = src.constraints.clone();
+                    }
+                }
+                None => {
+                    table.columns_known = false;
+                    problems.push(format!("source table `{source}` is not known"));
+                }
+            }
+        }
+        if ct.query.is_some() || ct.clone.is_some() {
+            // CREATE TABLE .. AS SELECT: the columns come from a query the model does not type.
+            table.columns_known = false;
+        }
+
+        for def in &ct.columns {
+            let (column, constraints) = column_from_def(def, dialect);
+            table.insert_column(column, None);
+            table.constraints.extend(constraints);
+        }
+        for tc in &ct.constraints {
+            if let Err(p) = self.add_constraint(&mut table, tc, dialect) {
+                problems.push(p);
+            }
+        }
+        apply_primary_key_nullability(&mut table, dialect);
+        // A replaced table loses the indexes of its predecessor.
+        if self.tables.insert(key.clone(), table).is_some() {
+            self.indexes.retain(|_, i| i.table != key);
+        }
+        outcome(problems)
+    }
+
+    fn create_view(&mut self, cv: &CreateView, dialect: Dialect) -> Applied {
+        let key = object_key(&cv.name, dialect);
+        if cv.if_not_exists && self.views.contains_key(&key) {
+            return Applied::Understood;
+        }
+        let columns = if cv.columns.is_empty() {
+            query_columns(&cv.query)
+        } else {
+            Some(cv.columns.iter().map(|c| ident_key(&c.name)).collect())
+        };
+        self.views.insert(
+            key,
+            View {
+                name: cv.name.to_string(),
+                materialized: cv.materialized,
+                columns,
+                query: cv.query.to_string(),
+            },
+        );
+        Applied::Understood
+    }
+
+    fn create_index(&mut self, ci: &CreateIndex, dialect: Dialect) -> Applied {
+        let table = object_key(&ci.table_name, dialect);
+        let columns: Vec<String> = ci.columns.iter().map(index_column_key).collect();
+        let (name, name_key) = match &ci.name {
+            Some(n) => (n.to_string(), object_key(n, dialect)),
+            None => {
+                // Postgres names an unnamed index `<table>_<col>[_<col>..]_idx`.
+                let mut generated = crate::names::bare(&table).to_string();
+                for c in &columns {
+                    generated.push('_');
+                    generated.push_str(c);
+                }
+                generated.push_str("_idx");
+                (generated.clone(), generated)
+            }
+        };
+        let key = index_key(&table, &name_key, dialect);
+        if ci.if_not_exists && self.indexes.contains_key(&key) {
+            return Applied::Understood;
+        }
+        let known = self.tables.contains_key(&table) || self.views.contains_key(&table);
+        self.indexes.insert(
+            key,
+            Index {
+                name,
+                table: table.clone(),
+                columns,
+                unique: ci.unique,
+            },
+        );
+        if known {
+            Applied::Understood
+        } else {
+            Applied::NotUnderstood(format!("index on unknown table `{table}`"))
+        }
+    }
+
+    /// Adds a table constraint (or, for MySQL `KEY`/`INDEX`, an index) to `table`.
+    fn add_constraint(
+        &mut self,
+        table: &mut Table,
+        tc: &TableConstraint,
+        dialect: Dialect,
+    ) -> Result<(), String> {
+        let constraint = match tc {
+            TableConstraint::PrimaryKey(pk) => Constraint {
+                name: either(&pk.name, &pk.index_name).map(|n| n.value.clone()),
+                key: either(&pk.name, &pk.index_name).map(ident_key),
+                kind: ConstraintKind::PrimaryKey,
+                columns: pk.columns.iter().map(index_column_key).collect(),
+            },
+            TableConstraint::Unique(u) => Constraint {
+                name: either(&u.name, &u.index_name).map(|n| n.value.clone()),
+                key: either(&u.name, &u.index_name).map(ident_key),
+                kind: ConstraintKind::Unique,
+                columns: u.columns.iter().map(index_column_key).collect(),
+            },
+            TableConstraint::ForeignKey(fk) => Constraint {
+                name: either(&fk.name, &fk.index_name).map(|n| n.value.clone()),
+                key: either(&fk.name, &fk.index_name).map(ident_key),
+                kind: ConstraintKind::ForeignKey {
+                    table: object_key(&fk.foreign_table, dialect),
+                    columns: fk.referred_columns.iter().map(ident_key).collect(),
+                },
+                columns: fk.columns.iter().map(ident_key).collect(),
+            },
+            TableConstraint::Check(c) => Constraint {
+                name: c.name.as_ref().map(|n| n.value.clone()),
+                key: c.name.as_ref().map(ident_key),
+                kind: ConstraintKind::Check(c.expr.to_string()),
+                columns: Vec::new(),
+            },
+            TableConstraint::Index(ic) => {
+                let columns: Vec<String> = ic.columns.iter().map(index_column_key).collect();
+                self.add_inline_index(table, ic.name.as_ref(), columns, dialect);
+                return Ok(());
+            }
+            TableConstraint::FulltextOrSpatial(fs) => {
+                let columns: Vec<String> = fs.columns.iter().map(index_column_key).collect();
+                self.add_inline_index(table, fs.opt_index_name.as_ref(), columns, dialect);
+                return Ok(());
+            }
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                // Postgres: the index becomes the constraint's index (and takes its name).
+                let index_key = index_key(&table.key, &ident_key(&u.index_name), dialect);
+                let Some(index) = self.indexes.remove(&index_key) else {
+                    return Err(format!("index `{}` is not known", u.index_name));
+                };
+                let kind = if matches!(tc, TableConstraint::PrimaryKeyUsingIndex(_)) {
+                    ConstraintKind::PrimaryKey
+                } else {
+                    ConstraintKind::Unique
+                };
+                let name = u.name.as_ref().unwrap_or(&u.index_name);
+                Constraint {
+                    name: Some(name.value.clone()),
+                    key: Some(ident_key(name)),
+                    kind,
+                    columns: index.columns,
+                }
+            }
+            TableConstraint::Exclude(_) => return Ok(()),
+        };
+        if constraint.kind == ConstraintKind::PrimaryKey {
+            table
+                .constraints
+                .retain(|c| c.kind != ConstraintKind::PrimaryKey);
+        }
+        table.constraints.push(constraint);
+        apply_primary_key_nullability(table, dialect);
+        Ok(())
+    }
+
+    /// MySQL `KEY name (cols)` inside `CREATE`/`ALTER TABLE`; an unnamed one takes the name of
+    /// its first column, as MySQL does.
+    fn add_inline_index(
+        &mut self,
+        table: &Table,
+        name: Option<&Ident>,
+        columns: Vec<String>,
+        dialect: Dialect,
+    ) {
+        let (display, key) = match name {
+            Some(n) => (n.value.clone(), ident_key(n)),
+            None => {
+                let first = columns.first().cloned().unwrap_or_default();
+                (first.clone(), first)
+            }
+        };
+        self.indexes.insert(
+            index_key(&table.key, &key, dialect),
+            Index {
+                name: display,
+                table: table.key.clone(),
+                columns,
+                unique: false,
+            },
+        );
+    }
+
+    // ----- ALTER TABLE ----------------------------------------------------------------------
+
+    fn alter_table(&mut self, at: &AlterTable, dialect: Dialect) -> Applied {
+        let mut key = object_key(&at.name, dialect);
+        if !self.tables.contains_key(&key) {
+            // Postgres accepts ALTER TABLE .. RENAME on views too.
+            if self.views.contains_key(&key) {
+                let mut problems = Problems::new();
+                for op in &at.operations {
+                    match op {
+                        AlterTableOperation::RenameTable { table_name } => {
+                            let new = rename_target(table_name);
+                            if let Err(p) = self.rename_relation(&key, new, dialect) {
+                                problems.push(p);
+                            }
+                        }
+                        AlterTableOperation::RenameColumn {
+                            old_column_name,
+                            new_column_name,
+                        } => self.rename_view_column(&key, old_column_name, new_column_name),
+                        _ => problems.push(format!("ALTER TABLE on view `{key}`")),
+                    }
+                }
+                return outcome(problems);
+            }
+            if at.if_exists {
+                return Applied::Understood;
+            }
+            return Applied::NotUnderstood(format!("table `{key}` is not known to the model"));
+        }
+        let mut problems = Problems::new();
+        for op in &at.operations {
+            if let Err(p) = self.alter_table_op(&mut key, op, dialect) {
+                problems.push(p);
+            }
+        }
+        outcome(problems)
+    }
+
+    /// One `ALTER TABLE` operation on the known table `key` (which a rename updates).
+    fn alter_table_op(
+        &mut self,
+        key: &mut String,
+        op: &AlterTableOperation,
+        dialect: Dialect,
+    ) -> Result<(), String> {
+        use AlterTableOperation as Op;
+        match op {
+            Op::AddColumn {
+                if_not_exists,
+                column_def,
+                column_position,
+                ..
+            } => {
+                let table = self.table_mut(key)?;
+                let (column, constraints) = column_from_def(column_def, dialect);
+                if table.has_column(&column.key) {
+                    if *if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(format!("column `{}` already exists", column.name));
+                }
+                let at = position(table, column_position.as_ref());
+                table.insert_column(column, at);
+                table.constraints.extend(constraints);
+                apply_primary_key_nullability(table, dialect);
+                Ok(())
+            }
+            Op::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                let mut missing = Vec::new();
+                for name in column_names {
+                    let col = ident_key(name);
+                    let table = self.table_mut(key)?;
+                    if table.remove_column(&col).is_none() {
+                        if !*if_exists && table.columns_known {
+                            missing.push(name.value.clone());
+                        }
+                        continue;
+                    }
+                    table.constraints.retain(|c| !c.columns.contains(&col));
+                    let table_key = key.clone();
+                    self.indexes
+                        .retain(|_, i| !(i.table == table_key && i.columns.contains(&col)));
+                }
+                if missing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("column `{}` is not known", missing.join("`, `")))
+                }
+            }
+            Op::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => self.rename_column(key, old_column_name, new_column_name),
+            Op::RenameTable { table_name } => {
+                let new = rename_target(table_name);
+                let new_key = self.rename_relation(key, new, dialect)?;
+                *key = new_key;
+                Ok(())
+            }
+            Op::ChangeColumn {
+                old_name,
+                new_name,
+                data_type,
+                options,
+                column_position,
+            } => {
+                if ident_key(old_name) != ident_key(new_name) {
+                    self.rename_column(key, old_name, new_name)?;
+                }
+                self.redefine_column(key, new_name, data_type, options, column_position, dialect)
+            }
+            Op::ModifyColumn {
+                col_name,
+                data_type,
+                options,
+                column_position,
+            } => self.redefine_column(key, col_name, data_type, options, column_position, dialect),
+            Op::AlterColumn { column_name, op } => {
+                let table = self.table_mut(key)?;
+                let known = table.columns_known;
+                let Some(column) = table.column_mut(&ident_key(column_name)) else {
+                    return if known {
+                        Err(format!("column `{}` is not known", column_name.value))
+                    } else {
+                        Ok(())
+                    };
+                };
+                match op {
+                    AlterColumnOperation::SetNotNull => column.nullable = false,
+                    AlterColumnOperation::DropNotNull => column.nullable = true,
+                    AlterColumnOperation::SetDefault { value } => {
+                        column.default = Some(value.to_string())
+                    }
+                    AlterColumnOperation::DropDefault => column.default = None,
+                    AlterColumnOperation::SetDataType { data_type, .. } => {
+                        column.type_display = data_type.to_string();
+                        column.data_type = data_type.clone();
+                    }
+                    AlterColumnOperation::AddGenerated { .. } => {
+                        column.generated = Some(Generated::Identity);
+                        column.nullable = false;
+                    }
+                    AlterColumnOperation::GenericOptions { .. } => {}
+                }
+                Ok(())
+            }
+            Op::AddConstraint { constraint, .. } => {
+                let mut table = self
+                    .tables
+                    .remove(key.as_str())
+                    .ok_or_else(|| format!("table `{key}` is not known"))?;
+                let result = self.add_constraint(&mut table, constraint, dialect);
+                self.tables.insert(key.clone(), table);
+                result
+            }
+            Op::DropConstraint {
+                if_exists, name, ..
+            } => {
+                let name_key = ident_key(name);
+                let table = self.table_mut(key)?;
+                let before = table.constraints.len();
+                table
+                    .constraints
+                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
+                if table.constraints.len() < before || *if_exists {
+                    return Ok(());
+                }
+                // MySQL: DROP CONSTRAINT may name an index.
+                if self
+                    .indexes
+                    .remove(&index_key(key, &name_key, dialect))
+                    .is_some()
+                {
+                    return Ok(());
+                }
+                Err(format!("constraint `{}` is not known", name.value))
+            }
+            Op::DropPrimaryKey { .. } => {
+                let table = self.table_mut(key)?;
+                table
+                    .constraints
+                    .retain(|c| c.kind != ConstraintKind::PrimaryKey);
+                Ok(())
+            }
+            Op::DropForeignKey { name, .. } => {
+                let name_key = ident_key(name);
+                let table = self.table_mut(key)?;
+                table
+                    .constraints
+                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
+                Ok(())
+            }
+            Op::DropIndex { name } => {
+                let name_key = ident_key(name);
+                let removed = self
+                    .indexes
+                    .remove(&index_key(key, &name_key, dialect))
+                    .is_some();
+                let table = self.table_mut(key)?;
+                let before = table.constraints.len();
+                table
+                    .constraints
+                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
+                if removed || table.constraints.len() < before {
+                    Ok(())
+                } else {
+                    Err(format!("index `{}` is not known", name.value))
+                }
+            }
+            Op::RenameConstraint { old_name, new_name } => {
+                let old_key = ident_key(old_name);
+                let table = self.table_mut(key)?;
+                match table
+                    .constraints
+                    .iter_mut()
+                    .find(|c| c.key.as_deref() == Some(old_key.as_str()))
+                {
+                    Some(c) => {
+                        c.name = Some(new_name.value.clone());
+                        c.key = Some(ident_key(new_name));
+                        Ok(())
+                    }
+                    None => Err(format!("constraint `{}` is not known", old_name.value)),
+                }
+            }
+            // Operations with no effect on what the model tracks.
+            Op::DisableRowLevelSecurity
+            | Op::EnableRowLevelSecurity
+            | Op::ForceRowLevelSecurity
+            | Op::NoForceRowLevelSecurity
+            | Op::DisableRule { .. }
+            | Op::DisableTrigger { .. }
+            | Op::EnableAlwaysRule { .. }
+            | Op::EnableAlwaysTrigger { .. }
+            | Op::EnableReplicaRule { .. }
+            | Op::EnableReplicaTrigger { .. }
+            | Op::EnableRule { .. }
+            | Op::EnableTrigger { .. }
+            | Op::ReplicaIdentity { .. }
+            | Op::OwnerTo { .. }
+            | Op::SetLogged
+            | Op::SetUnlogged
+            | Op::Algorithm { .. }
+            | Op::Lock { .. }
+            | Op::AutoIncrement { .. }
+            | Op::ValidateConstraint { .. }
+            | Op::SetTblProperties { .. }
+            | Op::SetOptionsParens { .. }
+            | Op::ResetOptions { .. }
+            | Op::ClusterBy { .. }
+            | Op::AttachPartitionOf { .. }
+            | Op::DetachPartitionOf { .. }
+            | Op::Inherit { .. }
+            | Op::NoInherit { .. }
+            | Op::GenericOptions { .. } => Ok(()),
+            other => Err(format!(
+                "`{}` is not modelled",
+                leading_words_of(&other.to_string())
+            )),
+        }
+    }
+
+    fn table_mut(&mut self, key: &str) -> Result<&mut Table, String> {
+        self.tables
+            .get_mut(key)
+            .ok_or_else(|| format!("table `{key}` is not known"))
+    }
+
+    /// MySQL `CHANGE`/`MODIFY`: the column is redefined from scratch (nullability and default
+    /// not restated are lost, as in MySQL).
+    fn redefine_column(
+        &mut self,
+        key: &str,
+        name: &Ident,
+        data_type: &DataType,
+        options: &[ColumnOption],
+        column_position: &Option<MySQLColumnPosition>,
+        dialect: Dialect,
+    ) -> Result<(), String> {
+        let def = ColumnDef {
+            name: name.clone(),
+            data_type: data_type.clone(),
+            options: options
+                .iter()
+                .map(|o| sqlparser::ast::ColumnOptionDef {
+                    name: None,
+                    option: o.clone(),
+                })
+                .collect(),
+        };
+        let (column, constraints) = column_from_def(&def, dialect);
+        let table = self.table_mut(key)?;
+        let Some(old_at) = table.position(&column.key) else {
+            return if table.columns_known {
+                Err(format!("column `{}` is not known", name.value))
+            } else {
+                Ok(())
+            };
+        };
+        let col_key = column.key.clone();
+        table.insert_column(column, Some(old_at));
+        if let Some(at) = position(table, column_position.as_ref()) {
+            // `AFTER x` counts positions with the moved column still in place.
+            let at = if at > old_at { at - 1 } else { at };
+            table.move_column(&col_key, at);
+        }
+        table.constraints.extend(constraints);
+        apply_primary_key_nullability(table, dialect);
+        Ok(())
+    }
+
+    fn rename_column(&mut self, table_key: &str, old: &Ident, new: &Ident) -> Result<(), String> {
+        let (old_key, new_key) = (ident_key(old), ident_key(new));
+        let table = self.table_mut(table_key)?;
+        let Some(column) = table.column_mut(&old_key) else {
+            return if table.columns_known {
+                Err(format!("column `{}` is not known", old.value))
+            } else {
+                Ok(())
+            };
+        };
+        column.name = new.value.clone();
+        column.key = new_key.clone();
+        table.reindex();
+        let swap = |cols: &mut Vec<String>| {
+            for c in cols.iter_mut() {
+                if *c == old_key {
+                    *c = new_key.clone();
+                }
+            }
+        };
+        for c in &mut table.constraints {
+            swap(&mut c.columns);
+        }
+        for i in self.indexes.values_mut() {
+            if i.table == table_key {
+                swap(&mut i.columns);
+            }
+        }
+        for t in self.tables.values_mut() {
+            for c in &mut t.constraints {
+                if let ConstraintKind::ForeignKey { table, columns } = &mut c.kind {
+                    if table == table_key {
+                        swap(columns);
+                    }
+                }
+            }
+        }
+        self.renames.push(Rename {
+            kind: RenameKind::Column,
+            parent: Some(table_key.to_string()),
+            from: old_key,
+            to: new_key,
+        });
+        Ok(())
+    }
+
+    /// Renames a table (or a view) to `new`; returns the new key.
+    fn rename_relation(
+        &mut self,
+        from: &str,
+        new: &ObjectName,
+        dialect: Dialect,
+    ) -> Result<String, String> {
+        let to = renamed_key(from, new, dialect);
+        if let Some(mut table) = self.tables.remove(from) {
+            table.name = new.to_string();
+            table.key = to.clone();
+            self.tables.insert(to.clone(), table);
+            let mut moved = Vec::new();
+            for (k, i) in self.indexes.iter_mut() {
+                if i.table == from {
+                    i.table = to.clone();
+                    if k.starts_with(&format!("{from}.")) {
+                        moved.push(k.clone());
+                    }
+                }
+            }
+            // Per-table index keys (MySQL, SQL Server) follow the table.
+            for k in moved {
+                if let Some(i) = self.indexes.remove(&k) {
+                    let rest = k.get(from.len() + 1..).unwrap_or_default();
+                    self.indexes.insert(format!("{to}.{rest}"), i);
+                }
+            }
+            for t in self.tables.values_mut() {
+                for c in &mut t.constraints {
+                    if let ConstraintKind::ForeignKey { table, .. } = &mut c.kind {
+                        if table == from {
+                            *table = to.clone();
+                        }
+                    }
+                }
+            }
+            self.renames.push(Rename {
+                kind: RenameKind::Table,
+                parent: None,
+                from: from.to_string(),
+                to: to.clone(),
+            });
+            Ok(to)
+        } else if let Some(mut view) = self.views.remove(from) {
+            view.name = new.to_string();
+            self.views.insert(to.clone(), view);
+            self.renames.push(Rename {
+                kind: RenameKind::View,
+                parent: None,
+                from: from.to_string(),
+                to: to.clone(),
+            });
+            Ok(to)
+        } else {
+            Err(format!("table `{from}` is not known"))
+        }
+    }
+
+    fn rename_index(&mut self, name: &ObjectName, new: &ObjectName, dialect: Dialect) -> Applied {
+        let from = object_key(name, dialect);
+        let Some(mut index) = self.indexes.remove(&from) else {
+            return Applied::NotUnderstood(format!("index `{from}` is not known"));
+        };
+        let to = renamed_key(&from, new, dialect);
+        index.name = new.to_string();
+        self.indexes.insert(to.clone(), index);
+        self.renames.push(Rename {
+            kind: RenameKind::Index,
+            parent: None,
+            from,
+            to,
+        });
+        Applied::Understood
+    }
+
+    fn rename_view_column(&mut self, view: &str, old: &Ident, new: &Ident) {
+        if let Some(columns) = self.views.get_mut(view).and_then(|v| v.columns.as_mut()) {
+            let (old_key, new_key) = (ident_key(old), ident_key(new));
+            for c in columns.iter_mut() {
+                if *c == old_key {
+                    *c = new_key.clone();
+                }
+            }
+            self.renames.push(Rename {
+                kind: RenameKind::Column,
+                parent: Some(view.to_string()),
+                from: old_key,
+                to: new_key,
+            });
+        }
+    }
+
+    // ----- ALTER VIEW / TYPE ----------------------------------------------------------------
+
+    fn alter_view(
+        &mut self,
+        name: &ObjectName,
+        if_exists: bool,
+        materialized: bool,
+        op: &AlterViewOperation,
+        dialect: Dialect,
+    ) -> Applied {
+        let key = object_key(name, dialect);
+        if !self.views.contains_key(&key) {
+            if if_exists {
+                return Applied::Understood;
+            }
+            return Applied::NotUnderstood(format!("view `{key}` is not known to the model"));
+        }
+        match op {
+            AlterViewOperation::RenameTo { new_name } => {
+                match self.rename_relation(&key, new_name, dialect) {
+                    Ok(_) => Applied::Understood,
+                    Err(p) => Applied::NotUnderstood(p),
+                }
+            }
+            AlterViewOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                self.rename_view_column(&key, old_column_name, new_column_name);
+                Applied::Understood
+            }
+            AlterViewOperation::As { columns, query, .. } => {
+                let cols = if columns.is_empty() {
+                    query_columns(query)
+                } else {
+                    Some(columns.iter().map(ident_key).collect())
+                };
+                self.views.insert(
+                    key,
+                    View {
+                        name: name.to_string(),
+                        materialized,
+                        columns: cols,
+                        query: query.to_string(),
+                    },
+                );
+                Applied::Understood
+            }
+            AlterViewOperation::SetSchema { .. } => {
+                Applied::NotUnderstood("ALTER VIEW .. SET SCHEMA is not modelled".into())
+            }
+            _ => Applied::Understood,
+        }
+    }
+
+    fn alter_type(&mut self, at: &AlterType, dialect: Dialect) -> Applied {
+        let key = object_key(&at.name, dialect);
+        let Some(enum_type) = self.enums.get_mut(&key) else {
+            return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
+        };
+        match &at.operation {
+            AlterTypeOperation::AddValue(add) => {
+                let label = add.value.value.clone();
+                if enum_type.values.contains(&label) {
+                    return if add.if_not_exists {
+                        Applied::Understood
+                    } else {
+                        Applied::NotUnderstood(format!("enum value '{label}' already exists"))
+                    };
+                }
+                let at = match &add.position {
+                    None => Ok(enum_type.values.len()),
+                    Some(AlterTypeAddValuePosition::Before(n)) => {
+                        enum_type.values.iter().position(|v| *v == n.value).ok_or(n)
+                    }
+                    Some(AlterTypeAddValuePosition::After(n)) => enum_type
+                        .values
+                        .iter()
+                        .position(|v| *v == n.value)
+                        .map(|i| i + 1)
+                        .ok_or(n),
+                };
+                match at {
+                    Ok(i) => {
+                        enum_type.values.insert(i, label);
+                        Applied::Understood
+                    }
+                    Err(n) => {
+                        enum_type.values.push(label);
+                        Applied::NotUnderstood(format!("enum value '{}' is not known", n.value))
+                    }
+                }
+            }
+            AlterTypeOperation::RenameValue(r) => {
+                match enum_type.values.iter_mut().find(|v| **v == r.from.value) {
+                    Some(v) => {
+                        *v = r.to.value.clone();
+                        self.renames.push(Rename {
+                            kind: RenameKind::EnumValue,
+                            parent: Some(key),
+                            from: r.from.value.clone(),
+                            to: r.to.value.clone(),
+                        });
+                        Applied::Understood
+                    }
+                    None => Applied::NotUnderstood(format!(
+                        "enum value '{}' is not known",
+                        r.from.value
+                    )),
+                }
+            }
+            AlterTypeOperation::Rename(r) => {
+                let new_name = replace_last(&at.name, &r.new_name);
+                let to = object_key(&new_name, dialect);
+                if let Some(mut e) = self.enums.remove(&key) {
+                    e.name = new_name.to_string();
+                    self.enums.insert(to.clone(), e);
+                }
+                // Columns of the type now name it by its new name.
+                for t in self.tables.values_mut() {
+                    for c in &mut t.columns {
+                        if let DataType::Custom(n, m) = &c.data_type {
+                            if object_key(n, dialect) == key {
+                                c.data_type = DataType::Custom(new_name.clone(), m.clone());
+                                c.type_display = c.data_type.to_string();
+                            }
+                        }
+                    }
+                }
+                self.renames.push(Rename {
+                    kind: RenameKind::Type,
+                    parent: None,
+                    from: key,
+                    to,
+                });
+                Applied::Understood
+            }
+        }
+    }
+
+    // ----- DROP -----------------------------------------------------------------------------
+
+    fn drop(
+        &mut self,
+        object_type: ObjectType,
+        if_exists: bool,
+        names: &[ObjectName],
+        cascade: bool,
+        on_table: Option<&ObjectName>,
+        dialect: Dialect,
+    ) -> Applied {
+        let mut missing = Vec::new();
+        match object_type {
+            ObjectType::Table => {
+                for n in names {
+                    let key = object_key(n, dialect);
+                    if self.tables.remove(&key).is_none() {
+                        missing.push(key);
+                        continue;
+                    }
+                    self.indexes.retain(|_, i| i.table != key);
+                    if cascade {
+                        for t in self.tables.values_mut() {
+                            t.constraints.retain(|c| {
+                                !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
+                            });
+                        }
+                    }
+                }
+            }
+            ObjectType::View | ObjectType::MaterializedView => {
+                for n in names {
+                    let key = object_key(n, dialect);
+                    if self.views.remove(&key).is_none() {
+                        missing.push(key);
+                    }
+                }
+            }
+            ObjectType::Index => {
+                for n in names {
+                    let key = match on_table {
+                        Some(t) => {
+                            index_key(&object_key(t, dialect), &object_key(n, dialect), dialect)
+                        }
+                        None => object_key(n, dialect),
+                    };
+                    if self.indexes.remove(&key).is_none() {
+                        missing.push(key);
+                    }
+                }
+            }
+            ObjectType::Type => {
+                // Only enum types are tracked; other types are dropped silently.
+                for n in names {
+                    self.enums.remove(&object_key(n, dialect));
+                }
+            }
+            ObjectType::Sequence => {
+                for n in names {
+                    let key = object_key(n, dialect);
+                    if self.sequences.remove(&key).is_none() {
+                        missing.push(key);
+                    }
+                }
+            }
+            ObjectType::Schema => {
+                for n in names {
+                    let prefix = format!("{}.", object_key(n, dialect));
+                    let keep = |k: &String| !k.starts_with(&prefix);
+                    self.tables.retain(|k, _| keep(k));
+                    self.views.retain(|k, _| keep(k));
+                    self.enums.retain(|k, _| keep(k));
+                    self.sequences.retain(|k, _| keep(k));
+                    self.indexes.retain(|k, i| keep(k) && keep(&i.table));
+                }
+            }
+            _ => return Applied::Ignored,
+        }
+        if missing.is_empty() || if_exists {
+            Applied::Understood
+        } else {
+            Applied::NotUnderstood(format!(
+                "`{}` is not known to the model",
+                missing.join("`, `")
+            ))
+        }
+    }
+}
+
+// ----- helpers --------------------------------------------------------------------------------
+
+/// Builds a column from its definition, with the constraints written inline on it.
+pub(super) fn column_from_def(def: &ColumnDef, dialect: Dialect) -> (Column, Vec<Constraint>) {
+    let key = ident_key(&def.name);
+    let mut column = Column {
+        name: def.name.value.clone(),
+        key: key.clone(),
+        data_type: def.data_type.clone(),
+        type_display: def.data_type.to_string(),
+        nullable: true,
+        default: None,
+        generated: None,
+    };
+    if is_serial(&def.data_type, dialect) {
+        column.generated = Some(Generated::Identity);
+        column.nullable = false;
+    }
+    let mut constraints = Vec::new();
+    for opt in &def.options {
+        let named = |inner: &Option<Ident>| opt.name.as_ref().or(inner.as_ref()).cloned();
+        match &opt.option {
+            ColumnOption::Null => column.nullable = true,
+            ColumnOption::NotNull => column.nullable = false,
+            ColumnOption::Default(e) => column.default = Some(e.to_string()),
+            ColumnOption::PrimaryKey(pk) => {
+                let name = named(&pk.name);
+                constraints.push(Constraint {
+                    name: name.as_ref().map(|n| n.value.clone()),
+                    key: name.as_ref().map(ident_key),
+                    kind: ConstraintKind::PrimaryKey,
+                    columns: vec![key.clone()],
+                });
+                if primary_key_implies_not_null(&column.data_type, dialect) {
+                    column.nullable = false;
+                }
+            }
+            ColumnOption::Unique(u) => {
+                let name = named(&u.name);
+                constraints.push(Constraint {
+                    name: name.as_ref().map(|n| n.value.clone()),
+                    key: name.as_ref().map(ident_key),
+                    kind: ConstraintKind::Unique,
+                    columns: vec![key.clone()],
+                });
+            }
+            ColumnOption::ForeignKey(fk) => {
+                let name = named(&fk.name);
+                constraints.push(Constraint {
+                    name: name.as_ref().map(|n| n.value.clone()),
+                    key: name.as_ref().map(ident_key),
+                    kind: ConstraintKind::ForeignKey {
+                        table: object_key(&fk.foreign_table, dialect),
+                        columns: fk.referred_columns.iter().map(ident_key).collect(),
+                    },
+                    columns: vec![key.clone()],
+                });
+            }
+            ColumnOption::Check(c) => {
+                let name = named(&c.name);
+                constraints.push(Constraint {
+                    name: name.as_ref().map(|n| n.value.clone()),
+                    key: name.as_ref().map(ident_key),
+                    kind: ConstraintKind::Check(c.expr.to_string()),
+                    columns: Vec::new(),
+                });
+            }
+            ColumnOption::DialectSpecific(tokens) => {
+                let counter = tokens.iter().any(|t| match t {
+                    Token::Word(w) => {
+                        w.value.eq_ignore_ascii_case("AUTO_INCREMENT")
+                            || w.value.eq_ignore_ascii_case("AUTOINCREMENT")
+                    }
+                    _ => false,
+                });
+                if counter {
+                    column.generated = Some(Generated::Identity);
+                }
+            }
+            ColumnOption::Generated {
+                generation_expr, ..
+            } => {
+                if generation_expr.is_some() {
+                    column.generated = Some(Generated::Computed);
+                } else {
+                    column.generated = Some(Generated::Identity);
+                    column.nullable = false;
+                }
+            }
+            ColumnOption::Identity(_) => {
+                column.generated = Some(Generated::Identity);
+                column.nullable = false;
+            }
+            ColumnOption::Materialized(_) | ColumnOption::Alias(_) => {
+                column.generated = Some(Generated::Computed)
+            }
+            _ => {}
+        }
+    }
+    (column, constraints)
+}
+
+/// A constraint's name: `CONSTRAINT name`, else MySQL's index name (`UNIQUE KEY name`).
+fn either<'a>(name: &'a Option<Ident>, index_name: &'a Option<Ident>) -> Option<&'a Ident> {
+    name.as_ref().or(index_name.as_ref())
+}
+
+/// Columns named by a primary key are NOT NULL (Postgres, MySQL, SQL Server; in SQLite only
+/// an `INTEGER PRIMARY KEY`, which is the rowid).
+fn apply_primary_key_nullability(table: &mut Table, dialect: Dialect) {
+    let pk_columns: Vec<String> = table
+        .constraints
+        .iter()
+        .filter(|c| c.kind == ConstraintKind::PrimaryKey)
+        .flat_map(|c| c.columns.iter().cloned())
+        .collect();
+    for key in pk_columns {
+        if let Some(c) = table.column_mut(&key) {
+            if primary_key_implies_not_null(&c.data_type, dialect) {
+                c.nullable = false;
+            }
+        }
+    }
+}
+
+fn primary_key_implies_not_null(data_type: &DataType, dialect: Dialect) -> bool {
+    dialect != Dialect::Sqlite || matches!(data_type, DataType::Integer(_))
+}
+
+/// Postgres `serial`, `bigserial`, `smallserial` (and `serial2/4/8`).
+pub(super) fn is_serial(data_type: &DataType, dialect: Dialect) -> bool {
+    if !matches!(dialect, Dialect::Postgres | Dialect::Generic) {
+        return false;
+    }
+    match data_type {
+        DataType::Custom(name, mods) if mods.is_empty() => matches!(
+            last_part(name).as_deref(),
+            Some("serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8")
+        ),
+        _ => false,
+    }
+}
+
+/// The lower-cased last part of a name.
+pub(super) fn last_part(name: &ObjectName) -> Option<String> {
+    match name.0.last()? {
+        ObjectNamePart::Identifier(i) => Some(i.value.to_lowercase()),
+        other => Some(other.to_string().to_lowercase()),
+    }
+}
+
+/// The key of one indexed column: a column key, or the expression's SQL text.
+fn index_column_key(ic: &IndexColumn) -> String {
+    match &ic.column.expr {
+        Expr::Identifier(i) => ident_key(i),
+        Expr::CompoundIdentifier(parts) => parts.last().map(ident_key).unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// The map key of an index: per schema on Postgres/SQLite/generic (an unqualified index
+/// lives in its table's schema), per table on MySQL and SQL Server.
+fn index_key(table: &str, name: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mysql | Dialect::Mssql => format!("{table}.{}", crate::names::bare(name)),
+        _ => match (table.rsplit_once('.'), name.contains('.')) {
+            (Some((schema, _)), false) => format!("{schema}.{name}"),
+            _ => name.to_string(),
+        },
+    }
+}
+
+/// The key after `RENAME TO new`: an unqualified new name stays in the old object's schema.
+fn renamed_key(from: &str, new: &ObjectName, dialect: Dialect) -> String {
+    let new_key = object_key(new, dialect);
+    match (from.rsplit_once('.'), new.0.len()) {
+        (Some((schema, _)), 1) => format!("{schema}.{new_key}"),
+        _ => new_key,
+    }
+}
+
+fn rename_target(kind: &RenameTableNameKind) -> &ObjectName {
+    match kind {
+        RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
+    }
+}
+
+fn replace_last(name: &ObjectName, last: &Ident) -> ObjectName {
+    let mut parts = name.0.clone();
+    parts.pop();
+    parts.push(ObjectNamePart::Identifier(last.clone()));
+    ObjectName(parts)
+}
+
+/// Where `FIRST`/`AFTER x` puts a column (None: at the end, or unchanged for MODIFY).
+fn position(table: &Table, pos: Option<&MySQLColumnPosition>) -> Option<usize> {
+    match pos? {
+        MySQLColumnPosition::First => Some(0),
+        MySQLColumnPosition::After(after) => table.position(&ident_key(after)).map(|i| i + 1),
+    }
+}
+
+/// Output column keys of a query whose projection is plain columns and aliases.
+fn query_columns(query: &Query) -> Option<Vec<String>> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident_key(i)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(ident_key),
+            SelectItem::ExprWithAlias { alias, .. } => Some(ident_key(alias)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Statements that never change the schema.
+fn is_irrelevant(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::Query(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Merge(_)
+            | Statement::Truncate(_)
+            | Statement::Copy { .. }
+            | Statement::Set(_)
+            | Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::Rollback { .. }
+            | Statement::Savepoint { .. }
+            | Statement::ReleaseSavepoint { .. }
+            | Statement::Grant(_)
+            | Statement::Revoke(_)
+            | Statement::GrantRole(_)
+            | Statement::RevokeRole(_)
+            | Statement::Deny(_)
+            | Statement::AlterDefaultPrivileges(_)
+            | Statement::Comment { .. }
+            | Statement::CreateFunction(_)
+            | Statement::DropFunction(_)
+            | Statement::AlterFunction(_)
+            | Statement::CreateProcedure { .. }
+            | Statement::DropProcedure { .. }
+            | Statement::CreateTrigger(_)
+            | Statement::DropTrigger(_)
+            | Statement::AlterTrigger(_)
+            | Statement::CreateExtension(_)
+            | Statement::DropExtension(_)
+            | Statement::CreateSchema { .. }
+            | Statement::CreateDatabase { .. }
+            | Statement::CreateRole(_)
+            | Statement::AlterRole { .. }
+            | Statement::CreateUser(_)
+            | Statement::AlterUser(_)
+            | Statement::CreatePolicy(_)
+            | Statement::DropPolicy(_)
+            | Statement::AlterPolicy(_)
+            | Statement::CreateRule(_)
+            | Statement::DropRule(_)
+            | Statement::Analyze(_)
+            | Statement::Vacuum(_)
+            | Statement::Call(_)
+            | Statement::Pragma { .. }
+            | Statement::Use(_)
+            | Statement::Lock(_)
+            | Statement::LockTables { .. }
+            | Statement::UnlockTables
+            | Statement::Discard { .. }
+            | Statement::Declare { .. }
+            | Statement::Explain { .. }
+            | Statement::ExplainTable { .. }
+            | Statement::Prepare { .. }
+            | Statement::Deallocate { .. }
+            | Statement::NOTIFY { .. }
+            | Statement::LISTEN { .. }
+            | Statement::UNLISTEN { .. }
+            | Statement::Reset(_)
+            | Statement::RefreshMaterializedView(_)
+            | Statement::Fetch { .. }
+            | Statement::Close { .. }
+            | Statement::Open(_)
+            | Statement::Print(_)
+            | Statement::Return(_)
+            | Statement::Kill { .. }
+            | Statement::Flush { .. }
+            | Statement::OptimizeTable { .. }
+            | Statement::ShowVariable { .. }
+            | Statement::ShowTables { .. }
+            | Statement::ShowColumns { .. }
+            | Statement::ShowCreate { .. }
+    )
+}
+
+/// The first two words of a statement, for "not modelled" reasons.
+fn leading_words(stmt: &Statement) -> String {
+    leading_words_of(&stmt.to_string())
+}
+
+fn leading_words_of(text: &str) -> String {
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

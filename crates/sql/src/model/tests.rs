@@ -1,0 +1,740 @@
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use crate::Dialect;
+use sqlparser::parser::Parser;
+
+fn parse(dialect: Dialect, sql: &str) -> Vec<sqlparser::ast::Statement> {
+    Parser::parse_sql(&*dialect.sqlparser(), sql).unwrap()
+}
+
+/// Replays `sql` onto `schema`, returning what each statement made.
+fn apply_all(schema: &mut Schema, dialect: Dialect, sql: &str) -> Vec<Applied> {
+    parse(dialect, sql)
+        .iter()
+        .map(|s| schema.apply(s, dialect))
+        .collect()
+}
+
+fn replay(dialect: Dialect, sql: &str) -> Schema {
+    let mut schema = Schema::new();
+    let results = apply_all(&mut schema, dialect, sql);
+    for r in &results {
+        assert!(!matches!(r, Applied::NotUnderstood(_)), "{r:?} in {sql}");
+    }
+    schema
+}
+
+fn col<'a>(s: &'a Schema, t: &str, c: &str) -> &'a Column {
+    s.column(t, c)
+        .unwrap_or_else(|| panic!("no column {t}.{c}"))
+}
+
+fn names(t: &Table) -> Vec<&str> {
+    t.columns().iter().map(|c| c.name.as_str()).collect()
+}
+
+// ----- Postgres -----------------------------------------------------------------------------
+
+#[test]
+fn pg_create_table_columns_and_constraints() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE public.users (
+            id bigserial PRIMARY KEY,
+            \"Email\" varchar(100) NOT NULL UNIQUE,
+            name text DEFAULT 'anon',
+            org_id int REFERENCES orgs (id),
+            age int CHECK (age > 0),
+            code int GENERATED ALWAYS AS IDENTITY,
+            total numeric GENERATED ALWAYS AS (age * 2) STORED,
+            CONSTRAINT users_name_uq UNIQUE (name)
+        );",
+    );
+    let t = s.table("users").unwrap();
+    assert_eq!(
+        names(t),
+        ["id", "Email", "name", "org_id", "age", "code", "total"]
+    );
+    let id = col(&s, "users", "id");
+    assert!(!id.nullable);
+    assert_eq!(id.generated, Some(Generated::Identity));
+    let email = col(&s, "users", "Email");
+    assert!(!email.nullable);
+    assert_eq!(email.type_display, "VARCHAR(100)");
+    assert!(
+        s.column("users", "email").is_none(),
+        "quoted name keeps its case"
+    );
+    let name = col(&s, "users", "name");
+    assert!(name.nullable);
+    assert_eq!(name.default.as_deref(), Some("'anon'"));
+    assert_eq!(
+        col(&s, "users", "code").generated,
+        Some(Generated::Identity)
+    );
+    assert_eq!(
+        col(&s, "users", "total").generated,
+        Some(Generated::Computed)
+    );
+    assert_eq!(t.primary_key().unwrap().columns, ["id"]);
+    let fk = t
+        .constraints
+        .iter()
+        .find(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+        .unwrap();
+    assert_eq!(
+        fk.kind,
+        ConstraintKind::ForeignKey {
+            table: "orgs".into(),
+            columns: vec!["id".into()]
+        }
+    );
+    assert!(t
+        .constraints
+        .iter()
+        .any(|c| c.key.as_deref() == Some("users_name_uq") && c.kind == ConstraintKind::Unique));
+    assert!(t
+        .constraints
+        .iter()
+        .any(|c| matches!(&c.kind, ConstraintKind::Check(e) if e == "age > 0")));
+}
+
+#[test]
+fn pg_table_primary_key_makes_columns_not_null() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE m (a int, b int, c int, PRIMARY KEY (a, b));",
+    );
+    assert!(!col(&s, "m", "a").nullable);
+    assert!(!col(&s, "m", "b").nullable);
+    assert!(col(&s, "m", "c").nullable);
+}
+
+#[test]
+fn pg_alter_sequence_of_changes() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (id int PRIMARY KEY, a varchar(10), b int NOT NULL DEFAULT 0);
+         ALTER TABLE t ADD COLUMN c text;
+         ALTER TABLE t ADD COLUMN IF NOT EXISTS c int;
+         ALTER TABLE t ALTER COLUMN a TYPE varchar(50);
+         ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b DROP NOT NULL;
+         ALTER TABLE t ALTER COLUMN b DROP DEFAULT;
+         ALTER TABLE t ALTER COLUMN c SET DEFAULT 'x';
+         ALTER TABLE t RENAME COLUMN c TO d;
+         ALTER TABLE t RENAME TO u;
+         ALTER TABLE IF EXISTS nothing_here ADD COLUMN z int;",
+    );
+    assert!(!s.has_table("t"));
+    let t = s.table("u").unwrap();
+    assert_eq!(names(t), ["id", "a", "b", "d"]);
+    assert_eq!(col(&s, "u", "a").type_display, "VARCHAR(50)");
+    assert!(!col(&s, "u", "a").nullable);
+    assert!(col(&s, "u", "b").nullable);
+    assert_eq!(col(&s, "u", "b").default, None);
+    assert_eq!(col(&s, "u", "d").default.as_deref(), Some("'x'"));
+    assert_eq!(
+        col(&s, "u", "d").type_display,
+        "TEXT",
+        "IF NOT EXISTS kept the first"
+    );
+    let kinds: Vec<_> = s.renames().iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [RenameKind::Column, RenameKind::Table]);
+}
+
+#[test]
+fn pg_drop_column_takes_its_index_and_constraints() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (id int PRIMARY KEY, a int UNIQUE, b int);
+         CREATE INDEX t_a_idx ON t (a);
+         CREATE INDEX t_b_idx ON t (b);
+         ALTER TABLE t DROP COLUMN a;
+         ALTER TABLE t DROP COLUMN IF EXISTS zzz;",
+    );
+    let t = s.table("t").unwrap();
+    assert_eq!(names(t), ["id", "b"]);
+    assert!(s.index("t_a_idx").is_none());
+    assert_eq!(s.index("t_b_idx").unwrap().columns, ["b"]);
+    assert_eq!(t.constraints.len(), 1);
+}
+
+#[test]
+fn pg_constraints_added_renamed_dropped() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (id int, org int);
+         ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY (id);
+         ALTER TABLE t ADD CONSTRAINT t_org_fk FOREIGN KEY (org) REFERENCES orgs (id) NOT VALID;
+         ALTER TABLE t RENAME CONSTRAINT t_org_fk TO t_org_fkey;
+         ALTER TABLE t DROP CONSTRAINT t_pk;",
+    );
+    let t = s.table("t").unwrap();
+    assert!(t.primary_key().is_none());
+    assert!(
+        !col(&s, "t", "id").nullable,
+        "NOT NULL outlives the dropped key"
+    );
+    assert_eq!(t.constraints.len(), 1);
+    assert_eq!(t.constraints[0].key.as_deref(), Some("t_org_fkey"));
+}
+
+#[test]
+fn pg_indexes_named_unnamed_renamed_dropped() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE app.t (a int, b int);
+         CREATE UNIQUE INDEX CONCURRENTLY t_ab ON app.t (a, lower(b));
+         CREATE INDEX ON app.t (b);
+         ALTER INDEX app.t_ab RENAME TO t_ab2;
+         DROP INDEX IF EXISTS app.nope;",
+    );
+    let i = s.index("app.t_ab2").unwrap();
+    assert!(i.unique);
+    assert_eq!(i.table, "app.t");
+    assert_eq!(i.columns, ["a", "lower(b)"]);
+    assert!(
+        s.index("app.t_b_idx").is_some(),
+        "{:?}",
+        s.indexes().collect::<Vec<_>>()
+    );
+    assert_eq!(s.indexes_on("app.t").count(), 2);
+    let mut s = s;
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "DROP INDEX app.t_ab2; DROP INDEX nope;",
+    );
+    assert_eq!(r[0], Applied::Understood);
+    assert!(matches!(&r[1], Applied::NotUnderstood(m) if m.contains("nope")));
+    assert!(s.index("app.t_ab2").is_none());
+}
+
+#[test]
+fn pg_enum_types() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');
+         ALTER TYPE mood ADD VALUE 'happy';
+         ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
+         ALTER TYPE mood ADD VALUE IF NOT EXISTS 'sad';
+         ALTER TYPE mood ADD VALUE 'glum' AFTER 'sad';
+         ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';
+         CREATE TABLE p (m mood);",
+    );
+    assert_eq!(
+        s.enum_type("mood").unwrap().values,
+        ["sad", "glum", "meh", "fine", "happy"]
+    );
+    assert_eq!(s.column_enum("p", "m").unwrap().values.len(), 5);
+    let mut s = s;
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "ALTER TYPE mood RENAME TO feeling; DROP TYPE IF EXISTS other;",
+    );
+    assert_eq!(r, [Applied::Understood, Applied::Understood]);
+    assert!(s.enum_type("mood").is_none());
+    assert_eq!(col(&s, "p", "m").type_display, "feeling");
+    assert!(s.column_enum("p", "m").is_some());
+    apply_all(&mut s, Dialect::Postgres, "DROP TYPE feeling CASCADE;");
+    assert!(s.enum_type("feeling").is_none());
+}
+
+#[test]
+fn pg_views_and_materialized_views() {
+    let mut s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (id int, name text);
+         CREATE VIEW v AS SELECT id, name AS label FROM t;
+         CREATE MATERIALIZED VIEW mv AS SELECT * FROM t;
+         CREATE OR REPLACE VIEW w (x, y) AS SELECT id, name FROM t;",
+    );
+    assert_eq!(
+        s.view("v").unwrap().columns.as_deref(),
+        Some(&["id".to_string(), "label".to_string()][..])
+    );
+    assert!(s.view("mv").unwrap().materialized);
+    assert_eq!(s.view("mv").unwrap().columns, None);
+    assert_eq!(s.view("w").unwrap().columns.as_ref().unwrap(), &["x", "y"]);
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "ALTER VIEW v RENAME TO v2; DROP MATERIALIZED VIEW mv; DROP VIEW IF EXISTS nope, w;",
+    );
+    assert!(r.iter().all(Applied::is_understood), "{r:?}");
+    assert!(s.has_view("v2") && !s.has_view("v") && !s.has_view("mv") && !s.has_view("w"));
+    assert!(s.has_relation("t"));
+}
+
+#[test]
+fn pg_create_table_as_select_and_if_not_exists() {
+    let mut s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (a int);
+         CREATE TABLE IF NOT EXISTS t (b int);
+         CREATE TABLE copy AS SELECT * FROM t;",
+    );
+    assert_eq!(names(s.table("t").unwrap()), ["a"]);
+    let copy = s.table("copy").unwrap();
+    assert!(!copy.columns_known);
+    // A column the model cannot know about is not an error on such a table.
+    let r = apply_all(&mut s, Dialect::Postgres, "ALTER TABLE copy DROP COLUMN a;");
+    assert_eq!(r, [Applied::Understood]);
+}
+
+#[test]
+fn pg_drop_table_cascade_and_schema() {
+    let mut s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE orgs (id int PRIMARY KEY);
+         CREATE TABLE users (id int, org int REFERENCES orgs (id));
+         CREATE INDEX orgs_id ON orgs (id);
+         CREATE TABLE audit.log (id int);
+         CREATE SEQUENCE audit.seq;",
+    );
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "DROP TABLE IF EXISTS orgs CASCADE; DROP SCHEMA audit CASCADE; DROP TABLE ghost;",
+    );
+    assert_eq!(r[0], Applied::Understood);
+    assert_eq!(r[1], Applied::Understood);
+    assert!(matches!(&r[2], Applied::NotUnderstood(m) if m.contains("ghost")));
+    assert!(!s.has_table("orgs"));
+    assert!(s.index("orgs_id").is_none());
+    assert!(s.table("users").unwrap().constraints.is_empty());
+    assert!(!s.has_table("audit.log"));
+    assert!(s.sequence("audit.seq").is_none());
+}
+
+#[test]
+fn pg_not_understood_statement_does_not_stop_replay() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "CREATE TABLE t2 (a int);
+         ALTER TABLE missing ADD COLUMN b int;
+         CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+         INSERT INTO t2 VALUES (1);
+         BEGIN; SET lock_timeout = '1s'; COMMIT;
+         GRANT SELECT ON t2 TO app;
+         COMMENT ON TABLE t2 IS 'x';
+         ALTER TABLE t2 ADD COLUMN c int;",
+    );
+    assert_eq!(r[0], Applied::Understood);
+    assert!(matches!(&r[1], Applied::NotUnderstood(m) if m.contains("missing")));
+    assert!(
+        matches!(&r[2], Applied::NotUnderstood(m) if m.contains("CREATE DOMAIN")),
+        "{:?}",
+        r[2]
+    );
+    assert!(r[3..9].iter().all(|a| *a == Applied::Ignored), "{r:?}");
+    assert_eq!(r[9], Applied::Understood);
+    assert!(s.column("t2", "c").is_some());
+}
+
+#[test]
+fn pg_like_copies_columns() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE a (id int NOT NULL, v text DEFAULT 'x');
+         CREATE TABLE b (LIKE a);",
+    );
+    let b = s.table("b").unwrap();
+    assert_eq!(names(b), ["id", "v"]);
+    assert!(!col(&s, "b", "id").nullable);
+    assert_eq!(
+        col(&s, "b", "v").default,
+        None,
+        "defaults only with INCLUDING DEFAULTS"
+    );
+}
+
+// ----- MySQL --------------------------------------------------------------------------------
+
+#[test]
+fn mysql_create_and_change_modify() {
+    let s = replay(
+        Dialect::Mysql,
+        "CREATE TABLE `Orders` (
+            id INT AUTO_INCREMENT PRIMARY KEY,
+            status ENUM('new','paid') NOT NULL DEFAULT 'new',
+            note VARCHAR(20),
+            total DECIMAL(10,2),
+            KEY idx_status (status),
+            UNIQUE KEY uq_note (note)
+         ) ENGINE=InnoDB;
+         ALTER TABLE `Orders` CHANGE note memo VARCHAR(40) NOT NULL;
+         ALTER TABLE `Orders` MODIFY total DECIMAL(12,2) AFTER id;
+         ALTER TABLE `Orders` ADD COLUMN first_col INT FIRST;",
+    );
+    let key = "Orders";
+    let t = s.table(key).unwrap();
+    assert_eq!(names(t), ["first_col", "id", "total", "status", "memo"]);
+    let id = col(&s, key, "id");
+    assert_eq!(id.generated, Some(Generated::Identity));
+    assert!(!id.nullable);
+    let status = col(&s, key, "status");
+    assert_eq!(status.type_display, "ENUM('new', 'paid')");
+    assert_eq!(status.default.as_deref(), Some("'new'"));
+    let memo = col(&s, key, "memo");
+    assert!(!memo.nullable);
+    assert_eq!(memo.type_display, "VARCHAR(40)");
+    assert_eq!(col(&s, key, "total").type_display, "DECIMAL(12,2)");
+    assert!(
+        col(&s, key, "total").nullable,
+        "MODIFY without NOT NULL makes it nullable"
+    );
+    assert_eq!(s.index_on(key, "idx_status").unwrap().columns, ["status"]);
+    assert!(t
+        .constraints
+        .iter()
+        .any(|c| c.key.as_deref() == Some("uq_note") && c.columns == ["memo"]));
+}
+
+#[test]
+fn mysql_rename_table_and_drop_index() {
+    let mut s = replay(
+        Dialect::Mysql,
+        "CREATE TABLE a (id INT, x INT, INDEX ix (x));
+         CREATE TABLE c (id INT);
+         RENAME TABLE a TO b, c TO d;",
+    );
+    assert!(s.has_table("b") && s.has_table("d") && !s.has_table("a"));
+    assert_eq!(s.index_on("b", "ix").unwrap().table, "b");
+    let r = apply_all(
+        &mut s,
+        Dialect::Mysql,
+        "DROP INDEX ix ON b; ALTER TABLE b DROP PRIMARY KEY, RENAME COLUMN x TO y; ALTER TABLE d RENAME TO e;",
+    );
+    assert!(r.iter().all(Applied::is_understood), "{r:?}");
+    assert!(s.index_on("b", "ix").is_none());
+    assert!(s.column("b", "y").is_some());
+    assert!(s.has_table("e"));
+}
+
+#[test]
+fn mysql_unquoted_names_fold() {
+    let s = replay(Dialect::Mysql, "CREATE TABLE Users (Id INT);");
+    assert!(s.has_table("users"));
+    assert_eq!(col(&s, "users", "id").name, "Id");
+}
+
+// ----- SQLite -------------------------------------------------------------------------------
+
+#[test]
+fn sqlite_alter_and_primary_keys() {
+    let s = replay(
+        Dialect::Sqlite,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT PRIMARY KEY, v TEXT);
+         ALTER TABLE t ADD COLUMN w INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE t RENAME COLUMN v TO value;
+         ALTER TABLE t DROP COLUMN w;
+         ALTER TABLE t RENAME TO items;
+         CREATE INDEX items_value ON items (value);
+         DROP INDEX IF EXISTS missing_idx;",
+    );
+    let t = s.table("items").unwrap();
+    assert_eq!(names(t), ["id", "code", "value"]);
+    let id = col(&s, "items", "id");
+    assert!(!id.nullable);
+    assert_eq!(id.generated, Some(Generated::Identity));
+    assert!(
+        col(&s, "items", "code").nullable,
+        "SQLite lets non-INTEGER keys be NULL"
+    );
+    assert_eq!(s.index("items_value").unwrap().table, "items");
+}
+
+#[test]
+fn sqlite_main_schema_is_default() {
+    let s = replay(Dialect::Sqlite, "CREATE TABLE main.t (a TEXT);");
+    assert!(s.has_table("t"));
+}
+
+// ----- type_change -------------------------------------------------------------------------
+
+fn ty(dialect: Dialect, t: &str) -> sqlparser::ast::DataType {
+    let s = replay(dialect, &format!("CREATE TABLE x (c {t});"));
+    col(&s, "x", "c").data_type.clone()
+}
+
+fn tc(dialect: Dialect, a: &str, b: &str) -> TypeChange {
+    type_change(&ty(dialect, a), &ty(dialect, b), dialect)
+}
+
+#[test]
+fn type_change_postgres() {
+    use TypeChange::*;
+    let pg = Dialect::Postgres;
+    assert_eq!(tc(pg, "int", "integer"), Same);
+    assert_eq!(tc(pg, "int4", "int"), Same);
+    assert_eq!(tc(pg, "varchar", "text"), Same);
+    assert_eq!(tc(pg, "varchar(10)", "varchar(20)"), SafeWidening);
+    assert_eq!(tc(pg, "varchar(10)", "varchar"), SafeWidening);
+    assert_eq!(tc(pg, "varchar(10)", "text"), SafeWidening);
+    assert_eq!(tc(pg, "character varying(10)", "varchar(10)"), Same);
+    assert_eq!(tc(pg, "char(5)", "text"), WideningRewrite);
+    assert_eq!(tc(pg, "varchar(20)", "varchar(10)"), Narrowing);
+    assert_eq!(tc(pg, "text", "varchar(10)"), Narrowing);
+    assert_eq!(tc(pg, "int", "bigint"), WideningRewrite);
+    assert!(tc(pg, "int", "bigint").rewrites_table());
+    assert_eq!(tc(pg, "serial", "bigint"), WideningRewrite);
+    assert_eq!(tc(pg, "bigint", "int"), Narrowing);
+    assert_eq!(tc(pg, "numeric(10,2)", "numeric(12,2)"), SafeWidening);
+    assert_eq!(tc(pg, "numeric(10,2)", "numeric(12,4)"), WideningRewrite);
+    assert_eq!(
+        tc(pg, "numeric(10,2)", "numeric(10,4)"),
+        Narrowing,
+        "fewer integer digits"
+    );
+    assert_eq!(tc(pg, "numeric(10,2)", "numeric"), SafeWidening);
+    assert_eq!(tc(pg, "numeric", "numeric(10,2)"), Narrowing);
+    assert_eq!(tc(pg, "int", "numeric(12,2)"), WideningRewrite);
+    assert_eq!(tc(pg, "int", "numeric(8,2)"), Narrowing);
+    assert_eq!(tc(pg, "timestamp(3)", "timestamp"), SafeWidening);
+    assert_eq!(tc(pg, "timestamp", "timestamptz"), FamilyChange);
+    assert_eq!(
+        tc(pg, "timestamp", "timestamp with time zone"),
+        FamilyChange
+    );
+    assert_eq!(tc(pg, "json", "jsonb"), FamilyChange);
+    assert_eq!(tc(pg, "text", "int"), FamilyChange);
+    assert_eq!(tc(pg, "real", "double precision"), WideningRewrite);
+    assert_eq!(tc(pg, "varchar(10)[]", "varchar(20)[]"), SafeWidening);
+    assert!(!FamilyChange.is_safe_for_stable() && WideningRewrite.is_safe_for_stable());
+}
+
+#[test]
+fn type_change_mysql() {
+    use TypeChange::*;
+    let my = Dialect::Mysql;
+    assert_eq!(tc(my, "VARCHAR(10)", "VARCHAR(50)"), SafeWidening);
+    assert_eq!(
+        tc(my, "VARCHAR(50)", "VARCHAR(100)"),
+        WideningRewrite,
+        "crosses 255 bytes"
+    );
+    assert_eq!(tc(my, "VARCHAR(100)", "VARCHAR(200)"), SafeWidening);
+    assert_eq!(tc(my, "VARCHAR(100)", "TEXT"), WideningRewrite);
+    assert_eq!(tc(my, "TEXT", "MEDIUMTEXT"), WideningRewrite);
+    assert_eq!(tc(my, "MEDIUMTEXT", "TEXT"), Narrowing);
+    assert_eq!(tc(my, "INT", "BIGINT"), WideningRewrite);
+    assert_eq!(tc(my, "INT UNSIGNED", "INT"), Narrowing);
+    assert_eq!(tc(my, "INT UNSIGNED", "BIGINT"), WideningRewrite);
+    assert_eq!(tc(my, "BOOLEAN", "TINYINT(1)"), Same);
+    assert_eq!(tc(my, "DECIMAL", "DECIMAL(10,0)"), Same);
+    assert_eq!(tc(my, "DECIMAL(10,2)", "DECIMAL(12,2)"), WideningRewrite);
+    assert_eq!(tc(my, "ENUM('a','b')", "ENUM('a','b','c')"), SafeWidening);
+    assert_eq!(
+        tc(my, "ENUM('a','b')", "ENUM('c','a','b')"),
+        WideningRewrite
+    );
+    assert_eq!(tc(my, "ENUM('a','b')", "ENUM('a')"), Narrowing);
+    assert_eq!(tc(my, "DATETIME", "TIMESTAMP"), FamilyChange);
+}
+
+#[test]
+fn type_change_sqlite_uses_affinity() {
+    use TypeChange::*;
+    let lite = Dialect::Sqlite;
+    assert_eq!(tc(lite, "VARCHAR(10)", "VARCHAR(10)"), Same);
+    assert_eq!(tc(lite, "VARCHAR(10)", "TEXT"), SafeWidening);
+    assert_eq!(
+        tc(lite, "VARCHAR(20)", "VARCHAR(10)"),
+        SafeWidening,
+        "lengths are not enforced"
+    );
+    assert_eq!(tc(lite, "INT", "BIGINT"), SafeWidening);
+    assert_eq!(tc(lite, "TEXT", "INTEGER"), FamilyChange);
+}
+
+// ----- diff --------------------------------------------------------------------------------
+
+fn changes(old: &Schema, new: &Schema) -> Vec<(ChangeKind, String, String)> {
+    diff(old, new)
+        .into_iter()
+        .map(|c| (c.kind, c.object, c.description))
+        .collect()
+}
+
+#[test]
+fn diff_expand_and_contract_by_replay() {
+    use ChangeKind::*;
+    let pg = Dialect::Postgres;
+    let old = replay(
+        pg,
+        "CREATE TABLE users (id int PRIMARY KEY, email varchar(50), name text, legacy text);
+         CREATE TABLE gone (id int);
+         CREATE TYPE mood AS ENUM ('sad', 'ok');
+         CREATE VIEW v AS SELECT id, email FROM users;
+         CREATE INDEX users_email ON users (email);",
+    );
+    let mut new = old.clone();
+    let r = apply_all(
+        &mut new,
+        pg,
+        "ALTER TABLE users RENAME COLUMN name TO full_name;
+         ALTER TABLE users ALTER COLUMN email TYPE varchar(100);
+         ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+         ALTER TABLE users DROP COLUMN legacy;
+         ALTER TABLE users ADD COLUMN nick text;
+         ALTER TABLE users ADD COLUMN must int NOT NULL;
+         ALTER TABLE users ADD COLUMN flag bool NOT NULL DEFAULT false;
+         DROP TABLE gone;
+         CREATE TABLE fresh (id int);
+         ALTER TYPE mood ADD VALUE 'happy';
+         ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+         CREATE INDEX users_nick ON users (nick);
+         ALTER TABLE users RENAME TO members;",
+    );
+    assert!(r.iter().all(Applied::is_understood), "{r:?}");
+    let got = changes(&old, &new);
+    let has = |kind: ChangeKind, object: &str, text: &str| {
+        assert!(
+            got.iter()
+                .any(|(k, o, d)| *k == kind && o == object && d.contains(text)),
+            "missing {kind:?} {object} {text}: {got:#?}"
+        );
+    };
+    has(Contract, "members", "renamed from `users`");
+    has(Contract, "members.full_name", "renamed from `name`");
+    has(
+        Expand,
+        "members.email",
+        "widened from `VARCHAR(50)` to `VARCHAR(100)`",
+    );
+    has(Contract, "members.email", "became NOT NULL");
+    has(Contract, "members.legacy", "column dropped");
+    has(Expand, "members.nick", "new nullable column");
+    has(Contract, "members.must", "without default");
+    has(Expand, "members.flag", "with a default");
+    has(Contract, "gone", "table dropped");
+    has(Expand, "fresh", "new table");
+    has(Expand, "mood", "value 'happy' added");
+    has(Contract, "mood", "value 'sad' renamed to 'blue'");
+    has(Expand, "users_nick", "new index");
+    // No spurious drop for the renamed objects.
+    assert!(!got
+        .iter()
+        .any(|(_, o, d)| o == "users" && d.contains("dropped")));
+    assert!(!got
+        .iter()
+        .any(|(_, o, _)| o == "members.name" || o == "members.id"));
+    // Sorted, deterministic, serialisable.
+    let all = diff(&old, &new);
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted);
+    let json = serde_json::to_string(&all[0]).unwrap();
+    assert!(json.contains("\"kind\":\""), "{json}");
+}
+
+#[test]
+fn diff_without_shared_history_sees_drop_and_add() {
+    use ChangeKind::*;
+    let pg = Dialect::Postgres;
+    let old = replay(pg, "CREATE TABLE a (x int);");
+    let new = replay(pg, "CREATE TABLE b (x int);");
+    let got = changes(&old, &new);
+    assert_eq!(
+        got,
+        [
+            (
+                Contract,
+                "a".into(),
+                "table dropped: stable still reads and writes it".into()
+            ),
+            (Expand, "b".into(), "new table".into()),
+        ]
+    );
+}
+
+#[test]
+fn diff_enum_removal_constraints_views_and_ordering() {
+    use ChangeKind::*;
+    let pg = Dialect::Postgres;
+    let old = replay(
+        pg,
+        "CREATE TYPE s AS ENUM ('a', 'b', 'c');
+         CREATE TABLE t (id int, k int, CONSTRAINT t_k_check CHECK (k > 0));
+         CREATE VIEW v AS SELECT id, k FROM t;",
+    );
+    let new = replay(
+        pg,
+        "CREATE TYPE s AS ENUM ('a', 'x', 'c');
+         CREATE TABLE t (id int, k int UNIQUE);
+         CREATE VIEW v AS SELECT id FROM t;",
+    );
+    let got = changes(&old, &new);
+    let has = |kind: ChangeKind, object: &str, text: &str| {
+        assert!(
+            got.iter()
+                .any(|(k, o, d)| *k == kind && o == object && d.contains(text)),
+            "missing {kind:?} {object} {text}: {got:#?}"
+        );
+    };
+    has(Contract, "s", "value 'b' removed");
+    has(Expand, "s", "value 'x' added before 'c'");
+    has(Contract, "t", "new constraint UNIQUE (k)");
+    has(Expand, "t", "constraint CHECK (k > 0) dropped");
+    has(Contract, "v", "column `k` no longer in the view");
+    assert_eq!(diff(&old, &old), []);
+}
+
+#[test]
+fn diff_mysql_enum_column_widening_is_expand() {
+    use ChangeKind::*;
+    let my = Dialect::Mysql;
+    let old = replay(my, "CREATE TABLE t (s ENUM('a','b'), n INT);");
+    let mut new = old.clone();
+    apply_all(
+        &mut new,
+        my,
+        "ALTER TABLE t MODIFY s ENUM('a','b','c'); ALTER TABLE t MODIFY n SMALLINT;",
+    );
+    let got = changes(&old, &new);
+    assert!(
+        got.iter().any(|(k, o, _)| *k == Expand && o == "t.s"),
+        "{got:#?}"
+    );
+    assert!(got
+        .iter()
+        .any(|(k, o, d)| *k == Contract && o == "t.n" && d.contains("narrowed")));
+}
+
+// ----- performance -------------------------------------------------------------------------
+
+#[test]
+fn replay_ten_thousand_migrations_is_fast() {
+    let pg = Dialect::Postgres;
+    let mut sql = String::new();
+    for i in 0..2_000 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigserial PRIMARY KEY, a varchar(10), b int NOT NULL DEFAULT 0);
+             ALTER TABLE t{i} ADD COLUMN c text;
+             CREATE INDEX t{i}_a ON t{i} (a);
+             ALTER TABLE t{i} RENAME COLUMN c TO d;
+             ALTER TABLE t{i} ALTER COLUMN a TYPE varchar(20);\n"
+        ));
+    }
+    let statements = parse(pg, &sql);
+    assert_eq!(statements.len(), 10_000);
+    let start = std::time::Instant::now();
+    let mut schema = Schema::new();
+    for s in &statements {
+        assert!(schema.apply(s, pg).is_understood());
+    }
+    let before = schema.clone();
+    let d = diff(&Schema::new(), &before);
+    let elapsed = start.elapsed();
+    assert_eq!(d.len(), 4_000);
+    // Debug build on a shared machine: a generous bound that still catches quadratic work.
+    assert!(
+        elapsed.as_millis() < 1_500,
+        "replay + diff took {elapsed:?}"
+    );
+}
