@@ -1,1 +1,242 @@
-fn main() {}
+//! Throughput benchmark of the real `canary-lint` binary (run: `cargo bench`).
+//!
+//! It generates realistic migration folders (Flyway layout, Postgres), then times
+//! whole `canary-lint check` runs the way CI and pre-commit invoke them, and reads
+//! the peak resident memory the binary reports about itself (`CANARY_LINT_STATS=1`).
+//! Set `CANARY_LINT_BENCH_REAL=DIR` to also time a real migration folder.
+//! Figures go into the README by hand; this is a benchmark, not a test.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_canary-lint");
+
+/// A small deterministic generator (xorshift), so every run writes the same files.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+const TYPES: &[&str] = &[
+    "BIGINT",
+    "INTEGER",
+    "TEXT",
+    "VARCHAR(255)",
+    "BOOLEAN NOT NULL DEFAULT false",
+    "TIMESTAMPTZ NOT NULL DEFAULT now()",
+    "NUMERIC(12, 2)",
+    "JSONB",
+    "UUID",
+];
+
+/// One migration of the kind real projects accumulate.
+fn migration(rng: &mut Rng, n: usize, tables: &mut Vec<String>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "-- Migration {n}: generated for the throughput benchmark."
+    );
+    let kind = if tables.len() < 20 { 0 } else { rng.below(10) };
+    match kind {
+        0..=2 => {
+            let t = format!("table_{n}");
+            let _ = writeln!(s, "CREATE TABLE {t} (\n    id BIGSERIAL PRIMARY KEY,");
+            let cols = 4 + rng.below(12);
+            for c in 0..cols {
+                let _ = writeln!(s, "    col_{c} {},", rng.pick(TYPES));
+            }
+            let _ = writeln!(s, "    created_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);");
+            let _ = writeln!(
+                s,
+                "CREATE INDEX CONCURRENTLY {t}_created_idx ON {t} (created_at);"
+            );
+            let _ = writeln!(
+                s,
+                "COMMENT ON TABLE {t} IS 'Holds generated rows for {t}.';"
+            );
+            tables.push(t);
+        }
+        3..=5 => {
+            let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            let _ = writeln!(
+                s,
+                "ALTER TABLE {t} ADD COLUMN extra_{n} {};",
+                rng.pick(&TYPES[..4])
+            );
+            let _ = writeln!(
+                s,
+                "CREATE INDEX CONCURRENTLY {t}_extra_{n}_idx ON {t} (extra_{n});"
+            );
+        }
+        6 => {
+            let _ = writeln!(
+                s,
+                "CREATE OR REPLACE FUNCTION touch_{n}() RETURNS trigger AS $$\nBEGIN\n    NEW.updated_at := now();\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;"
+            );
+        }
+        7 => {
+            let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            let _ = writeln!(s, "INSERT INTO {t} (col_0) VALUES");
+            for r in 0..20 {
+                let sep = if r == 19 { ';' } else { ',' };
+                let _ = writeln!(s, "    ({r}){sep}");
+            }
+        }
+        8 => {
+            let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            let _ = writeln!(
+                s,
+                "UPDATE {t} SET col_0 = NULL WHERE id < {};",
+                rng.below(1000)
+            );
+            let _ = writeln!(s, "ALTER TABLE {t} ALTER COLUMN col_1 SET DEFAULT 0;");
+        }
+        _ => {
+            let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            let _ = writeln!(s, "ALTER TABLE {t}\n    DROP COLUMN IF EXISTS legacy_{n};");
+        }
+    }
+    s
+}
+
+fn generate(dir: &Path, files: usize, seed: u64) -> u64 {
+    std::fs::create_dir_all(dir).expect("create bench dir");
+    let mut rng = Rng(seed);
+    let mut tables = Vec::new();
+    let mut bytes = 0u64;
+    for n in 1..=files {
+        let text = migration(&mut rng, n, &mut tables);
+        bytes += text.len() as u64;
+        std::fs::write(dir.join(format!("V{n}__step_{n}.sql")), text).expect("write migration");
+    }
+    bytes
+}
+
+struct Run {
+    wall: Duration,
+    peak_kib: u64,
+}
+
+fn run(args: &[&str], cwd: &Path) -> Run {
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env("CANARY_LINT_STATS", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run canary-lint");
+    let wall = start.elapsed();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "canary-lint failed ({code}): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let peak_kib = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("canary-lint stats: peak_rss_kib="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Run { wall, peak_kib }
+}
+
+/// Best of `n` runs (the least disturbed by other work on the machine).
+fn best(n: usize, args: &[&str], cwd: &Path) -> Run {
+    let mut runs: Vec<Run> = (0..n).map(|_| run(args, cwd)).collect();
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(0)
+}
+
+fn report_dir(label: &str, dir: &Path, bytes: u64, files: usize) {
+    let d = dir.to_string_lossy().to_string();
+    let r = best(
+        3,
+        &["check", "--format", "compact", "--fail-on", "never", &d],
+        Path::new("."),
+    );
+    let secs = r.wall.as_secs_f64();
+    println!(
+        "{label}: {files} files, {:.1} MB in {:.3} s wall: {:.1} MB/s, {:.0} files/s, peak RSS {:.1} MiB",
+        bytes as f64 / 1e6,
+        secs,
+        bytes as f64 / 1e6 / secs,
+        files as f64 / secs,
+        r.peak_kib as f64 / 1024.0
+    );
+}
+
+fn dir_size(dir: &Path) -> (u64, usize) {
+    let mut bytes = 0;
+    let mut files = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p: PathBuf = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
+                files += 1;
+            }
+        }
+    }
+    (bytes, files)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing useful.
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("canary-lint-bench-{}", std::process::id()));
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("canary-lint throughput benchmark ({cpus} cores)");
+
+    let big = tmp.join("migrations-10000");
+    let bytes = generate(&big, 10_000, 0x5eed);
+    report_dir("generated", &big, bytes, 10_000);
+
+    let small = tmp.join("migrations-1000");
+    let bytes = generate(&small, 1_000, 0xbeef);
+    report_dir("generated", &small, bytes, 1_000);
+
+    // The pre-commit case: one staged file.
+    let one = small.join("V500__step_500.sql");
+    let one = one.to_string_lossy().to_string();
+    let r = best(
+        10,
+        &["check", "--format", "compact", "--fail-on", "never", &one],
+        Path::new("."),
+    );
+    println!(
+        "single file (pre-commit): {:.1} ms wall, peak RSS {:.1} MiB",
+        r.wall.as_secs_f64() * 1e3,
+        r.peak_kib as f64 / 1024.0
+    );
+
+    if let Some(real) = std::env::var_os("CANARY_LINT_BENCH_REAL") {
+        let real = PathBuf::from(real);
+        let (bytes, files) = dir_size(&real);
+        report_dir(&format!("real ({})", real.display()), &real, bytes, files);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -1,1 +1,174 @@
-fn main() {}
+//! The `canary-lint` command line: argument parsing, settings, inputs, exit codes.
+//! Rules live in the library crates; this binary only wires them together.
+
+mod args;
+mod check;
+mod init;
+mod output;
+mod registry;
+mod settings;
+mod stable_refs;
+
+use args::{CheckArgs, Cli, Command, DialectArg, RuleArgs, RulesArgs};
+use canary_lint_sql::Dialect;
+use clap::Parser;
+use output::Outcome;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Check(a) => cmd_check(a),
+        Command::Rules(a) => cmd_rules(a),
+        Command::Rule(a) => cmd_rule(a),
+        Command::Init(a) => init::run(a),
+        Command::Diff(a) => registry::cmd_diff(a),
+        Command::SchemaDiff(a) => registry::cmd_schema_diff(a),
+    };
+    if std::env::var_os("CANARY_LINT_STATS").is_some() {
+        print_stats();
+    }
+    ExitCode::from(code as u8)
+}
+
+/// The dialect from the flag, else the settings file, else Postgres.
+pub fn dialect_of(flag: Option<DialectArg>, file: Option<&str>) -> Dialect {
+    match flag {
+        Some(DialectArg::Postgres) => Dialect::Postgres,
+        Some(DialectArg::Mysql) => Dialect::Mysql,
+        Some(DialectArg::Sqlite) => Dialect::Sqlite,
+        Some(DialectArg::Mssql) => Dialect::Mssql,
+        Some(DialectArg::Generic) => Dialect::Generic,
+        None => file.and_then(Dialect::parse).unwrap_or_default(),
+    }
+}
+
+fn cmd_check(a: &CheckArgs) -> i32 {
+    let loaded = match settings::resolve(a.output.config.as_deref(), &a.paths) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e:#}");
+            return 2;
+        }
+    };
+    let packs = match registry::packs(&loaded) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e}");
+            return 2;
+        }
+    };
+    let rules = registry::all_rules(&packs);
+    if let Some(unknown) = a
+        .output
+        .select
+        .iter()
+        .chain(&a.output.ignore)
+        .chain(loaded.settings.rules.keys())
+        .find(|r| !rules.iter().any(|m| &m.name == *r))
+    {
+        eprintln!("canary-lint: error: unknown rule `{unknown}` (see `canary-lint rules`)");
+        return 2;
+    }
+    let mut out = Outcome::default();
+    let parsed = check::run(a, &loaded, &mut out);
+    registry::check_config_pairs(a, &loaded, &packs, &mut out);
+    let skip: Vec<std::path::PathBuf> = parsed
+        .iter()
+        .filter_map(|p| {
+            std::path::Path::new(&*p.file.path)
+                .parent()
+                .map(|d| d.to_path_buf())
+        })
+        .collect();
+    check::stable_evidence(a, &loaded, &skip, &mut out);
+    let known = |r: &str| rules.iter().any(|m| m.name == r);
+    check::apply_suppressions(&mut out, &parsed, &known);
+    out.diagnostics = output::filter(
+        std::mem::take(&mut out.diagnostics),
+        &a.output.select,
+        &a.output.ignore,
+        &loaded.settings.rules,
+    );
+    output::finish(out, &a.output, &rules)
+}
+
+fn cmd_rules(a: &RulesArgs) -> i32 {
+    let packs = match registry::packs(&settings::Loaded::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e}");
+            return 2;
+        }
+    };
+    let rules = registry::all_rules(&packs);
+    if a.json {
+        let list: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.name, "family": r.family.as_str(),
+                    "severity": r.severity.as_str(), "summary": r.summary,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return 0;
+    }
+    let w = rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
+    println!("{:w$}  {:8}  {:8}  SUMMARY", "RULE", "FAMILY", "SEVERITY");
+    for r in &rules {
+        println!(
+            "{:w$}  {:8}  {:8}  {}",
+            r.name,
+            r.family.as_str(),
+            r.severity.as_str(),
+            r.summary
+        );
+    }
+    0
+}
+
+fn cmd_rule(a: &RuleArgs) -> i32 {
+    let packs = match registry::packs(&settings::Loaded::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e}");
+            return 2;
+        }
+    };
+    let rules = registry::all_rules(&packs);
+    match rules.iter().find(|r| r.name == a.name) {
+        Some(r) => {
+            println!("# {}", r.name);
+            println!();
+            println!("family: {}, default severity: {}", r.family, r.severity);
+            println!("{}", r.summary);
+            println!();
+            print!("{}", r.doc);
+            0
+        }
+        None => {
+            eprintln!(
+                "canary-lint: error: no rule named `{}` (see `canary-lint rules`)",
+                a.name
+            );
+            2
+        }
+    }
+}
+
+/// Peak resident memory, for the benchmark (`CANARY_LINT_STATS=1`).
+fn print_stats() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kib) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+    {
+        eprintln!("canary-lint stats: peak_rss_kib={kib}");
+    }
+}

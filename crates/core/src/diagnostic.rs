@@ -70,7 +70,12 @@ impl std::fmt::Display for Subject {
 
 impl Diagnostic {
     /// A finding of `rule` at `span` in `file`, at the rule's default severity.
-    pub fn new(rule: &StaticRule, file: &SourceFile, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &StaticRule,
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Self::with_rule_name(rule.name, rule.severity, file, span, message)
     }
 
@@ -82,7 +87,10 @@ impl Diagnostic {
         span: Span,
         message: impl Into<String>,
     ) -> Self {
-        let span = Span::new(span.start.min(file.text.len()), span.end.min(file.text.len()));
+        let span = Span::new(
+            span.start.min(file.text.len()),
+            span.end.min(file.text.len()),
+        );
         Diagnostic {
             rule: rule.to_string(),
             severity,
@@ -112,7 +120,10 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -123,7 +134,10 @@ impl Diagnostic {
 
     /// Marks the table (and column) this finding drops or renames.
     pub fn subject(mut self, table: impl Into<String>, column: Option<String>) -> Self {
-        self.subject = Some(Subject { table: table.into(), column });
+        self.subject = Some(Subject {
+            table: table.into(),
+            column,
+        });
         self
     }
 
@@ -142,7 +156,13 @@ impl Diagnostic {
 
     /// The sort key of the output contract: file, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.file, self.start.line, self.start.column, &self.rule, &self.message)
+        (
+            &self.file,
+            self.start.line,
+            self.start.column,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 
@@ -175,7 +195,12 @@ mod tests {
         let f = SourceFile::new("x.sql", "x");
         let mut d = Diagnostic::new(&T, &f, Span::new(0, 1), "m");
         for i in 0..7 {
-            let r = Related { file: "a".into(), line: i, column: 1, message: "m".into() };
+            let r = Related {
+                file: "a".into(),
+                line: i,
+                column: 1,
+                message: "m".into(),
+            };
             d.push_related(r, 5);
         }
         assert_eq!((d.related.len(), d.related_total), (5, 7));

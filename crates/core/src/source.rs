@@ -11,7 +11,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -24,7 +27,10 @@ impl Span {
 
     /// This span moved right by `by` bytes (statement-relative to file-relative).
     pub fn shifted(self, by: usize) -> Self {
-        Span { start: self.start + by, end: self.end + by }
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
     }
 }
 
@@ -67,7 +73,10 @@ impl LineIndex {
         };
         let start = self.starts[line];
         let column = text[start..offset].chars().count() + 1;
-        Position { line: line as u32 + 1, column: column as u32 }
+        Position {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
     }
 
     /// The byte offset of a 1-based line and character column, clamped to that line.

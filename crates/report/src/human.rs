@@ -31,10 +31,6 @@ impl fmt::Display for Finding<'_> {
 impl std::error::Error for Finding<'_> {}
 
 impl miette::Diagnostic for Finding<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.d.rule))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
             Severity::Error => miette::Severity::Error,
@@ -44,7 +40,10 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -89,7 +88,11 @@ pub(crate) fn render(report: &Report<'_>) -> String {
             .get(&*d.file)
             .map(|f| NamedSource::new(&*d.file, f.text.to_string()));
         let location = format!("{}:{}:{}", d.file, d.start.line, d.start.column);
-        let scan = if d.found_by_scan { " (found by token scan)" } else { "" };
+        let scan = if d.found_by_scan {
+            " (found by token scan)"
+        } else {
+            ""
+        };
         let title = format!(
             "{}[{}]: {}{}",
             severity_word(d.severity),

@@ -44,21 +44,26 @@ impl ReplayHistory {
     pub fn replay(files: &[ParsedFile]) -> Self {
         let mut h = ReplayHistory::default();
         for f in files {
-            for s in &f.statements {
-                let st = StatementText::new(&f.file.text, s.span, f.dialect);
-                let mut changes = match &s.ast {
-                    Some(ast) => from_statement(ast, &st),
-                    None => scan(&st),
-                };
-                // A MySQL `CHANGE old new ...` restates the column under its old
-                // name: apply the restatement before the rename.
-                changes.sort_by_key(|c| matches!(c.kind, ChangeKind::RenameColumn { .. }));
-                for c in &changes {
-                    h.apply(c);
-                }
-            }
+            h.apply_file(f);
         }
         h
+    }
+
+    /// Replays one more file on top of what is known (migrations in order).
+    pub fn apply_file(&mut self, f: &ParsedFile) {
+        for s in &f.statements {
+            let st = StatementText::new(&f.file.text, s.span, f.dialect);
+            let mut changes = match &s.ast {
+                Some(ast) => from_statement(ast, &st),
+                None => scan(&st),
+            };
+            // A MySQL `CHANGE old new ...` restates the column under its old
+            // name: apply the restatement before the rename.
+            changes.sort_by_key(|c| matches!(c.kind, ChangeKind::RenameColumn { .. }));
+            for c in &changes {
+                self.apply(c);
+            }
+        }
     }
 
     /// Applies one change.

@@ -71,10 +71,19 @@ mod tests {
     #[test]
     fn default_schema_and_case_fold() {
         let pg = Dialect::Postgres;
-        assert_eq!(object_key(&name(&[("public", None), ("Users", None)]), pg), "users");
+        assert_eq!(
+            object_key(&name(&[("public", None), ("Users", None)]), pg),
+            "users"
+        );
         assert_eq!(object_key(&name(&[("users", Some('"'))]), pg), "users");
         assert_eq!(object_key(&name(&[("Users", Some('"'))]), pg), "Users");
-        assert_eq!(object_key(&name(&[("audit", None), ("log", None)]), pg), "audit.log");
-        assert_eq!(object_key(&name(&[("public", None), ("t", None)]), Dialect::Mysql), "public.t");
+        assert_eq!(
+            object_key(&name(&[("audit", None), ("log", None)]), pg),
+            "audit.log"
+        );
+        assert_eq!(
+            object_key(&name(&[("public", None), ("t", None)]), Dialect::Mysql),
+            "public.t"
+        );
     }
 }

@@ -1,0 +1,481 @@
+//! `canary-lint check`: find the inputs, split the timeline into history and
+//! release, run the rules, look at stable's code, apply suppressions.
+
+use crate::args::CheckArgs;
+use crate::output::Outcome;
+use crate::settings::Loaded;
+use crate::stable_refs;
+use canary_lint_core::suppress::{self, CommentStyle};
+use canary_lint_core::{Diagnostic, SourceFile, Span};
+use canary_lint_sql::{
+    discover, discover_with, lint_parsed, parse_file, Dialect, Layout, LintContext, MigrationFile,
+    ParsedFile, ReplayHistory,
+};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Directory names never searched for migrations.
+const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor", "build", "dist", "venv"];
+
+/// One migration directory and how its files split into history and release.
+#[derive(Debug)]
+struct MigrationSet {
+    dir: PathBuf,
+    files: Vec<MigrationFile>,
+    /// Indexes into `files` that are the release; `None`: every file is its own release.
+    release: Option<BTreeSet<usize>>,
+}
+
+/// Where `check` finds its inputs.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    sets: Vec<MigrationSet>,
+    /// SQL files that belong to no migration directory (linted alone, no history).
+    loose: Vec<PathBuf>,
+    /// Non-SQL files named on the command line (matched against config pairs).
+    named_other: Vec<PathBuf>,
+}
+
+pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<ParsedFile> {
+    let s = &loaded.settings;
+    let dialect = crate::dialect_of(args.dialect, s.dialect.as_deref());
+    let forced_layout = s.migrations.layout.as_deref().and_then(Layout::parse);
+    if let Some(l) = &s.migrations.layout {
+        if forced_layout.is_none() {
+            out.run_error(format!(
+                "{}: unknown migration layout `{l}`",
+                loaded
+                    .file
+                    .as_ref()
+                    .map_or("canary-lint.toml".into(), |f| f.display().to_string())
+            ));
+        }
+    }
+
+    if !s.manifests.paths.is_empty() {
+        eprintln!(
+            "canary-lint: warning: [manifests] paths are set, but this version has no traffic-split rules yet; manifests were not checked"
+        );
+    }
+    let mut parsed_all = Vec::new();
+    // SQL from stdin.
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "<stdin>".to_string());
+        let mut text = String::new();
+        match std::io::stdin().read_to_string(&mut text) {
+            Ok(_) => {
+                let file = SourceFile::new(name.clone(), text);
+                out.add_source(&file);
+                let layout = layout_of_text(&file.text);
+                let pf = parse_file(&file, layout, dialect);
+                out.diagnostics.extend(lint_parsed(
+                    std::slice::from_ref(&pf),
+                    &LintContext::default(),
+                ));
+                parsed_all.push(pf);
+            }
+            Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
+        }
+    }
+
+    let inputs = collect_inputs(args, loaded, forced_layout, out);
+    for set in &inputs.sets {
+        parsed_all.extend(check_set(set, dialect, args.verbose, out));
+    }
+    if !inputs.loose.is_empty() {
+        let files: Vec<(PathBuf, Layout)> = inputs
+            .loose
+            .iter()
+            .map(|p| (p.clone(), Layout::Plain))
+            .collect();
+        for pf in read_and_parse(&files, dialect, out).into_iter().flatten() {
+            out.diagnostics.extend(lint_parsed(
+                std::slice::from_ref(&pf),
+                &LintContext::default(),
+            ));
+            parsed_all.push(pf);
+        }
+    }
+    let _ = &inputs.named_other;
+    parsed_all
+}
+
+/// Goose and dbmate mark their sections inside the file; anything else is plain SQL.
+fn layout_of_text(text: &str) -> Layout {
+    if text.contains("-- +goose Up") {
+        Layout::Goose
+    } else if text.contains("-- migrate:up") {
+        Layout::Dbmate
+    } else {
+        Layout::Plain
+    }
+}
+
+/// Display form of a path: as the user wrote it, `/` separated, without `./`.
+pub fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn collect_inputs(
+    args: &CheckArgs,
+    loaded: &Loaded,
+    forced: Option<Layout>,
+    out: &mut Outcome,
+) -> Inputs {
+    let mut inputs = Inputs::default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut named_sql: Vec<PathBuf> = Vec::new();
+    let paths: Vec<&PathBuf> = args.paths.iter().filter(|p| *p != Path::new("-")).collect();
+
+    if paths.is_empty()
+        || paths
+            .iter()
+            .any(|p| Some(p.as_path()) == loaded.settings_dir_arg())
+    {
+        for p in &loaded.settings.migrations.paths {
+            dirs.push(loaded.resolve(p));
+        }
+    }
+    for p in &paths {
+        if Some(p.as_path()) == loaded.settings_dir_arg()
+            && !loaded.settings.migrations.paths.is_empty()
+        {
+            continue;
+        }
+        if p.is_dir() {
+            let found = find_migration_dirs(p, forced);
+            if found.is_empty() && !has_config_pairs(loaded) {
+                out.run_error(format!("{}: no migration files found", display(p)));
+            }
+            dirs.extend(found);
+        } else if p.is_file() {
+            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")) {
+                named_sql.push((*p).clone());
+            } else {
+                inputs.named_other.push((*p).clone());
+            }
+        } else {
+            out.run_error(format!("{}: no such file or directory", display(p)));
+        }
+    }
+    if paths.is_empty() && dirs.is_empty() && !has_config_pairs(loaded) {
+        dirs.extend(find_migration_dirs(Path::new("."), forced));
+    }
+    dirs.sort();
+    dirs.dedup();
+
+    // Explicit files are the release of their directories.
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in named_sql {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push(f);
+    }
+    for (dir, files) in by_dir {
+        let listing = discover_in(&dir, forced);
+        match listing {
+            Ok(all) if !all.is_empty() => {
+                let names: BTreeSet<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+                let release: BTreeSet<usize> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| names.contains(&canonical(&m.path)))
+                    .map(|(i, _)| i)
+                    .collect();
+                // Named files the layout does not list (down files, stray SQL): alone.
+                let listed: BTreeSet<PathBuf> =
+                    release.iter().map(|&i| canonical(&all[i].path)).collect();
+                for f in &files {
+                    if !listed.contains(&canonical(f)) && !is_rollback(f) {
+                        inputs.loose.push(f.clone());
+                    }
+                }
+                if !release.is_empty() {
+                    dirs.retain(|d| canonical(d) != canonical(&dir));
+                    inputs.sets.push(MigrationSet {
+                        dir,
+                        files: all,
+                        release: Some(release),
+                    });
+                }
+            }
+            _ => inputs
+                .loose
+                .extend(files.into_iter().filter(|f| !is_rollback(f))),
+        }
+    }
+
+    // --base: the release is what changed since the merge-base.
+    let changed = match &args.base {
+        Some(base) => match changed_since(base) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                out.run_error(e);
+                None
+            }
+        },
+        None => None,
+    };
+    for dir in dirs {
+        match discover_in(&dir, forced) {
+            Ok(files) => {
+                let release = changed.as_ref().map(|changed| {
+                    files
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| changed.contains(&canonical(&m.path)))
+                        .map(|(i, _)| i)
+                        .collect()
+                });
+                inputs.sets.push(MigrationSet {
+                    dir,
+                    files,
+                    release,
+                });
+            }
+            Err(e) => out.run_error(e.to_string()),
+        }
+    }
+    inputs.sets.sort_by(|a, b| a.dir.cmp(&b.dir));
+    inputs
+}
+
+fn has_config_pairs(loaded: &Loaded) -> bool {
+    !loaded.settings.config.pairs.is_empty()
+}
+
+fn is_rollback(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".down.sql")
+        || name == "down.sql"
+        || name.starts_with('u') && name.contains("__")
+}
+
+fn discover_in(
+    dir: &Path,
+    forced: Option<Layout>,
+) -> Result<Vec<MigrationFile>, canary_lint_sql::DiscoverError> {
+    match forced {
+        Some(l) => discover_with(dir, l),
+        None => discover(dir),
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Absolute paths of the files changed since the merge-base with `base`.
+pub fn changed_since(base: &str) -> Result<BTreeSet<PathBuf>, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let root =
+        canary_lint_stable::git::repo_root(&cwd).map_err(|e| format!("--base {base}: {e}"))?;
+    let files = canary_lint_stable::git::changed_files_since(&root, base)
+        .map_err(|e| format!("--base {base}: {e}"))?;
+    Ok(files.iter().map(|f| canonical(&root.join(f))).collect())
+}
+
+/// Directories under `root` (itself included) whose files form a migration layout.
+pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let detected = match forced {
+            Some(_) => has_sql(&dir),
+            None => canary_lint_sql::detect(&dir).is_some() && has_sql_anywhere(&dir),
+        };
+        if detected {
+            found.push(dir);
+            continue;
+        }
+        if depth >= 6 {
+            continue;
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut subs: Vec<PathBuf> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                !n.starts_with('.') && !SKIP_DIRS.contains(&n.as_str())
+            })
+            .collect();
+        subs.sort();
+        for s in subs.into_iter().rev() {
+            stack.push((s, depth + 1));
+        }
+    }
+    found.sort();
+    found
+}
+
+fn has_sql(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("sql"))
+        })
+    })
+}
+
+/// Diesel and Prisma keep one directory per migration.
+fn has_sql_anywhere(dir: &Path) -> bool {
+    has_sql(dir)
+        || std::fs::read_dir(dir).is_ok_and(|rd| {
+            rd.flatten()
+                .any(|e| e.file_type().is_ok_and(|t| t.is_dir()) && has_sql(&e.path()))
+        })
+}
+
+/// Reads and parses files in parallel; a file that cannot be read is a run error
+/// (named), and the others are still checked.
+fn read_and_parse(
+    files: &[(PathBuf, Layout)],
+    dialect: Dialect,
+    out: &mut Outcome,
+) -> Vec<Option<ParsedFile>> {
+    let results: Vec<Result<ParsedFile, String>> = files
+        .par_iter()
+        .map(|(path, layout)| {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                format!("{}:{line}: not valid UTF-8", display(path))
+            })?;
+            let file = SourceFile::new(display(path), text);
+            Ok(parse_file(&file, *layout, dialect))
+        })
+        .collect();
+    results
+        .into_iter()
+        .map(|r| match r {
+            Ok(pf) => {
+                out.add_source(&pf.file);
+                Some(pf)
+            }
+            Err(e) => {
+                out.run_error(e);
+                None
+            }
+        })
+        .collect()
+}
+
+fn check_set(
+    set: &MigrationSet,
+    dialect: Dialect,
+    verbose: bool,
+    out: &mut Outcome,
+) -> Vec<ParsedFile> {
+    let files: Vec<(PathBuf, Layout)> = set
+        .files
+        .iter()
+        .map(|m| (m.path.clone(), m.layout))
+        .collect();
+    let parsed = read_and_parse(&files, dialect, out);
+    let mut history = ReplayHistory::default();
+    match &set.release {
+        None => {
+            // Every migration is its own release against the history before it.
+            for pf in parsed.iter().flatten() {
+                let ctx = LintContext {
+                    history: Some(&history),
+                };
+                out.diagnostics
+                    .extend(lint_parsed(std::slice::from_ref(pf), &ctx));
+                history.apply_file(pf);
+            }
+        }
+        Some(release) => {
+            let mut rel = Vec::new();
+            for (i, pf) in parsed.iter().enumerate() {
+                let Some(pf) = pf else { continue };
+                if release.contains(&i) {
+                    rel.push(pf.clone());
+                } else {
+                    history.apply_file(pf);
+                }
+            }
+            let ctx = LintContext {
+                history: Some(&history),
+            };
+            out.diagnostics.extend(lint_parsed(&rel, &ctx));
+        }
+    }
+    let _ = verbose;
+    parsed.into_iter().flatten().collect()
+}
+
+/// Applies `canary-lint:` suppression comments of every source file.
+pub fn apply_suppressions(out: &mut Outcome, parsed: &[ParsedFile], known: &dyn Fn(&str) -> bool) {
+    let statements: BTreeMap<&str, &ParsedFile> =
+        parsed.iter().map(|p| (&*p.file.path, p)).collect();
+    let mut diags = std::mem::take(&mut out.diagnostics);
+    for (path, file) in &out.sources {
+        let sql =
+            path.to_ascii_lowercase().ends_with(".sql") || statements.contains_key(path.as_str());
+        let style = if sql {
+            CommentStyle::Sql
+        } else {
+            CommentStyle::Hash
+        };
+        let directives = suppress::parse(file, style);
+        if directives.is_empty() {
+            continue;
+        }
+        let pf = statements.get(path.as_str()).copied();
+        let next = |offset: usize| -> Option<Span> {
+            match pf {
+                Some(pf) => pf
+                    .statements
+                    .iter()
+                    .find(|s| s.span.start >= offset)
+                    .map(|s| s.span),
+                None => suppress::next_config_entry(file, style, offset),
+            }
+        };
+        diags = suppress::apply_checked(file, &directives, diags, &next, known);
+    }
+    out.diagnostics = diags;
+}
+
+/// Adds what stable's code still references to the findings that drop or rename.
+pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out: &mut Outcome) {
+    let mut srcs: Vec<PathBuf> = args.stable_src.clone();
+    let mut refs: Vec<String> = args.stable_ref.clone();
+    if srcs.is_empty() && refs.is_empty() {
+        srcs = loaded
+            .settings
+            .stable
+            .src
+            .iter()
+            .map(|p| loaded.resolve(p))
+            .collect();
+        refs = loaded.settings.stable.git_ref.clone();
+    }
+    if srcs.is_empty() && refs.is_empty() {
+        return;
+    }
+    let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;
+    if let Err(e) = stable_refs::annotate(diags, &srcs, &refs, skip) {
+        out.run_errors.push(e);
+    }
+}

@@ -1,0 +1,111 @@
+//! Turning a finished run into output and an exit code (DESIGN §2, §5).
+
+use crate::args::{ColorArg, FailOn, FormatArg, OutputArgs};
+use canary_lint_core::{sort_diagnostics, Diagnostic, RuleMeta, Severity, SourceFile};
+use canary_lint_report::{render, Format, Report};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write};
+
+/// Everything a run found, plus the problems that made the run itself fail.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: BTreeMap<String, SourceFile>,
+    /// Files checked (for the summary).
+    pub files: BTreeSet<String>,
+    /// Problems with the run itself (unreadable file, bad config): exit 2.
+    pub run_errors: Vec<String>,
+}
+
+impl Outcome {
+    pub fn add_source(&mut self, file: &SourceFile) {
+        self.files.insert(file.path.to_string());
+        self.sources
+            .entry(file.path.to_string())
+            .or_insert_with(|| file.clone());
+    }
+
+    pub fn run_error(&mut self, msg: impl Into<String>) {
+        self.run_errors.push(msg.into());
+    }
+}
+
+pub fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Human => Format::Human,
+        FormatArg::Compact => Format::Compact,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Junit => Format::Junit,
+    }
+}
+
+/// Whether the human format may colour its output.
+pub fn use_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Applies `--select`, `--ignore` and `[rules]` levels from the settings file.
+pub fn filter(
+    diags: Vec<Diagnostic>,
+    select: &[String],
+    ignore: &[String],
+    levels: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter(|d| select.is_empty() || select.iter().any(|s| s == &d.rule))
+        .filter(|d| !ignore.iter().any(|s| s == &d.rule))
+        .filter_map(|mut d| match levels.get(&d.rule).map(String::as_str) {
+            Some("off") => None,
+            Some(level) => {
+                if let Some(sev) = Severity::parse(level) {
+                    d.severity = sev;
+                }
+                Some(d)
+            }
+            None => Some(d),
+        })
+        .collect()
+}
+
+/// Prints the report and returns the exit code: 2 if the run failed, 1 if a finding
+/// reaches `--fail-on`, else 0.
+pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32 {
+    sort_diagnostics(&mut outcome.diagnostics);
+    outcome.diagnostics.dedup();
+    let report = Report {
+        diagnostics: &outcome.diagnostics,
+        sources: &outcome.sources,
+        rules,
+        files: outcome.files.len(),
+        color: use_color(out.color),
+    };
+    let text = render(format_of(out.format), &report);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    for e in &outcome.run_errors {
+        eprintln!("canary-lint: error: {e}");
+    }
+    if !outcome.run_errors.is_empty() {
+        return 2;
+    }
+    let threshold = match out.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(t) if outcome.diagnostics.iter().any(|d| d.severity >= t) => 1,
+        _ => 0,
+    }
+}

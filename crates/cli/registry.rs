@@ -1,0 +1,305 @@
+//! The rule registry (SQL rules, suppression meta rules, config rule packs) and the
+//! commands built on the config and schema crates: config pairs in `check`, `diff`
+//! and `schema-diff`.
+
+use crate::args::{CheckArgs, DiffArgs, FormatArg, SchemaDiffArgs};
+use crate::check::{display, find_migration_dirs};
+use crate::output::{self, Outcome};
+use crate::settings::{self, Loaded};
+use canary_lint_config::Pack;
+use canary_lint_core::{RuleMeta, SourceFile};
+use canary_lint_sql::model::{diff, ChangeKind, Schema};
+use canary_lint_sql::{parse_file, Dialect, MigrationFile, ParsedFile};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Built-in packs plus the user's (`[packs] paths`). A bad pack names its file and line.
+pub fn packs(loaded: &Loaded) -> Result<Vec<Pack>, String> {
+    let mut packs = canary_lint_config::builtin_packs().map_err(|e| e.to_string())?;
+    for p in &loaded.settings.packs.paths {
+        packs.extend(canary_lint_config::load_pack(&loaded.resolve(p)).map_err(|e| e.to_string())?);
+    }
+    Ok(packs)
+}
+
+/// Every rule canary-lint knows, by family then name.
+pub fn all_rules(packs: &[Pack]) -> Vec<RuleMeta> {
+    let mut rules: Vec<RuleMeta> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
+    rules.extend(canary_lint_core::suppress::rules().iter().map(|r| r.meta()));
+    rules.extend(canary_lint_config::rule_metas(packs));
+    rules.sort_by(|a, b| (a.family, &a.name).cmp(&(b.family, &b.name)));
+    rules.dedup_by(|a, b| a.name == b.name);
+    rules
+}
+
+/// Compares the config pairs of `canary-lint.toml` (and config files named on the
+/// command line that belong to one). A pair that cannot be loaded is a run error;
+/// the other pairs are still compared.
+pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &mut Outcome) {
+    let named: BTreeSet<PathBuf> = a
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let dir_given = a.paths.is_empty()
+        || a.paths
+            .iter()
+            .any(|p| Some(p.as_path()) == loaded.settings_dir_arg());
+    for pair in &loaded.settings.config.pairs {
+        let stable = loaded.resolve(&pair.stable);
+        let canary = loaded.resolve(&pair.canary);
+        let involved = [&stable, &canary]
+            .iter()
+            .any(|p| std::fs::canonicalize(p).is_ok_and(|c| named.contains(&c)));
+        if !dir_given && !involved {
+            continue;
+        }
+        compare_pair(&stable, &canary, packs, out);
+    }
+}
+
+fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome) {
+    let s = canary_lint_config::load_path(stable);
+    let c = canary_lint_config::load_path(canary);
+    match (s, c) {
+        (Ok(s), Ok(c)) => {
+            for f in s.sources().values().chain(c.sources().values()) {
+                out.add_source(f);
+            }
+            out.diagnostics
+                .extend(canary_lint_config::compare(&s, &c, packs));
+        }
+        (s, c) => {
+            for e in [s.err(), c.err()].into_iter().flatten() {
+                out.run_error(e.to_string());
+            }
+        }
+    }
+}
+
+/// `canary-lint diff STABLE CANARY`.
+pub fn cmd_diff(a: &DiffArgs) -> i32 {
+    let loaded = match settings::resolve(a.output.config.as_deref(), &[]) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e:#}");
+            return 2;
+        }
+    };
+    let packs = match packs(&loaded) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e}");
+            return 2;
+        }
+    };
+    let rules = all_rules(&packs);
+    let (s, c) = match (
+        canary_lint_config::load_path(&a.stable),
+        canary_lint_config::load_path(&a.canary),
+    ) {
+        (Ok(s), Ok(c)) => (s, c),
+        (s, c) => {
+            for e in [s.err(), c.err()].into_iter().flatten() {
+                eprintln!("canary-lint: error: {e}");
+            }
+            return 2;
+        }
+    };
+    let mut out = Outcome::default();
+    for f in s.sources().values().chain(c.sources().values()) {
+        out.add_source(f);
+    }
+    out.diagnostics = canary_lint_config::compare(&s, &c, &packs);
+    let known = |r: &str| rules.iter().any(|m| m.name == r);
+    crate::check::apply_suppressions(&mut out, &[], &known);
+    out.diagnostics = output::filter(
+        std::mem::take(&mut out.diagnostics),
+        &a.output.select,
+        &a.output.ignore,
+        &loaded.settings.rules,
+    );
+    let human = a.output.format == FormatArg::Human;
+    let code = output::finish(out, &a.output, &rules);
+    if human {
+        let text = canary_lint_config::diff_text(&s, &c);
+        if text.is_empty() {
+            println!("\nNo differences in the normalised key = value listings.");
+        } else {
+            println!("\n{text}");
+        }
+    }
+    code
+}
+
+/// Replays parsed files into a schema; statements the model does not follow are
+/// listed with `verbose`.
+fn replay(files: &[ParsedFile], schema: &mut Schema, verbose: bool) {
+    for pf in files {
+        for s in &pf.statements {
+            let Some(ast) = &s.ast else { continue };
+            let applied = schema.apply(ast, pf.dialect);
+            if verbose && !applied.is_understood() {
+                let p = pf.file.position(s.span.start);
+                eprintln!(
+                    "canary-lint: {}:{}:{}: schema model skipped: {:?}",
+                    pf.file.path, p.line, p.column, applied
+                );
+            }
+        }
+    }
+}
+
+fn parse_all(files: &[MigrationFile], dialect: Dialect) -> Result<Vec<ParsedFile>, String> {
+    files
+        .par_iter()
+        .map(|m| {
+            let text = std::fs::read_to_string(&m.path)
+                .map_err(|e| format!("{}: cannot read: {e}", display(&m.path)))?;
+            Ok(parse_file(
+                &SourceFile::new(display(&m.path), text),
+                m.layout,
+                dialect,
+            ))
+        })
+        .collect()
+}
+
+fn migrations_under(path: &Path) -> Result<Vec<MigrationFile>, String> {
+    let dirs = find_migration_dirs(path, None);
+    if dirs.is_empty() {
+        return Err(format!("{}: no migration files found", display(path)));
+    }
+    let mut all = Vec::new();
+    for d in dirs {
+        all.extend(canary_lint_sql::discover(&d).map_err(|e| e.to_string())?);
+    }
+    Ok(all)
+}
+
+/// `canary-lint schema-diff PATH` and `schema-diff OLD NEW`.
+pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
+    let loaded = match settings::resolve(a.config.as_deref(), &a.paths[..1]) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e:#}");
+            return 2;
+        }
+    };
+    let dialect = crate::dialect_of(a.dialect, loaded.settings.dialect.as_deref());
+    let result = (|| -> Result<(Schema, Schema, String), String> {
+        match a.paths.as_slice() {
+            [old, new] => {
+                let mut s_old = Schema::new();
+                let mut s_new = Schema::new();
+                replay(
+                    &parse_all(&migrations_under(old)?, dialect)?,
+                    &mut s_old,
+                    false,
+                );
+                replay(
+                    &parse_all(&migrations_under(new)?, dialect)?,
+                    &mut s_new,
+                    false,
+                );
+                Ok((
+                    s_old,
+                    s_new,
+                    format!("{} -> {}", display(old), display(new)),
+                ))
+            }
+            [path] => {
+                let files = migrations_under(path)?;
+                let parsed = parse_all(&files, dialect)?;
+                let release: Vec<bool> = match &a.base {
+                    Some(base) => {
+                        let changed = crate::check::changed_since(base)?;
+                        files
+                            .iter()
+                            .map(|m| {
+                                changed
+                                    .contains(&std::fs::canonicalize(&m.path).unwrap_or_default())
+                            })
+                            .collect()
+                    }
+                    None => (0..files.len()).map(|i| i + 1 == files.len()).collect(),
+                };
+                let mut history = Schema::new();
+                let hist: Vec<ParsedFile> = parsed
+                    .iter()
+                    .zip(&release)
+                    .filter(|(_, r)| !**r)
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                replay(&hist, &mut history, false);
+                let mut next = history.clone();
+                let rel: Vec<ParsedFile> = parsed
+                    .iter()
+                    .zip(&release)
+                    .filter(|(_, r)| **r)
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                replay(&rel, &mut next, false);
+                let names: Vec<String> = rel.iter().map(|p| p.file.path.to_string()).collect();
+                Ok((history, next, format!("release: {}", names.join(", "))))
+            }
+            _ => Err("schema-diff takes PATH or OLD NEW".to_string()),
+        }
+    })();
+    let (old, new, what) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("canary-lint: error: {e}");
+            return 2;
+        }
+    };
+    let changes = diff(&old, &new);
+    match a.format {
+        FormatArg::Json => {
+            let expand: Vec<_> = changes
+                .iter()
+                .filter(|c| c.kind == ChangeKind::Expand)
+                .collect();
+            let contract: Vec<_> = changes
+                .iter()
+                .filter(|c| c.kind == ChangeKind::Contract)
+                .collect();
+            let doc = serde_json::json!({
+                "version": 1,
+                "compared": what,
+                "expand": expand,
+                "contract": contract,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        FormatArg::Human => {
+            println!("schema-diff ({what})");
+            for (kind, title) in [
+                (ChangeKind::Expand, "expand (safe for stable)"),
+                (
+                    ChangeKind::Contract,
+                    "contract (breaks stable while it runs)",
+                ),
+            ] {
+                let list: Vec<_> = changes.iter().filter(|c| c.kind == kind).collect();
+                println!("\n{title}: {}", list.len());
+                for c in list {
+                    let sign = if kind == ChangeKind::Expand { '+' } else { '-' };
+                    println!(
+                        "  {sign} {} {}: {}",
+                        format!("{:?}", c.object_kind).to_lowercase(),
+                        c.object,
+                        c.description
+                    );
+                }
+            }
+        }
+        _ => {
+            eprintln!("canary-lint: error: schema-diff prints human or json");
+            return 2;
+        }
+    }
+    0
+}

@@ -1,0 +1,125 @@
+//! Evidence from stable's code: for every finding that drops or renames a table or
+//! column stable knew, where stable's source tree (a directory, or a git revision
+//! read without a checkout) still names it.
+//!
+//! Found: up to five places become related locations, with the total count.
+//! Searched everywhere and not found: the finding drops to `note` and says the
+//! contract step is safe for that stable.
+
+use canary_lint_core::{Diagnostic, Severity, Subject};
+use canary_lint_stable::{scan_dir, Hit, ScanResult, Target};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Related locations listed per finding; the rest are counted.
+const MAX_RELATED: usize = 5;
+
+/// Rules whose findings carry a subject stable may still use.
+fn searchable(rule: &str) -> bool {
+    matches!(
+        rule,
+        "drop-column" | "rename-column" | "drop-table" | "rename-table" | "drop-view"
+    )
+}
+
+/// Scans every stable source for the subjects of `diags` and annotates them.
+pub fn annotate(
+    diags: &mut [Diagnostic],
+    srcs: &[PathBuf],
+    refs: &[String],
+    skip: &[PathBuf],
+) -> Result<(), String> {
+    let mut subjects: Vec<Subject> = diags
+        .iter()
+        .filter(|d| searchable(&d.rule))
+        .filter_map(|d| d.subject.clone())
+        .collect();
+    subjects.sort();
+    subjects.dedup();
+    if subjects.is_empty() {
+        return Ok(());
+    }
+    let targets: Vec<Target> = subjects
+        .iter()
+        .map(|s| Target {
+            table: bare(&s.table).to_string(),
+            column: s.column.clone(),
+        })
+        .collect();
+
+    // (label prefix, result) per stable source, in the order given.
+    let mut results: Vec<(String, ScanResult)> = Vec::new();
+    for src in srcs {
+        if !src.is_dir() {
+            return Err(format!("--stable-src {}: not a directory", src.display()));
+        }
+        let prefix = crate::check::display(src);
+        let prefix = if prefix.ends_with('/') {
+            prefix
+        } else {
+            format!("{prefix}/")
+        };
+        let skip_abs: Vec<PathBuf> = skip
+            .iter()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        results.push((prefix, scan_dir(src, &skip_abs, &targets)));
+    }
+    for r in refs {
+        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+        let res = canary_lint_stable::git::scan_ref(&cwd, r, skip, &targets)
+            .map_err(|e| format!("--stable-ref {r}: {e}"))?;
+        results.push((format!("{r}:"), res));
+    }
+
+    let mut by_target: BTreeMap<usize, Vec<(&str, &Hit)>> = BTreeMap::new();
+    for (prefix, res) in &results {
+        for h in &res.hits {
+            by_target
+                .entry(h.target)
+                .or_default()
+                .push((prefix.as_str(), h));
+        }
+    }
+    let scanned: usize = results.iter().map(|(_, r)| r.files_scanned).sum();
+    let sources = describe_sources(srcs, refs);
+    for d in diags.iter_mut().filter(|d| searchable(&d.rule)) {
+        let Some(subject) = d.subject.clone() else {
+            continue;
+        };
+        let Some(idx) = subjects.iter().position(|s| *s == subject) else {
+            continue;
+        };
+        match by_target.get(&idx) {
+            Some(hits) if !hits.is_empty() => {
+                for (prefix, h) in hits {
+                    d.push_related(h.to_related(&targets, prefix), MAX_RELATED);
+                }
+                d.message.push_str(&format!(
+                    "; stable still references `{}` in {} place{} ({})",
+                    subject,
+                    hits.len(),
+                    if hits.len() == 1 { "" } else { "s" },
+                    sources
+                ));
+            }
+            _ => {
+                d.severity = Severity::Note;
+                d.message.push_str(&format!(
+                    "; stable no longer references `{subject}` ({sources}, {scanned} files searched): the contract step is safe for that stable"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bare(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+fn describe_sources(srcs: &[PathBuf], refs: &[String]) -> String {
+    let mut parts: Vec<String> = srcs.iter().map(|s| crate::check::display(s)).collect();
+    parts.extend(refs.iter().map(|r| format!("ref {r}")));
+    parts.join(", ")
+}

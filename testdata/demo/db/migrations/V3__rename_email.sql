@@ -1,0 +1,4 @@
+-- Release 1.2 (the canary): rename users.email.
+-- Fine for the canary alone; stable still inserts into "email".
+ALTER TABLE users
+    RENAME COLUMN email TO email_address;
