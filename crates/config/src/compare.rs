@@ -211,29 +211,44 @@ fn profile_note(profile: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Both sides keyed for comparison (env-style keys resolved against the pair's dotted keys).
-pub(crate) fn views<'a>(stable: &'a Config, canary: &'a Config) -> (View<'a>, View<'a>) {
+/// Both sides keyed for comparison: env-style keys resolved against the pair's dotted keys
+/// and the literal keys the packs name (so `DB_POOL_MAXIMUM_SIZE` finds `db.pool.maximum-size`
+/// even when neither side spells it with dots).
+pub(crate) fn views<'a>(
+    stable: &'a Config,
+    canary: &'a Config,
+    known: &[&'a str],
+) -> (View<'a>, View<'a>) {
     let mut flat_index: BTreeMap<String, &str> = BTreeMap::new();
-    for e in stable
+    let dotted = stable
         .entries
         .iter()
         .chain(&canary.entries)
-        .filter(|e| !e.env_form)
-    {
-        let slot = flat_index
-            .entry(flat_key(&e.norm))
-            .or_insert(e.norm.as_str());
-        if e.norm.as_str() < *slot {
-            *slot = e.norm.as_str();
+        .filter(|e| !e.env_form);
+    for key in dotted.map(|e| e.norm.as_str()).chain(known.iter().copied()) {
+        let slot = flat_index.entry(flat_key(key)).or_insert(key);
+        if key < *slot {
+            *slot = key;
         }
     }
     (view(stable, &flat_index), view(canary, &flat_index))
 }
 
+/// The keys of pack globs without wildcards.
+fn literal_keys(packs: &[Pack]) -> Vec<&str> {
+    packs
+        .iter()
+        .flat_map(|p| &p.rules)
+        .flat_map(|r| &r.globs)
+        .filter(|g| !g.contains(['*', '?', '[', '{']))
+        .map(String::as_str)
+        .collect()
+}
+
 /// Runs every rule of `packs` and the built-in key rules; findings sorted.
 pub fn compare(stable: &Config, canary: &Config, packs: &[Pack]) -> Vec<Diagnostic> {
     let pair = Pair { stable, canary };
-    let (sv, cv) = views(stable, canary);
+    let (sv, cv) = views(stable, canary, &literal_keys(packs));
 
     let rules: Vec<&PackRule> = packs.iter().flat_map(|p| &p.rules).collect();
     let mut set = GlobSetBuilder::new();

@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// `[profile] key = value`; secrets redacted.
 pub fn listing(config: &Config) -> String {
     let empty = Config::default();
-    let (view, _) = views(config, &empty);
+    let (view, _) = views(config, &empty, &[]);
     render(&view)
 }
 
@@ -34,7 +34,7 @@ fn render(view: &View<'_>) -> String {
 
 /// A unified diff from stable's listing to the canary's (empty when they are equal).
 pub fn diff_text(stable: &Config, canary: &Config) -> String {
-    let (sv, cv) = views(stable, canary);
+    let (sv, cv) = views(stable, canary, &[]);
     let (a, b) = (render(&sv), render(&cv));
     if a == b {
         return String::new();

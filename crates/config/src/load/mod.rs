@@ -285,7 +285,7 @@ pub fn load_str(path: &str, text: &str, format: Format) -> Result<Config, Config
     let loaded = match format {
         Format::Properties => properties::parse(text),
         Format::SpringYaml => yaml::parse_spring(text),
-        Format::Json => yaml::parse_plain(text),
+        Format::Json => json_checked(text).and_then(|()| yaml::parse_plain(text)),
         Format::Kubernetes => kube::parse(text),
         Format::Dotenv => dotenv::parse(text),
         Format::Toml => tomlfile::parse(text),
@@ -297,6 +297,30 @@ pub fn load_str(path: &str, text: &str, format: Format) -> Result<Config, Config
         comment_lines(text)
     };
     Ok(assemble(path, text, loaded, comments))
+}
+
+/// YAML reads JSON but also accepts what JSON does not (`{"a": }`); check strictly first.
+fn json_checked(text: &str) -> Result<(), ParseError> {
+    match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let index = canary_lint_core::LineIndex::new(text);
+            let pos = canary_lint_core::Position {
+                line: e.line() as u32,
+                column: e.column().max(1) as u32,
+            };
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            Err(ParseError::new(
+                index.offset(text, pos),
+                format!("invalid JSON: {message}"),
+            ))
+        }
+    }
 }
 
 fn comment_lines(text: &str) -> Vec<Comment> {
