@@ -86,6 +86,13 @@ struct Origins {
     columns: BTreeMap<(String, String), String>,
     /// (new type key, new label) to old label.
     values: BTreeMap<(String, String), String>,
+    /// The old keys that were renamed away, per map above, for O(log n) "is this key the
+    /// source of a rename" checks.
+    object_sources: BTreeSet<(RenameKind, String)>,
+    column_sources: BTreeSet<(String, String)>,
+    value_sources: BTreeSet<(String, String)>,
+    /// Old table key to new table key, for renamed tables.
+    table_successor: BTreeMap<String, String>,
 }
 
 impl Origins {
@@ -133,8 +140,8 @@ impl Origins {
                     };
                     if let Some(children) = children {
                         let moved: Vec<_> = children
-                            .iter()
-                            .filter(|((p, _), _)| *p == r.from)
+                            .range((r.from.clone(), String::new())..)
+                            .take_while(|((p, _), _)| *p == r.from)
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect();
                         for ((_, child), origin) in moved {
@@ -145,6 +152,27 @@ impl Origins {
                 }
             }
         }
+        o.object_sources = o
+            .objects
+            .iter()
+            .map(|((k, _), origin)| (*k, origin.clone()))
+            .collect();
+        o.column_sources = o
+            .columns
+            .iter()
+            .map(|((t, _), origin)| (t.clone(), origin.clone()))
+            .collect();
+        o.value_sources = o
+            .values
+            .iter()
+            .map(|((t, _), origin)| (t.clone(), origin.clone()))
+            .collect();
+        o.table_successor = o
+            .objects
+            .iter()
+            .filter(|((k, _), _)| *k == RenameKind::Table)
+            .map(|((_, new), origin)| (origin.clone(), new.clone()))
+            .collect();
         o
     }
 
@@ -153,13 +181,7 @@ impl Origins {
     fn origin(&self, kind: RenameKind, key: &str) -> Option<(String, bool)> {
         match self.objects.get(&(kind, key.to_string())) {
             Some(o) => Some((o.clone(), o != key)),
-            None if self
-                .objects
-                .iter()
-                .any(|((k, _), o)| *k == kind && o == key) =>
-            {
-                None
-            }
+            None if self.object_sources.contains(&(kind, key.to_string())) => None,
             None => Some((key.to_string(), false)),
         }
     }
@@ -168,13 +190,7 @@ impl Origins {
         let lookup = (table.to_string(), column.to_string());
         match self.columns.get(&lookup) {
             Some(o) => Some((o.clone(), o != column)),
-            None if self
-                .columns
-                .iter()
-                .any(|((t, _), o)| t == table && o == column) =>
-            {
-                None
-            }
+            None if self.column_sources.contains(&lookup) => None,
             None => Some((column.to_string(), false)),
         }
     }
@@ -183,7 +199,7 @@ impl Origins {
         let lookup = (ty.to_string(), value.to_string());
         match self.values.get(&lookup) {
             Some(o) => Some((o.clone(), o != value)),
-            None if self.values.iter().any(|((t, _), o)| t == ty && o == value) => None,
+            None if self.value_sources.contains(&lookup) => None,
             None => Some((value.to_string(), false)),
         }
     }
@@ -437,11 +453,7 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
     let target_map = |c: &Constraint| -> Constraint {
         let mut c = c.clone();
         if let ConstraintKind::ForeignKey { table, .. } = &mut c.kind {
-            if let Some(((_, new_key), _)) = origins
-                .objects
-                .iter()
-                .find(|((k, _), o)| *k == RenameKind::Table && *o == table)
-            {
+            if let Some(new_key) = origins.table_successor.get(table.as_str()) {
                 *table = new_key.clone();
             }
         }
@@ -525,17 +537,18 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
             }
         }
     }
+    // Old keys of the tables that survive in `new`.
+    let kept_tables: BTreeSet<String> = new
+        .tables
+        .keys()
+        .filter_map(|t| origins.origin(RenameKind::Table, t).map(|(o, _)| o))
+        .collect();
     for (key, index) in &old.indexes {
         if matched.contains(key) {
             continue;
         }
         // Indexes of a dropped table go with it (the table drop is reported).
-        let table_kept = new.tables.keys().any(|t| {
-            origins
-                .origin(RenameKind::Table, t)
-                .is_some_and(|(o, _)| o == index.table)
-        });
-        if table_kept {
+        if kept_tables.contains(&index.table) {
             push(
                 out,
                 Contract,

@@ -43,7 +43,7 @@ pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
 use sqlparser::ast::DataType;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How a column's value is produced when the writer does not give one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +263,11 @@ pub struct Schema {
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
     renames: Vec<Rename>,
+    /// Table key to the keys of its indexes (kept exact).
+    table_indexes: BTreeMap<String, BTreeSet<String>>,
+    /// Table key to the keys of tables that may hold a foreign key to it (a superset: an
+    /// entry is checked before use), so renames and drops do not scan every table.
+    referrers: BTreeMap<String, BTreeSet<String>>,
     /// The dialect of the latest applied statement (for type comparison in [`diff`]).
     dialect: crate::Dialect,
 }
@@ -316,7 +321,11 @@ impl Schema {
 
     /// The indexes of one table.
     pub fn indexes_on<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
-        self.indexes.values().filter(move |i| i.table == table)
+        self.table_indexes
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.indexes.get(k))
     }
 
     pub fn enum_type(&self, key: &str) -> Option<&EnumType> {
@@ -356,6 +365,62 @@ impl Schema {
     /// Renames seen during replay, oldest first.
     pub fn renames(&self) -> &[Rename] {
         &self.renames
+    }
+
+    fn insert_index(&mut self, key: String, index: Index) {
+        self.remove_index(&key);
+        self.table_indexes
+            .entry(index.table.clone())
+            .or_default()
+            .insert(key.clone());
+        self.indexes.insert(key, index);
+    }
+
+    fn remove_index(&mut self, key: &str) -> Option<Index> {
+        let index = self.indexes.remove(key)?;
+        if let Some(keys) = self.table_indexes.get_mut(&index.table) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.table_indexes.remove(&index.table);
+            }
+        }
+        Some(index)
+    }
+
+    /// The keys of one table's indexes.
+    fn index_keys_of(&self, table: &str) -> Vec<String> {
+        self.table_indexes
+            .get(table)
+            .map(|keys| keys.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Records the foreign keys of `table` in the referrers map.
+    fn note_references(&mut self, table: &str) {
+        let Some(t) = self.tables.get(table) else {
+            return;
+        };
+        for c in &t.constraints {
+            if let ConstraintKind::ForeignKey { table: target, .. } = &c.kind {
+                self.referrers
+                    .entry(target.clone())
+                    .or_default()
+                    .insert(table.to_string());
+            }
+        }
+    }
+
+    /// Tables that may reference `table` (including itself, for self references).
+    fn referrers_of(&self, table: &str) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .referrers
+            .get(table)
+            .map(|keys| keys.iter().cloned().collect())
+            .unwrap_or_default();
+        keys.push(table.to_string());
+        keys.sort();
+        keys.dedup();
+        keys
     }
 
     /// Whether a table or view of this key exists (what a query's `FROM` can name).

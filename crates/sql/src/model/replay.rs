@@ -138,6 +138,13 @@ impl Schema {
                 }
                 outcome(problems)
             }
+            Statement::Execute {
+                name: Some(name),
+                parameters,
+                ..
+            } if last_part(name).as_deref() == Some("sp_rename") => {
+                self.sp_rename(parameters, dialect)
+            }
             s if is_irrelevant(s) => Applied::Ignored,
             other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
         }
@@ -205,8 +212,11 @@ impl Schema {
         apply_primary_key_nullability(&mut table, dialect);
         // A replaced table loses the indexes of its predecessor.
         if self.tables.insert(key.clone(), table).is_some() {
-            self.indexes.retain(|_, i| i.table != key);
+            for k in self.index_keys_of(&key) {
+                self.remove_index(&k);
+            }
         }
+        self.note_references(&key);
         outcome(problems)
     }
 
@@ -253,7 +263,7 @@ impl Schema {
             return Applied::Understood;
         }
         let known = self.tables.contains_key(&table) || self.views.contains_key(&table);
-        self.indexes.insert(
+        self.insert_index(
             key,
             Index {
                 name,
@@ -317,7 +327,7 @@ impl Schema {
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
                 // Postgres: the index becomes the constraint's index (and takes its name).
                 let index_key = index_key(&table.key, &ident_key(&u.index_name), dialect);
-                let Some(index) = self.indexes.remove(&index_key) else {
+                let Some(index) = self.remove_index(&index_key) else {
                     return Err(format!("index `{}` is not known", u.index_name));
                 };
                 let kind = if matches!(tc, TableConstraint::PrimaryKeyUsingIndex(_)) {
@@ -361,7 +371,7 @@ impl Schema {
                 (first.clone(), first)
             }
         };
-        self.indexes.insert(
+        self.insert_index(
             index_key(&table.key, &key, dialect),
             Index {
                 name: display,
@@ -408,6 +418,7 @@ impl Schema {
                 problems.push(p);
             }
         }
+        self.note_references(&key);
         outcome(problems)
     }
 
@@ -456,9 +467,15 @@ impl Schema {
                         continue;
                     }
                     table.constraints.retain(|c| !c.columns.contains(&col));
-                    let table_key = key.clone();
-                    self.indexes
-                        .retain(|_, i| !(i.table == table_key && i.columns.contains(&col)));
+                    for k in self.index_keys_of(key) {
+                        if self
+                            .indexes
+                            .get(&k)
+                            .is_some_and(|i| i.columns.contains(&col))
+                        {
+                            self.remove_index(&k);
+                        }
+                    }
                 }
                 if missing.is_empty() {
                     Ok(())
@@ -546,8 +563,7 @@ impl Schema {
                 }
                 // MySQL: DROP CONSTRAINT may name an index.
                 if self
-                    .indexes
-                    .remove(&index_key(key, &name_key, dialect))
+                    .remove_index(&index_key(key, &name_key, dialect))
                     .is_some()
                 {
                     return Ok(());
@@ -572,8 +588,7 @@ impl Schema {
             Op::DropIndex { name } => {
                 let name_key = ident_key(name);
                 let removed = self
-                    .indexes
-                    .remove(&index_key(key, &name_key, dialect))
+                    .remove_index(&index_key(key, &name_key, dialect))
                     .is_some();
                 let table = self.table_mut(key)?;
                 let before = table.constraints.len();
@@ -711,12 +726,15 @@ impl Schema {
         for c in &mut table.constraints {
             swap(&mut c.columns);
         }
-        for i in self.indexes.values_mut() {
-            if i.table == table_key {
+        for k in self.index_keys_of(table_key) {
+            if let Some(i) = self.indexes.get_mut(&k) {
                 swap(&mut i.columns);
             }
         }
-        for t in self.tables.values_mut() {
+        for referrer in self.referrers_of(table_key) {
+            let Some(t) = self.tables.get_mut(&referrer) else {
+                continue;
+            };
             for c in &mut t.constraints {
                 if let ConstraintKind::ForeignKey { table, columns } = &mut c.kind {
                     if table == table_key {
@@ -746,23 +764,25 @@ impl Schema {
             table.name = new.to_string();
             table.key = to.clone();
             self.tables.insert(to.clone(), table);
-            let mut moved = Vec::new();
-            for (k, i) in self.indexes.iter_mut() {
-                if i.table == from {
+            let per_table = matches!(dialect, Dialect::Mysql | Dialect::Mssql);
+            for k in self.index_keys_of(from) {
+                if let Some(mut i) = self.remove_index(&k) {
                     i.table = to.clone();
-                    if k.starts_with(&format!("{from}.")) {
-                        moved.push(k.clone());
-                    }
+                    // Per-table index keys (MySQL, SQL Server) follow the table.
+                    let k = if per_table {
+                        index_key(&to, k.get(from.len() + 1..).unwrap_or_default(), dialect)
+                    } else {
+                        k
+                    };
+                    self.insert_index(k, i);
                 }
             }
-            // Per-table index keys (MySQL, SQL Server) follow the table.
-            for k in moved {
-                if let Some(i) = self.indexes.remove(&k) {
-                    let rest = k.get(from.len() + 1..).unwrap_or_default();
-                    self.indexes.insert(format!("{to}.{rest}"), i);
-                }
-            }
-            for t in self.tables.values_mut() {
+            let mut referrers = self.referrers_of(from);
+            referrers.push(to.clone());
+            for referrer in &referrers {
+                let Some(t) = self.tables.get_mut(referrer) else {
+                    continue;
+                };
                 for c in &mut t.constraints {
                     if let ConstraintKind::ForeignKey { table, .. } = &mut c.kind {
                         if table == from {
@@ -771,6 +791,10 @@ impl Schema {
                     }
                 }
             }
+            if let Some(set) = self.referrers.remove(from) {
+                self.referrers.entry(to.clone()).or_default().extend(set);
+            }
+            self.note_references(&to);
             self.renames.push(Rename {
                 kind: RenameKind::Table,
                 parent: None,
@@ -795,12 +819,12 @@ impl Schema {
 
     fn rename_index(&mut self, name: &ObjectName, new: &ObjectName, dialect: Dialect) -> Applied {
         let from = object_key(name, dialect);
-        let Some(mut index) = self.indexes.remove(&from) else {
+        let Some(mut index) = self.remove_index(&from) else {
             return Applied::NotUnderstood(format!("index `{from}` is not known"));
         };
         let to = renamed_key(&from, new, dialect);
         index.name = new.to_string();
-        self.indexes.insert(to.clone(), index);
+        self.insert_index(to.clone(), index);
         self.renames.push(Rename {
             kind: RenameKind::Index,
             parent: None,
@@ -824,6 +848,66 @@ impl Schema {
                 from: old_key,
                 to: new_key,
             });
+        }
+    }
+
+    /// SQL Server `EXEC sp_rename 'schema.table[.column]', 'new' [, 'COLUMN' | 'INDEX' | 'OBJECT']`.
+    fn sp_rename(&mut self, parameters: &[Expr], dialect: Dialect) -> Applied {
+        let text = |e: &Expr| match e {
+            Expr::Value(v) => match &v.value {
+                sqlparser::ast::Value::SingleQuotedString(s)
+                | sqlparser::ast::Value::NationalStringLiteral(s) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let args: Vec<String> = parameters.iter().filter_map(text).collect();
+        let (Some(object), Some(new)) = (args.first(), args.get(1)) else {
+            return Applied::NotUnderstood("sp_rename without literal names".into());
+        };
+        let mut parts: Vec<Ident> = object.split('.').map(sp_ident).collect();
+        let new = sp_ident(new);
+        let kind = args.get(2).map(|k| k.to_ascii_uppercase());
+        let result = match kind.as_deref() {
+            Some("COLUMN") => match parts.pop() {
+                Some(column) => {
+                    let table = object_key(&idents_name(parts), dialect);
+                    self.rename_column(&table, &column, &new)
+                }
+                None => Err("sp_rename without a column".into()),
+            },
+            Some("INDEX") => match parts.pop() {
+                Some(index) => {
+                    let table = object_key(&idents_name(parts), dialect);
+                    let from = index_key(&table, &ident_key(&index), dialect);
+                    match self.remove_index(&from) {
+                        Some(mut i) => {
+                            let to = index_key(&table, &ident_key(&new), dialect);
+                            i.name = new.value.clone();
+                            self.insert_index(to.clone(), i);
+                            self.renames.push(Rename {
+                                kind: RenameKind::Index,
+                                parent: None,
+                                from,
+                                to,
+                            });
+                            Ok(())
+                        }
+                        None => Err(format!("index `{from}` is not known")),
+                    }
+                }
+                None => Err("sp_rename without an index".into()),
+            },
+            None | Some("OBJECT") => {
+                let from = object_key(&idents_name(parts), dialect);
+                self.rename_relation(&from, &idents_name(vec![new]), dialect)
+                    .map(|_| ())
+            }
+            Some(other) => Err(format!("sp_rename of a {other} is not modelled")),
+        };
+        match result {
+            Ok(()) => Applied::Understood,
+            Err(p) => Applied::NotUnderstood(p),
         }
     }
 
@@ -987,13 +1071,20 @@ impl Schema {
                         missing.push(key);
                         continue;
                     }
-                    self.indexes.retain(|_, i| i.table != key);
+                    for k in self.index_keys_of(&key) {
+                        self.remove_index(&k);
+                    }
+                    let referrers = self.referrers.remove(&key).unwrap_or_default();
                     if cascade {
-                        for t in self.tables.values_mut() {
-                            t.constraints.retain(|c| {
-                                !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
-                            });
+                        for r in referrers {
+                            if let Some(t) = self.tables.get_mut(&r) {
+                                t.constraints.retain(|c| {
+                                    !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
+                                });
+                            }
                         }
+                    } else if !referrers.is_empty() {
+                        self.referrers.insert(key.clone(), referrers);
                     }
                 }
             }
@@ -1013,7 +1104,7 @@ impl Schema {
                         }
                         None => object_key(n, dialect),
                     };
-                    if self.indexes.remove(&key).is_none() {
+                    if self.remove_index(&key).is_none() {
                         missing.push(key);
                     }
                 }
@@ -1040,7 +1131,15 @@ impl Schema {
                     self.views.retain(|k, _| keep(k));
                     self.enums.retain(|k, _| keep(k));
                     self.sequences.retain(|k, _| keep(k));
-                    self.indexes.retain(|k, i| keep(k) && keep(&i.table));
+                    let gone: Vec<String> = self
+                        .indexes
+                        .iter()
+                        .filter(|(k, i)| !keep(k) || !keep(&i.table))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for k in gone {
+                        self.remove_index(&k);
+                    }
                 }
             }
             _ => return Applied::Ignored,
@@ -1161,6 +1260,22 @@ pub(super) fn column_from_def(def: &ColumnDef, dialect: Dialect) -> (Column, Vec
 /// A constraint's name: `CONSTRAINT name`, else MySQL's index name (`UNIQUE KEY name`).
 fn either<'a>(name: &'a Option<Ident>, index_name: &'a Option<Ident>) -> Option<&'a Ident> {
     name.as_ref().or(index_name.as_ref())
+}
+
+/// One part of an `sp_rename` name: `[x]` and `"x"` are quoted, anything else is not.
+fn sp_ident(part: &str) -> Ident {
+    let part = part.trim();
+    if let Some(inner) = part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
+        Ident::with_quote('[', inner)
+    } else if let Some(inner) = part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        Ident::with_quote('"', inner)
+    } else {
+        Ident::new(part)
+    }
+}
+
+fn idents_name(parts: Vec<Ident>) -> ObjectName {
+    ObjectName(parts.into_iter().map(ObjectNamePart::Identifier).collect())
 }
 
 /// Columns named by a primary key are NOT NULL (Postgres, MySQL, SQL Server; in SQLite only
