@@ -82,7 +82,11 @@ pub fn rule_metas(packs: &[Pack]) -> Vec<RuleMeta> {
                     existing
                         .doc
                         .push_str(&format!("\nAlso keys: {}\n", keys.join(", ")));
-                    if let Some(line) = meta.doc.lines().find(|l| l.starts_with("Check: ")) {
+                    for line in meta
+                        .doc
+                        .lines()
+                        .filter(|l| l.starts_with("Except: ") || l.starts_with("Check: "))
+                    {
                         existing.doc.push_str(line);
                         existing.doc.push('\n');
                     }

@@ -296,3 +296,89 @@ fn ten_thousand_keys_compare_correctly() {
         10 + 4 + 1
     );
 }
+
+#[test]
+fn no_input_panics_any_loader() {
+    // Every prefix of every fixture, read as every format: an error or a config, never a panic.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/config");
+    let mut files = Vec::new();
+    for rule in std::fs::read_dir(&root).unwrap() {
+        for case in ["fire", "quiet"] {
+            for f in std::fs::read_dir(rule.as_ref().unwrap().path().join(case)).unwrap() {
+                files.push(f.unwrap().path());
+            }
+        }
+    }
+    files.sort();
+    let formats = [
+        Format::Properties,
+        Format::SpringYaml,
+        Format::Kubernetes,
+        Format::Dotenv,
+        Format::Json,
+        Format::Toml,
+    ];
+    let mut loaded = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(3)
+            .collect();
+        for cut in cuts {
+            let part = &text[..cut];
+            for format in formats {
+                if let Ok(c) = load_str("x", part, format) {
+                    loaded += 1;
+                    for e in &c.entries {
+                        let _ = c.value_position(e);
+                    }
+                }
+            }
+        }
+    }
+    assert!(loaded > 0);
+}
+
+#[test]
+fn rule_list_and_docs() {
+    let metas = rule_metas(&builtin_packs().unwrap());
+    let list: Vec<String> = metas
+        .iter()
+        .map(|m| format!("{} {} {}: {}", m.name, m.family, m.severity, m.summary))
+        .collect();
+    insta::assert_snapshot!("rule_list", list.join("\n"));
+    let retry = metas
+        .iter()
+        .find(|m| m.name == "canary-retry-amplification")
+        .unwrap();
+    insta::assert_snapshot!("retry_doc", retry.doc);
+    let missing = metas
+        .iter()
+        .find(|m| m.name == "key-missing-in-canary")
+        .unwrap();
+    assert!(missing.doc.starts_with("What it does"));
+}
+
+#[test]
+fn user_packs_load_from_files_and_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = "[[rule]]\nname = \"feature-flag-drift\"\nseverity = \"note\"\nsummary = \"s\"\nwhy = \"w\"\nhelp = \"h\"\nkeys = [\"feature.*\"]\ncheck = \"equal\"\n";
+    std::fs::write(dir.path().join("a.toml"), pack).unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        pack.replace("feature-flag-drift", "other")
+            .replace("check = \"equal\"", "check = \"present\"\nside = \"both\""),
+    )
+    .unwrap();
+    let packs = canary_lint_config::load_pack(dir.path()).unwrap();
+    assert_eq!(packs.len(), 2);
+    let stable = cfg("s.properties", "feature.x=1\n", Format::Properties);
+    let canary = cfg("c.properties", "feature.x=2\n", Format::Properties);
+    let diags = compare(&stable, &canary, &packs);
+    assert_eq!(rules_of(&diags), ["feature-flag-drift", "other", "other"]);
+    assert_eq!(&*diags[2].file, "s.properties");
+    std::fs::write(dir.path().join("c.toml"), "[[rule]]\nname = \"x\"\nseverity = \"note\"\nsummary = \"s\"\nwhy = \"w\"\nhelp = \"h\"\nkeys = [\"a\"]\ncheck = \"bigger\"\n").unwrap();
+    let e = canary_lint_config::load_pack(dir.path()).unwrap_err();
+    assert!(e.file.ends_with("c.toml") && e.line == 8, "{e}");
+}
