@@ -35,7 +35,10 @@ fn main() -> ExitCode {
     };
     let elapsed = started.elapsed();
     for h in &result.hits {
-        println!("{}\t{}:{}:{}\t{}", targets[h.target], h.file, h.line, h.column, h.context);
+        println!(
+            "{}\t{}:{}:{}\t{}",
+            targets[h.target], h.file, h.line, h.column, h.context
+        );
     }
     eprintln!(
         "{} hits, {} files scanned, {} skipped, {:.3} s",

@@ -8,7 +8,6 @@
 use crate::scan::{
     has_binary_extension, scan_content, FileOutcome, Matcher, ScanResult, Target, MAX_FILE_SIZE,
 };
-use rayon::prelude::*;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -197,19 +196,20 @@ pub fn changed_files_since(repo: &Path, base_ref: &str) -> Result<Vec<PathBuf>, 
     Ok(files)
 }
 
-/// One blob listed by `git ls-tree -r -l`.
+/// One blob listed by `git ls-tree -r`.
 struct Blob {
     id: String,
     path: String,
 }
 
 /// Scans the tree of `git_ref` (a commit, branch, tag) without checking it out: lists it with
-/// `git ls-tree -r -z -l --full-tree` and reads the blobs through one `git cat-file --batch`.
-/// Matching is the same as [`crate::scan_dir`]. Paths in hits are relative to the repository
-/// root. Skipped without reading: paths under `skip` (relative to the repository root, or
-/// absolute inside it), hidden paths (a component starting with `.`, as the directory walk
-/// does), symbolic links and submodules; over [`MAX_FILE_SIZE`] or with a binary extension
-/// (counted as skipped). `.gitignore` does not apply: what is committed is stable's code.
+/// `git ls-tree -r -z --full-tree` and reads the blobs through `git cat-file --batch` (one
+/// process per core, up to 4, each reading its share of the blobs). Matching is the same as
+/// [`crate::scan_dir`]. Paths in hits are relative to the repository root. Not read at all:
+/// paths under `skip` (relative to the repository root, or absolute inside it), hidden paths
+/// (a component starting with `.`, as the directory walk does), symbolic links and
+/// submodules. Read and counted as skipped: over [`MAX_FILE_SIZE`], binary extension or
+/// content. `.gitignore` does not apply: what is committed is stable's code.
 pub fn scan_ref(
     repo: &Path,
     git_ref: &str,
@@ -218,24 +218,30 @@ pub fn scan_ref(
 ) -> Result<ScanResult, GitError> {
     let root = repo_root(repo)?;
     let commit = format!("{git_ref}^{{commit}}");
-    let commit =
-        run_line(&root, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e {
-            GitError::Failed {
-                command,
-                code,
-                stderr,
-            } if stderr.trim().is_empty() => GitError::Failed {
-                command,
-                code,
-                stderr: format!("{git_ref} does not name a commit"),
-            },
-            e => e,
-        })?;
-    let matcher = Matcher::new(targets);
-    let listing = run(
+    let commit = run_line(
         &root,
-        &["ls-tree", "-r", "-z", "-l", "--full-tree", &commit],
-    )?;
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ],
+    )
+    .map_err(|e| match e {
+        GitError::Failed {
+            command,
+            code,
+            stderr,
+        } if stderr.trim().is_empty() => GitError::Failed {
+            command,
+            code,
+            stderr: format!("{git_ref} does not name a commit"),
+        },
+        e => e,
+    })?;
+    let matcher = Matcher::new(targets);
+    let listing = run(&root, &["ls-tree", "-r", "-z", "--full-tree", &commit])?;
     let skip: Vec<String> = skip.iter().filter_map(|s| skip_prefix(&root, s)).collect();
 
     let mut result = ScanResult::default();
@@ -244,7 +250,6 @@ pub fn scan_ref(
         let Some(blob) = parse_ls_tree(entry) else {
             continue;
         };
-        let (blob, size) = blob;
         let hidden = blob.path.split('/').any(|c| c.starts_with('.'));
         let skipped_dir = skip
             .iter()
@@ -252,7 +257,7 @@ pub fn scan_ref(
         if hidden || skipped_dir {
             continue;
         }
-        if size > MAX_FILE_SIZE || has_binary_extension(&blob.path) {
+        if has_binary_extension(&blob.path) {
             result.files_skipped += 1;
             continue;
         }
@@ -261,9 +266,39 @@ pub fn scan_ref(
     if blobs.is_empty() {
         return Ok(result);
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = cores.clamp(1, 4).min(blobs.len().div_ceil(256));
+    let chunk = blobs.len().div_ceil(parts);
+    let outcomes: Vec<Result<ScanResult, GitError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = blobs
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| cat_file_scan(&root, part, &matcher)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(GitError::Output {
+                        command: "git cat-file --batch".into(),
+                        message: "reader thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    for outcome in outcomes {
+        let part = outcome?;
+        result.files_scanned += part.files_scanned;
+        result.files_skipped += part.files_skipped;
+        result.hits.extend(part.hits);
+    }
+    Ok(result.finish())
+}
 
+/// Reads `blobs` through one `git cat-file --batch` and scans them.
+fn cat_file_scan(root: &Path, blobs: &[Blob], matcher: &Matcher) -> Result<ScanResult, GitError> {
     let command = "git cat-file --batch".to_string();
-    let mut child = git(&root)
+    let mut child = git(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -284,6 +319,7 @@ pub fn scan_ref(
         });
     };
     let ids: Vec<String> = blobs.iter().map(|b| b.id.clone()).collect();
+    // Written from another thread: cat-file's output pipe would fill up otherwise.
     let writer = std::thread::spawn(move || -> io::Result<()> {
         let mut w = io::BufWriter::new(&mut stdin);
         for id in ids {
@@ -297,9 +333,9 @@ pub fn scan_ref(
         let _ = stderr.read_to_string(&mut s);
         s
     });
-
     let mut reader = BufReader::with_capacity(1 << 16, stdout);
-    let read = read_batch(&mut reader, &blobs, &matcher, &mut result);
+    let mut result = ScanResult::default();
+    let read = read_batch(&mut reader, blobs, matcher, &mut result);
     drop(reader);
     let _ = writer.join();
     let status = child.wait().map_err(|source| GitError::Spawn {
@@ -307,56 +343,41 @@ pub fn scan_ref(
         source,
     })?;
     let stderr = err_reader.join().unwrap_or_default();
-    if let Err(message) = read {
-        return Err(if status.success() {
-            GitError::Output { command, message }
-        } else {
-            GitError::Failed {
-                command,
-                code: status.code(),
-                stderr,
-            }
-        });
+    match read {
+        Ok(()) => Ok(result),
+        Err(message) if status.success() => Err(GitError::Output { command, message }),
+        Err(_) => Err(GitError::Failed {
+            command,
+            code: status.code(),
+            stderr,
+        }),
     }
-    Ok(result.finish())
 }
 
-/// Reads the blobs in order from `cat-file --batch` and scans them in parallel chunks.
+/// Reads the blobs in order from `cat-file --batch` and scans each.
 fn read_batch(
     reader: &mut impl BufRead,
     blobs: &[Blob],
     matcher: &Matcher,
     result: &mut ScanResult,
 ) -> Result<(), String> {
-    const CHUNK: usize = 512;
-    for chunk in blobs.chunks(CHUNK) {
-        let mut contents: Vec<Option<Vec<u8>>> = Vec::with_capacity(chunk.len());
-        for blob in chunk {
-            contents.push(read_object(reader, &blob.id)?);
-        }
-        let outcomes: Vec<Option<FileOutcome>> = chunk
-            .par_iter()
-            .zip(contents.par_iter())
-            .map(|(blob, content)| {
-                content
-                    .as_ref()
-                    .map(|bytes| scan_content(matcher, &blob.path, bytes))
-            })
-            .collect();
-        for outcome in outcomes {
-            match outcome {
-                Some(FileOutcome::Scanned(hits)) => {
+    for blob in blobs {
+        match read_object(reader, &blob.id)? {
+            Some(bytes) => match scan_content(matcher, &blob.path, &bytes) {
+                FileOutcome::Scanned(hits) => {
                     result.files_scanned += 1;
                     result.hits.extend(hits);
                 }
-                Some(FileOutcome::Skipped) | None => result.files_skipped += 1,
-            }
+                FileOutcome::Skipped => result.files_skipped += 1,
+            },
+            None => result.files_skipped += 1,
         }
     }
     Ok(())
 }
 
-/// One `<id> <type> <size>\n<content>\n` record; `None` for a missing object.
+/// One `<id> <type> <size>\n<content>\n` record; `None` for a missing object or one over
+/// [`MAX_FILE_SIZE`] (its content is read and dropped).
 fn read_object(reader: &mut impl BufRead, id: &str) -> Result<Option<Vec<u8>>, String> {
     let mut header = String::new();
     match reader.read_line(&mut header) {
@@ -368,21 +389,29 @@ fn read_object(reader: &mut impl BufRead, id: &str) -> Result<Option<Vec<u8>>, S
     if header.ends_with(" missing") {
         return Ok(None);
     }
-    let size: usize = header
+    let size: u64 = header
         .rsplit(' ')
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| format!("bad object header {header:?}"))?;
-    let mut content = vec![0u8; size + 1];
+    if size > MAX_FILE_SIZE {
+        let dropped = io::copy(&mut reader.take(size + 1), &mut io::sink())
+            .map_err(|e| format!("reading object {id}: {e}"))?;
+        if dropped != size + 1 {
+            return Err(format!("output ended inside object {id}"));
+        }
+        return Ok(None);
+    }
+    let mut content = vec![0u8; size as usize + 1];
     reader
         .read_exact(&mut content)
         .map_err(|e| format!("reading object {id}: {e}"))?;
-    content.pop(); // the trailing newline
+    content.pop(); // the newline after each object
     Ok(Some(content))
 }
 
-/// Parses `<mode> SP <type> SP <id> SP+ <size> TAB <path>`; only regular blobs.
-fn parse_ls_tree(entry: &[u8]) -> Option<(Blob, u64)> {
+/// Parses `<mode> SP <type> SP <id> TAB <path>`; only regular blobs (no symlinks, submodules).
+fn parse_ls_tree(entry: &[u8]) -> Option<Blob> {
     let tab = entry.iter().position(|&b| b == b'\t')?;
     let meta = std::str::from_utf8(&entry[..tab]).ok()?;
     let path = String::from_utf8_lossy(&entry[tab + 1..]).into_owned();
@@ -390,17 +419,13 @@ fn parse_ls_tree(entry: &[u8]) -> Option<(Blob, u64)> {
     let mode = fields.next()?;
     let kind = fields.next()?;
     let id = fields.next()?;
-    let size: u64 = fields.next()?.parse().ok()?;
     if kind != "blob" || mode == "120000" {
         return None;
     }
-    Some((
-        Blob {
-            id: id.to_string(),
-            path,
-        },
-        size,
-    ))
+    Some(Blob {
+        id: id.to_string(),
+        path,
+    })
 }
 
 /// A skip directory as a `/`-separated prefix relative to the repository root.

@@ -333,11 +333,34 @@ fn orm_before() -> &'static Regex {
     )
 }
 
+/// One whole-word, case-insensitive search for all `spellings`, longest first so that the
+/// alternation prefers the longest spelling at a position.
+fn names_regex(mut spellings: Vec<&String>) -> Option<Regex> {
+    spellings.sort();
+    spellings.dedup();
+    spellings.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    if spellings.is_empty() {
+        return None;
+    }
+    let ascii = spellings.iter().all(|s| s.is_ascii());
+    let alts: Vec<String> = spellings.iter().map(|s| regex::escape(s)).collect();
+    let flags = if ascii { "(?i-u)" } else { "(?i)" };
+    let pattern = format!(r"{flags}(?-u:\b)(?:{})(?-u:\b)", alts.join("|"));
+    RegexBuilder::new(&pattern)
+        .size_limit(1 << 28)
+        .dfa_size_limit(1 << 26)
+        .build()
+        .ok()
+}
+
 /// The target names compiled into one search.
 #[derive(Debug)]
 pub struct Matcher {
     /// All name variants, whole-word, case-insensitive. `None` when no target has a name.
     re: Option<Regex>,
+    /// The spellings of table names only: every kind of hit needs its table named in the file,
+    /// so a file without any is done after this (cheaper) search.
+    tables_re: Option<Regex>,
     /// Normalised key (lower case, no `_`) -> name id.
     keys: HashMap<String, usize>,
     /// Name id -> is some table called this.
@@ -385,11 +408,8 @@ impl Matcher {
     /// Compiles the targets. Targets with an empty name never match.
     pub fn new(targets: &[Target]) -> Self {
         let mut keys: HashMap<String, usize> = HashMap::new();
-        let mut spellings: Vec<String> = Vec::new();
-        let mut name_is_table: Vec<bool> = Vec::new();
-        let mut table_ids: HashMap<usize, usize> = HashMap::new();
-        let mut table_name: Vec<usize> = Vec::new();
-        let mut intern = |name: &str, spellings: &mut Vec<String>| -> Option<usize> {
+        let mut name_spellings: Vec<Vec<String>> = Vec::new();
+        let mut intern = |name: &str| -> Option<usize> {
             let name = bare_name(name);
             let key = key_of(name);
             if key.is_empty() {
@@ -400,56 +420,39 @@ impl Matcher {
             }
             let id = keys.len();
             keys.insert(key, id);
-            spellings.extend(variants(name));
+            name_spellings.push(variants(name));
             Some(id)
         };
+        let mut table_ids: HashMap<usize, usize> = HashMap::new();
+        let mut table_name: Vec<usize> = Vec::new();
         let mut compiled = Vec::with_capacity(targets.len());
         for t in targets {
-            let Some(tname) = intern(&t.table, &mut spellings) else {
-                compiled.push(None);
-                continue;
-            };
-            let col = match &t.column {
-                Some(c) => match intern(c, &mut spellings) {
-                    Some(id) => Some(id),
-                    None => {
-                        compiled.push(None);
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            let next = table_ids.len();
-            let tid = *table_ids.entry(tname).or_insert(next);
-            if tid == table_name.len() {
-                table_name.push(tname);
-            }
-            compiled.push(Some((tid, col)));
+            let target = intern(&t.table).and_then(|tname| {
+                let col = match &t.column {
+                    Some(c) => Some(intern(c)?),
+                    None => None,
+                };
+                let next = table_ids.len();
+                let tid = *table_ids.entry(tname).or_insert(next);
+                if tid == table_name.len() {
+                    table_name.push(tname);
+                }
+                Some((tid, col))
+            });
+            compiled.push(target);
         }
-        let n_names = keys.len();
-        name_is_table.resize(n_names, false);
+        let mut name_is_table = vec![false; keys.len()];
         for &n in &table_name {
             name_is_table[n] = true;
         }
-        spellings.sort();
-        spellings.dedup();
-        // Longest first so that alternation prefers the longest spelling at a position.
-        spellings.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let re = if spellings.is_empty() {
-            None
-        } else {
-            let ascii = spellings.iter().all(|s| s.is_ascii());
-            let alts: Vec<String> = spellings.iter().map(|s| regex::escape(s)).collect();
-            let flags = if ascii { "(?i-u)" } else { "(?i)" };
-            let pattern = format!(r"{flags}(?-u:\b)(?:{})(?-u:\b)", alts.join("|"));
-            RegexBuilder::new(&pattern)
-                .size_limit(1 << 28)
-                .dfa_size_limit(1 << 26)
-                .build()
-                .ok()
-        };
+        let all: Vec<&String> = name_spellings.iter().flatten().collect();
+        let tables: Vec<&String> = table_name
+            .iter()
+            .flat_map(|&n| &name_spellings[n])
+            .collect();
         Matcher {
-            re,
+            re: names_regex(all),
+            tables_re: names_regex(tables),
             keys,
             name_is_table,
             table_name,
@@ -460,9 +463,12 @@ impl Matcher {
     /// The hits in one file's text (`path` is used for reporting and the file kind).
     /// Does not check for binary content: see [`looks_binary`].
     pub fn scan(&self, path: &str, bytes: &[u8]) -> Vec<Hit> {
-        let Some(re) = &self.re else {
+        let (Some(re), Some(tables_re)) = (&self.re, &self.tables_re) else {
             return Vec::new();
         };
+        if !tables_re.is_match(bytes) {
+            return Vec::new();
+        }
         let mut occs: Vec<Occ> = Vec::new();
         for m in re.find_iter(bytes) {
             let Ok(text) = std::str::from_utf8(m.as_bytes()) else {
