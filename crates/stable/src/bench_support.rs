@@ -241,3 +241,57 @@ fn mapper(rng: &mut Rng, i: usize, hot: bool) -> String {
         q.replace('<', "&lt;")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for e in fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    let rel = e
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    out.push((rel, fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn same_seed_same_tree_other_seed_other_tree() {
+        let (a, b, c) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        let na = generate_tree(a.path(), 250, 1).unwrap();
+        let nb = generate_tree(b.path(), 250, 1).unwrap();
+        generate_tree(c.path(), 250, 2).unwrap();
+        assert_eq!(na, nb);
+        let sa = snapshot(a.path());
+        assert_eq!(sa.len(), 251, "250 files and .gitignore");
+        assert_eq!(sa, snapshot(b.path()));
+        assert_ne!(sa, snapshot(c.path()));
+        let kinds: std::collections::BTreeSet<&str> = sa
+            .iter()
+            .filter_map(|(p, _)| p.rsplit('.').next())
+            .collect();
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["gitignore", "go", "java", "py", "sql", "ts", "xml"]
+        );
+    }
+}

@@ -22,7 +22,8 @@
 //! - [`Strength::OrmMapping`]: it is the string of an ORM table mapping: JPA/Spring
 //!   `@Table(name = "users")` / `@Table("users")`, TypeORM `@Entity('users')`, SQLAlchemy
 //!   `__tablename__ = "users"`, Django `db_table = 'users'`, Rails `self.table_name = "users"`,
-//!   Sequelize `tableName: 'users'`, Laravel `$table = 'users'`, Prisma `@@map("users")`, Go
+//!   Sequelize `tableName: 'users'`, Laravel `$table = 'users'`, Prisma `@@map("users")`, Kotlin
+//!   Exposed `object Users : Table("users")`, Ecto `schema "users" do`, Go
 //!   `func (User) TableName() string { return "users" }` (over several lines too), and
 //!   generally `table_name`/`tableName` followed by `=`, `:`, `=>` or `(` and the string;
 //! - [`Strength::QueryFile`]: it is anywhere in a query file: `.sql`, `.hql`, `.jpql`,
@@ -327,6 +328,8 @@ fn orm_before() -> &'static Regex {
             r#"|\bset_table_name\s+"#,
             r#"|\$table\s*=\s*"#,
             r#"|@@map\s*\(\s*"#,
+            r#"|(?:^|[^:]):\s*(?:[a-z]*idtable|table)\s*\(\s*(?:name\s*=\s*)?"#,
+            r#"|\bschema\s*\(?\s*"#,
             r#"|\btablename\s*\(\s*\)\s*(?:string\s*)?\{\s*return\s+"#,
             r#")["'`]$"#
         ),

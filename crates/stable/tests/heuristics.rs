@@ -74,6 +74,9 @@ fn orm_table_mappings() {
         "  tableName: 'users',",
         "    protected $table = 'users';",
         "  @@map(\"users\")",
+        "object Users : Table(\"users\") {",
+        "object Users : LongIdTable(name = \"users\") {",
+        "  schema \"users\" do",
         "func (User) TableName() string {\n\treturn \"users\"\n}",
         "func (User) TableName() string { return \"users\" }",
     ] {
