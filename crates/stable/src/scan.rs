@@ -548,16 +548,25 @@ impl Lines {
         }
     }
 
-    /// 1-based line and character column of an offset.
-    fn position(&self, bytes: &[u8], offset: usize) -> (u32, u32) {
-        let line = self.line_of(offset);
-        let start = self.starts[line];
-        // Characters = bytes that do not continue a UTF-8 sequence.
-        let column = bytes[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
-        (line as u32 + 1, column as u32 + 1)
+    /// 1-based line and character column of each offset (`offsets` ascending): one pass,
+    /// so that many hits on one huge line (minified code) stay linear.
+    fn positions(&self, bytes: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let (mut line, mut at, mut column) = (usize::MAX, 0usize, 0usize);
+        for offset in offsets {
+            let l = self.line_of(offset);
+            if l != line || offset < at {
+                (line, at, column) = (l, self.starts[l], 0);
+            }
+            // Characters = bytes that do not continue a UTF-8 sequence.
+            column += bytes[at..offset]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count();
+            at = offset;
+            out.push((line as u32 + 1, column as u32 + 1));
+        }
+        out
     }
 
     /// No blank line between lines `a` and `b` (0-based, either order).
@@ -576,6 +585,8 @@ struct FileScan<'a> {
     /// Context of each occurrence of a table name (`TableCtx::None` for others).
     ctx: Vec<TableCtx>,
     lines: Lines,
+    /// Line and column of each occurrence.
+    pos: Vec<(u32, u32)>,
     /// For query files, where statements end (see [`query_segments`]).
     segments: Option<Vec<usize>>,
 }
@@ -600,13 +611,16 @@ impl<'a> FileScan<'a> {
                 }
             })
             .collect();
+        let lines = Lines::new(bytes);
+        let pos = lines.positions(bytes, occs.iter().map(|o| o.start));
         FileScan {
             m,
             path,
             bytes,
             occs,
             ctx,
-            lines: Lines::new(bytes),
+            pos,
+            lines,
             segments: query_segments(path, bytes),
         }
     }
@@ -626,8 +640,8 @@ impl<'a> FileScan<'a> {
         hits
     }
 
-    fn push(&self, hits: &mut Vec<Hit>, target: usize, offset: usize, context: Strength) {
-        let (line, column) = self.lines.position(self.bytes, offset);
+    fn push(&self, hits: &mut Vec<Hit>, target: usize, occ: usize, context: Strength) {
+        let (line, column) = self.pos[occ];
         hits.push(Hit {
             target,
             file: self.path.to_string(),
@@ -648,7 +662,7 @@ impl<'a> FileScan<'a> {
                 TableCtx::None if self.segments.is_some() => Strength::QueryFile,
                 TableCtx::None => continue,
             };
-            self.push(hits, target, o.start, strength);
+            self.push(hits, target, i, strength);
         }
     }
 
@@ -707,7 +721,7 @@ impl<'a> FileScan<'a> {
             } else {
                 continue;
             };
-            self.push(hits, target, o.start, strength);
+            self.push(hits, target, i, strength);
         }
     }
 

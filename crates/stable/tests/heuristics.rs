@@ -293,3 +293,16 @@ fn matcher_is_reusable_and_send_sync() {
     assert_eq!(m.scan("a.sql", b"SELECT email FROM users").len(), 2);
     assert_eq!(m.scan("b.sql", b"SELECT 1").len(), 0);
 }
+
+#[test]
+fn one_huge_line_stays_linear() {
+    let unit = "SELECT email FROM users; ";
+    let text = unit.repeat(40_000);
+    let started = std::time::Instant::now();
+    let found = hits("bundle.min.js", &text, &users_email());
+    assert_eq!(found.len(), 80_000);
+    let last_users = 39_999 * unit.len() as u32 + 19;
+    assert!(found.contains(&(0, 1, last_users, Strength::SqlContext)));
+    assert!(found.contains(&(1, 1, last_users - 11, Strength::SameStatement)));
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
