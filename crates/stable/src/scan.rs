@@ -45,6 +45,9 @@
 //!   mapping's own syntax: the text of the table mapping itself (`@Table(name = "users")`
 //!   does not name column `name`) and keyword-argument keys (`@Column(name = "x")`,
 //!   `Field(name="x")`);
+//! - [`Strength::SameFile`]: it is a whole quoted string (`rs.getString("email")`,
+//!   `row['email']`) in a file that names the table in SQL context somewhere else: result-set
+//!   access by column name is often far from the query text;
 //! - [`Strength::QueryFile`]: in a query file, the table is named (in any context, e.g. a
 //!   Prisma `@@map("users")`) in the same statement.
 //!
@@ -131,11 +134,14 @@ pub enum Strength {
     OrmMapping,
     /// A query file (`.sql`, mapper XML) naming the table.
     QueryFile,
+    /// Column: a quoted string (`rs.getString("email")`) in a file that names its table in SQL
+    /// context elsewhere.
+    SameFile,
 }
 
 impl Strength {
     /// Stable identifier, e.g. for JSON output: `same-statement`, `qualified`, `sql-context`,
-    /// `orm-mapping`, `query-file`.
+    /// `orm-mapping`, `query-file`, `same-file`.
     pub fn as_str(self) -> &'static str {
         match self {
             Strength::SameStatement => "same-statement",
@@ -143,6 +149,7 @@ impl Strength {
             Strength::SqlContext => "sql-context",
             Strength::OrmMapping => "orm-mapping",
             Strength::QueryFile => "query-file",
+            Strength::SameFile => "same-file",
         }
     }
 
@@ -154,6 +161,7 @@ impl Strength {
             Strength::SqlContext => "in SQL",
             Strength::OrmMapping => "in an ORM mapping of its table",
             Strength::QueryFile => "in a query file naming its table",
+            Strength::SameFile => "as a string in a file querying its table",
         }
     }
 }
@@ -718,6 +726,8 @@ impl<'a> FileScan<'a> {
                 Strength::Qualified
             } else if !orm_spans.is_empty() && !self.is_keyword_argument(o) {
                 Strength::OrmMapping
+            } else if !sql_anchors.is_empty() && self.is_string(o) {
+                Strength::SameFile
             } else {
                 continue;
             };
@@ -761,6 +771,13 @@ impl<'a> FileScan<'a> {
         }
         let sep = &self.bytes[prev.end..self.occs[i].start];
         matches!(sep, b"." | b"\".\"" | b"`.`" | b"].[")
+    }
+
+    /// The whole of a quoted string: `"email"`, `'email'`, `` `email` ``.
+    fn is_string(&self, o: &Occ) -> bool {
+        let before = o.start.checked_sub(1).map(|i| self.bytes[i]);
+        let after = self.bytes.get(o.end).copied();
+        matches!(before, Some(b'"' | b'\'' | b'`')) && before == after
     }
 
     /// `name = ` right after `(` or `,`: an annotation or keyword-argument key.

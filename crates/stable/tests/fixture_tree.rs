@@ -48,14 +48,17 @@ fn exact_hits_in_the_fixture_tree() {
         hit(1, "go/store.go", 5, 2, OrmMapping),
         hit(1, "go/store.go", 5, 29, OrmMapping),
         hit(1, "java/UserRepository.java", 7, 27, SameStatement),
+        hit(1, "java/UserRepository.java", 18, 79, SameFile),
         hit(1, "python/models.py", 8, 5, OrmMapping),
         hit(1, "ts/userService.ts", 3, 47, SameStatement),
         hit(1, "ts/userService.ts", 4, 31, SameStatement),
         hit(1, "ts/userService.ts", 4, 39, SameStatement),
-        // users.name: only inside statements on users; not `@Table(name = ..)`, not
+        // users.name: inside statements on users and as a result-set column name in the file
+        // querying users (SameFile); not `@Table(name = ..)`, not
         // `thing.name`, not `greet(name)`, not the mapper's UPDATE of accounts.
         hit(2, "java/UserRepository.java", 7, 21, SameStatement),
         hit(2, "java/UserRepository.java", 13, 16, SameStatement),
+        hit(2, "java/UserRepository.java", 18, 57, SameFile),
         // users.email_address: the JPA column and its camelCase field.
         hit(3, "java/UserEntity.java", 9, 21, OrmMapping),
         hit(3, "java/UserEntity.java", 10, 20, OrmMapping),

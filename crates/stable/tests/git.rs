@@ -224,7 +224,7 @@ fn scan_ref_equals_scan_dir_on_the_fixture_tree() {
             from_ref.files_skipped,
             from_ref.hits.len()
         ),
-        (8, 2, 20)
+        (8, 2, 22)
     );
 }
 

@@ -306,3 +306,19 @@ fn one_huge_line_stays_linear() {
     assert!(found.contains(&(1, 1, last_users - 11, Strength::SameStatement)));
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn quoted_column_names_in_a_file_querying_the_table() {
+    let t = vec![Target::column("users", "email")];
+    let java = "String Q = \"SELECT * FROM users\";\n\nUser map(ResultSet rs) {\n  return new User(rs.getString(\"email\"), email);\n}\n";
+    assert_eq!(
+        hits("Dao.java", java, &t),
+        vec![(0, 4, 33, Strength::SameFile)]
+    );
+    // Without the table in SQL context in the file: nothing.
+    let other = java.replace("FROM users", "FROM accounts");
+    assert!(hits("Dao.java", &other, &t).is_empty());
+    // Partially quoted or a longer string: not the column name itself.
+    let partial = "q = 'SELECT 1 FROM users'\n\nx = 'email is' + \"email\\\"\n";
+    assert!(hits("a.py", partial, &t).is_empty());
+}
