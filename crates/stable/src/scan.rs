@@ -3,9 +3,10 @@
 //! # The heuristic
 //!
 //! A plain text search for `id` or `name` would match every file, so a name counts as a
-//! reference only in a context that ties it to the database object. Every file is searched
-//! once with a single combined regex of all target names; only the (rare) files with a
-//! match are looked at more closely.
+//! reference only in a context that ties it to the database object. Every kind of reference
+//! needs the table named in the file, so each file is first searched with one combined regex
+//! of the table names; only files that pass are searched with one combined regex of all target
+//! names, and only their matches are looked at more closely.
 //!
 //! **Names.** Matching is whole-word (ASCII word characters: letters, digits, `_`) and
 //! case-insensitive. Each name also matches the spellings ORMs derive from it: `email_address`
@@ -59,7 +60,13 @@
 //!
 //! An occurrence is reported once per target with its strongest context. Comments are not
 //! told apart from code: a commented-out query still counts, which errs on the side of a
-//! reference.
+//! reference (a missed reference would wrongly call a breaking change safe).
+//!
+//! **Not found** (known limits): a table reached only through a derived entity name (class
+//! `User` for table `users` with no explicit mapping, JPQL/HQL on entity names), names built at
+//! run time (`"user" + "s"`), columns of a mapped class in another file than the mapping, and
+//! column names that occur only unquoted far (blank line, > 10 lines) from any query on their
+//! table.
 //!
 //! # Files
 //! Binary files (a NUL byte in the first 8 KiB, or a known binary extension), files over
