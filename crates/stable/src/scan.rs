@@ -44,8 +44,9 @@
 //!   fields are the table's columns (`private String email;`, `gorm:"column:email"`,
 //!   `email = models.CharField()`). Two occurrences are left out because they are the
 //!   mapping's own syntax: the text of the table mapping itself (`@Table(name = "users")`
-//!   does not name column `name`) and keyword-argument keys (`@Column(name = "x")`,
-//!   `Field(name="x")`);
+//!   does not name column `name`), keyword-argument keys (`@Column(name = "x")`,
+//!   `Field(name="x")`), and `import`/`package`/`use`/`using` lines (`import
+//!   javax.persistence.Id;` does not name column `id`);
 //! - [`Strength::SameFile`]: it is a whole quoted string (`rs.getString("email")`,
 //!   `row['email']`) in a file that names the table in SQL context somewhere else: result-set
 //!   access by column name is often far from the query text;
@@ -731,7 +732,7 @@ impl<'a> FileScan<'a> {
                 Strength::SameStatement
             } else if self.qualified(i, tname) {
                 Strength::Qualified
-            } else if !orm_spans.is_empty() && !self.is_keyword_argument(o) {
+            } else if !orm_spans.is_empty() && !self.is_keyword_argument(o) && !self.is_import(i) {
                 Strength::OrmMapping
             } else if !sql_anchors.is_empty() && self.is_string(o) {
                 Strength::SameFile
@@ -778,6 +779,17 @@ impl<'a> FileScan<'a> {
         }
         let sep = &self.bytes[prev.end..self.occs[i].start];
         matches!(sep, b"." | b"\".\"" | b"`.`" | b"].[")
+    }
+
+    /// On an `import`/`package`/`use`/`using` line (`import javax.persistence.Id;`).
+    fn is_import(&self, occ: usize) -> bool {
+        let line = self.pos[occ].0 as usize - 1;
+        let start = self.lines.starts[line];
+        let text = &self.bytes[start..self.occs[occ].start];
+        let text = &text[text.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        [&b"import "[..], b"package ", b"use ", b"using "]
+            .iter()
+            .any(|p| text.starts_with(p))
     }
 
     /// The whole of a quoted string: `"email"`, `'email'`, `` `email` ``.

@@ -322,3 +322,16 @@ fn quoted_column_names_in_a_file_querying_the_table() {
     let partial = "q = 'SELECT 1 FROM users'\n\nx = 'email is' + \"email\\\"\n";
     assert!(hits("a.py", partial, &t).is_empty());
 }
+
+#[test]
+fn import_lines_are_not_field_references() {
+    let t = vec![Target::column("users", "id")];
+    let java = "package app.id;\nimport javax.persistence.Id;\n\n@Table(name = \"users\")\nclass User {\n  @Id\n  private Long id;\n}\n";
+    assert_eq!(
+        hits("User.java", java, &t),
+        vec![
+            (0, 6, 4, Strength::OrmMapping),
+            (0, 7, 16, Strength::OrmMapping)
+        ]
+    );
+}
