@@ -227,6 +227,13 @@ pub struct ScanResult {
 }
 
 impl ScanResult {
+    /// The hits of one target (a slice: hits are sorted by target).
+    pub fn hits_for(&self, target: usize) -> &[Hit] {
+        let from = self.hits.partition_point(|h| h.target < target);
+        let to = self.hits.partition_point(|h| h.target <= target);
+        &self.hits[from..to]
+    }
+
     /// Sorts and deduplicates the hits (the contract order).
     pub(crate) fn finish(mut self) -> Self {
         self.hits.sort();

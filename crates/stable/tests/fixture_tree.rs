@@ -67,6 +67,9 @@ fn exact_hits_in_the_fixture_tree() {
         // invoices: nowhere.
     ];
     assert_eq!(result.hits, expected);
+    assert_eq!(result.hits_for(2), &expected[16..19]);
+    assert_eq!(result.hits_for(4).len(), 1);
+    assert!(result.hits_for(5).is_empty() && result.hits_for(99).is_empty());
     // java x2, python x2, go, ts, sql, mapper; skipped: logo.png (extension) and
     // search.idx (NUL byte). Not visited: .gitignore (hidden), generated/ and debug.log
     // (.gitignore'd), db/migrations (skip).
