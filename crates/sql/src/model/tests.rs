@@ -739,6 +739,100 @@ fn diff_mysql_enum_column_widening_is_expand() {
         .any(|(k, o, d)| *k == Contract && o == "t.n" && d.contains("narrowed")));
 }
 
+// ----- robustness --------------------------------------------------------------------------
+
+const CORPUS: &[&str] = &[
+    "CREATE TABLE a (id int PRIMARY KEY, b int REFERENCES a (id), c text UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS a (x int)",
+    "CREATE TABLE b AS SELECT * FROM a",
+    "CREATE TABLE c (LIKE a)",
+    "CREATE TABLE a (id int)",
+    "ALTER TABLE a RENAME TO a",
+    "ALTER TABLE a RENAME COLUMN b TO b",
+    "ALTER TABLE a RENAME COLUMN id TO b",
+    "ALTER TABLE a DROP COLUMN id, DROP COLUMN id",
+    "ALTER TABLE a ADD COLUMN id int, ADD COLUMN id int",
+    "ALTER TABLE a ADD CONSTRAINT pk PRIMARY KEY (nope)",
+    "ALTER TABLE a ADD CONSTRAINT u UNIQUE USING INDEX nope",
+    "ALTER TABLE a ALTER COLUMN nope SET NOT NULL",
+    "ALTER TABLE a DROP CONSTRAINT nope",
+    "ALTER TABLE b RENAME TO a",
+    "ALTER TABLE c RENAME TO b",
+    "ALTER TABLE a ADD COLUMN z int FIRST",
+    "ALTER TABLE a CHANGE id id2 bigint NOT NULL AFTER nope",
+    "ALTER TABLE a MODIFY c varchar(3) FIRST",
+    "ALTER TABLE a DROP PRIMARY KEY",
+    "ALTER TABLE a DROP INDEX nope",
+    "RENAME TABLE a TO b, b TO a",
+    "CREATE INDEX ON a (id)",
+    "CREATE INDEX i ON nope (x)",
+    "CREATE UNIQUE INDEX i ON a ((id + 1))",
+    "DROP INDEX i",
+    "DROP INDEX i ON a",
+    "ALTER INDEX i RENAME TO j",
+    "CREATE TYPE e AS ENUM ()",
+    "CREATE TYPE e AS ENUM ('x')",
+    "ALTER TYPE e ADD VALUE 'y' BEFORE 'nope'",
+    "ALTER TYPE e RENAME VALUE 'nope' TO 'z'",
+    "ALTER TYPE e RENAME TO e",
+    "ALTER TYPE nope ADD VALUE 'q'",
+    "DROP TYPE e, nope",
+    "CREATE VIEW v AS SELECT 1",
+    "CREATE VIEW v AS SELECT * FROM a UNION SELECT * FROM b",
+    "ALTER VIEW v RENAME TO v",
+    "DROP VIEW v, v",
+    "DROP TABLE a, a CASCADE",
+    "DROP SCHEMA public CASCADE",
+    "DROP SEQUENCE nope",
+    "CREATE SEQUENCE s",
+    "EXEC sp_rename 'a', 'b'",
+    "EXEC sp_rename 'a.', '', 'COLUMN'",
+    "EXEC sp_rename 'x'",
+    "EXEC other_proc",
+    "SELECT 1",
+    "TRUNCATE a",
+];
+
+#[test]
+fn arbitrary_statement_orders_never_panic() {
+    for dialect in [
+        Dialect::Postgres,
+        Dialect::Mysql,
+        Dialect::Sqlite,
+        Dialect::Mssql,
+        Dialect::Generic,
+    ] {
+        let statements: Vec<_> = CORPUS
+            .iter()
+            .filter_map(|sql| Parser::parse_sql(&*dialect.sqlparser(), sql).ok())
+            .flatten()
+            .collect();
+        assert!(statements.len() > CORPUS.len() / 3, "{dialect:?}");
+        let mut snapshots = vec![Schema::new()];
+        for order in 0..3 {
+            let mut schema = Schema::new();
+            for i in 0..statements.len() {
+                let at = match order {
+                    0 => i,
+                    1 => statements.len() - 1 - i,
+                    _ => (i * 7) % statements.len(),
+                };
+                schema.apply(&statements[at], dialect);
+                schema.apply(&statements[at], dialect);
+            }
+            snapshots.push(schema);
+        }
+        for a in &snapshots {
+            for b in &snapshots {
+                let d = diff(a, b);
+                let mut sorted = d.clone();
+                sorted.sort();
+                assert_eq!(d, sorted);
+            }
+        }
+    }
+}
+
 // ----- performance -------------------------------------------------------------------------
 
 #[test]

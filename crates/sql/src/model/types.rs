@@ -307,7 +307,7 @@ fn canon(dt: &DataType, dialect: Dialect) -> Canon {
                 precision: 6,
                 tz: true,
             },
-            _ => Canon::Other(dt.to_string().to_lowercase()),
+            _ => Canon::Other(crate::names::object_key(name, dialect)),
         },
         other => Canon::Other(other.to_string().to_lowercase()),
     }
