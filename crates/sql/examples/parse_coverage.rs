@@ -31,19 +31,39 @@ fn main() {
                 eprintln!("{}: unreadable", m.path.display());
                 continue;
             };
-            let pf = parse_file(&SourceFile::new(m.path.display().to_string(), text), m.layout, dialect);
+            let pf = parse_file(
+                &SourceFile::new(m.path.display().to_string(), text),
+                m.layout,
+                dialect,
+            );
             for s in &pf.statements {
                 n += 1;
                 match &s.error {
                     None => ok += 1,
                     Some(e) => {
                         // Group by the parser's message without the token it saw.
-                        let key: String = e.message.split(", found").next().unwrap_or("").chars().take(70).collect();
+                        let key: String = e
+                            .message
+                            .split(", found")
+                            .next()
+                            .unwrap_or("")
+                            .chars()
+                            .take(70)
+                            .collect();
                         *reasons.entry(key).or_default() += 1;
                         if std::env::var_os("SHOW").is_some() {
                             let p = pf.file.position(s.span.start);
-                            let snippet: String = pf.file.text[s.span.start..s.span.end].chars().take(120).collect();
-                            println!("  {}:{}: {} | {}", pf.file.path, p.line, e.message, snippet.replace('\n', " "));
+                            let snippet: String = pf.file.text[s.span.start..s.span.end]
+                                .chars()
+                                .take(120)
+                                .collect();
+                            println!(
+                                "  {}:{}: {} | {}",
+                                pf.file.path,
+                                p.line,
+                                e.message,
+                                snippet.replace('\n', " ")
+                            );
                         }
                     }
                 }

@@ -58,6 +58,26 @@ pub struct ColumnSpec {
     pub has_default: bool,
     /// Generated, identity, serial or auto-increment: the database fills it.
     pub generated: bool,
+    /// The default calls a volatile function (`random()`, `gen_random_uuid()`,
+    /// `clock_timestamp()`, `nextval(..)` ...): Postgres rewrites the table.
+    pub volatile_default: bool,
+}
+
+/// Functions whose use as a column default makes Postgres rewrite the table.
+const VOLATILE: &[&str] = &[
+    "random(",
+    "gen_random_uuid(",
+    "uuid_generate_v1(",
+    "uuid_generate_v4(",
+    "clock_timestamp(",
+    "timeofday(",
+    "nextval(",
+    "uuid()",
+];
+
+pub(crate) fn is_volatile_default(expr: &str) -> bool {
+    let lower = expr.to_ascii_lowercase().replace(' ', "");
+    VOLATILE.iter().any(|f| lower.contains(f))
 }
 
 /// One change to the schema.
@@ -134,6 +154,58 @@ pub enum ChangeKind {
         from: String,
         to: String,
     },
+    /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] .. ON table`.
+    CreateIndex {
+        table: Name,
+        index: Option<Name>,
+        concurrently: bool,
+    },
+    /// `DROP INDEX [CONCURRENTLY] name`.
+    DropIndex {
+        index: Name,
+        concurrently: bool,
+    },
+    /// `ALTER TABLE .. ADD [CONSTRAINT c] FOREIGN KEY | CHECK | UNIQUE | PRIMARY KEY`.
+    AddConstraint {
+        table: Name,
+        kind: ConstraintKind,
+        not_valid: bool,
+        using_index: bool,
+    },
+    /// MySQL `ALTER TABLE .. ALGORITHM=COPY`.
+    AlgorithmCopy {
+        table: Name,
+    },
+    /// Any `ALTER TABLE` (it takes a lock on the table).
+    AlterTableLock {
+        table: Name,
+    },
+    Update {
+        table: Name,
+        has_where: bool,
+    },
+    Delete {
+        table: Name,
+        has_where: bool,
+    },
+    Truncate {
+        table: Name,
+    },
+    /// `SET [SESSION | LOCAL] lock_timeout` (MySQL `lock_wait_timeout`).
+    SetLockTimeout,
+    /// `BEGIN` / `START TRANSACTION`.
+    Begin,
+    /// `COMMIT` / `END` / `ROLLBACK`.
+    Commit,
+}
+
+/// The kind of a constraint added to an existing table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintKind {
+    ForeignKey,
+    Check,
+    Unique,
+    PrimaryKey,
 }
 
 /// A change and where it is.
@@ -325,7 +397,10 @@ fn spec_from<'a>(
         match o {
             ColumnOption::NotNull => spec.not_null = true,
             ColumnOption::Null => spec.not_null = false,
-            ColumnOption::Default(_) => spec.has_default = true,
+            ColumnOption::Default(e) => {
+                spec.has_default = true;
+                spec.volatile_default = is_volatile_default(&e.to_string());
+            }
             ColumnOption::Generated { .. }
             | ColumnOption::Identity(_)
             | ColumnOption::Materialized(_) => spec.generated = true,

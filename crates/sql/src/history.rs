@@ -162,7 +162,7 @@ impl ReplayHistory {
                     f.has_default = Some(false);
                 }
             }
-            ChangeKind::RenameEnumValue { .. } => {}
+            _ => {}
         }
     }
 

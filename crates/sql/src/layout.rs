@@ -73,8 +73,30 @@ impl Layout {
     pub fn wraps_in_transaction(self) -> bool {
         matches!(
             self,
-            Layout::Goose | Layout::Dbmate | Layout::Diesel | Layout::Sqlx | Layout::Flyway
+            Layout::Goose | Layout::Dbmate | Layout::Diesel | Layout::Sqlx
         )
+    }
+
+    /// Whether this migration runs inside a transaction its framework opens:
+    /// the layout wraps by default and the file does not opt out (goose
+    /// `-- +goose NO TRANSACTION`, dbmate `transaction:false`, sqlx
+    /// `-- no-transaction` on the first line).
+    pub fn file_in_transaction(self, text: &str) -> bool {
+        if !self.wraps_in_transaction() {
+            return false;
+        }
+        match self {
+            Layout::Goose => !text.lines().any(|l| {
+                let l = l.trim().to_ascii_lowercase();
+                l.starts_with("--") && l.contains("+goose no transaction")
+            }),
+            Layout::Dbmate => !text.lines().any(|l| {
+                let l = l.trim();
+                l.starts_with("-- migrate:") && l.contains("transaction:false")
+            }),
+            Layout::Sqlx => !text.trim_start().starts_with("-- no-transaction"),
+            _ => true,
+        }
     }
 }
 

@@ -1,14 +1,14 @@
 //! Linting a release: every statement of the release's files, in order, against
 //! what the release created before it and what stable's history knew.
 
-use crate::changes::{from_statement, StatementText};
+use crate::changes::{from_statement, ChangeKind, StatementText};
 use crate::history::History;
 use crate::layout::Layout;
 use crate::parse::{parse_file, ParsedFile};
 use crate::rules::{self, unparsed_statement, ReleaseState, RuleCx};
-use crate::scan::scan;
+use crate::scan::{scan, scan_ops};
 use crate::Dialect;
-use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile};
+use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, Span};
 use sqlparser::ast::Statement;
 
 /// What the rules may know beyond the release itself.
@@ -46,14 +46,24 @@ pub fn lint_parsed(release: &[ParsedFile], ctx: &LintContext<'_>) -> Vec<Diagnos
     let mut out = Vec::new();
     let mut state = ReleaseState::default();
     for pf in release {
+        let text: &str = &pf.file.text;
+        let framework_tx = pf.layout.file_in_transaction(text);
+        let mut explicit_tx = false;
+        let mut lock_timeout_set = false;
+        let mut lock_timeout_reported = false;
         for s in &pf.statements {
-            let changes = match (&s.ast, &s.error) {
-                (Some(ast), _) => {
-                    if !may_change_schema(ast) {
-                        continue;
-                    }
-                    from_statement(ast, &StatementText::new(&pf.file.text, s.span, pf.dialect))
-                }
+            let first = first_word(text, s.span);
+            let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first));
+            let schema = s.ast.as_ref().is_some_and(may_change_schema);
+            let rejected = s.ast.is_none() && !s.skipped;
+            if !ops && !schema && !rejected {
+                continue;
+            }
+            let st = StatementText::new(text, s.span, pf.dialect);
+            let mut changes = match (&s.ast, &s.error) {
+                (Some(ast), _) if schema => from_statement(ast, &st),
+                (Some(_), _) => Vec::new(),
+                (None, _) if s.skipped => Vec::new(),
                 (None, err) => {
                     let (message, at) = match err {
                         Some(e) => (e.message.as_str(), e.offset),
@@ -62,25 +72,63 @@ pub fn lint_parsed(release: &[ParsedFile], ctx: &LintContext<'_>) -> Vec<Diagnos
                     out.push(unparsed_statement::report(
                         &pf.file, s.span, at, message, pf.dialect,
                     ));
-                    scan(&StatementText::new(&pf.file.text, s.span, pf.dialect))
+                    scan(&st)
                 }
             };
+            if ops {
+                let mut extra = scan_ops(&st);
+                for c in &mut extra {
+                    c.by_scan = rejected;
+                }
+                changes.extend(extra);
+            }
             let cx = RuleCx {
                 file: &pf.file,
                 dialect: pf.dialect,
                 release: &state,
                 history: ctx.history,
+                in_transaction: framework_tx || explicit_tx,
+                lock_timeout_set,
+                lock_timeout_reported,
             };
+            let before = out.len();
             for c in &changes {
                 rules::check(&cx, c, &mut out);
             }
+            if out[before..]
+                .iter()
+                .any(|d| d.rule == rules::missing_lock_timeout::MISSING_LOCK_TIMEOUT.name)
+            {
+                lock_timeout_reported = true;
+            }
             for c in &changes {
+                match c.kind {
+                    ChangeKind::Begin => explicit_tx = true,
+                    ChangeKind::Commit => explicit_tx = false,
+                    ChangeKind::SetLockTimeout => lock_timeout_set = true,
+                    _ => {}
+                }
                 state.note(c);
             }
         }
     }
     sort_diagnostics(&mut out);
     out
+}
+
+/// First words of statements whose lock, data or session facts the token scan
+/// reads (see [`crate::scan::scan_ops`]).
+const OPS_WORDS: &[&str] = &[
+    "CREATE", "DROP", "ALTER", "TRUNCATE", "UPDATE", "DELETE", "SET", "BEGIN", "START", "COMMIT",
+    "END", "ROLLBACK",
+];
+
+fn first_word(text: &str, span: Span) -> &str {
+    let n = text.as_bytes()[span.start..span.end]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    &text[span.start..span.start + n]
 }
 
 fn may_change_schema(s: &Statement) -> bool {

@@ -7,7 +7,8 @@
 //! name, marked as found by the scan.
 
 use crate::changes::{
-    name_from_parts, skip_object_name, Change, ChangeKind, ColumnSpec, Name, StatementText,
+    name_from_parts, skip_object_name, Change, ChangeKind, ColumnSpec, ConstraintKind, Name,
+    StatementText,
 };
 use crate::lex::{ident_value, Token, TokenKind};
 use canary_lint_core::Span;
@@ -523,6 +524,12 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
             spec.not_null = true;
         } else if c.word(x, "DEFAULT") {
             spec.has_default = true;
+            let end = (x + 1..c.to)
+                .find(|&y| c.any_word(y, OPTION_START))
+                .unwrap_or(c.to);
+            let e = c.st.tokens_span(x + 1, end);
+            spec.volatile_default =
+                end > x + 1 && crate::changes::is_volatile_default(&c.st.src[e.start..e.end]);
         } else if c.any_word(
             x,
             &["GENERATED", "AUTO_INCREMENT", "AUTOINCREMENT", "IDENTITY"],
@@ -532,4 +539,209 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
         }
     }
     spec
+}
+
+/// Lock, data and session facts of a statement, read from its tokens (for parsed
+/// and rejected statements alike: these are keyword facts such as `CONCURRENTLY`
+/// or `NOT VALID` that do not need the AST).
+pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
+    let mut out = Vec::new();
+    let all = Cursor {
+        st,
+        from: 0,
+        to: st.toks.len(),
+    };
+    let c = &all;
+    let whole = c.span();
+    if c.word(0, "CREATE") {
+        let mut i = 1;
+        if c.word(i, "UNIQUE") {
+            i += 1;
+        }
+        if !c.word(i, "INDEX") {
+            return out;
+        }
+        i += 1;
+        let concurrently = c.word(i, "CONCURRENTLY");
+        if concurrently {
+            i += 1;
+        }
+        if c.word(i, "IF") && c.word(i + 1, "NOT") {
+            i += 3;
+        }
+        let index = if c.word(i, "ON") {
+            None
+        } else {
+            c.object(i).map(|(n, _)| n)
+        };
+        let Some(on) = (i..c.to).find(|&j| c.word(j, "ON")) else {
+            return out;
+        };
+        let j = if c.word(on + 1, "ONLY") {
+            on + 2
+        } else {
+            on + 1
+        };
+        if let Some((table, _)) = c.object(j) {
+            push(
+                &mut out,
+                ChangeKind::CreateIndex {
+                    table,
+                    index,
+                    concurrently,
+                },
+                whole,
+            );
+        }
+    } else if c.word(0, "DROP") && c.word(1, "INDEX") {
+        let mut i = 2;
+        let concurrently = c.word(i, "CONCURRENTLY");
+        if concurrently {
+            i += 1;
+        }
+        if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+            i += 2;
+        }
+        while let Some((index, end)) = c.object(i) {
+            push(
+                &mut out,
+                ChangeKind::DropIndex {
+                    index,
+                    concurrently,
+                },
+                whole,
+            );
+            if c.tok(end).is_some_and(|t| t.is_punct(st.src, b',')) {
+                i = end + 1;
+            } else {
+                break;
+            }
+        }
+    } else if c.word(0, "ALTER") && !c.word(1, "TYPE") {
+        let Some((name_end, segs)) = st.alter_segments() else {
+            return out;
+        };
+        let Some(table) = c.find_table_name(name_end) else {
+            return out;
+        };
+        push(
+            &mut out,
+            ChangeKind::AlterTableLock {
+                table: table.clone(),
+            },
+            whole,
+        );
+        for (a, b) in segs {
+            let seg = Cursor { st, from: a, to: b };
+            let span = seg.span();
+            if seg.word(a, "ALGORITHM") {
+                let v = if seg.tok(a + 1).is_some_and(|t| t.is_punct(st.src, b'=')) {
+                    a + 2
+                } else {
+                    a + 1
+                };
+                if seg.word(v, "COPY") {
+                    push(
+                        &mut out,
+                        ChangeKind::AlgorithmCopy {
+                            table: table.clone(),
+                        },
+                        span,
+                    );
+                }
+                continue;
+            }
+            if !seg.word(a, "ADD") {
+                continue;
+            }
+            let kind = if (a..b).any(|j| seg.word(j, "FOREIGN")) {
+                ConstraintKind::ForeignKey
+            } else if seg.word(a + 1, "CONSTRAINT")
+                || seg.any_word(a + 1, &["CHECK", "UNIQUE", "PRIMARY"])
+            {
+                let k = if seg.word(a + 1, "CONSTRAINT") {
+                    a + 3
+                } else {
+                    a + 1
+                };
+                if seg.word(k, "CHECK") {
+                    ConstraintKind::Check
+                } else if seg.word(k, "UNIQUE") {
+                    ConstraintKind::Unique
+                } else if seg.word(k, "PRIMARY") {
+                    ConstraintKind::PrimaryKey
+                } else {
+                    continue;
+                }
+            } else {
+                continue;
+            };
+            let not_valid = (a..b).any(|j| seg.word(j, "NOT") && seg.word(j + 1, "VALID"));
+            let using_index = (a..b).any(|j| seg.word(j, "USING") && seg.word(j + 1, "INDEX"));
+            push(
+                &mut out,
+                ChangeKind::AddConstraint {
+                    table: table.clone(),
+                    kind,
+                    not_valid,
+                    using_index,
+                },
+                span,
+            );
+        }
+    } else if c.word(0, "TRUNCATE") {
+        let mut i = 1;
+        if c.word(i, "TABLE") {
+            i += 1;
+        }
+        if c.word(i, "ONLY") {
+            i += 1;
+        }
+        while let Some((table, end)) = c.object(i) {
+            push(&mut out, ChangeKind::Truncate { table }, whole);
+            if c.tok(end).is_some_and(|t| t.is_punct(st.src, b',')) {
+                i = end + 1;
+            } else {
+                break;
+            }
+        }
+    } else if c.word(0, "UPDATE") || (c.word(0, "DELETE") && c.word(1, "FROM")) {
+        let update = c.word(0, "UPDATE");
+        let mut i = if update { 1 } else { 2 };
+        if c.word(i, "ONLY") {
+            i += 1;
+        }
+        let Some((table, _)) = c.object(i) else {
+            return out;
+        };
+        let mut depth = 0i32;
+        let mut has_where = false;
+        for j in 0..c.to {
+            let t = &st.toks[j];
+            if t.is_punct(st.src, b'(') {
+                depth += 1;
+            } else if t.is_punct(st.src, b')') {
+                depth -= 1;
+            } else if depth == 0 && c.word(j, "WHERE") {
+                has_where = true;
+            }
+        }
+        let kind = if update {
+            ChangeKind::Update { table, has_where }
+        } else {
+            ChangeKind::Delete { table, has_where }
+        };
+        push(&mut out, kind, whole);
+    } else if c.word(0, "SET") {
+        if (1..c.to.min(4)).any(|j| c.any_word(j, &["lock_timeout", "lock_wait_timeout"])) {
+            push(&mut out, ChangeKind::SetLockTimeout, whole);
+        }
+    } else if c.any_word(0, &["BEGIN", "START"]) {
+        if c.tok(1).is_none() || c.any_word(1, &["TRANSACTION", "WORK", "ISOLATION"]) {
+            push(&mut out, ChangeKind::Begin, whole);
+        }
+    } else if c.any_word(0, &["COMMIT", "END", "ROLLBACK"]) {
+        push(&mut out, ChangeKind::Commit, whole);
+    }
+    out
 }

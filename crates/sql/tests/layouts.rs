@@ -129,10 +129,14 @@ fn findings_in_sections_point_at_the_original_line() {
             })
             .collect();
         // The whole directory as one release: the drop is of a column the release created.
-        assert!(lint_release(&release, Dialect::Postgres, &LintContext::default()).is_empty());
+        let all = lint_release(&release, Dialect::Postgres, &LintContext::default());
+        assert!(all.iter().all(|d| d.rule != "drop-column"), "{all:?}");
         // Only the last file as the release: the drop breaks stable.
         let last = &release[release.len() - 1..];
-        let diags = lint_release(last, Dialect::Postgres, &LintContext::default());
+        let diags: Vec<_> = lint_release(last, Dialect::Postgres, &LintContext::default())
+            .into_iter()
+            .filter(|d| d.rule == "drop-column")
+            .collect();
         assert_eq!(diags.len(), 1, "{name}: {diags:?}");
         assert_eq!(diags[0].rule, "drop-column");
         assert_eq!(diags[0].start.line, line, "{name}");

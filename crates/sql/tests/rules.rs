@@ -1,7 +1,8 @@
 //! Lints every fixture under `testdata/sql/<rule>/`: `fire_*.sql` must produce at
 //! least one finding of `<rule>` and their rendered human output is snapshotted;
 //! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
-//! name (`mysql`, `sqlite`), Postgres otherwise. A `<fixture>.history.sql` next
+//! name (`mysql`, `sqlite`), Postgres otherwise; `goose` in the name lints it
+//! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
 //! to a fixture is replayed as stable's history.
 #![allow(clippy::unwrap_used)]
 
@@ -37,7 +38,7 @@ struct Outcome {
     rules: Vec<String>,
 }
 
-fn lint_fixture(rel: &str) -> Outcome {
+fn lint_fixture(rule: &str, rel: &str) -> Outcome {
     let name = rel.rsplit('/').next().unwrap();
     let dialect = dialect_of(name);
     let file = load(rel);
@@ -49,7 +50,16 @@ fn lint_fixture(rel: &str) -> Outcome {
     let ctx = LintContext {
         history: history.as_ref().map(|h| h as &dyn History),
     };
-    let diags = lint_release(&[(file.clone(), Layout::Plain)], dialect, &ctx);
+    let layout = if name.contains("goose") {
+        Layout::Goose
+    } else {
+        Layout::Plain
+    };
+    let all = lint_release(&[(file.clone(), layout)], dialect, &ctx);
+    let rules: Vec<String> = all.iter().map(|d| d.rule.clone()).collect();
+    // Snapshots show the findings of the rule under test only, so that adding a
+    // rule does not churn every other rule's snapshots.
+    let diags: Vec<_> = all.into_iter().filter(|d| d.rule == rule).collect();
     let mut sources = BTreeMap::new();
     sources.insert(rel.to_string(), file);
     let metas: Vec<_> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
@@ -63,10 +73,7 @@ fn lint_fixture(rel: &str) -> Outcome {
             color: false,
         },
     );
-    Outcome {
-        rendered,
-        rules: diags.iter().map(|d| d.rule.clone()).collect(),
-    }
+    Outcome { rendered, rules }
 }
 
 #[test]
@@ -95,7 +102,7 @@ fn every_rule_has_fixtures_and_they_behave() {
                 continue;
             }
             let rel = format!("testdata/sql/{rule}/{f}");
-            let out = lint_fixture(&rel);
+            let out = lint_fixture(&rule, &rel);
             let hits = out.rules.iter().filter(|r| **r == rule).count();
             if f.starts_with("fire_") {
                 fires += 1;

@@ -23,6 +23,18 @@ pub mod rename_table;
 pub mod set_not_null;
 pub mod unparsed_statement;
 
+pub mod add_check_validating;
+pub mod add_column_rewrite;
+pub mod add_foreign_key_validating;
+pub mod add_unique_blocking;
+pub mod concurrent_index_in_transaction;
+pub mod create_index_non_concurrently;
+pub mod drop_index_non_concurrently;
+pub mod missing_lock_timeout;
+pub mod truncate_table;
+pub mod unbounded_delete;
+pub mod unbounded_update;
+
 /// Every SQL rule.
 pub fn all() -> Vec<&'static StaticRule> {
     vec![
@@ -37,6 +49,17 @@ pub fn all() -> Vec<&'static StaticRule> {
         &drop_default::DROP_DEFAULT,
         &rename_enum_value::RENAME_ENUM_VALUE,
         &unparsed_statement::UNPARSED_STATEMENT,
+        &create_index_non_concurrently::CREATE_INDEX_NON_CONCURRENTLY,
+        &drop_index_non_concurrently::DROP_INDEX_NON_CONCURRENTLY,
+        &concurrent_index_in_transaction::CONCURRENT_INDEX_IN_TRANSACTION,
+        &add_foreign_key_validating::ADD_FOREIGN_KEY_VALIDATING,
+        &add_check_validating::ADD_CHECK_VALIDATING,
+        &add_unique_blocking::ADD_UNIQUE_BLOCKING,
+        &add_column_rewrite::ADD_COLUMN_REWRITE,
+        &missing_lock_timeout::MISSING_LOCK_TIMEOUT,
+        &unbounded_update::UNBOUNDED_UPDATE,
+        &unbounded_delete::UNBOUNDED_DELETE,
+        &truncate_table::TRUNCATE_TABLE,
     ]
 }
 
@@ -52,6 +75,17 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     set_not_null::check(cx, change, out);
     drop_default::check(cx, change, out);
     rename_enum_value::check(cx, change, out);
+    create_index_non_concurrently::check(cx, change, out);
+    drop_index_non_concurrently::check(cx, change, out);
+    concurrent_index_in_transaction::check(cx, change, out);
+    add_foreign_key_validating::check(cx, change, out);
+    add_check_validating::check(cx, change, out);
+    add_unique_blocking::check(cx, change, out);
+    add_column_rewrite::check(cx, change, out);
+    missing_lock_timeout::check(cx, change, out);
+    unbounded_update::check(cx, change, out);
+    unbounded_delete::check(cx, change, out);
+    truncate_table::check(cx, change, out);
 }
 
 /// What the release created so far: objects stable never saw, so changing them
@@ -62,6 +96,7 @@ pub struct ReleaseState {
     columns: BTreeSet<(String, String)>,
     views: BTreeSet<String>,
     types: BTreeSet<String>,
+    indexes: BTreeSet<String>,
 }
 
 impl ReleaseState {
@@ -76,6 +111,11 @@ impl ReleaseState {
             }
             ChangeKind::CreateType { name } => {
                 self.types.insert(name.key.clone());
+            }
+            ChangeKind::CreateIndex {
+                index: Some(index), ..
+            } => {
+                self.indexes.insert(index.key.clone());
             }
             ChangeKind::AddColumn { table, column, .. } => {
                 self.columns.insert((table.key.clone(), column.key.clone()));
@@ -106,6 +146,10 @@ impl ReleaseState {
     pub fn enum_type(&self, t: &Name) -> bool {
         self.types.contains(&t.key)
     }
+
+    pub fn index(&self, i: &Name) -> bool {
+        self.indexes.contains(&i.key)
+    }
 }
 
 /// What a rule sees besides the change itself.
@@ -114,6 +158,13 @@ pub struct RuleCx<'a> {
     pub dialect: Dialect,
     pub release: &'a ReleaseState,
     pub history: Option<&'a dyn History>,
+    /// The statement runs inside a transaction: an explicit `BEGIN` earlier in the
+    /// file, or the framework wraps the migration (see [`crate::Layout::file_in_transaction`]).
+    pub in_transaction: bool,
+    /// A `SET lock_timeout` came earlier in this file.
+    pub lock_timeout_set: bool,
+    /// missing-lock-timeout already reported in this file (once per file).
+    pub lock_timeout_reported: bool,
 }
 
 impl std::fmt::Debug for RuleCx<'_> {
@@ -147,6 +198,11 @@ impl RuleCx<'_> {
             None => true,
             Some(h) => h.column(&t.key, &c.key).is_some(),
         }
+    }
+
+    /// The table existed before the release and stable may use it.
+    pub fn stable_table(&self, t: &Name) -> bool {
+        !self.release.table(t) && self.stable_may_know_table(t)
     }
 
     /// A finding of `rule` at the change's clause.

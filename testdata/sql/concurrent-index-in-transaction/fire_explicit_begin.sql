@@ -1,0 +1,3 @@
+BEGIN;
+CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);
+COMMIT;

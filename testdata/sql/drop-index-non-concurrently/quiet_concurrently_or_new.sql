@@ -1,0 +1,3 @@
+DROP INDEX CONCURRENTLY idx_orders_legacy;
+CREATE INDEX CONCURRENTLY idx_tmp ON orders (created_at);
+DROP INDEX idx_tmp;

@@ -1,0 +1,1 @@
+TRUNCATE TABLE carts, cart_items;
