@@ -32,6 +32,7 @@
 //! [`Table::columns_known`] `== false` so that rules do not guess.
 
 mod diff;
+mod history;
 mod replay;
 mod types;
 
@@ -262,6 +263,8 @@ pub struct Schema {
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
+    /// Keys of user types that are not enums (composite, range, base types, domains).
+    other_types: BTreeSet<String>,
     renames: Vec<Rename>,
     /// Table key to the keys of its indexes (kept exact).
     table_indexes: BTreeMap<String, BTreeSet<String>>,
@@ -344,6 +347,11 @@ impl Schema {
                 .get(&crate::names::object_key(name, self.dialect)),
             _ => None,
         }
+    }
+
+    /// Whether a user-defined type (enum, composite, range, domain) of this key exists.
+    pub fn has_type(&self, key: &str) -> bool {
+        self.enums.contains_key(key) || self.other_types.contains(key)
     }
 
     pub fn view(&self, key: &str) -> Option<&View> {

@@ -70,8 +70,9 @@ impl Schema {
                 name,
                 representation,
             } => {
+                let key = object_key(name, dialect);
                 if let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation {
-                    let key = object_key(name, dialect);
+                    self.other_types.remove(&key);
                     let values = labels.iter().map(|l| l.value.clone()).collect();
                     self.enums.insert(
                         key,
@@ -80,8 +81,23 @@ impl Schema {
                             values,
                         },
                     );
+                } else {
+                    self.enums.remove(&key);
+                    self.other_types.insert(key);
                 }
                 Applied::Understood
+            }
+            Statement::CreateDomain(d) => {
+                self.other_types.insert(object_key(&d.name, dialect));
+                Applied::Understood
+            }
+            Statement::DropDomain(d) => {
+                let key = object_key(&d.name, dialect);
+                if self.other_types.remove(&key) || d.if_exists {
+                    Applied::Understood
+                } else {
+                    Applied::NotUnderstood(format!("domain `{key}` is not known to the model"))
+                }
             }
             Statement::CreateSequence {
                 name,
@@ -968,6 +984,20 @@ impl Schema {
 
     fn alter_type(&mut self, at: &AlterType, dialect: Dialect) -> Applied {
         let key = object_key(&at.name, dialect);
+        if let (AlterTypeOperation::Rename(r), true) =
+            (&at.operation, self.other_types.contains(&key))
+        {
+            let to = object_key(&replace_last(&at.name, &r.new_name), dialect);
+            self.other_types.remove(&key);
+            self.other_types.insert(to.clone());
+            self.renames.push(Rename {
+                kind: RenameKind::Type,
+                parent: None,
+                from: key,
+                to,
+            });
+            return Applied::Understood;
+        }
         let Some(enum_type) = self.enums.get_mut(&key) else {
             return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
         };
@@ -1110,9 +1140,11 @@ impl Schema {
                 }
             }
             ObjectType::Type => {
-                // Only enum types are tracked; other types are dropped silently.
                 for n in names {
-                    self.enums.remove(&object_key(n, dialect));
+                    let key = object_key(n, dialect);
+                    if self.enums.remove(&key).is_none() && !self.other_types.remove(&key) {
+                        missing.push(key);
+                    }
                 }
             }
             ObjectType::Sequence => {

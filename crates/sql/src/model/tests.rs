@@ -317,7 +317,7 @@ fn pg_not_understood_statement_does_not_stop_replay() {
         Dialect::Postgres,
         "CREATE TABLE t2 (a int);
          ALTER TABLE missing ADD COLUMN b int;
-         CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+         EXECUTE my_plan(1);
          INSERT INTO t2 VALUES (1);
          BEGIN; SET lock_timeout = '1s'; COMMIT;
          GRANT SELECT ON t2 TO app;
@@ -327,7 +327,7 @@ fn pg_not_understood_statement_does_not_stop_replay() {
     assert_eq!(r[0], Applied::Understood);
     assert!(matches!(&r[1], Applied::NotUnderstood(m) if m.contains("missing")));
     assert!(
-        matches!(&r[2], Applied::NotUnderstood(m) if m.contains("CREATE DOMAIN")),
+        matches!(&r[2], Applied::NotUnderstood(m) if m.contains("EXECUTE my_plan")),
         "{:?}",
         r[2]
     );
@@ -351,6 +351,40 @@ fn pg_like_copies_columns() {
         None,
         "defaults only with INCLUDING DEFAULTS"
     );
+}
+
+#[test]
+fn pg_other_types_and_history_trait() {
+    use crate::history::History;
+    let mut s = replay(
+        Dialect::Postgres,
+        "CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+         CREATE TYPE pair AS (a int, b int);
+         CREATE TYPE mood AS ENUM ('a');
+         ALTER TYPE pair RENAME TO couple;
+         CREATE TABLE t (id int PRIMARY KEY, n text DEFAULT 'x', g int GENERATED ALWAYS AS IDENTITY);
+         CREATE VIEW v AS SELECT id FROM t;
+         CREATE TABLE q AS SELECT 1 AS one;",
+    );
+    assert!(s.has_type("posint") && s.has_type("couple") && s.has_type("mood"));
+    assert!(!s.has_type("pair"));
+    let h: &dyn History = &s;
+    assert!(h.has_table("t") && h.has_view("v") && h.has_type("mood"));
+    let id = h.column("t", "id").unwrap();
+    assert_eq!(id.data_type.as_deref(), Some("INT"));
+    assert_eq!((id.nullable, id.has_default), (Some(false), Some(false)));
+    let n = h.column("t", "n").unwrap();
+    assert_eq!((n.nullable, n.has_default), (Some(true), Some(true)));
+    assert_eq!(h.column("t", "g").unwrap().has_default, Some(true));
+    assert!(h.column("q", "one").is_none());
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "DROP DOMAIN posint; DROP TYPE couple, mood; DROP TYPE ghost;",
+    );
+    assert_eq!(r[..2], [Applied::Understood, Applied::Understood]);
+    assert!(matches!(&r[2], Applied::NotUnderstood(m) if m.contains("ghost")));
+    assert!(!s.has_type("posint") && !s.has_type("couple") && !s.has_type("mood"));
 }
 
 // ----- MySQL --------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+//! The schema model as the rules' [`History`]: what stable knew, from a full replay.
+
+use super::Schema;
+use crate::history::{ColumnFacts, History};
+
+impl History for Schema {
+    fn has_table(&self, table: &str) -> bool {
+        Schema::has_table(self, table)
+    }
+
+    /// Facts of a known column; `None` for an unknown column, or any column of a table whose
+    /// columns cannot be known (`CREATE TABLE .. AS SELECT`).
+    fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
+        let c = Schema::column(self, table, column)?;
+        Some(ColumnFacts {
+            data_type: Some(c.type_display.clone()),
+            nullable: Some(c.nullable),
+            has_default: Some(c.default.is_some() || c.generated.is_some()),
+        })
+    }
+
+    fn has_view(&self, view: &str) -> bool {
+        Schema::has_view(self, view)
+    }
+
+    fn has_type(&self, name: &str) -> bool {
+        Schema::has_type(self, name)
+    }
+}
