@@ -192,3 +192,27 @@ impl History for ReplayHistory {
         self.types.contains(name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_file, Dialect, Layout};
+    use canary_lint_core::SourceFile;
+
+    #[test]
+    fn replay_tracks_columns_through_renames_and_alters() {
+        let sql = "CREATE TABLE users (id bigint PRIMARY KEY, email text, name varchar(10) NOT NULL DEFAULT '');\n\
+                   ALTER TABLE users RENAME COLUMN email TO mail;\n\
+                   ALTER TABLE users ALTER COLUMN mail SET NOT NULL, ALTER COLUMN name DROP DEFAULT;\n\
+                   ALTER TABLE users ALTER COLUMN name TYPE varchar(20);";
+        let f = SourceFile::new("h.sql", sql);
+        let h = ReplayHistory::replay(&[parse_file(&f, Layout::Plain, Dialect::Postgres)]);
+        assert!(h.has_table("users"));
+        assert!(h.column("users", "email").is_none());
+        let mail = h.column("users", "mail").unwrap_or_default();
+        assert_eq!(mail.nullable, Some(false));
+        let name = h.column("users", "name").unwrap_or_default();
+        assert_eq!(name.has_default, Some(false));
+        assert_eq!(name.data_type.as_deref(), Some("VARCHAR(20)"));
+    }
+}

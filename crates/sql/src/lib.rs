@@ -18,8 +18,8 @@ pub use history::{ColumnFacts, History, ReplayHistory};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
-pub use lint::{lint_parsed, lint_release, LintContext};
-pub use parse::{parse_file, ParseError, ParsedFile, ParsedStatement};
+pub use lint::{lint_parsed, lint_release, replay_schema, LintContext};
+pub use parse::{parse_file, parse_file_all, ParseError, ParsedFile, ParsedStatement};
 
 /// Every SQL rule (compat and parse families).
 pub fn rules() -> Vec<&'static canary_lint_core::StaticRule> {

@@ -143,3 +143,18 @@ fn may_change_schema(s: &Statement) -> bool {
             | Statement::AlterType(_)
     )
 }
+
+/// Replays parsed history files into the schema model, for
+/// [`LintContext::history`]. Statements the model cannot follow are skipped by
+/// the model (it never stops); rejected statements have no AST to replay.
+pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
+    let mut schema = crate::model::Schema::new();
+    for f in history {
+        for s in &f.statements {
+            if let Some(ast) = &s.ast {
+                schema.apply(ast, f.dialect);
+            }
+        }
+    }
+    schema
+}

@@ -3,13 +3,13 @@
 //! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
 //! name (`mysql`, `sqlite`), Postgres otherwise; `goose` in the name lints it
 //! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
-//! to a fixture is replayed as stable's history.
+//! to a fixture is replayed into the schema model as stable's history.
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
 use canary_lint_sql::{
-    lint_release, parse_file, Dialect, History, Layout, LintContext, ReplayHistory,
+    lint_release, parse_file, replay_schema, Dialect, History, Layout, LintContext,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ fn lint_fixture(rule: &str, rel: &str) -> Outcome {
     let history_rel = rel.replace(".sql", ".history.sql");
     let history = root().join(&history_rel).is_file().then(|| {
         let h = load(&history_rel);
-        ReplayHistory::replay(&[parse_file(&h, Layout::Plain, dialect)])
+        replay_schema(&[parse_file(&h, Layout::Plain, dialect)])
     });
     let ctx = LintContext {
         history: history.as_ref().map(|h| h as &dyn History),

@@ -52,7 +52,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     }
     let old = cx.stable_column(table, column).and_then(|f| f.data_type);
     if let Some(old) = &old {
-        if same_type(old, new_type) || is_safe_widening(old, new_type, cx.dialect) {
+        if safe_for_stable(old, new_type, cx.dialect) {
             return;
         }
     }
@@ -81,6 +81,23 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             column.display
         ),
     ));
+}
+
+/// Whether stable can keep reading and writing the column after the change: the
+/// schema model's type comparison ([`crate::model::type_change`]) when both types
+/// parse, else the conservative comparison below.
+pub(crate) fn safe_for_stable(old: &str, new: &str, dialect: Dialect) -> bool {
+    let parse = |s: &str| {
+        let d = dialect.sqlparser();
+        sqlparser::parser::Parser::new(&*d)
+            .try_with_sql(s)
+            .and_then(|mut p| p.parse_data_type())
+            .ok()
+    };
+    match (parse(old), parse(new)) {
+        (Some(o), Some(n)) => crate::model::type_change(&o, &n, dialect).is_safe_for_stable(),
+        _ => same_type(old, new) || is_safe_widening(old, new, dialect),
+    }
 }
 
 /// A type reduced to a base name and numeric arguments: `varchar(255)` is
@@ -157,5 +174,8 @@ mod tests {
         assert!(!is_safe_widening("numeric(10,2)", "numeric(12,3)", pg));
         assert!(!is_safe_widening("int", "bigint", pg));
         assert!(same_type("INTEGER", "int4"));
+        assert!(safe_for_stable("VARCHAR(100)", "VARCHAR(200)", pg));
+        assert!(!safe_for_stable("VARCHAR(100)", "VARCHAR(20)", pg));
+        assert!(!safe_for_stable("text", "integer", pg));
     }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE audit_tmp DROP COLUMN payload;
+ALTER TABLE users DROP COLUMN nickname;
