@@ -14,7 +14,7 @@ use crate::secret::display_value;
 use crate::{Config, Entry};
 use canary_lint_core::{declare_rule, sort_diagnostics, Diagnostic, Related, RuleMeta};
 use globset::{GlobBuilder, GlobSetBuilder};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 declare_rule! {
     /// What it does: reports a key that stable sets and the canary does not (in the default
@@ -153,17 +153,20 @@ fn cmp_quantity(a: (f64, bool), b: (f64, bool)) -> Option<std::cmp::Ordering> {
 }
 
 /// One side's effective entries by (profile, comparison key).
-pub(crate) type View<'a> = BTreeMap<(Option<&'a str>, String), &'a Entry>;
+/// (Hash maps: keys share long prefixes, which makes ordered-map comparisons costly; the
+/// findings are sorted at the end and listings sort their lines.)
+pub(crate) type View<'a> = HashMap<(Option<&'a str>, &'a str), &'a Entry>;
 
-fn view<'a>(cfg: &'a Config, flat_index: &BTreeMap<String, &str>) -> View<'a> {
-    let mut map = BTreeMap::new();
+fn view<'a>(cfg: &'a Config, flat_index: &HashMap<String, &'a str>) -> View<'a> {
+    let mut map = HashMap::with_capacity(cfg.entries.len());
     for e in &cfg.entries {
-        let key = if e.env_form {
+        let key = if e.env_form && !flat_index.is_empty() {
             flat_index
                 .get(&flat_key(&e.norm))
-                .map_or_else(|| e.norm.clone(), |k| k.to_string())
+                .copied()
+                .unwrap_or(e.norm.as_str())
         } else {
-            e.norm.clone()
+            e.norm.as_str()
         };
         map.insert((e.profile.as_deref(), key), e);
     }
@@ -223,13 +226,19 @@ pub(crate) fn views<'a>(
     canary: &'a Config,
     known: &[&'a str],
 ) -> (View<'a>, View<'a>) {
-    let mut flat_index: BTreeMap<String, &str> = BTreeMap::new();
+    let mut flat_index: HashMap<String, &'a str> = HashMap::new();
+    let any_env = stable
+        .entries
+        .iter()
+        .chain(&canary.entries)
+        .any(|e| e.env_form);
     let dotted = stable
         .entries
         .iter()
         .chain(&canary.entries)
         .filter(|e| !e.env_form);
-    for key in dotted.map(|e| e.norm.as_str()).chain(known.iter().copied()) {
+    let keys = dotted.map(|e| e.norm.as_str()).chain(known.iter().copied());
+    for key in keys.filter(|_| any_env) {
         let slot = flat_index.entry(flat_key(key)).or_insert(key);
         if key < *slot {
             *slot = key;
@@ -267,24 +276,23 @@ pub fn compare(stable: &Config, canary: &Config, packs: &[Pack]) -> Vec<Diagnost
     }
     let set = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
 
-    let mut keys: BTreeSet<&(Option<&str>, String)> = sv.keys().collect();
-    keys.extend(cv.keys());
+    let keys = sv.keys().chain(cv.keys().filter(|k| !sv.contains_key(*k)));
     let mut diags = Vec::new();
     let mut hits = Vec::new();
     let mut rule_hits = BTreeSet::new();
     for key in keys {
         let (s, c) = (sv.get(key).copied(), cv.get(key).copied());
-        set.matches_into(key.1.as_str(), &mut hits);
+        set.matches_into(key.1, &mut hits);
         rule_hits.clear();
         rule_hits.extend(hits.iter().map(|&h| owner[h]));
         for &ri in &rule_hits {
             let rule = rules[ri];
-            if rule.is_excluded(&key.1) {
+            if rule.is_excluded(key.1) {
                 continue;
             }
             run_rule(&pair, rule, key.0, s, c, &sv, &cv, &mut diags);
         }
-        if key.0.is_none() && !NOISE.contains(&key.1.as_str()) {
+        if key.0.is_none() && !NOISE.contains(&key.1) {
             key_presence(&pair, s, c, &mut diags);
         }
     }
@@ -342,7 +350,9 @@ fn key_presence(
 fn replicas(rule: &PackRule, cfg: &Config, view: &View<'_>) -> Option<u64> {
     view.iter()
         .filter(|((p, k), _)| p.is_none() && rule.is_replicas_key(k))
-        .find_map(|(_, e)| e.value.trim().parse::<u64>().ok())
+        .filter_map(|((_, k), e)| Some((k, e.value.trim().parse::<u64>().ok()?)))
+        .min()
+        .map(|(_, n)| n)
         .or(cfg.replicas.as_ref().map(|r| r.count))
 }
 

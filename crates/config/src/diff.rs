@@ -17,8 +17,10 @@ pub fn listing(config: &Config) -> String {
 }
 
 fn render(view: &View<'_>) -> String {
+    let mut sorted: Vec<_> = view.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
-    for ((profile, key), e) in view {
+    for ((profile, key), e) in sorted {
         let value = display_value(e).replace('\r', "").replace('\n', "\\n");
         match profile {
             Some(p) => {

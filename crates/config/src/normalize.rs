@@ -17,6 +17,13 @@
 /// Relaxed-binding form of a dotted key: segment-wise lower case, `-` and `_` removed.
 /// Bracketed parts (`[0]`, `[my.map.key]`) are kept verbatim.
 pub fn normalize_key(key: &str) -> String {
+    if key.is_ascii() && !key.contains('[') {
+        return key
+            .bytes()
+            .filter(|b| !matches!(b, b'-' | b'_'))
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     let mut out = String::with_capacity(key.len());
     let mut depth = 0usize;
     for c in key.chars() {
@@ -63,6 +70,13 @@ pub fn env_to_key(name: &str) -> String {
 /// The second key form: lower case with every separator removed. Two keys that differ only
 /// in where segments are split have the same flat form.
 pub fn flat_key(key: &str) -> String {
+    if key.is_ascii() {
+        return key
+            .bytes()
+            .filter(|b| !matches!(b, b'.' | b'-' | b'_' | b'[' | b']'))
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     key.chars()
         .filter(|c| !matches!(c, '.' | '-' | '_' | '[' | ']'))
         .flat_map(char::to_lowercase)
