@@ -152,6 +152,7 @@ impl Origins {
                 }
             }
         }
+        o.keep_known_origins(old);
         o.object_sources = o
             .objects
             .iter()
@@ -174,6 +175,42 @@ impl Origins {
             .map(|((_, new), origin)| (origin.clone(), new.clone()))
             .collect();
         o
+    }
+
+    /// Forgets rename chains that started inside the delta (an object created and then
+    /// renamed, as in SQLite's create-copy-drop-rename table rebuild): the object is then
+    /// compared under its final key, like any other.
+    fn keep_known_origins(&mut self, old: &Schema) {
+        self.objects.retain(|(kind, _), origin| match kind {
+            RenameKind::Table => old.tables.contains_key(origin),
+            RenameKind::View => old.views.contains_key(origin),
+            RenameKind::Index => old.indexes.contains_key(origin),
+            RenameKind::Type => old.has_type(origin),
+            RenameKind::Sequence => old.sequences.contains_key(origin),
+            RenameKind::Column | RenameKind::EnumValue => false,
+        });
+        let objects = &self.objects;
+        let parent_origin = |kind: RenameKind, key: &str| {
+            objects
+                .get(&(kind, key.to_string()))
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        self.columns.retain(|(parent, _), origin| {
+            let table = parent_origin(RenameKind::Table, parent);
+            let view = parent_origin(RenameKind::View, parent);
+            old.tables.get(&table).is_some_and(|t| t.has_column(origin))
+                || old
+                    .views
+                    .get(&view)
+                    .and_then(|v| v.columns.as_ref())
+                    .is_some_and(|cs| cs.contains(origin))
+        });
+        self.values.retain(|(parent, _), origin| {
+            old.enums
+                .get(&parent_origin(RenameKind::Type, parent))
+                .is_some_and(|e| e.values.contains(origin))
+        });
     }
 
     /// The old key of a new object, and whether it was renamed. `None` when the key is the

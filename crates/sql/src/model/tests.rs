@@ -484,6 +484,36 @@ fn sqlite_alter_and_primary_keys() {
 }
 
 #[test]
+fn sqlite_table_rebuild_diffs_as_the_same_table() {
+    use ChangeKind::*;
+    let lite = Dialect::Sqlite;
+    let old = replay(lite, "CREATE TABLE x (a INTEGER, b TEXT);");
+    let mut new = old.clone();
+    let r = apply_all(
+        &mut new,
+        lite,
+        "PRAGMA foreign_keys = 0;
+         CREATE TABLE new_x (a INTEGER, b TEXT NOT NULL);
+         INSERT INTO new_x SELECT a, b FROM x;
+         DROP TABLE x;
+         ALTER TABLE new_x RENAME TO x;",
+    );
+    assert!(
+        r.iter().all(|a| !matches!(a, Applied::NotUnderstood(_))),
+        "{r:?}"
+    );
+    let got = changes(&old, &new);
+    assert_eq!(
+        got,
+        [(
+            Contract,
+            "x.b".to_string(),
+            "became NOT NULL: stable's writes of NULL fail".to_string()
+        )]
+    );
+}
+
+#[test]
 fn sqlite_main_schema_is_default() {
     let s = replay(Dialect::Sqlite, "CREATE TABLE main.t (a TEXT);");
     assert!(s.has_table("t"));
