@@ -25,7 +25,7 @@ pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_M
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
 pub use load::{detect_format, load_file, load_path, load_str, Format};
-pub use normalize::{env_to_key, flat_key, is_env_form, normalize_key};
+pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
 pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
 pub use secret::{display_value, is_secret_key, REDACTED};
 

@@ -13,6 +13,10 @@
 //! brackets), giving `springdatasourcehikarimaximumpoolsize` for every spelling above. When
 //! the other entries of the pair have a dotted key with the same flat form, the env entry is
 //! compared under that dotted key; otherwise under Spring's `_`-as-`.` reading.
+//!
+//! Finally [`canonical_key`] maps properties Spring Boot 3 moved (`spring.redis.*` to
+//! `spring.data.redis.*`) to their new name, so a canary that upgrades Boot is compared
+//! setting by setting with stable.
 
 /// Relaxed-binding form of a dotted key: segment-wise lower case, `-` and `_` removed.
 /// Bracketed parts (`[0]`, `[my.map.key]`) are kept verbatim.
@@ -42,6 +46,21 @@ pub fn normalize_key(key: &str) -> String {
         }
     }
     out
+}
+
+/// Spring Boot 3 moved some properties; a canary that upgrades Boot spells the same setting
+/// under the new name. Normalised keys under an old prefix are compared under the new one.
+const MOVED: &[(&str, &str)] = &[("spring.redis.", "spring.data.redis.")];
+
+/// A normalised key with Spring Boot 3's property moves applied (`spring.redis.host` is
+/// compared as `spring.data.redis.host`).
+pub fn canonical_key(norm: String) -> String {
+    for (old, new) in MOVED {
+        if let Some(rest) = norm.strip_prefix(old) {
+            return format!("{new}{rest}");
+        }
+    }
+    norm
 }
 
 /// Spring's reading of an environment variable name: lower case, `_` separates segments,
@@ -113,6 +132,22 @@ mod tests {
         assert_eq!(
             normalize_key("Spring.DataSource.Hikari.MAXIMUM-POOL-SIZE"),
             want
+        );
+    }
+
+    #[test]
+    fn boot3_moves_apply() {
+        assert_eq!(
+            canonical_key(normalize_key("spring.redis.host")),
+            "spring.data.redis.host"
+        );
+        assert_eq!(
+            canonical_key(env_to_key("SPRING_REDIS_PORT")),
+            "spring.data.redis.port"
+        );
+        assert_eq!(
+            canonical_key("spring.data.redis.host".into()),
+            "spring.data.redis.host"
         );
     }
 

@@ -382,3 +382,26 @@ fn user_packs_load_from_files_and_directories() {
     let e = canary_lint_config::load_pack(dir.path()).unwrap_err();
     assert!(e.file.ends_with("c.toml") && e.line == 8, "{e}");
 }
+
+#[test]
+fn boot2_redis_keys_meet_boot3_keys() {
+    let stable = cfg(
+        "s.properties",
+        "spring.redis.host=redis-a\n",
+        Format::Properties,
+    );
+    let canary = cfg(
+        "c.yml",
+        "spring:\n  data:\n    redis:\n      host: redis-b\n",
+        Format::SpringYaml,
+    );
+    let diags = compare(&stable, &canary, &builtin_packs().unwrap());
+    assert_eq!(rules_of(&diags), ["session-store-mismatch"]);
+    assert!(
+        diags[0]
+            .message
+            .contains("stable's `spring.redis.host` has `redis-a`"),
+        "{}",
+        diags[0].message
+    );
+}

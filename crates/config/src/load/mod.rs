@@ -8,7 +8,7 @@ mod properties;
 mod tomlfile;
 pub(crate) mod yaml;
 
-use crate::normalize::{env_to_key, normalize_key};
+use crate::normalize::{canonical_key, env_to_key, normalize_key};
 use crate::secret::{embedded_secret_ranges, is_secret_key, mask_ranges};
 use crate::{Comment, Config, ConfigError, Entry, Replicas};
 use canary_lint_core::{SourceFile, Span};
@@ -347,9 +347,9 @@ fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> C
     let mut entries = Vec::with_capacity(loaded.entries.len());
     for raw in loaded.entries {
         let (norm, env_form) = if raw.env && !raw.key.contains('.') {
-            (env_to_key(&raw.key), true)
+            (canonical_key(env_to_key(&raw.key)), true)
         } else {
-            (normalize_key(&raw.key), false)
+            (canonical_key(normalize_key(&raw.key)), false)
         };
         let secret = is_secret_key(&raw.key);
         let span = raw.value_span;

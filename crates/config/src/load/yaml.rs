@@ -219,8 +219,9 @@ pub(crate) fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
+    if prefix.is_empty() || key.starts_with('[') {
+        // Spring's bracket notation (`"[org.acme]": debug`) attaches without a dot.
+        format!("{prefix}{key}")
     } else {
         format!("{prefix}.{key}")
     }
@@ -372,6 +373,12 @@ mod tests {
             flat("a: 1\n---\nspring:\n  config:\n    activate:\n      on-profile: canary\na: 2\n");
         assert_eq!(got[0].3, None);
         assert_eq!(got.last().unwrap().3.as_deref(), Some("canary"));
+    }
+
+    #[test]
+    fn bracketed_map_keys_attach_without_a_dot() {
+        let got = flat("logging:\n  level:\n    \"[org.acme.Service]\": debug\n");
+        assert_eq!(got[0].0, "logging.level[org.acme.Service]");
     }
 
     #[test]
