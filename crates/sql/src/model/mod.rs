@@ -22,8 +22,9 @@
 //! - **data**: how many rows, whether a column holds NULLs, whether a new constraint holds;
 //! - **effects of code**: triggers, functions, procedures, rules and `DO` blocks are not run,
 //!   dynamic SQL (`EXECUTE format(..)`) is not seen;
-//! - **dependencies** it cannot see in the text: `DROP TABLE .. CASCADE` removes the table, its
-//!   indexes and constraints, but not views defined over it;
+//! - **dependencies** beyond what the text shows: a view depends on the relations of its
+//!   `FROM`/`JOIN` clauses (so `DROP TABLE .. CASCADE` drops it), not on those named only in
+//!   subqueries of `WHERE` or the select list, nor on functions;
 //! - privileges, storage parameters, comments, partitions, collations.
 //!
 //! A statement the model cannot follow is reported by [`Applied::NotUnderstood`] with a short
@@ -225,6 +226,9 @@ pub struct View {
     pub columns: Option<Vec<String>>,
     /// The defining query as SQL text.
     pub query: String,
+    /// Keys of the tables and views named in the query's `FROM` and `JOIN` clauses (not
+    /// those only named in subqueries of `WHERE` or the select list), sorted.
+    pub depends_on: Vec<String>,
 }
 
 /// A sequence.

@@ -253,6 +253,7 @@ impl Schema {
                 materialized: cv.materialized,
                 columns,
                 query: cv.query.to_string(),
+                depends_on: query_relations(&cv.query, dialect),
             },
         );
         Applied::Understood
@@ -811,6 +812,7 @@ impl Schema {
                 self.referrers.entry(to.clone()).or_default().extend(set);
             }
             self.note_references(&to);
+            self.retarget_views(from, &to);
             self.renames.push(Rename {
                 kind: RenameKind::Table,
                 parent: None,
@@ -821,6 +823,7 @@ impl Schema {
         } else if let Some(mut view) = self.views.remove(from) {
             view.name = new.to_string();
             self.views.insert(to.clone(), view);
+            self.retarget_views(from, &to);
             self.renames.push(Rename {
                 kind: RenameKind::View,
                 parent: None,
@@ -830,6 +833,38 @@ impl Schema {
             Ok(to)
         } else {
             Err(format!("table `{from}` is not known"))
+        }
+    }
+
+    /// Views name relations by identity, not by name: a renamed relation stays their source.
+    fn retarget_views(&mut self, from: &str, to: &str) {
+        for v in self.views.values_mut() {
+            if v.depends_on.iter().any(|d| d == from) {
+                for d in v.depends_on.iter_mut() {
+                    if d == from {
+                        *d = to.to_string();
+                    }
+                }
+                v.depends_on.sort();
+                v.depends_on.dedup();
+            }
+        }
+    }
+
+    /// Drops the views that depend on `relation`, and the views that depend on those.
+    fn drop_dependent_views(&mut self, relation: &str) {
+        let mut pending = vec![relation.to_string()];
+        while let Some(r) = pending.pop() {
+            let dependents: Vec<String> = self
+                .views
+                .iter()
+                .filter(|(_, v)| v.depends_on.contains(&r))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in dependents {
+                self.views.remove(&k);
+                pending.push(k);
+            }
         }
     }
 
@@ -971,6 +1006,7 @@ impl Schema {
                         materialized,
                         columns: cols,
                         query: query.to_string(),
+                        depends_on: query_relations(query, dialect),
                     },
                 );
                 Applied::Understood
@@ -1106,6 +1142,7 @@ impl Schema {
                     }
                     let referrers = self.referrers.remove(&key).unwrap_or_default();
                     if cascade {
+                        self.drop_dependent_views(&key);
                         for r in referrers {
                             if let Some(t) = self.tables.get_mut(&r) {
                                 t.constraints.retain(|c| {
@@ -1123,6 +1160,8 @@ impl Schema {
                     let key = object_key(n, dialect);
                     if self.views.remove(&key).is_none() {
                         missing.push(key);
+                    } else if cascade {
+                        self.drop_dependent_views(&key);
                     }
                 }
             }
@@ -1420,6 +1459,85 @@ fn query_columns(query: &Query) -> Option<Vec<String>> {
             _ => None,
         })
         .collect()
+}
+
+/// Keys of the relations a query reads in its `FROM` and `JOIN` clauses (CTE names excluded),
+/// sorted and deduplicated.
+fn query_relations(query: &Query, dialect: Dialect) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ctes = Vec::new();
+    collect_query(query, dialect, &mut ctes, &mut out);
+    out.retain(|k| !ctes.contains(k));
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect_query(query: &Query, dialect: Dialect, ctes: &mut Vec<String>, out: &mut Vec<String>) {
+    if let Some(with) = &query.with {
+        for cte in &with.cte_tables {
+            ctes.push(ident_key(&cte.alias.name));
+            collect_query(&cte.query, dialect, ctes, out);
+        }
+    }
+    collect_set_expr(&query.body, dialect, ctes, out);
+}
+
+fn collect_set_expr(
+    body: &SetExpr,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    match body {
+        SetExpr::Select(select) => {
+            for twj in &select.from {
+                collect_factor(&twj.relation, dialect, ctes, out);
+                for join in &twj.joins {
+                    collect_factor(&join.relation, dialect, ctes, out);
+                }
+            }
+        }
+        SetExpr::Query(q) => collect_query(q, dialect, ctes, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            collect_set_expr(left, dialect, ctes, out);
+            collect_set_expr(right, dialect, ctes, out);
+        }
+        SetExpr::Table(t) => {
+            if let Some(name) = &t.table_name {
+                let key = match &t.schema_name {
+                    Some(schema) => {
+                        crate::names::join_parts(&[ident_key(schema), ident_key(name)], dialect)
+                    }
+                    None => ident_key(name),
+                };
+                out.push(key);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_factor(
+    factor: &sqlparser::ast::TableFactor,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    use sqlparser::ast::TableFactor as F;
+    match factor {
+        F::Table { name, .. } => out.push(object_key(name, dialect)),
+        F::Derived { subquery, .. } => collect_query(subquery, dialect, ctes, out),
+        F::NestedJoin {
+            table_with_joins, ..
+        } => {
+            collect_factor(&table_with_joins.relation, dialect, ctes, out);
+            for join in &table_with_joins.joins {
+                collect_factor(&join.relation, dialect, ctes, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Statements that never change the schema.

@@ -269,6 +269,28 @@ fn pg_views_and_materialized_views() {
 }
 
 #[test]
+fn pg_view_dependencies_follow_renames_and_cascade() {
+    let mut s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE a (id int); CREATE TABLE b (id int);
+         CREATE VIEW v AS WITH w AS (SELECT id FROM a) SELECT w.id FROM w JOIN public.b ON true;
+         CREATE VIEW vv AS SELECT * FROM v UNION SELECT id FROM (SELECT id FROM b) AS sub;
+         CREATE VIEW other AS SELECT 1 AS one;",
+    );
+    assert_eq!(s.view("v").unwrap().depends_on, ["a", "b"]);
+    assert_eq!(s.view("vv").unwrap().depends_on, ["b", "v"]);
+    apply_all(&mut s, Dialect::Postgres, "ALTER TABLE a RENAME TO a2;");
+    assert_eq!(s.view("v").unwrap().depends_on, ["a2", "b"]);
+    let r = apply_all(&mut s, Dialect::Postgres, "DROP TABLE a2 CASCADE;");
+    assert_eq!(r, [Applied::Understood]);
+    assert!(
+        !s.has_view("v") && !s.has_view("vv"),
+        "dropped with what they read"
+    );
+    assert!(s.has_view("other"));
+}
+
+#[test]
 fn pg_create_table_as_select_and_if_not_exists() {
     let mut s = replay(
         Dialect::Postgres,
@@ -387,6 +409,65 @@ fn pg_other_types_and_history_trait() {
     assert!(!s.has_type("posint") && !s.has_type("couple") && !s.has_type("mood"));
 }
 
+#[test]
+fn pg_dump_style_schema() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "SET statement_timeout = 0;
+         SELECT pg_catalog.set_config('search_path', '', false);
+         CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+         CREATE TABLE public.users (
+             id bigint NOT NULL,
+             email character varying(255) NOT NULL,
+             created_at timestamp(6) without time zone NOT NULL
+         );
+         CREATE SEQUENCE public.users_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+         ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+         ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+         CREATE UNIQUE INDEX index_users_on_email ON public.users USING btree (email);
+         CREATE TABLE public.posts (id bigint NOT NULL, user_id bigint);
+         ALTER TABLE ONLY public.posts ADD CONSTRAINT fk_rails_1 FOREIGN KEY (user_id) REFERENCES public.users(id);
+         ALTER TABLE public.posts VALIDATE CONSTRAINT fk_rails_1;
+         ALTER TABLE public.posts OWNER TO app;
+         COMMENT ON COLUMN public.posts.user_id IS 'author';
+         CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_live ON posts (user_id) WHERE id > 0;",
+    );
+    assert!(
+        r.iter().all(|a| !matches!(a, Applied::NotUnderstood(_))),
+        "{r:?}"
+    );
+    assert_eq!(
+        col(&s, "users", "id").default.as_deref(),
+        Some("nextval('public.users_id_seq'::REGCLASS)")
+    );
+    assert_eq!(
+        col(&s, "users", "created_at").type_display,
+        "TIMESTAMP(6) WITHOUT TIME ZONE"
+    );
+    assert!(s.sequence("users_id_seq").is_some());
+    assert!(s.index("index_users_on_email").unwrap().unique);
+    assert_eq!(s.index("posts_live").unwrap().columns, ["user_id"]);
+    assert!(s.table("posts").unwrap().constraints.iter().any(|c| c.kind
+        == ConstraintKind::ForeignKey {
+            table: "users".into(),
+            columns: vec!["id".into()]
+        }));
+    // A rename of the referenced table and column follows into the foreign key.
+    apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "ALTER TABLE users RENAME COLUMN id TO user_id; ALTER TABLE users RENAME TO accounts;",
+    );
+    assert!(s.table("posts").unwrap().constraints.iter().any(|c| c.kind
+        == ConstraintKind::ForeignKey {
+            table: "accounts".into(),
+            columns: vec!["user_id".into()]
+        }));
+    assert_eq!(s.index("index_users_on_email").unwrap().table, "accounts");
+}
+
 // ----- MySQL --------------------------------------------------------------------------------
 
 #[test]
@@ -448,6 +529,50 @@ fn mysql_rename_table_and_drop_index() {
     assert!(s.index_on("b", "ix").is_none());
     assert!(s.column("b", "y").is_some());
     assert!(s.has_table("e"));
+}
+
+#[test]
+fn mysql_laravel_style_schema() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Mysql,
+        "SET FOREIGN_KEY_CHECKS=0;
+         CREATE TABLE `users` (
+             `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+             `email` varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL,
+             `created_at` timestamp NULL DEFAULT NULL,
+             PRIMARY KEY (`id`),
+             UNIQUE KEY `users_email_unique` (`email`)
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+         ALTER TABLE `users` ADD `name` varchar(255) NOT NULL AFTER `id`;
+         CREATE TABLE posts (id INT PRIMARY KEY, user_id BIGINT UNSIGNED);
+         ALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+         ALTER TABLE posts ADD INDEX posts_user_idx (user_id);
+         ALTER TABLE posts DROP FOREIGN KEY posts_user_fk;
+         ALTER TABLE users ALTER COLUMN name SET DEFAULT '';
+         LOCK TABLES users WRITE;
+         UNLOCK TABLES;
+         INSERT INTO users (email, name) VALUES ('a', 'b');",
+    );
+    assert!(
+        r.iter().all(|a| !matches!(a, Applied::NotUnderstood(_))),
+        "{r:?}"
+    );
+    let t = s.table("users").unwrap();
+    assert_eq!(names(t), ["id", "name", "email", "created_at"]);
+    assert_eq!(t.primary_key().unwrap().columns, ["id"]);
+    assert_eq!(col(&s, "users", "id").type_display, "BIGINT UNSIGNED");
+    assert!(col(&s, "users", "created_at").nullable);
+    assert_eq!(col(&s, "users", "name").default.as_deref(), Some("''"));
+    assert!(
+        s.table("posts").unwrap().constraints.len() == 1,
+        "only the primary key is left"
+    );
+    assert_eq!(
+        s.index_on("posts", "posts_user_idx").unwrap().columns,
+        ["user_id"]
+    );
 }
 
 #[test]
