@@ -245,7 +245,7 @@ impl Origins {
 fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
     use ChangeKind::*;
     let mut matched = BTreeSet::new();
-    for (key, table) in &new.tables {
+    for (key, table) in new.tables.iter().filter(|(_, t)| !t.temporary) {
         let found = origins
             .origin(RenameKind::Table, key)
             .and_then(|(o, renamed)| old.tables.get(&o).map(|t| (t, renamed)));
@@ -270,8 +270,8 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
             None => push(out, Expand, ObjectKind::Table, key, "new table"),
         }
     }
-    for key in old.tables.keys() {
-        if !matched.contains(key) {
+    for (key, table) in &old.tables {
+        if !matched.contains(key) && !table.temporary {
             push(
                 out,
                 Contract,
@@ -302,7 +302,9 @@ fn diff_columns(
             .and_then(|(o, renamed)| old.column(&o).map(|c| (c, renamed)));
         let Some((before, renamed)) = found else {
             if column.can_be_omitted() {
-                let how = if column.nullable {
+                let how = if column.generated.is_some() {
+                    "generated"
+                } else if column.nullable {
                     "nullable"
                 } else {
                     "with a default"

@@ -116,6 +116,8 @@ pub struct Table {
     /// `false` when the columns cannot be known (`CREATE TABLE .. AS SELECT`, `LIKE` of an
     /// unknown table): absence of a column then says nothing.
     pub columns_known: bool,
+    /// `CREATE TEMPORARY TABLE`: lives for one session only; [`diff`] leaves it out.
+    pub temporary: bool,
     columns: Vec<Column>,
     /// Column key to position in `columns`.
     positions: HashMap<String, usize>,

@@ -175,6 +175,7 @@ impl Schema {
         }
         let mut problems = Problems::new();
         let mut table = Table::new(ct.name.to_string(), key.clone());
+        table.temporary = ct.temporary;
 
         let like = match &ct.like {
             Some(CreateTableLikeKind::Parenthesized(l)) | Some(CreateTableLikeKind::Plain(l)) => {

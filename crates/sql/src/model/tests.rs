@@ -811,7 +811,9 @@ fn diff_expand_and_contract_by_replay() {
          ALTER TYPE mood ADD VALUE 'happy';
          ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
          CREATE INDEX users_nick ON users (nick);
-         ALTER TABLE users RENAME TO members;",
+         ALTER TABLE users RENAME TO members;
+         CREATE TEMPORARY TABLE scratch (x int);
+         ALTER TABLE members ADD COLUMN seq bigserial;",
     );
     assert!(r.iter().all(Applied::is_understood), "{r:?}");
     let got = changes(&old, &new);
@@ -839,6 +841,11 @@ fn diff_expand_and_contract_by_replay() {
     has(Expand, "mood", "value 'happy' added");
     has(Contract, "mood", "value 'sad' renamed to 'blue'");
     has(Expand, "users_nick", "new index");
+    has(Expand, "members.seq", "new generated column");
+    assert!(
+        !got.iter().any(|(_, o, _)| o == "scratch"),
+        "temporary tables are left out"
+    );
     // No spurious drop for the renamed objects.
     assert!(!got
         .iter()
