@@ -173,6 +173,10 @@ impl Schema {
         if ct.if_not_exists && self.tables.contains_key(&key) {
             return Applied::Understood;
         }
+        // A replaced table loses the indexes of its predecessor.
+        for k in self.index_keys_of(&key) {
+            self.remove_index(&k);
+        }
         let mut problems = Problems::new();
         let mut table = Table::new(ct.name.to_string(), key.clone());
         table.temporary = ct.temporary;
@@ -227,12 +231,7 @@ impl Schema {
             }
         }
         apply_primary_key_nullability(&mut table, dialect);
-        // A replaced table loses the indexes of its predecessor.
-        if self.tables.insert(key.clone(), table).is_some() {
-            for k in self.index_keys_of(&key) {
-                self.remove_index(&k);
-            }
-        }
+        self.tables.insert(key.clone(), table);
         self.note_references(&key);
         outcome(problems)
     }

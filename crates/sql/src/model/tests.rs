@@ -576,6 +576,18 @@ fn mysql_laravel_style_schema() {
 }
 
 #[test]
+fn mysql_recreated_table_keeps_its_new_inline_indexes_only() {
+    let s = replay(
+        Dialect::Mysql,
+        "CREATE TABLE t (a INT, b INT, KEY ka (a));
+         DROP TABLE IF EXISTS nothing;
+         CREATE OR REPLACE TABLE t (a INT, b INT, KEY kb (b));",
+    );
+    assert!(s.index_on("t", "ka").is_none());
+    assert_eq!(s.index_on("t", "kb").unwrap().columns, ["b"]);
+}
+
+#[test]
 fn mysql_unquoted_names_fold() {
     let s = replay(Dialect::Mysql, "CREATE TABLE Users (Id INT);");
     assert!(s.has_table("users"));
