@@ -179,7 +179,6 @@ impl PackRule {
     /// Metadata for `canary-lint rules` / `canary-lint rule NAME`.
     pub fn meta(&self) -> RuleMeta {
         let mut doc = String::new();
-        let _ = writeln!(doc, "{}\n", self.summary);
         let _ = writeln!(doc, "Why this breaks stable:\n{}\n", self.why.trim());
         let _ = writeln!(doc, "What to do instead:\n{}\n", self.help.trim());
         let keys: Vec<String> = self.keys.iter().map(|k| format!("`{k}`")).collect();
@@ -219,17 +218,15 @@ impl PackRule {
             Check::Present => format!("present: {} must not set these keys", self.side_words()),
             Check::RatioMax => {
                 let mut s = format!("ratio-max: canary at most {} x stable{default}", self.ratio);
-                if !self.replicas_keys.is_empty() {
-                    let _ = write!(
-                        s,
-                        ", each multiplied by its replicas ({})",
-                        self.replicas_keys.join(", ")
-                    );
+                let keys = if self.replicas_keys.is_empty() {
+                    String::new()
                 } else {
-                    s.push_str(
-                        ", each multiplied by its workload's replicas when both sides give them",
-                    );
-                }
+                    format!("`{}` or ", self.replicas_keys.join("`, `"))
+                };
+                let _ = write!(
+                    s,
+                    "; when both sides give a replica count ({keys}the workload's `spec.replicas`), pool x replicas is compared"
+                );
                 s
             }
             Check::NotGreater => format!("not-greater: canary must not be above stable{default}"),

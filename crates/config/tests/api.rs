@@ -353,6 +353,8 @@ fn rule_list_and_docs() {
         .find(|m| m.name == "canary-retry-amplification")
         .unwrap();
     insta::assert_snapshot!("retry_doc", retry.doc);
+    let pool = metas.iter().find(|m| m.name == "canary-pool-too-large").unwrap();
+    insta::assert_snapshot!("pool_doc", pool.doc);
     let missing = metas
         .iter()
         .find(|m| m.name == "key-missing-in-canary")
