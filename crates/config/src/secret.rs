@@ -35,8 +35,10 @@ pub fn is_secret_key(key: &str) -> bool {
 }
 
 /// The value as it may be printed: [`REDACTED`] for secret keys, embedded passwords masked.
+/// A container env `valueFrom` reference (`valueFrom secretKeyRef db/password`) is shown: it
+/// says where the secret is kept, not what it is.
 pub fn display_value(entry: &Entry) -> String {
-    if entry.secret {
+    if entry.secret && entry.value_from.is_none() {
         return REDACTED.to_string();
     }
     mask_embedded(&entry.value)

@@ -353,7 +353,10 @@ fn rule_list_and_docs() {
         .find(|m| m.name == "canary-retry-amplification")
         .unwrap();
     insta::assert_snapshot!("retry_doc", retry.doc);
-    let pool = metas.iter().find(|m| m.name == "canary-pool-too-large").unwrap();
+    let pool = metas
+        .iter()
+        .find(|m| m.name == "canary-pool-too-large")
+        .unwrap();
     insta::assert_snapshot!("pool_doc", pool.doc);
     let missing = metas
         .iter()
@@ -406,4 +409,33 @@ fn boot2_redis_keys_meet_boot3_keys() {
         "{}",
         diags[0].message
     );
+}
+
+#[test]
+fn secret_references_are_shown_but_secret_values_are_not() {
+    let deploy = |from: &str, value: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: {from}\n                  key: password\n            - name: API_TOKEN\n              value: {value}\n")
+    };
+    let stable = cfg(
+        "s.yaml",
+        &deploy("db-stable", "tok-abc-123"),
+        Format::Kubernetes,
+    );
+    let canary = cfg(
+        "c.yaml",
+        &deploy("db-canary", "tok-abc-123"),
+        Format::Kubernetes,
+    );
+    let diags = compare(&stable, &canary, &builtin_packs().unwrap());
+    assert_eq!(rules_of(&diags), ["database-target-mismatch"]);
+    assert!(
+        diags[0]
+            .message
+            .contains("valueFrom secretKeyRef db-canary/password"),
+        "{}",
+        diags[0].message
+    );
+    assert!(canary.files[0].text.contains("name: db-canary"));
+    assert!(!canary.files[0].text.contains("tok-abc-123"));
+    assert!(diff_text(&stable, &canary).contains("api.token = [redacted]"));
 }

@@ -353,7 +353,8 @@ fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> C
         };
         let secret = is_secret_key(&raw.key);
         let span = raw.value_span;
-        if secret {
+        if secret && raw.value_from.is_none() {
+            // (A `valueFrom` reference names where the secret lives; it holds no secret.)
             mask.push(span.start..span.end);
         } else {
             let inner = embedded_secret_ranges(&raw.value);
