@@ -33,11 +33,15 @@ pub fn lint_release(
     dialect: Dialect,
     ctx: &LintContext<'_>,
 ) -> Vec<Diagnostic> {
-    let parsed: Vec<ParsedFile> = release
-        .iter()
-        .map(|(f, l)| parse_file(f, *l, dialect))
-        .collect();
-    lint_parsed(&parsed, ctx)
+    // Parse, lint and drop one file at a time: keeping every AST of a large
+    // release alive costs more in allocation than the linting itself.
+    let mut out = Vec::new();
+    let mut state = ReleaseState::default();
+    for (f, l) in release {
+        lint_file(&parse_file(f, *l, dialect), &mut state, ctx, &mut out);
+    }
+    sort_diagnostics(&mut out);
+    out
 }
 
 /// Lints already parsed files of one release (parse them in parallel with
@@ -46,74 +50,84 @@ pub fn lint_parsed(release: &[ParsedFile], ctx: &LintContext<'_>) -> Vec<Diagnos
     let mut out = Vec::new();
     let mut state = ReleaseState::default();
     for pf in release {
-        let text: &str = &pf.file.text;
-        let framework_tx = pf.layout.file_in_transaction(text);
-        let mut explicit_tx = false;
-        let mut lock_timeout_set = false;
-        let mut lock_timeout_reported = false;
-        for s in &pf.statements {
-            let first = first_word(text, s.span);
-            let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first));
-            let schema = s.ast.as_ref().is_some_and(may_change_schema);
-            let rejected = s.ast.is_none() && !s.skipped;
-            if !ops && !schema && !rejected {
-                continue;
-            }
-            let st = StatementText::new(text, s.span, pf.dialect);
-            let mut changes = match (&s.ast, &s.error) {
-                (Some(ast), _) if schema => from_statement(ast, &st),
-                (Some(_), _) => Vec::new(),
-                (None, _) if s.skipped => Vec::new(),
-                (None, err) => {
-                    let (message, at) = match err {
-                        Some(e) => (e.message.as_str(), e.offset),
-                        None => ("unknown error", None),
-                    };
-                    out.push(unparsed_statement::report(
-                        &pf.file, s.span, at, message, pf.dialect,
-                    ));
-                    scan(&st)
-                }
-            };
-            if ops {
-                let mut extra = scan_ops(&st);
-                for c in &mut extra {
-                    c.by_scan = rejected;
-                }
-                changes.extend(extra);
-            }
-            let cx = RuleCx {
-                file: &pf.file,
-                dialect: pf.dialect,
-                release: &state,
-                history: ctx.history,
-                in_transaction: framework_tx || explicit_tx,
-                lock_timeout_set,
-                lock_timeout_reported,
-            };
-            let before = out.len();
-            for c in &changes {
-                rules::check(&cx, c, &mut out);
-            }
-            if out[before..]
-                .iter()
-                .any(|d| d.rule == rules::missing_lock_timeout::MISSING_LOCK_TIMEOUT.name)
-            {
-                lock_timeout_reported = true;
-            }
-            for c in &changes {
-                match c.kind {
-                    ChangeKind::Begin => explicit_tx = true,
-                    ChangeKind::Commit => explicit_tx = false,
-                    ChangeKind::SetLockTimeout => lock_timeout_set = true,
-                    _ => {}
-                }
-                state.note(c);
-            }
-        }
+        lint_file(pf, &mut state, ctx, &mut out);
     }
     sort_diagnostics(&mut out);
     out
+}
+
+/// Lints one file of a release, after the files before it (`state`).
+fn lint_file(
+    pf: &ParsedFile,
+    state: &mut ReleaseState,
+    ctx: &LintContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let text: &str = &pf.file.text;
+    let framework_tx = pf.layout.file_in_transaction(text);
+    let mut explicit_tx = false;
+    let mut lock_timeout_set = false;
+    let mut lock_timeout_reported = false;
+    for s in &pf.statements {
+        let first = first_word(text, s.span);
+        let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first));
+        let schema = s.ast.as_ref().is_some_and(may_change_schema);
+        let rejected = s.ast.is_none() && !s.skipped;
+        if !ops && !schema && !rejected {
+            continue;
+        }
+        let st = StatementText::new(text, s.span, pf.dialect);
+        let mut changes = match (&s.ast, &s.error) {
+            (Some(ast), _) if schema => from_statement(ast, &st),
+            (Some(_), _) => Vec::new(),
+            (None, _) if s.skipped => Vec::new(),
+            (None, err) => {
+                let (message, at) = match err {
+                    Some(e) => (e.message.as_str(), e.offset),
+                    None => ("unknown error", None),
+                };
+                out.push(unparsed_statement::report(
+                    &pf.file, s.span, at, message, pf.dialect,
+                ));
+                scan(&st)
+            }
+        };
+        if ops {
+            let mut extra = scan_ops(&st);
+            for c in &mut extra {
+                c.by_scan = rejected;
+            }
+            changes.extend(extra);
+        }
+        let cx = RuleCx {
+            file: &pf.file,
+            dialect: pf.dialect,
+            release: state,
+            history: ctx.history,
+            in_transaction: framework_tx || explicit_tx,
+            lock_timeout_set,
+            lock_timeout_reported,
+        };
+        let before = out.len();
+        for c in &changes {
+            rules::check(&cx, c, out);
+        }
+        if out[before..]
+            .iter()
+            .any(|d| d.rule == rules::missing_lock_timeout::MISSING_LOCK_TIMEOUT.name)
+        {
+            lock_timeout_reported = true;
+        }
+        for c in &changes {
+            match c.kind {
+                ChangeKind::Begin => explicit_tx = true,
+                ChangeKind::Commit => explicit_tx = false,
+                ChangeKind::SetLockTimeout => lock_timeout_set = true,
+                _ => {}
+            }
+            state.note(c);
+        }
+    }
 }
 
 /// First words of statements whose lock, data or session facts the token scan

@@ -34,8 +34,9 @@ pub struct ParsedStatement {
     pub ast: Option<Statement>,
     pub error: Option<ParseError>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
-    /// `UPDATE` ...) that no schema rule needs parsed. Such statements are still
-    /// token-scanned by the data rules. [`parse_file_all`] parses them too.
+    /// `UPDATE` ...) or a routine (`CREATE FUNCTION/PROCEDURE/TRIGGER`) whose AST
+    /// no rule and not the schema model needs. `UPDATE`/`DELETE` are still
+    /// token-scanned by the data rules. [`parse_file_all`] parses everything.
     pub skipped: bool,
 }
 
@@ -73,11 +74,41 @@ const DATA_STATEMENTS: &[&str] = &[
     "USE",
 ];
 
-fn is_data_statement(text: &str, span: Span) -> bool {
+fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
     let rest = &text.as_bytes()[span.start..span.end];
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];
     DATA_STATEMENTS.iter().any(|k| k.eq_ignore_ascii_case(word))
+        || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
+}
+
+/// `CREATE [OR REPLACE] [DEFINER = ..] FUNCTION | PROCEDURE | TRIGGER | EVENT`:
+/// code, not schema. Neither the rules nor the schema model read routine bodies,
+/// and they are the statements sqlparser most often cannot read.
+fn is_routine(text: &str, span: Span, dialect: Dialect) -> bool {
+    let mut lx = crate::lex::Lexer::new(text, span.start, span.end, dialect);
+    for _ in 0..12 {
+        match lx.next_token() {
+            Some(t) if t.kind == crate::lex::TokenKind::Word => {
+                let w = t.text(text);
+                if ["FUNCTION", "PROCEDURE", "TRIGGER", "EVENT"]
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(w))
+                {
+                    return true;
+                }
+                if ["TABLE", "INDEX", "VIEW", "TYPE", "AS", "ON"]
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(w))
+                {
+                    return false;
+                }
+            }
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    false
 }
 
 /// A file split and parsed, forward sections only.
@@ -109,7 +140,7 @@ fn parse_impl(file: &SourceFile, layout: Layout, dialect: Dialect, all: bool) ->
     let mut statements = Vec::new();
     for range in forward_ranges(layout, text) {
         for raw in split(text, range, dialect) {
-            if !all && is_data_statement(text, raw.span) {
+            if !all && is_data_statement(text, raw.span, dialect) {
                 statements.push(ParsedStatement {
                     span: raw.span,
                     leading: raw.leading,

@@ -103,7 +103,7 @@ fn layouts_are_detected_ordered_and_exclude_rollbacks() {
                     "{name}: rollback part linted: {sql}"
                 );
                 assert!(
-                    s.ast.is_some(),
+                    s.ast.is_some() || s.skipped,
                     "{name}: {sql} did not parse: {:?}",
                     s.error
                 );

@@ -1,2 +1,15 @@
 CREATE TABLE t (id INT NOT NULL, name VARCHAR(10));
 INSERT INTO t VALUES (1, 'a;b');
+
+DELIMITER //
+CREATE DEFINER=`admin`@`%` PROCEDURE add_t(IN n VARCHAR(10))
+BEGIN
+  DECLARE c INT DEFAULT 0;
+  IF n IS NULL THEN
+    SET n = 'x';
+  END IF;
+  INSERT INTO t (id, name) VALUES (c, n);
+END //
+DELIMITER ;
+
+SELECT * FROM t;
