@@ -303,17 +303,21 @@ pub fn tokens(src: &str, start: usize, end: usize, dialect: Dialect) -> Vec<Toke
 /// Returns `(value, quoted)`.
 pub fn ident_value(src: &str, t: &Token) -> (String, bool) {
     let s = t.text(src);
+    // Quote characters are ASCII, so slicing one byte off either end stays on a
+    // character boundary; an unterminated quote keeps everything after it.
+    let unquote = |open: char, close: char| -> String {
+        let inner = s.strip_prefix(open).unwrap_or(s);
+        let inner = inner.strip_suffix(close).unwrap_or(inner);
+        let doubled: String = [close, close].iter().collect();
+        inner.replace(&doubled, &close.to_string())
+    };
     match t.kind {
-        TokenKind::QuotedIdent if s.len() >= 2 => {
-            let q = s.as_bytes()[0];
-            let close = if q == b'[' { ']' } else { q as char };
-            let inner = &s[1..s.len() - 1];
-            let doubled: String = [close, close].iter().collect();
-            (inner.replace(&doubled, &close.to_string()), true)
+        TokenKind::QuotedIdent if !s.is_empty() => {
+            let open = s.as_bytes()[0] as char;
+            let close = if open == '[' { ']' } else { open };
+            (unquote(open, close), true)
         }
-        TokenKind::Str if s.starts_with('\'') && s.len() >= 2 => {
-            (s[1..s.len() - 1].replace("''", "'"), true)
-        }
+        TokenKind::Str if s.starts_with('\'') => (unquote('\'', '\''), true),
         _ => (s.to_string(), false),
     }
 }
