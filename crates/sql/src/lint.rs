@@ -134,7 +134,7 @@ fn lint_file(
 /// reads (see [`crate::scan::scan_ops`]).
 const OPS_WORDS: &[&str] = &[
     "CREATE", "DROP", "ALTER", "TRUNCATE", "UPDATE", "DELETE", "SET", "BEGIN", "START", "COMMIT",
-    "END", "ROLLBACK",
+    "END", "ROLLBACK", "EXEC", "EXECUTE",
 ];
 
 fn first_word(text: &str, span: Span) -> &str {

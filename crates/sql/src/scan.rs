@@ -732,6 +732,67 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
             ChangeKind::Delete { table, has_where }
         };
         push(&mut out, kind, whole);
+    } else if c.any_word(0, &["EXEC", "EXECUTE"]) && c.word(1, "sp_rename") {
+        // SQL Server: EXEC sp_rename 'schema.table.column', 'new', 'COLUMN'
+        let args: Vec<String> = (2..c.to)
+            .filter_map(|j| c.tok(j))
+            .filter(|t| t.kind == TokenKind::Str || t.kind == TokenKind::Word)
+            .filter(|t| !t.is_word(st.src, "N"))
+            .map(|t| ident_value(st.src, t).0)
+            .collect();
+        let name = |raw: &str| -> Vec<String> {
+            raw.split('.')
+                .map(|p| {
+                    let p = p.trim_matches(['[', ']', '"']);
+                    p.to_lowercase()
+                })
+                .collect()
+        };
+        let display = |raw: &str| raw.replace(['[', ']', '"'], "");
+        match args.as_slice() {
+            [old, new, kind, ..] if kind.eq_ignore_ascii_case("COLUMN") => {
+                let parts = name(old);
+                if parts.len() >= 2 {
+                    let (table_parts, col) = parts.split_at(parts.len() - 1);
+                    let disp = display(old);
+                    let (tdisp, cdisp) = disp.rsplit_once('.').unwrap_or(("", disp.as_str()));
+                    let table = Name {
+                        key: crate::names::join_parts(table_parts, st.dialect),
+                        display: tdisp.to_string(),
+                    };
+                    let from = Name {
+                        key: col[0].clone(),
+                        display: cdisp.to_string(),
+                    };
+                    let to = Name {
+                        key: new.to_lowercase(),
+                        display: new.clone(),
+                    };
+                    push(
+                        &mut out,
+                        ChangeKind::RenameColumn { table, from, to },
+                        whole,
+                    );
+                }
+            }
+            [old, new] | [old, new, _]
+                if args.get(2).is_none()
+                    || args
+                        .get(2)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("OBJECT")) =>
+            {
+                let from = Name {
+                    key: crate::names::join_parts(&name(old), st.dialect),
+                    display: display(old),
+                };
+                let to = Name {
+                    key: crate::names::join_parts(&name(new), st.dialect),
+                    display: display(new),
+                };
+                push(&mut out, ChangeKind::RenameTable { from, to }, whole);
+            }
+            _ => {}
+        }
     } else if c.word(0, "SET") {
         if (1..c.to.min(4)).any(|j| c.any_word(j, &["lock_timeout", "lock_wait_timeout"])) {
             push(&mut out, ChangeKind::SetLockTimeout, whole);

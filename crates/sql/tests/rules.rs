@@ -1,7 +1,7 @@
 //! Lints every fixture under `testdata/sql/<rule>/`: `fire_*.sql` must produce at
 //! least one finding of `<rule>` and their rendered human output is snapshotted;
 //! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
-//! name (`mysql`, `sqlite`), Postgres otherwise; `goose` in the name lints it
+//! name (`mysql`, `sqlite`, `mssql`), Postgres otherwise; `goose` in the name lints it
 //! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
 //! to a fixture is replayed into the schema model as stable's history.
 #![allow(clippy::unwrap_used)]
@@ -23,6 +23,8 @@ fn dialect_of(name: &str) -> Dialect {
         Dialect::Mysql
     } else if name.contains("sqlite") {
         Dialect::Sqlite
+    } else if name.contains("mssql") {
+        Dialect::Mssql
     } else {
         Dialect::Postgres
     }

@@ -1,0 +1,1 @@
+EXEC sp_rename 'dbo.users.email', 'email_address', 'COLUMN';
