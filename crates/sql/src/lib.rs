@@ -1,4 +1,16 @@
 //! SQL migrations: layouts, statement splitting, parsing, schema model and the SQL rules.
+//!
+//! The pipeline, each step a pure function over `Send` data so files can be
+//! handled in parallel:
+//! 1. [`discover`] lists a directory's forward migrations in version order
+//!    ([`layout`]); [`forward_ranges`] cuts goose/dbmate Down sections off.
+//! 2. [`parse_file`] splits ([`split`]) and parses each statement with the
+//!    dialect's sqlparser parser, keeping byte spans of the original file.
+//! 3. [`lint_release`] / [`lint_parsed`] turn statements into [`changes`] (from
+//!    the AST, or from the token [`scan`] when the parser rejected a statement)
+//!    and run the rules ([`mod@rules`]) with what the release created and, via
+//!    [`LintContext::history`], what stable knew ([`replay_schema`]).
+//!    [`lint_each_as_release`] checks every migration against the ones before it.
 
 pub mod changes;
 pub mod dialect;
@@ -18,7 +30,7 @@ pub use history::{ColumnFacts, History, ReplayHistory};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
-pub use lint::{lint_parsed, lint_release, replay_schema, LintContext};
+pub use lint::{lint_each_as_release, lint_parsed, lint_release, replay_schema, LintContext};
 pub use parse::{parse_file, parse_file_all, ParseError, ParsedFile, ParsedStatement};
 
 /// Every SQL rule (compat and parse families).

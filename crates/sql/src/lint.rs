@@ -172,3 +172,56 @@ pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
     }
     schema
 }
+
+/// The default mode of `check` without `--base` or explicit files: each
+/// migration, in order, is its own release against the schema replayed from the
+/// migrations before it. Replays incrementally, so the work is linear in the
+/// number of files. `files` must be in version order.
+pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
+    let mut schema = crate::model::Schema::new();
+    let mut out = Vec::new();
+    for f in files {
+        let ctx = LintContext {
+            history: Some(&schema),
+        };
+        let mut state = ReleaseState::default();
+        lint_file(f, &mut state, &ctx, &mut out);
+        for s in &f.statements {
+            if let Some(ast) = &s.ast {
+                schema.apply(ast, f.dialect);
+            }
+        }
+    }
+    sort_diagnostics(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_migration_is_checked_against_the_ones_before() {
+        let files: Vec<ParsedFile> = [
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text, phone text NOT NULL);",
+            "ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users DROP COLUMN nick;",
+            "ALTER TABLE users DROP COLUMN email;\nALTER TABLE users ALTER COLUMN phone SET NOT NULL;",
+            "DROP TABLE never_created;",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| parse_file(&SourceFile::new(format!("{i}.sql"), *t), Layout::Plain, Dialect::Postgres))
+        .collect();
+        let compat: Vec<(String, String)> = lint_each_as_release(&files)
+            .into_iter()
+            .filter(|d| d.severity == canary_lint_core::Severity::Error)
+            .map(|d| (d.file.to_string(), d.rule))
+            .collect();
+        // 1.sql drops a column it added itself; phone was already NOT NULL; the
+        // history never saw never_created.
+        assert_eq!(
+            compat,
+            vec![("2.sql".to_string(), "drop-column".to_string())]
+        );
+    }
+}
