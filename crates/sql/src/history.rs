@@ -49,9 +49,13 @@ impl ReplayHistory {
         h
     }
 
-    /// Replays one more file on top of what is known (migrations in order).
+    /// Applies the statements of one more file, in order (parsed ones from their
+    /// AST, rejected ones from the token scan).
     pub fn apply_file(&mut self, f: &ParsedFile) {
         for s in &f.statements {
+            if s.skipped {
+                continue;
+            }
             let st = StatementText::new(&f.file.text, s.span, f.dialect);
             let mut changes = match &s.ast {
                 Some(ast) => from_statement(ast, &st),
