@@ -43,71 +43,100 @@ const TYPES: &[&str] = &[
     "UUID",
 ];
 
-/// One migration of the kind real projects accumulate.
+/// One migration of the kind real projects accumulate: a header comment, then a new
+/// table with constraints and indexes, column changes, a function, seed data or a
+/// backfill (about 1.5 KB on average, like the real folders we measured).
 fn migration(rng: &mut Rng, n: usize, tables: &mut Vec<String>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "-- Migration {n}: generated for the throughput benchmark."
     );
+    let _ = writeln!(
+        s,
+        "-- Ticket SHOP-{}: keep the schema in step with the service.",
+        1000 + n
+    );
+    let _ = writeln!(s, "SET lock_timeout = '5s';\n");
     let kind = if tables.len() < 20 { 0 } else { rng.below(10) };
     match kind {
         0..=2 => {
             let t = format!("table_{n}");
             let _ = writeln!(s, "CREATE TABLE {t} (\n    id BIGSERIAL PRIMARY KEY,");
-            let cols = 4 + rng.below(12);
+            let cols = 6 + rng.below(16);
             for c in 0..cols {
                 let _ = writeln!(s, "    col_{c} {},", rng.pick(TYPES));
             }
-            let _ = writeln!(s, "    created_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);");
+            let other = tables.last().cloned().unwrap_or_else(|| t.clone());
+            let _ = writeln!(
+                s,
+                "    parent_id BIGINT REFERENCES {other} (id) ON DELETE SET NULL,"
+            );
+            let _ = writeln!(s, "    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),");
+            let _ = writeln!(
+                s,
+                "    CONSTRAINT {t}_col_0_positive CHECK (col_0 IS NULL OR col_0 IS NOT NULL)\n);"
+            );
             let _ = writeln!(
                 s,
                 "CREATE INDEX CONCURRENTLY {t}_created_idx ON {t} (created_at);"
             );
+            let _ = writeln!(s, "CREATE INDEX CONCURRENTLY {t}_parent_idx ON {t} (parent_id) WHERE parent_id IS NOT NULL;");
             let _ = writeln!(
                 s,
                 "COMMENT ON TABLE {t} IS 'Holds generated rows for {t}.';"
             );
+            for c in 0..3 {
+                let _ = writeln!(
+                    s,
+                    "COMMENT ON COLUMN {t}.col_{c} IS 'Generated column {c} of {t}.';"
+                );
+            }
             tables.push(t);
         }
         3..=5 => {
             let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            for k in 0..(1 + rng.below(4)) {
+                let _ = writeln!(
+                    s,
+                    "ALTER TABLE {t} ADD COLUMN extra_{n}_{k} {};",
+                    rng.pick(&TYPES[..4])
+                );
+            }
             let _ = writeln!(
                 s,
-                "ALTER TABLE {t} ADD COLUMN extra_{n} {};",
-                rng.pick(&TYPES[..4])
+                "CREATE INDEX CONCURRENTLY {t}_extra_{n}_idx ON {t} (extra_{n}_0);"
             );
-            let _ = writeln!(
-                s,
-                "CREATE INDEX CONCURRENTLY {t}_extra_{n}_idx ON {t} (extra_{n});"
-            );
+            let _ = writeln!(s, "ALTER TABLE {t} ADD CONSTRAINT {t}_extra_{n}_fk FOREIGN KEY (extra_{n}_0) REFERENCES {t} (id) NOT VALID;");
+            let _ = writeln!(s, "ALTER TABLE {t} VALIDATE CONSTRAINT {t}_extra_{n}_fk;");
         }
         6 => {
             let _ = writeln!(
                 s,
-                "CREATE OR REPLACE FUNCTION touch_{n}() RETURNS trigger AS $$\nBEGIN\n    NEW.updated_at := now();\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;"
+                "CREATE OR REPLACE FUNCTION touch_{n}() RETURNS trigger AS $$\nBEGIN\n    -- Keep updated_at current; a semicolon; inside the body.\n    NEW.updated_at := now();\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;"
             );
+            let t = tables[rng.below(tables.len() as u64) as usize].clone();
+            let _ = writeln!(s, "CREATE TRIGGER {t}_touch_{n} BEFORE UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION touch_{n}();");
         }
         7 => {
             let t = tables[rng.below(tables.len() as u64) as usize].clone();
-            let _ = writeln!(s, "INSERT INTO {t} (col_0) VALUES");
-            for r in 0..20 {
-                let sep = if r == 19 { ';' } else { ',' };
-                let _ = writeln!(s, "    ({r}){sep}");
+            let _ = writeln!(s, "INSERT INTO {t} (col_0, created_at) VALUES");
+            let rows = 10 + rng.below(30);
+            for r in 0..rows {
+                let sep = if r + 1 == rows { ';' } else { ',' };
+                let _ = writeln!(s, "    ({r}, '2024-01-{:02} 00:00:00+00'){sep}", 1 + r % 28);
             }
         }
         8 => {
             let t = tables[rng.below(tables.len() as u64) as usize].clone();
-            let _ = writeln!(
-                s,
-                "UPDATE {t} SET col_0 = NULL WHERE id < {};",
-                rng.below(1000)
-            );
+            let _ = writeln!(s, "UPDATE {t} SET col_0 = NULL WHERE id < {} AND created_at < now() - interval '30 days';", rng.below(1000));
             let _ = writeln!(s, "ALTER TABLE {t} ALTER COLUMN col_1 SET DEFAULT 0;");
+            let _ = writeln!(s, "CREATE OR REPLACE VIEW {t}_recent AS\n    SELECT id, col_0, created_at FROM {t}\n    WHERE created_at > now() - interval '7 days';");
         }
         _ => {
             let t = tables[rng.below(tables.len() as u64) as usize].clone();
             let _ = writeln!(s, "ALTER TABLE {t}\n    DROP COLUMN IF EXISTS legacy_{n};");
+            let _ = writeln!(s, "DROP INDEX CONCURRENTLY IF EXISTS {t}_legacy_{n}_idx;");
         }
     }
     s
@@ -207,7 +236,12 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("canary-lint-bench-{}", std::process::id()));
+    // CANARY_LINT_BENCH_DIR keeps the generated inputs (for profiling) instead of a
+    // temporary directory that is removed at the end.
+    let keep = std::env::var_os("CANARY_LINT_BENCH_DIR").map(PathBuf::from);
+    let tmp = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("canary-lint-bench-{}", std::process::id()))
+    });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("canary-lint throughput benchmark ({cpus} cores)");
 
@@ -237,16 +271,37 @@ fn main() {
     // release that drops and renames what stable knew, and a 50,000-file stable tree.
     let hist = tmp.join("release");
     let mut bytes = generate(&hist, 9_999, 0x5eed);
-    let release = "ALTER TABLE users RENAME COLUMN email TO email_address;\nDROP TABLE audit_log;\n";
-    std::fs::write(hist.join("V0__users.sql"), "CREATE TABLE users (id BIGINT, email TEXT);\nCREATE TABLE audit_log (id BIGINT);\n")
-        .expect("write history");
+    let release =
+        "ALTER TABLE users RENAME COLUMN email TO email_address;\nDROP TABLE audit_log;\n";
+    std::fs::write(
+        hist.join("V0__users.sql"),
+        "CREATE TABLE users (id BIGINT, email TEXT);\nCREATE TABLE audit_log (id BIGINT);\n",
+    )
+    .expect("write history");
     std::fs::write(hist.join("V10000__release.sql"), release).expect("write release");
     bytes += release.len() as u64;
     let tree = tmp.join("stable-tree");
-    canary_lint_stable::bench_support::generate_tree(&tree, 50_000, 7).expect("generate stable tree");
-    let rel = hist.join("V10000__release.sql").to_string_lossy().to_string();
+    canary_lint_stable::bench_support::generate_tree(&tree, 50_000, 7)
+        .expect("generate stable tree");
+    let rel = hist
+        .join("V10000__release.sql")
+        .to_string_lossy()
+        .to_string();
     let tree_s = tree.to_string_lossy().to_string();
-    let r = best(3, &["check", "--format", "compact", "--fail-on", "never", &rel, "--stable-src", &tree_s], Path::new("."));
+    let r = best(
+        3,
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--fail-on",
+            "never",
+            &rel,
+            "--stable-src",
+            &tree_s,
+        ],
+        Path::new("."),
+    );
     println!(
         "release-aware: replay 10,000 migrations ({:.1} MB) + scan 50,000 stable files: {:.3} s wall, peak RSS {:.1} MiB",
         bytes as f64 / 1e6,
@@ -261,14 +316,25 @@ fn main() {
     let mut canary = String::new();
     for i in 0..10_000 {
         let _ = writeln!(stable, "app.module{}.setting-{i}=value-{i}", i % 97);
-        let v = if i % 500 == 0 { format!("changed-{i}") } else { format!("value-{i}") };
+        let v = if i % 500 == 0 {
+            format!("changed-{i}")
+        } else {
+            format!("value-{i}")
+        };
         let _ = writeln!(canary, "app.module{}.setting-{i}={v}", i % 97);
     }
     std::fs::write(cfg.join("stable.properties"), stable).expect("write config");
     std::fs::write(cfg.join("canary.properties"), canary).expect("write config");
     let (a, b) = (cfg.join("stable.properties"), cfg.join("canary.properties"));
-    let (a, b) = (a.to_string_lossy().to_string(), b.to_string_lossy().to_string());
-    let r = best(5, &["diff", &a, &b, "--format", "compact", "--fail-on", "never"], Path::new("."));
+    let (a, b) = (
+        a.to_string_lossy().to_string(),
+        b.to_string_lossy().to_string(),
+    );
+    let r = best(
+        5,
+        &["diff", &a, &b, "--format", "compact", "--fail-on", "never"],
+        Path::new("."),
+    );
     println!(
         "config diff: two 10,000-key configs compared in {:.1} ms wall (whole process), peak RSS {:.1} MiB",
         r.wall.as_secs_f64() * 1e3,
@@ -280,5 +346,7 @@ fn main() {
         let (bytes, files) = dir_size(&real);
         report_dir(&format!("real ({})", real.display()), &real, bytes, files);
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
 }

@@ -42,12 +42,23 @@ fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
 
 fn git(dir: &Path, args: &[&str]) {
     let o = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -55,7 +66,10 @@ fn demo_reports_the_renamed_column_with_stable_evidence() {
     let o = run(&["check", "testdata/demo"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(!out.contains('\u{1b}'), "no colour codes when not a terminal");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour codes when not a terminal"
+    );
     insta::assert_snapshot!("demo_human", out);
 }
 
@@ -64,12 +78,16 @@ fn demo_compact_and_json_follow_the_contract() {
     let o = run(&["check", "testdata/demo", "--format", "compact"]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    let re = regex::Regex::new(r"^(.+):(\d+):(\d+): (error|warning|note): (.+) \[([a-z0-9-]+)\]$").unwrap();
+    let re = regex::Regex::new(r"^(.+):(\d+):(\d+): (error|warning|note): (.+) \[([a-z0-9-]+)\]$")
+        .unwrap();
     assert!(!out.is_empty());
     for line in out.lines() {
         assert!(re.is_match(line), "not in compact form: {line}");
     }
-    assert!(out.contains("testdata/demo/db/migrations/V3__rename_email.sql:4:5: error:"), "{out}");
+    assert!(
+        out.contains("testdata/demo/db/migrations/V3__rename_email.sql:6:5: error:"),
+        "{out}"
+    );
     assert!(out.ends_with("[rename-column]\n") || out.contains("[rename-column]\n"));
 
     let o = run(&["check", "testdata/demo", "--format", "json"]);
@@ -79,14 +97,32 @@ fn demo_compact_and_json_follow_the_contract() {
     let d = &v["diagnostics"][0];
     assert_eq!(d["rule"], "rename-column");
     assert_eq!(d["severity"], "error");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(4), Some(5)));
-    for key in ["message", "help", "file", "end_line", "end_column", "related"] {
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(5))
+    );
+    for key in [
+        "message",
+        "help",
+        "file",
+        "end_line",
+        "end_column",
+        "related",
+    ] {
         assert!(d.get(key).is_some(), "missing {key}");
     }
     let related = d["related"].as_array().unwrap();
     assert!(!related.is_empty() && related.len() <= 5);
-    assert!(related[0]["file"].as_str().unwrap().ends_with("UserRepository.java"));
-    assert_eq!(v["summary"]["errors"], 1);
+    assert!(related[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("UserRepository.java"));
+    assert_eq!(v["summary"]["errors"], 2);
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "discovery-url-mismatch"));
 }
 
 #[test]
@@ -108,10 +144,21 @@ fn colour_only_when_asked() {
 fn fail_on_sets_the_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     // A suppression without a reason is a warning; the drop it covers is suppressed.
-    write(dir.path(), "m/V1__init.sql", "CREATE TABLE t (id int, a text);\n");
-    write(dir.path(), "m/V2__drop.sql", "-- canary-lint: ignore drop-column\nALTER TABLE t DROP COLUMN a;\n");
+    write(
+        dir.path(),
+        "m/V1__init.sql",
+        "CREATE TABLE t (id int, a text);\n",
+    );
+    write(
+        dir.path(),
+        "m/V2__drop.sql",
+        "-- canary-lint: ignore drop-column\nALTER TABLE t DROP COLUMN a;\n",
+    );
     let code = |fail_on: &str| {
-        let o = run_in(dir.path(), &["check", "m", "--format", "compact", "--fail-on", fail_on]);
+        let o = run_in(
+            dir.path(),
+            &["check", "m", "--format", "compact", "--fail-on", fail_on],
+        );
         assert!(stdout(&o).contains("warning:"), "{}", stdout(&o));
         o.status.code()
     };
@@ -123,14 +170,30 @@ fn fail_on_sets_the_exit_code() {
 #[test]
 fn unreadable_and_non_utf8_files_are_named_and_others_still_checked() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "db/V1__init.sql", "CREATE TABLE users (id int, email text);\n");
-    std::fs::write(dir.path().join("db/V2__bad.sql"), b"SELECT 1;\n\xff\xfe broken\n").unwrap();
-    write(dir.path(), "db/V3__drop.sql", "ALTER TABLE users DROP COLUMN email;\n");
+    write(
+        dir.path(),
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    std::fs::write(
+        dir.path().join("db/V2__bad.sql"),
+        b"SELECT 1;\n\xff\xfe broken\n",
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        "db/V3__drop.sql",
+        "ALTER TABLE users DROP COLUMN email;\n",
+    );
     let o = run_in(dir.path(), &["check", "db", "--format", "compact"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("db/V2__bad.sql:2: not valid UTF-8"), "{err}");
-    assert!(stdout(&o).contains("db/V3__drop.sql:1:19: error:"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("db/V3__drop.sql:1:19: error:"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -149,12 +212,19 @@ fn bad_flag_is_exit_2() {
 #[test]
 fn settings_unknown_key_names_key_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "canary-lint.toml", "dialect = \"postgres\"\n[migrations]\npaths = [\"db\"]\nlayuot = \"flyway\"\n");
+    write(
+        dir.path(),
+        "canary-lint.toml",
+        "dialect = \"postgres\"\n[migrations]\npaths = [\"db\"]\nlayuot = \"flyway\"\n",
+    );
     write(dir.path(), "db/V1__a.sql", "SELECT 1;\n");
     let o = run_in(dir.path(), &["check"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("canary-lint.toml:4:") && err.contains("layuot"), "{err}");
+    assert!(
+        err.contains("canary-lint.toml:4:") && err.contains("layuot"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -163,17 +233,34 @@ fn rules_lists_every_compat_rule_and_rule_prints_docs() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     for name in [
-        "rename-column", "rename-table", "drop-column", "drop-table", "drop-view",
-        "change-column-type", "add-required-column", "set-not-null", "drop-default",
-        "rename-enum-value", "unparsed-statement", "unused-suppression",
+        "rename-column",
+        "rename-table",
+        "drop-column",
+        "drop-table",
+        "drop-view",
+        "change-column-type",
+        "add-required-column",
+        "set-not-null",
+        "drop-default",
+        "rename-enum-value",
+        "unparsed-statement",
+        "unused-suppression",
         "suppression-without-reason",
     ] {
-        assert!(out.lines().any(|l| l.starts_with(&format!("{name} "))), "{name} missing:\n{out}");
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "{name} missing:\n{out}"
+        );
     }
     let o = run(&["rule", "rename-column"]);
     assert_eq!(o.status.code(), Some(0));
     let doc = stdout(&o);
-    for section in ["What it does", "Why it breaks stable", "Example", "Use instead"] {
+    for section in [
+        "What it does",
+        "Why it breaks stable",
+        "Example",
+        "Use instead",
+    ] {
         assert!(doc.contains(section), "{section} missing:\n{doc}");
     }
     assert_eq!(run(&["rule", "no-such-rule"]).status.code(), Some(2));
@@ -182,7 +269,16 @@ fn rules_lists_every_compat_rule_and_rule_prints_docs() {
 #[test]
 fn stdin_is_linted_under_the_given_name() {
     let mut child = Command::new(BIN)
-        .args(["check", "-", "--stdin-filename", "alembic.sql", "--format", "compact"])
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "alembic.sql",
+            "--format",
+            "compact",
+            "--ignore",
+            "missing-lock-timeout",
+        ])
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -206,15 +302,35 @@ fn stdin_is_linted_under_the_given_name() {
 #[test]
 fn named_files_are_the_release_and_their_directory_the_history() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "db/V1__init.sql", "CREATE TABLE users (id int, email text);\n");
-    write(dir.path(), "db/V2__old_drop.sql", "ALTER TABLE users DROP COLUMN email;\n");
+    write(
+        dir.path(),
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        dir.path(),
+        "db/V2__old_drop.sql",
+        "ALTER TABLE users DROP COLUMN email;\n",
+    );
     write(dir.path(), "db/V3__new.sql", "CREATE TABLE audit (id int);\nALTER TABLE audit DROP COLUMN id;\nALTER TABLE users RENAME TO people;\n");
-    let o = run_in(dir.path(), &["check", "db/V3__new.sql", "--format", "compact"]);
+    let o = run_in(
+        dir.path(),
+        &["check", "db/V3__new.sql", "--format", "compact"],
+    );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
-    assert!(!out.contains("V2__old_drop"), "history is not linted: {out}");
-    assert!(!out.contains("[drop-column]"), "audit was created in the release: {out}");
-    assert!(out.contains("db/V3__new.sql:3:19: error:") && out.contains("[rename-table]"), "{out}");
+    assert!(
+        !out.contains("V2__old_drop"),
+        "history is not linted: {out}"
+    );
+    assert!(
+        !out.contains("[drop-column]"),
+        "audit was created in the release: {out}"
+    );
+    assert!(
+        out.contains("db/V3__new.sql:3:19: error:") && out.contains("[rename-table]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -222,19 +338,46 @@ fn base_ref_selects_the_release_from_git() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
-    write(d, "db/V1__init.sql", "CREATE TABLE users (id int, email text);\n");
-    write(d, "db/V2__old.sql", "ALTER TABLE users DROP COLUMN email;\n");
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        d,
+        "db/V2__old.sql",
+        "ALTER TABLE users DROP COLUMN email;\n",
+    );
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "history"]);
     git(d, &["checkout", "-qb", "feature"]);
-    write(d, "db/V10__new.sql", "ALTER TABLE users RENAME COLUMN id TO user_id;\n");
+    write(
+        d,
+        "db/V10__new.sql",
+        "ALTER TABLE users RENAME COLUMN id TO user_id;\n",
+    );
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "release"]);
-    let o = run_in(d, &["check", "db", "--base", "main", "--format", "compact"]);
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db",
+            "--base",
+            "main",
+            "--format",
+            "compact",
+            "--ignore",
+            "missing-lock-timeout",
+        ],
+    );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     assert_eq!(out.lines().count(), 1, "only the release is linted: {out}");
-    assert!(out.starts_with("db/V10__new.sql:1:19: error:") && out.contains("[rename-column]"), "{out}");
+    assert!(
+        out.starts_with("db/V10__new.sql:1:19: error:") && out.contains("[rename-column]"),
+        "{out}"
+    );
     let bad = run_in(d, &["check", "db", "--base", "no-such-ref"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("no-such-ref"));
@@ -244,19 +387,50 @@ fn base_ref_selects_the_release_from_git() {
 fn stable_src_not_referencing_the_column_turns_the_finding_into_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "db/V1__init.sql", "CREATE TABLE users (id int, email text, nickname text);\n");
-    write(d, "db/V2__drop.sql", "ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users DROP COLUMN email;\n");
-    write(d, "old/app.py", "def load(db):\n    return db.execute(\"SELECT id, email FROM users WHERE id = %s\")\n");
-    let o = run_in(d, &["check", "db/V2__drop.sql", "--stable-src", "old", "--format", "json"]);
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text, nickname text);\n",
+    );
+    write(
+        d,
+        "db/V2__drop.sql",
+        "ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    write(
+        d,
+        "old/app.py",
+        "def load(db):\n    return db.execute(\"SELECT id, email FROM users WHERE id = %s\")\n",
+    );
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db/V2__drop.sql",
+            "--stable-src",
+            "old",
+            "--format",
+            "json",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let diags = v["diagnostics"].as_array().unwrap();
-    let email = diags.iter().find(|d| d["message"].as_str().unwrap().contains("users.email")).unwrap();
+    let email = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("users.email"))
+        .unwrap();
     assert_eq!(email["severity"], "error");
     assert_eq!(email["related"][0]["file"], "old/app.py");
     assert_eq!(email["related"][0]["line"], 2);
-    let nick = diags.iter().find(|d| d["message"].as_str().unwrap().contains("nickname")).unwrap();
+    let nick = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("nickname"))
+        .unwrap();
     assert_eq!(nick["severity"], "note", "{nick}");
-    assert!(nick["message"].as_str().unwrap().contains("no longer references"));
+    assert!(nick["message"]
+        .as_str()
+        .unwrap()
+        .contains("no longer references"));
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -264,7 +438,11 @@ fn stable_src_not_referencing_the_column_turns_the_finding_into_a_note() {
 fn suppressions_apply_and_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "db/V1__init.sql", "CREATE TABLE users (id int, email text, a text, b text);\n");
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text, a text, b text);\n",
+    );
     write(
         d,
         "db/V2__drop.sql",
@@ -275,11 +453,28 @@ fn suppressions_apply_and_are_checked() {
          -- canary-lint: ignore rename-table -- nothing to rename here\n\
          ALTER TABLE users DROP COLUMN b;\n",
     );
-    let o = run_in(d, &["check", "db", "--format", "compact"]);
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db",
+            "--format",
+            "compact",
+            "--ignore",
+            "missing-lock-timeout",
+        ],
+    );
     let out = stdout(&o);
     assert!(!out.contains(":2:"), "suppressed with a reason: {out}");
-    assert!(out.contains("db/V2__drop.sql:3:1: warning:") && out.contains("[suppression-without-reason]"), "{out}");
-    assert!(!out.contains(":4:19: error"), "still suppressed without a reason: {out}");
+    assert!(
+        out.contains("db/V2__drop.sql:3:1: warning:")
+            && out.contains("[suppression-without-reason]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains(":4:19: error"),
+        "still suppressed without a reason: {out}"
+    );
     assert!(out.contains("[unused-suppression]"), "{out}");
     assert!(out.contains("db/V2__drop.sql:6:19: error:"), "{out}");
 }
@@ -288,17 +483,56 @@ fn suppressions_apply_and_are_checked() {
 fn select_ignore_and_rule_levels() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "db/V1__init.sql", "CREATE TABLE users (id int, email text);\n");
-    write(d, "db/V2__drop.sql", "ALTER TABLE users DROP COLUMN email;\nDROP TABLE users;\n");
-    let o = run_in(d, &["check", "db", "--format", "compact", "--select", "drop-table"]);
-    assert!(stdout(&o).lines().all(|l| l.ends_with("[drop-table]")), "{}", stdout(&o));
-    let o = run_in(d, &["check", "db", "--format", "compact", "--ignore", "drop-table,drop-column"]);
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        d,
+        "db/V2__drop.sql",
+        "ALTER TABLE users DROP COLUMN email;\nDROP TABLE users;\n",
+    );
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db",
+            "--format",
+            "compact",
+            "--select",
+            "drop-table",
+        ],
+    );
+    assert!(
+        stdout(&o).lines().all(|l| l.ends_with("[drop-table]")),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db",
+            "--format",
+            "compact",
+            "--ignore",
+            "drop-table,drop-column",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    write(d, "canary-lint.toml", "[rules]\ndrop-table = \"off\"\ndrop-column = \"warning\"\n");
+    write(
+        d,
+        "canary-lint.toml",
+        "[rules]\ndrop-table = \"off\"\ndrop-column = \"warning\"\n",
+    );
     let o = run_in(d, &["check", "db", "--format", "compact"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("warning:") && !out.contains("[drop-table]"), "{out}");
+    assert!(
+        out.contains("warning:") && !out.contains("[drop-table]"),
+        "{out}"
+    );
     let o = run_in(d, &["check", "db", "--select", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -329,10 +563,18 @@ fn pre_commit_hook_entry_checks_staged_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
-    write(d, "db/migrations/V1__init.sql", "CREATE TABLE users (id int, email text);\n");
+    write(
+        d,
+        "db/migrations/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "init"]);
-    write(d, "db/migrations/V2__rename.sql", "ALTER TABLE users RENAME COLUMN email TO mail;\n");
+    write(
+        d,
+        "db/migrations/V2__rename.sql",
+        "ALTER TABLE users RENAME COLUMN email TO mail;\n",
+    );
     write(d, "README.md", "notes\n");
     git(d, &["add", "."]);
     let staged = Command::new("git")
@@ -361,15 +603,30 @@ fn pre_commit_hook_entry_checks_staged_files() {
 fn init_writes_a_starter_file_with_detected_layout() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "src/main/resources/db/migration/V1__init.sql", "CREATE TABLE t (id int);\n");
-    write(d, "src/main/resources/db/migration/V2__more.sql", "CREATE TABLE u (id int);\n");
+    write(
+        d,
+        "src/main/resources/db/migration/V1__init.sql",
+        "CREATE TABLE t (id int);\n",
+    );
+    write(
+        d,
+        "src/main/resources/db/migration/V2__more.sql",
+        "CREATE TABLE u (id int);\n",
+    );
     let o = run_in(d, &["init"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(d.join("canary-lint.toml")).unwrap();
-    assert!(text.contains("paths = [\"src/main/resources/db/migration\"]"), "{text}");
+    assert!(
+        text.contains("paths = [\"src/main/resources/db/migration\"]"),
+        "{text}"
+    );
     assert!(text.contains("flyway"), "{text}");
     // The starter file is valid settings.
     let o = run_in(d, &["check", "--format", "compact"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(run_in(d, &["init"]).status.code(), Some(2), "no overwrite without --force");
+    assert_eq!(
+        run_in(d, &["init"]).status.code(),
+        Some(2),
+        "no overwrite without --force"
+    );
 }

@@ -7,9 +7,11 @@ use crate::settings::Loaded;
 use crate::stable_refs;
 use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
+use canary_lint_sql::history::{ColumnFacts, History};
+use canary_lint_sql::model::{Applied, Schema};
 use canary_lint_sql::{
     discover, discover_with, lint_parsed, parse_file, Dialect, Layout, LintContext, MigrationFile,
-    ParsedFile, ReplayHistory,
+    ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,7 +40,7 @@ pub struct Inputs {
     named_other: Vec<PathBuf>,
 }
 
-pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<ParsedFile> {
+pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked> {
     let s = &loaded.settings;
     let dialect = crate::dialect_of(args.dialect, s.dialect.as_deref());
     let forced_layout = s.migrations.layout.as_deref().and_then(Layout::parse);
@@ -77,7 +79,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<ParsedFi
                     std::slice::from_ref(&pf),
                     &LintContext::default(),
                 ));
-                parsed_all.push(pf);
+                parsed_all.push(Checked::of(&pf));
             }
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
@@ -93,15 +95,15 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<ParsedFi
             .iter()
             .map(|p| (p.clone(), Layout::Plain))
             .collect();
-        for pf in read_and_parse(&files, dialect, out).into_iter().flatten() {
+        // Loose SQL files have no migration history: each is linted on its own.
+        pipeline(&files, dialect, out, |_, pf, out| {
             out.diagnostics.extend(lint_parsed(
                 std::slice::from_ref(&pf),
                 &LintContext::default(),
             ));
-            parsed_all.push(pf);
-        }
+            parsed_all.push(Checked::of(&pf));
+        });
     }
-    let _ = &inputs.named_other;
     parsed_all
 }
 
@@ -132,8 +134,10 @@ fn collect_inputs(
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut named_sql: Vec<PathBuf> = Vec::new();
     let paths: Vec<&PathBuf> = args.paths.iter().filter(|p| *p != Path::new("-")).collect();
+    // `check -` lints standard input alone.
+    let stdin_only = paths.is_empty() && !args.paths.is_empty();
 
-    if paths.is_empty()
+    if (paths.is_empty() && !stdin_only)
         || paths
             .iter()
             .any(|p| Some(p.as_path()) == loaded.settings_dir_arg())
@@ -164,7 +168,7 @@ fn collect_inputs(
             out.run_error(format!("{}: no such file or directory", display(p)));
         }
     }
-    if paths.is_empty() && dirs.is_empty() && !has_config_pairs(loaded) {
+    if paths.is_empty() && dirs.is_empty() && !has_config_pairs(loaded) && !stdin_only {
         dirs.extend(find_migration_dirs(Path::new("."), forced));
     }
     dirs.sort();
@@ -343,40 +347,123 @@ fn has_sql_anywhere(dir: &Path) -> bool {
         })
 }
 
-/// Reads and parses files in parallel; a file that cannot be read is a run error
-/// (named), and the others are still checked.
-fn read_and_parse(
+/// What is kept of a checked SQL file once its findings are made: where its
+/// statements are (for suppressions). Syntax trees are dropped as soon as the file
+/// is linted and replayed, so memory stays flat on large folders.
+#[derive(Debug)]
+pub struct Checked {
+    pub file: SourceFile,
+    pub statements: Vec<Span>,
+}
+
+impl Checked {
+    fn of(pf: &ParsedFile) -> Checked {
+        Checked {
+            file: pf.file.clone(),
+            statements: pf.statements.iter().map(|s| s.span).collect(),
+        }
+    }
+}
+
+/// Files parsed in one batch: parsing runs on all cores while the previous batch
+/// is linted and replayed in order on this thread.
+const BATCH: usize = 256;
+
+type Parsed = Result<ParsedFile, String>;
+
+fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        format!("{}:{line}: not valid UTF-8", display(path))
+    })?;
+    let file = SourceFile::new(display(path), text);
+    Ok(parse_file(&file, layout, dialect))
+}
+
+fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
+    files
+        .par_iter()
+        .map(|(path, layout)| parse_one_file(path, *layout, dialect))
+        .collect()
+}
+
+/// Parses `files` in parallel batches and hands each parsed file, in order, to
+/// `visit` (on this thread, overlapping with the parsing of the next batch). A file
+/// that cannot be read is a run error, and the others are still checked.
+fn pipeline(
     files: &[(PathBuf, Layout)],
     dialect: Dialect,
     out: &mut Outcome,
-) -> Vec<Option<ParsedFile>> {
-    let results: Vec<Result<ParsedFile, String>> = files
-        .par_iter()
-        .map(|(path, layout)| {
-            let bytes =
-                std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-                format!("{}:{line}: not valid UTF-8", display(path))
-            })?;
-            let file = SourceFile::new(display(path), text);
-            Ok(parse_file(&file, *layout, dialect))
-        })
-        .collect();
-    results
-        .into_iter()
-        .map(|r| match r {
-            Ok(pf) => {
-                out.add_source(&pf.file);
-                Some(pf)
+    mut visit: impl FnMut(usize, ParsedFile, &mut Outcome) + Send,
+) {
+    let batches: Vec<&[(PathBuf, Layout)]> = files.chunks(BATCH).collect();
+    let mut current = batches.first().map(|b| parse_batch(b, dialect));
+    let mut index = 0;
+    for k in 0..batches.len() {
+        let batch = current.take().unwrap_or_default();
+        let next = batches.get(k + 1).copied();
+        let (parsed_next, ()) = rayon::join(
+            || next.map(|b| parse_batch(b, dialect)),
+            || {
+                for r in batch {
+                    match r {
+                        Ok(pf) => {
+                            out.add_source(&pf.file);
+                            visit(index, pf, out);
+                        }
+                        Err(e) => out.run_error(e),
+                    }
+                    index += 1;
+                }
+            },
+        );
+        current = parsed_next;
+    }
+}
+
+/// The history schema as the rules see it: what the replayed migrations say about
+/// the tables they know, and "unknown" for the others. A table the migrations never
+/// created may come from a baseline made elsewhere, so a finding about it is still
+/// made (with its earlier state unknown) rather than silently dropped.
+struct OpenWorld<'a>(&'a Schema);
+
+impl History for OpenWorld<'_> {
+    fn has_table(&self, _table: &str) -> bool {
+        true
+    }
+
+    fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
+        match self.0.table(table) {
+            Some(t) if t.columns_known => History::column(self.0, table, column),
+            _ => Some(ColumnFacts::default()),
+        }
+    }
+
+    fn has_view(&self, _view: &str) -> bool {
+        true
+    }
+
+    fn has_type(&self, _name: &str) -> bool {
+        true
+    }
+}
+
+fn replay_into(schema: &mut Schema, pf: &ParsedFile, verbose: bool) {
+    for s in &pf.statements {
+        let Some(ast) = &s.ast else { continue };
+        let applied = schema.apply(ast, pf.dialect);
+        if verbose && !applied.is_understood() {
+            if let Applied::NotUnderstood(why) = applied {
+                let p = pf.file.position(s.span.start);
+                eprintln!(
+                    "canary-lint: {}:{}:{}: the schema model did not follow this statement: {why}",
+                    pf.file.path, p.line, p.column
+                );
             }
-            Err(e) => {
-                out.run_error(e);
-                None
-            }
-        })
-        .collect()
+        }
+    }
 }
 
 fn check_set(
@@ -384,50 +471,51 @@ fn check_set(
     dialect: Dialect,
     verbose: bool,
     out: &mut Outcome,
-) -> Vec<ParsedFile> {
+) -> Vec<Checked> {
     let files: Vec<(PathBuf, Layout)> = set
         .files
         .iter()
         .map(|m| (m.path.clone(), m.layout))
         .collect();
-    let parsed = read_and_parse(&files, dialect, out);
-    let mut history = ReplayHistory::default();
+    let mut schema = Schema::new();
+    let mut checked = Vec::with_capacity(files.len());
     match &set.release {
         None => {
             // Every migration is its own release against the history before it.
-            for pf in parsed.iter().flatten() {
+            pipeline(&files, dialect, out, |_, pf, out| {
+                let history = OpenWorld(&schema);
                 let ctx = LintContext {
                     history: Some(&history),
                 };
                 out.diagnostics
-                    .extend(lint_parsed(std::slice::from_ref(pf), &ctx));
-                history.apply_file(pf);
-            }
+                    .extend(lint_parsed(std::slice::from_ref(&pf), &ctx));
+                replay_into(&mut schema, &pf, verbose);
+                checked.push(Checked::of(&pf));
+            });
         }
         Some(release) => {
             let mut rel = Vec::new();
-            for (i, pf) in parsed.iter().enumerate() {
-                let Some(pf) = pf else { continue };
+            pipeline(&files, dialect, out, |i, pf, _| {
+                checked.push(Checked::of(&pf));
                 if release.contains(&i) {
-                    rel.push(pf.clone());
+                    rel.push(pf);
                 } else {
-                    history.apply_file(pf);
+                    replay_into(&mut schema, &pf, verbose);
                 }
-            }
+            });
+            let history = OpenWorld(&schema);
             let ctx = LintContext {
                 history: Some(&history),
             };
             out.diagnostics.extend(lint_parsed(&rel, &ctx));
         }
     }
-    let _ = verbose;
-    parsed.into_iter().flatten().collect()
+    checked
 }
 
 /// Applies `canary-lint:` suppression comments of every source file.
-pub fn apply_suppressions(out: &mut Outcome, parsed: &[ParsedFile], known: &dyn Fn(&str) -> bool) {
-    let statements: BTreeMap<&str, &ParsedFile> =
-        parsed.iter().map(|p| (&*p.file.path, p)).collect();
+pub fn apply_suppressions(out: &mut Outcome, checked: &[Checked], known: &dyn Fn(&str) -> bool) {
+    let statements: BTreeMap<&str, &Checked> = checked.iter().map(|c| (&*c.file.path, c)).collect();
     let mut diags = std::mem::take(&mut out.diagnostics);
     for (path, file) in &out.sources {
         let sql =
@@ -441,14 +529,10 @@ pub fn apply_suppressions(out: &mut Outcome, parsed: &[ParsedFile], known: &dyn 
         if directives.is_empty() {
             continue;
         }
-        let pf = statements.get(path.as_str()).copied();
+        let sql_file = statements.get(path.as_str()).copied();
         let next = |offset: usize| -> Option<Span> {
-            match pf {
-                Some(pf) => pf
-                    .statements
-                    .iter()
-                    .find(|s| s.span.start >= offset)
-                    .map(|s| s.span),
+            match sql_file {
+                Some(c) => c.statements.iter().find(|s| s.start >= offset).copied(),
                 None => suppress::next_config_entry(file, style, offset),
             }
         };

@@ -15,6 +15,11 @@ use clap::Parser;
 use output::Outcome;
 use std::process::ExitCode;
 
+/// sqlparser allocates many small nodes from several threads at once; mimalloc
+/// keeps that from being a third of the run time (measured with glibc's malloc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
@@ -80,6 +85,8 @@ fn cmd_check(a: &CheckArgs) -> i32 {
                 .parent()
                 .map(|d| d.to_path_buf())
         })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     check::stable_evidence(a, &loaded, &skip, &mut out);
     let known = |r: &str| rules.iter().any(|m| m.name == r);

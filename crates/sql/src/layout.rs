@@ -223,7 +223,13 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, DiscoverError> {
             error,
         })?;
         let path = e.path();
-        let is_dir = path.is_dir();
+        // The directory entry knows its type without another system call; only a
+        // symbolic link needs to be followed.
+        let is_dir = match e.file_type() {
+            Ok(t) if t.is_symlink() => path.is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => path.is_dir(),
+        };
         if let Some(name) = e.file_name().to_str() {
             out.push((name.to_string(), path, is_dir));
         }

@@ -31,7 +31,7 @@ pub struct ParsedStatement {
     /// The text before it since the previous statement (its leading comments).
     pub leading: Span,
     /// The parsed statement, `None` when the parser rejected it.
-    pub ast: Option<Statement>,
+    pub ast: Option<Box<Statement>>,
     pub error: Option<ParseError>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
     /// `UPDATE` ...) or a routine (`CREATE FUNCTION/PROCEDURE/TRIGGER`) whose AST
@@ -177,7 +177,7 @@ fn parse_one(
                 out.push(ParsedStatement {
                     span: raw.span,
                     leading: raw.leading,
-                    ast: Some(ast),
+                    ast: Some(Box::new(ast)),
                     error: None,
                     skipped: false,
                 });
@@ -262,7 +262,7 @@ mod tests {
         let p = parse_file(&f, Layout::Plain, Dialect::Postgres);
         assert_eq!(p.statements.len(), 2);
         let st = &p.statements[1];
-        let Some(Statement::AlterTable(at)) = &st.ast else {
+        let Some(Statement::AlterTable(at)) = st.ast.as_deref() else {
             panic!("{:?}", st.ast)
         };
         let AlterTableOperation::DropColumn { column_names, .. } = &at.operations[0] else {
@@ -294,7 +294,7 @@ mod tests {
         let p = parse_file(&f, Layout::Goose, Dialect::Postgres);
         assert_eq!(p.statements.len(), 1);
         assert!(matches!(
-            p.statements[0].ast,
+            p.statements[0].ast.as_deref(),
             Some(Statement::CreateTable(_))
         ));
     }

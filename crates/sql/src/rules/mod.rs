@@ -100,6 +100,14 @@ pub struct ReleaseState {
 }
 
 impl ReleaseState {
+    /// Columns the release added to `table` (a table stable already had), sorted.
+    pub fn added_columns<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.columns
+            .iter()
+            .filter(move |(t, _)| t == table && !self.tables.contains(table))
+            .map(|(_, c)| c.as_str())
+    }
+
     /// Records what `change` creates (after the rules have seen it).
     pub fn note(&mut self, change: &Change) {
         match &change.kind {
