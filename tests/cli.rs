@@ -630,3 +630,34 @@ fn init_writes_a_starter_file_with_detected_layout() {
         "no overwrite without --force"
     );
 }
+
+/// A release of one file replays only the history that names what it touches,
+/// following renames back: `people` was `users`, whose `nick` is nullable and
+/// whose `code` is NOT NULL.
+#[test]
+fn release_history_follows_renames() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int PRIMARY KEY, nick text DEFAULT 'x', code text NOT NULL DEFAULT 'c');\nCREATE TABLE other (id int);\n",
+    );
+    write(
+        d,
+        "db/V2__rename.sql",
+        "ALTER TABLE users RENAME TO people;\n",
+    );
+    write(
+        d,
+        "db/V3__defaults.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE people ALTER COLUMN nick DROP DEFAULT;\nALTER TABLE people ALTER COLUMN code DROP DEFAULT;\n",
+    );
+    let o = run_in(d, &["check", "db/V3__defaults.sql", "--format", "compact"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("db/V3__defaults.sql:3:20: error:") && out.contains("[drop-default]"),
+        "{out}"
+    );
+}

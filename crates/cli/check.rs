@@ -10,11 +10,11 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::{Applied, Schema};
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file, Dialect, Layout, LintContext, MigrationFile,
-    ParsedFile,
+    discover, discover_with, lint_parsed, parse_file, parse_file_where, statement_spans, Dialect,
+    Layout, LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -494,23 +494,186 @@ fn check_set(
             });
         }
         Some(release) => {
-            let mut rel = Vec::new();
-            pipeline(&files, dialect, out, |i, pf, _| {
-                checked.push(Checked::of(&pf));
-                if release.contains(&i) {
-                    rel.push(pf);
-                } else {
-                    replay_into(&mut schema, &pf, verbose);
-                }
-            });
-            let history = OpenWorld(&schema);
-            let ctx = LintContext {
-                history: Some(&history),
-            };
-            out.diagnostics.extend(lint_parsed(&rel, &ctx));
+            let rel = check_release(&files, release, dialect, verbose, out);
+            checked.extend(rel);
         }
     }
     checked
+}
+
+/// Keywords after which a statement names a table, view, type or index.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "from",
+    "index",
+    "into",
+    "join",
+    "on",
+    "references",
+    "table",
+    "to",
+    "truncate",
+    "type",
+    "update",
+    "view",
+];
+/// Words that may stand between such a keyword and the name.
+const FILLER_WORDS: &[&str] = &[
+    "concurrently",
+    "exists",
+    "if",
+    "materialized",
+    "not",
+    "only",
+];
+
+/// The names of the objects a statement touches: the word after `TABLE`, `ON`,
+/// `REFERENCES`, `INTO`, `VIEW`, `TYPE`, `INDEX`, `TO` ... (both parts of a
+/// qualified name), lower-cased and unquoted. Column names are left out on purpose:
+/// every statement about a column also names its table, and generic column names
+/// (`id`, `created_at`) would make every statement look relevant.
+fn object_names(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    // Identifier tokens: text, end offset, and whether it was quoted.
+    let mut toks: Vec<(&str, usize, bool)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+                i += 1;
+            }
+            let quoted = start > 0 && matches!(b[start - 1], b'"' | b'`' | b'[');
+            toks.push((&text[start..i], i, quoted));
+        } else {
+            i += 1;
+        }
+    }
+    let one_of = |w: &str, list: &[&str]| list.iter().any(|k| k.eq_ignore_ascii_case(w));
+    // A keyword is no name unless it was quoted (`"user"`).
+    let is_name = |t: &(&str, usize, bool)| t.2 || !canary_lint_sql::names::is_sql_keyword(t.0);
+    let mut out = Vec::new();
+    for k in 0..toks.len() {
+        if !one_of(toks[k].0, OBJECT_KEYWORDS) {
+            continue;
+        }
+        let mut j = k + 1;
+        while j < toks.len() && one_of(toks[j].0, FILLER_WORDS) {
+            j += 1;
+        }
+        let Some(tok) = toks.get(j) else { continue };
+        if !is_name(tok) {
+            continue;
+        }
+        out.push(tok.0.to_ascii_lowercase());
+        // `schema.table`, possibly quoted: `"public"."users"`.
+        let rest = text[tok.1..].trim_start_matches(['"', '`', ']']);
+        if rest.starts_with('.') {
+            if let Some(next) = toks.get(j + 1).filter(|t| is_name(t)) {
+                out.push(next.0.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// Whether `text` contains `word` in any case (no allocation).
+fn contains_ci(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+fn read_source(path: &Path) -> Result<SourceFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        format!("{}:{line}: not valid UTF-8", display(path))
+    })?;
+    Ok(SourceFile::new(display(path), text))
+}
+
+/// A release against its history. Only the history statements that name
+/// something the release names are parsed and replayed (following renames back
+/// through the history), so a one-file release in a long migration folder, the
+/// pre-commit case, does not pay for parsing the whole folder. What the filter
+/// leaves out cannot change the facts the rules ask about the release's objects.
+fn check_release(
+    files: &[(PathBuf, Layout)],
+    release: &BTreeSet<usize>,
+    dialect: Dialect,
+    verbose: bool,
+    out: &mut Outcome,
+) -> Vec<Checked> {
+    let sources: Vec<Result<SourceFile, String>> =
+        files.par_iter().map(|(p, _)| read_source(p)).collect();
+    let rel: Vec<ParsedFile> = release
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .filter_map(|&&i| {
+            sources[i]
+                .as_ref()
+                .ok()
+                .map(|f| parse_file(f, files[i].1, dialect))
+        })
+        .collect();
+    let mut names: HashSet<String> = rel
+        .iter()
+        .flat_map(|pf| object_names(&pf.file.text))
+        .collect();
+    let history: Vec<usize> = (0..files.len()).filter(|i| !release.contains(i)).collect();
+
+    // Renames, newest first: a release naming `people` needs the history of
+    // `users` when an earlier migration renamed `users` to `people`.
+    let renaming = |text: &str| contains_ci(text, "rename") || contains_ci(text, "change");
+    let spans: Vec<Vec<Span>> = history
+        .par_iter()
+        .map(|&i| match &sources[i] {
+            Ok(f) if renaming(&f.text) => statement_spans(f, files[i].1, dialect),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (k, &i) in history.iter().enumerate().rev() {
+        let Ok(f) = &sources[i] else { continue };
+        for sp in spans[k].iter().rev() {
+            let text = &f.text[sp.start..sp.end];
+            if !renaming(text) {
+                continue;
+            }
+            let mentioned = object_names(text);
+            if mentioned.iter().any(|w| names.contains(w)) {
+                names.extend(mentioned);
+            }
+        }
+    }
+    // A statement naming none of them cannot change what the rules ask about.
+    let keep = |text: &str| object_names(text).iter().any(|w| names.contains(w));
+    let parsed: Vec<Option<ParsedFile>> = history
+        .par_iter()
+        .map(|&i| {
+            sources[i]
+                .as_ref()
+                .ok()
+                .map(|f| parse_file_where(f, files[i].1, dialect, &keep))
+        })
+        .collect();
+    let mut schema = Schema::new();
+    for pf in parsed.iter().flatten() {
+        replay_into(&mut schema, pf, verbose);
+    }
+    for s in &sources {
+        match s {
+            Ok(f) => out.add_source(f),
+            Err(e) => out.run_error(e.clone()),
+        }
+    }
+    let view = OpenWorld(&schema);
+    let ctx = LintContext {
+        history: Some(&view),
+    };
+    out.diagnostics.extend(lint_parsed(&rel, &ctx));
+    rel.iter().map(Checked::of).collect()
 }
 
 /// Applies `canary-lint:` suppression comments of every source file.
@@ -520,6 +683,11 @@ pub fn apply_suppressions(out: &mut Outcome, checked: &[Checked], known: &dyn Fn
     for (path, file) in &out.sources {
         let sql =
             path.to_ascii_lowercase().ends_with(".sql") || statements.contains_key(path.as_str());
+        // History files were read for the schema model; findings are only made in
+        // the files checked as (part of) a release.
+        if sql && !statements.contains_key(path.as_str()) {
+            continue;
+        }
         let style = if sql {
             CommentStyle::Sql
         } else {
@@ -561,5 +729,31 @@ pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out:
     let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;
     if let Err(e) = stable_refs::annotate(diags, &srcs, &refs, skip) {
         out.run_errors.push(e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_lists_are_sorted_for_binary_search() {
+        assert!(OBJECT_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(FILLER_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn object_names_are_tables_views_types_and_indexes() {
+        let n = object_names(
+            "ALTER TABLE \"public\".\"Users\" ADD COLUMN org_id bigint REFERENCES orgs (id)",
+        );
+        assert_eq!(n, ["public", "users", "orgs"]);
+        let n =
+            object_names("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email)");
+        assert_eq!(n, ["users_email", "users"]);
+        assert_eq!(
+            object_names("ALTER TABLE users RENAME TO people"),
+            ["users", "people"]
+        );
     }
 }

@@ -31,7 +31,10 @@ pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
 pub use lint::{lint_each_as_release, lint_parsed, lint_release, replay_schema, LintContext};
-pub use parse::{parse_file, parse_file_all, ParseError, ParsedFile, ParsedStatement};
+pub use parse::{
+    parse_file, parse_file_all, parse_file_where, statement_spans, ParseError, ParsedFile,
+    ParsedStatement,
+};
 
 /// Every SQL rule (compat and parse families).
 pub fn rules() -> Vec<&'static canary_lint_core::StaticRule> {

@@ -46,6 +46,14 @@ pub fn join_parts(parts: &[String], dialect: Dialect) -> String {
     }
 }
 
+/// Whether `word` (any case) is one of sqlparser's SQL keywords.
+pub fn is_sql_keyword(word: &str) -> bool {
+    let upper = word.to_ascii_uppercase();
+    sqlparser::keywords::ALL_KEYWORDS
+        .binary_search(&upper.as_str())
+        .is_ok()
+}
+
 /// A key without its schema part, for display and for stable-source searches.
 pub fn bare(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
