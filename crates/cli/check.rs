@@ -10,7 +10,7 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::{Applied, Schema};
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file, parse_file_where, statement_spans, Dialect,
+    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, statement_spans, Dialect,
     Layout, LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
@@ -74,7 +74,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
                 let file = SourceFile::new(name.clone(), text);
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
-                let pf = parse_file(&file, layout, dialect);
+                let pf = parse_file_all(&file, layout, dialect);
                 out.diagnostics.extend(lint_parsed(
                     std::slice::from_ref(&pf),
                     &LintContext::default(),
@@ -379,7 +379,7 @@ fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
         format!("{}:{line}: not valid UTF-8", display(path))
     })?;
     let file = SourceFile::new(display(path), text);
-    Ok(parse_file(&file, layout, dialect))
+    Ok(parse_file_all(&file, layout, dialect))
 }
 
 fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
@@ -615,7 +615,7 @@ fn check_release(
             sources[i]
                 .as_ref()
                 .ok()
-                .map(|f| parse_file(f, files[i].1, dialect))
+                .map(|f| parse_file_all(f, files[i].1, dialect))
         })
         .collect();
     let mut names: HashSet<String> = rel

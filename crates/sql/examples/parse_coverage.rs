@@ -5,7 +5,7 @@
 //! (each DIR is a migration folder of any layout canary-lint detects).
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{discover, parse_file, Dialect};
+use canary_lint_sql::{discover, parse_file_all, Dialect};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -31,7 +31,7 @@ fn main() {
                 eprintln!("{}: unreadable", m.path.display());
                 continue;
             };
-            let pf = parse_file(
+            let pf = parse_file_all(
                 &SourceFile::new(m.path.display().to_string(), text),
                 m.layout,
                 dialect,
