@@ -222,7 +222,9 @@ fn dir_size(dir: &Path) -> (u64, usize) {
             let p: PathBuf = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "sql") {
+            } else if p.extension().is_some_and(|x| x == "sql")
+                && !p.to_string_lossy().ends_with("down.sql")
+            {
                 bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
                 files += 1;
             }
@@ -283,25 +285,21 @@ fn main() {
     let tree = tmp.join("stable-tree");
     canary_lint_stable::bench_support::generate_tree(&tree, 50_000, 7)
         .expect("generate stable tree");
-    let rel = hist
-        .join("V10000__release.sql")
-        .to_string_lossy()
-        .to_string();
+    // The folder as a whole: every migration is checked against the full replay of
+    // the ones before it, and the last one's drop and rename are searched for.
+    let hist_s = hist.to_string_lossy().to_string();
     let tree_s = tree.to_string_lossy().to_string();
-    let r = best(
-        3,
-        &[
-            "check",
-            "--format",
-            "compact",
-            "--fail-on",
-            "never",
-            &rel,
-            "--stable-src",
-            &tree_s,
-        ],
-        Path::new("."),
-    );
+    let args = [
+        "check",
+        "--format",
+        "compact",
+        "--fail-on",
+        "never",
+        &hist_s,
+        "--stable-src",
+        &tree_s,
+    ];
+    let r = best(3, &args, Path::new("."));
     println!(
         "release-aware: replay 10,000 migrations ({:.1} MB) + scan 50,000 stable files: {:.3} s wall, peak RSS {:.1} MiB",
         bytes as f64 / 1e6,
@@ -321,14 +319,41 @@ fn main() {
         } else {
             format!("value-{i}")
         };
-        let _ = writeln!(canary, "app.module{}.setting-{i}={v}", i % 97);
+        if i % 1000 != 999 {
+            let _ = writeln!(canary, "app.module{}.setting-{i}={v}", i % 97);
+        }
     }
+    stable.push_str("logging.pattern.console=%d %-5level %msg%n\n");
+    canary.push_str("logging.pattern.console={\"ts\":\"%d\"}%n\n");
     std::fs::write(cfg.join("stable.properties"), stable).expect("write config");
     std::fs::write(cfg.join("canary.properties"), canary).expect("write config");
     let (a, b) = (cfg.join("stable.properties"), cfg.join("canary.properties"));
     let (a, b) = (
         a.to_string_lossy().to_string(),
         b.to_string_lossy().to_string(),
+    );
+    // In process: loading each side, then the comparison itself (best of 5).
+    let load = |p: &Path| canary_lint_config::load_path(p).expect("load config");
+    let packs = canary_lint_config::builtin_packs().expect("built-in packs");
+    let mut load_t = Duration::MAX;
+    let mut cmp_t = Duration::MAX;
+    let mut findings = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (sc, cc) = (
+            load(&cfg.join("stable.properties")),
+            load(&cfg.join("canary.properties")),
+        );
+        load_t = load_t.min(t.elapsed());
+        let t = Instant::now();
+        let found = canary_lint_config::compare(&sc, &cc, &packs);
+        cmp_t = cmp_t.min(t.elapsed());
+        findings = found.len();
+    }
+    println!(
+        "config compare (in process): loading both sides {:.1} ms, comparing {:.1} ms ({findings} findings)",
+        load_t.as_secs_f64() * 1e3,
+        cmp_t.as_secs_f64() * 1e3
     );
     let r = best(
         5,

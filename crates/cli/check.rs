@@ -10,8 +10,8 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::{Applied, Schema};
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, statement_spans, Dialect,
-    Layout, LintContext, MigrationFile, ParsedFile,
+    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, statement_spans,
+    Dialect, Layout, LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};

@@ -61,8 +61,7 @@ pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &
 }
 
 fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome) {
-    let s = canary_lint_config::load_path(stable);
-    let c = canary_lint_config::load_path(canary);
+    let (s, c) = load_both(stable, canary);
     match (s, c) {
         (Ok(s), Ok(c)) => {
             for f in s.sources().values().chain(c.sources().values()) {
@@ -77,6 +76,19 @@ fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome)
             }
         }
     }
+}
+
+type Loaded2 = (
+    Result<canary_lint_config::Config, canary_lint_config::ConfigError>,
+    Result<canary_lint_config::Config, canary_lint_config::ConfigError>,
+);
+
+/// Loads stable's and the canary's side at the same time (one per core).
+fn load_both(stable: &Path, canary: &Path) -> Loaded2 {
+    rayon::join(
+        || canary_lint_config::load_path(stable),
+        || canary_lint_config::load_path(canary),
+    )
 }
 
 /// `canary-lint diff STABLE CANARY`.
@@ -96,10 +108,7 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
         }
     };
     let rules = all_rules(&packs);
-    let (s, c) = match (
-        canary_lint_config::load_path(&a.stable),
-        canary_lint_config::load_path(&a.canary),
-    ) {
+    let (s, c) = match load_both(&a.stable, &a.canary) {
         (Ok(s), Ok(c)) => (s, c),
         (s, c) => {
             for e in [s.err(), c.err()].into_iter().flatten() {
