@@ -661,3 +661,289 @@ fn release_history_follows_renames() {
         "{out}"
     );
 }
+
+#[test]
+fn schema_diff_release_and_two_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/001_init.sql",
+        "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL, bio TEXT);\n",
+    );
+    write(
+        d,
+        "db/002_change.sql",
+        "ALTER TABLE users CHANGE email email_address VARCHAR(100) NOT NULL;\nALTER TABLE users MODIFY bio VARCHAR(50);\nALTER TABLE users ADD COLUMN nick VARCHAR(20);\n",
+    );
+    let o = run_in(d, &["schema-diff", "db", "--dialect", "mysql"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("release: db/002_change.sql"), "{out}");
+    assert!(
+        out.contains("expand (safe for stable): 1") && out.contains("users.nick"),
+        "{out}"
+    );
+    assert!(
+        out.contains("contract (breaks stable while it runs): 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("users.email_address: column renamed from `email`"),
+        "{out}"
+    );
+
+    let o = run_in(
+        d,
+        &[
+            "schema-diff",
+            "db",
+            "--dialect",
+            "mysql",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["expand"].as_array().unwrap().len(), 1);
+    let contract: Vec<&str> = v["contract"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["object"].as_str().unwrap())
+        .collect();
+    assert_eq!(contract, ["users.bio", "users.email_address"]);
+
+    // Two checkouts: stable's migrations and the canary's.
+    write(d, "old/001_init.sql", "CREATE TABLE t (id int, a text);\n");
+    write(d, "new/001_init.sql", "CREATE TABLE t (id int, a text);\n");
+    write(
+        d,
+        "new/002_drop.sql",
+        "ALTER TABLE t DROP COLUMN a;\nCREATE TABLE u (id int);\n",
+    );
+    let o = run_in(d, &["schema-diff", "old", "new", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["contract"][0]["object"], "t.a");
+    assert_eq!(v["expand"][0]["object"], "u");
+    assert_eq!(
+        run_in(d, &["schema-diff", "nowhere"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn mysql_change_with_the_same_type_is_a_rename_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/001_init.sql",
+        "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL);\n",
+    );
+    write(d, "db/002_change.sql", "SET SESSION lock_wait_timeout = 5;\nALTER TABLE users CHANGE email email_address VARCHAR(100) NOT NULL;\n");
+    let o = run_in(
+        d,
+        &["check", "db", "--dialect", "mysql", "--format", "compact"],
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("[rename-column]"), "{out}");
+}
+
+#[test]
+fn diff_never_prints_secrets_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "stable.properties", "spring.datasource.url=jdbc:postgresql://db/shop\nspring.datasource.password=hunter2-stable\napi.token=tok-AAA\n");
+    write(d, "canary.env", "SPRING_DATASOURCE_URL=jdbc:postgresql://db/shop\nSPRING_DATASOURCE_PASSWORD=hunter2-canary\nAPI_TOKEN=tok-BBB\n");
+    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+        let o = run_in(
+            d,
+            &[
+                "diff",
+                "stable.properties",
+                "canary.env",
+                "--format",
+                format,
+            ],
+        );
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        for secret in ["hunter2", "tok-AAA", "tok-BBB"] {
+            assert!(!all.contains(secret), "{format} printed {secret}:\n{all}");
+        }
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "the passwords differ ({format}): {all}"
+        );
+    }
+    let o = run_in(d, &["diff", "stable.properties", "canary.env"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("--- stable") && out.contains("+++ canary"),
+        "the unified diff follows: {out}"
+    );
+}
+
+#[test]
+fn malformed_config_is_exit_2_with_file_and_line_and_other_pairs_still_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "a/stable.yaml",
+        "logging:\n  pattern:\n    console: \"%d %msg\"\n",
+    );
+    write(
+        d,
+        "a/canary.yaml",
+        "logging:\n  pattern:\n    console: [unclosed\n",
+    );
+    write(
+        d,
+        "b/stable.properties",
+        "eureka.client.service-url.defaultZone=http://prod/eureka\n",
+    );
+    write(
+        d,
+        "b/canary.properties",
+        "eureka.client.service-url.defaultZone=http://staging/eureka\n",
+    );
+    write(
+        d,
+        "canary-lint.toml",
+        "[[config.pairs]]\nstable = \"a/stable.yaml\"\ncanary = \"a/canary.yaml\"\n\n[[config.pairs]]\nstable = \"b/stable.properties\"\ncanary = \"b/canary.properties\"\n",
+    );
+    let o = run_in(d, &["check", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("a/canary.yaml:4:1: invalid YAML"), "{err}");
+    assert!(
+        stdout(&o).contains("b/canary.properties:1:39: error:"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn bad_user_pack_is_exit_2_naming_pack_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "packs/team.toml",
+        "[[rule]]\nname = \"team-rule\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nhelp = \"h\"\nkeys = [\"a.b\"]\ncheck = \"sometimes\"\n",
+    );
+    write(d, "canary-lint.toml", "[packs]\npaths = [\"packs\"]\n");
+    write(d, "db/V1__a.sql", "CREATE TABLE t (id int);\n");
+    let o = run_in(d, &["check", "db"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("packs/team.toml:8:") && err.contains("sometimes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_suppression_with_hash_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "stable.properties", "logging.pattern.console=%d %msg\n");
+    write(
+        d,
+        "canary.properties",
+        "# canary-lint: ignore log-format-mismatch -- the pipeline reads both formats since PLAT-12\nlogging.pattern.console={\"ts\":\"%d\"}\n",
+    );
+    let o = run_in(
+        d,
+        &[
+            "diff",
+            "stable.properties",
+            "canary.properties",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("log-format-mismatch"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn stable_ref_reads_a_git_revision_without_checkout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        d,
+        "app/repo.py",
+        "def find(db):\n    return db.execute(\"SELECT email FROM users\")\n",
+    );
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "stable"]);
+    git(d, &["tag", "v1"]);
+    // The canary no longer reads the column and drops it.
+    write(
+        d,
+        "app/repo.py",
+        "def find(db):\n    return db.execute(\"SELECT id FROM users\")\n",
+    );
+    write(
+        d,
+        "db/V2__drop.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db/V2__drop.sql",
+            "--stable-ref",
+            "v1",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diag = &v["diagnostics"][0];
+    assert_eq!(diag["rule"], "drop-column");
+    assert_eq!(
+        diag["severity"], "error",
+        "stable v1 still reads users.email"
+    );
+    assert_eq!(diag["related"][0]["file"], "v1:app/repo.py");
+    assert_eq!(diag["related"][0]["line"], 2);
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db/V2__drop.sql",
+            "--stable-src",
+            "app",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["diagnostics"][0]["severity"], "note",
+        "the canary's own tree no longer uses it"
+    );
+    assert_eq!(
+        run_in(d, &["check", "db", "--stable-ref", "no-such"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -13,15 +13,26 @@ use std::fmt::Write;
 pub fn listing(config: &Config) -> String {
     let empty = Config::default();
     let (view, _) = views(config, &empty, &[]);
-    render(&view)
+    render(&view, None)
 }
 
-fn render(view: &View<'_>) -> String {
+/// Renders a listing. With `stable` given (the canary's side of a diff), a secret
+/// whose value differs from stable's is marked as differing, so the diff shows the
+/// change without showing either value.
+fn render(view: &View<'_>, stable: Option<&View<'_>>) -> String {
     let mut sorted: Vec<_> = view.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
-    for ((profile, key), e) in sorted {
-        let value = display_value(e).replace('\r', "").replace('\n', "\\n");
+    for (k, e) in sorted {
+        let (profile, key) = k;
+        let mut value = display_value(e).replace('\r', "").replace('\n', "\\n");
+        if e.secret {
+            if let Some(other) = stable.and_then(|v| v.get(k)) {
+                if other.value != e.value {
+                    value.push_str(" (differs from stable)");
+                }
+            }
+        }
         match profile {
             Some(p) => {
                 let _ = writeln!(out, "[{p}] {key} = {value}");
@@ -37,7 +48,7 @@ fn render(view: &View<'_>) -> String {
 /// A unified diff from stable's listing to the canary's (empty when they are equal).
 pub fn diff_text(stable: &Config, canary: &Config) -> String {
     let (sv, cv) = views(stable, canary, &[]);
-    let (a, b) = (render(&sv), render(&cv));
+    let (a, b) = (render(&sv, None), render(&cv, Some(&sv)));
     if a == b {
         return String::new();
     }
