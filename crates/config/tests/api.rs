@@ -187,9 +187,10 @@ fn diff_is_sorted_normalised_and_redacted() {
     @@ -1,3 +1,4 @@
      a.keyname = x
     -b.key = 1
+    -db.password = [redacted]
     +b.key = 2
     +c.new = y
-     db.password = [redacted]
+    +db.password = [redacted] (differs from stable)
     ");
     assert_eq!(diff_text(&stable, &stable), "");
 }
