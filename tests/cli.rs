@@ -263,6 +263,7 @@ fn rules_lists_every_compat_rule_and_rule_prints_docs() {
     ] {
         assert!(doc.contains(section), "{section} missing:\n{doc}");
     }
+    assert!(doc.contains("Evidence from stable's code"), "{doc}");
     assert_eq!(run(&["rule", "no-such-rule"]).status.code(), Some(2));
 }
 

@@ -100,15 +100,20 @@ fn cmd_check(a: &CheckArgs) -> i32 {
     output::finish(out, &a.output, &rules)
 }
 
+/// Every rule, with the user's packs from the settings file when there is one.
+fn known_rules() -> Result<Vec<canary_lint_core::RuleMeta>, String> {
+    let loaded = settings::resolve(None, &[]).map_err(|e| format!("{e:#}"))?;
+    Ok(registry::all_rules(&registry::packs(&loaded)?))
+}
+
 fn cmd_rules(a: &RulesArgs) -> i32 {
-    let packs = match registry::packs(&settings::Loaded::default()) {
-        Ok(p) => p,
+    let rules = match known_rules() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("canary-lint: error: {e}");
             return 2;
         }
     };
-    let rules = registry::all_rules(&packs);
     if a.json {
         let list: Vec<serde_json::Value> = rules
             .iter()
@@ -140,14 +145,13 @@ fn cmd_rules(a: &RulesArgs) -> i32 {
 }
 
 fn cmd_rule(a: &RuleArgs) -> i32 {
-    let packs = match registry::packs(&settings::Loaded::default()) {
-        Ok(p) => p,
+    let rules = match known_rules() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("canary-lint: error: {e}");
             return 2;
         }
     };
-    let rules = registry::all_rules(&packs);
     match rules.iter().find(|r| r.name == a.name) {
         Some(r) => {
             println!("# {}", r.name);
@@ -156,6 +160,10 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
             println!("{}", r.summary);
             println!();
             print!("{}", r.doc);
+            if stable_refs::searchable(&r.name) {
+                println!("\n## Evidence from stable's code\n");
+                print!("{}", canary_lint_stable::HEURISTIC);
+            }
             0
         }
         None => {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 const MAX_RELATED: usize = 5;
 
 /// Rules whose findings carry a subject stable may still use.
-fn searchable(rule: &str) -> bool {
+pub fn searchable(rule: &str) -> bool {
     matches!(
         rule,
         "drop-column" | "rename-column" | "drop-table" | "rename-table" | "drop-view"

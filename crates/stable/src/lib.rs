@@ -27,3 +27,29 @@ pub mod git;
 pub mod scan;
 
 pub use scan::{scan_bytes, scan_dir, Hit, ScanResult, Strength, Target, MAX_FILE_SIZE};
+
+/// How a release's drops and renames are looked for in stable's code, for the
+/// documentation of the rules that use this search (`canary-lint rule drop-column`).
+pub const HEURISTIC: &str = "\
+With `--stable-src DIR` or `--stable-ref REF` (repeatable, for N-1 and N-2), canary-lint
+searches stable's tree for the table or column this rule reports: `.gitignore` is respected
+(for a directory), hidden paths, the migration folders, binary files and files over 2 MiB
+are skipped.
+
+Names match whole-word and case-insensitively, including the camelCase and snake_case
+spellings ORMs use (`email_address`, `emailAddress`). A table counts after a SQL keyword
+(FROM, JOIN, INTO, UPDATE, TABLE ...), in a query-builder call, in an ORM table mapping
+(JPA `@Table`, SQLAlchemy `__tablename__`, Django `db_table`, Rails `table_name`, TypeORM,
+Sequelize, Laravel, Prisma `@@map`, GORM `TableName()`, Ecto, Exposed), or anywhere in a
+query file (`.sql`, mapper XML). A column counts only with its table in context, so `id` or
+`name` do not match every file: in SQL within 10 lines of the table name with no blank line
+between (in a query file, the same statement), written qualified (`users.email`), in a file
+that maps the table with an ORM, or as a quoted string (`rs.getString(\"email\")`) in a file
+that queries the table.
+
+Found: the finding lists up to 5 places (file:line:column) and how many there are in all.
+Searched and not found: the finding drops to `note`, since the contract step is then safe
+for that stable. Not found by design: tables reached only through an entity name (JPQL on
+class `User`) and names built at run time; comments count as code, which errs on the side
+of a reference.
+";
