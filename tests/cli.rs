@@ -948,3 +948,16 @@ fn stable_ref_reads_a_git_revision_without_checkout() {
         Some(2)
     );
 }
+
+/// The README shows the demo's output; it must be what the binary prints.
+#[test]
+fn readme_shows_the_real_demo_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "<!-- demo output";
+    let start = readme.find(marker).unwrap();
+    let block_start = readme[start..].find("```\n").unwrap() + start + 4;
+    let block_end = readme[block_start..].find("\n```").unwrap() + block_start;
+    let shown = &readme[block_start..block_end];
+    let o = run(&["check", "testdata/demo"]);
+    assert_eq!(stdout(&o).trim_end(), shown.trim_end());
+}

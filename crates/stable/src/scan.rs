@@ -161,10 +161,10 @@ impl Strength {
         }
     }
 
-    /// A short phrase for messages: "in a SQL statement naming its table", ...
+    /// A short phrase for messages: "in or next to a SQL statement naming its table", ...
     pub fn describe(self) -> &'static str {
         match self {
-            Strength::SameStatement => "in a SQL statement naming its table",
+            Strength::SameStatement => "in or next to a SQL statement naming its table",
             Strength::Qualified => "qualified by its table",
             Strength::SqlContext => "in SQL",
             Strength::OrmMapping => "in an ORM mapping of its table",
@@ -197,7 +197,7 @@ pub struct Hit {
 
 impl Hit {
     /// This hit as a related location of a finding:
-    /// `stable still uses users.email here (in a SQL statement naming its table)`.
+    /// `stable still uses users.email here (in or next to a SQL statement naming its table)`.
     /// `file_prefix` is prepended to the file (e.g. the stable root or `REF:`), may be empty.
     pub fn to_related(&self, targets: &[Target], file_prefix: &str) -> Related {
         let what = targets
