@@ -961,3 +961,34 @@ fn readme_shows_the_real_demo_output() {
     let o = run(&["check", "testdata/demo"]);
     assert_eq!(stdout(&o).trim_end(), shown.trim_end());
 }
+
+/// `--verbose` lists what the schema model did not follow; the run goes on.
+#[test]
+fn verbose_lists_statements_the_model_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "db/V1__a.sql", "CREATE TABLE t (id int, a text);\n");
+    write(
+        d,
+        "db/V2__b.sql",
+        "CREATE INDEX CONCURRENTLY i ON missing_table (x);\n",
+    );
+    write(
+        d,
+        "db/V3__c.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE t DROP COLUMN a;\n",
+    );
+    let o = run_in(d, &["check", "db", "--verbose", "--format", "compact"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("db/V2__b.sql:1:1: the schema model did not follow this statement: index on unknown table `missing_table`"),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).contains("db/V3__c.sql:2:15: error:"),
+        "replay went on: {}",
+        stdout(&o)
+    );
+    let quiet = run_in(d, &["check", "db", "--format", "compact"]);
+    assert!(!stderr(&quiet).contains("did not follow"));
+}

@@ -139,6 +139,10 @@ const TAG: &str = "canary-lint:";
 /// Finds every `canary-lint:` directive in whole-line comments of `file`.
 pub fn parse(file: &SourceFile, style: CommentStyle) -> Vec<Directive> {
     let text = &*file.text;
+    // Most files have no directive at all: skip the comment scan for them.
+    if !text.contains(TAG) {
+        return Vec::new();
+    }
     let comments = match style {
         CommentStyle::Sql => sql_line_comments(text),
         CommentStyle::Hash => hash_line_comments(text),
