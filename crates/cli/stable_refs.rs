@@ -49,6 +49,12 @@ pub fn annotate(
 
     // (label prefix, result) per stable source, in the order given.
     let mut results: Vec<(String, ScanResult)> = Vec::new();
+    // Absolute paths: a directory scan takes relative ones from its own root, and a
+    // revision's from the repository root, neither of which is the working directory.
+    let skip_abs: Vec<PathBuf> = skip
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect();
     for src in srcs {
         if !src.is_dir() {
             return Err(format!("--stable-src {}: not a directory", src.display()));
@@ -59,15 +65,11 @@ pub fn annotate(
         } else {
             format!("{prefix}/")
         };
-        let skip_abs: Vec<PathBuf> = skip
-            .iter()
-            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
-            .collect();
         results.push((prefix, scan_dir(src, &skip_abs, &targets)));
     }
     for r in refs {
         let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-        let res = canary_lint_stable::git::scan_ref(&cwd, r, skip, &targets)
+        let res = canary_lint_stable::git::scan_ref(&cwd, r, &skip_abs, &targets)
             .map_err(|e| format!("--stable-ref {r}: {e}"))?;
         results.push((format!("{r}:"), res));
     }
