@@ -8,10 +8,10 @@ use crate::stable_refs;
 use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
-use canary_lint_sql::model::{Applied, Schema};
+use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, statement_spans,
-    Dialect, Layout, LintContext, MigrationFile, ParsedFile,
+    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, replay_file,
+    statement_spans, Dialect, Layout, LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -450,18 +450,16 @@ impl History for OpenWorld<'_> {
     }
 }
 
+/// Replays one file into the history schema; with `verbose`, names what the model
+/// did not follow on stderr.
 fn replay_into(schema: &mut Schema, pf: &ParsedFile, verbose: bool) {
-    for s in &pf.statements {
-        let Some(ast) = &s.ast else { continue };
-        let applied = schema.apply(ast, pf.dialect);
-        if verbose && !applied.is_understood() {
-            if let Applied::NotUnderstood(why) = applied {
-                let p = pf.file.position(s.span.start);
-                eprintln!(
-                    "canary-lint: {}:{}:{}: the schema model did not follow this statement: {why}",
-                    pf.file.path, p.line, p.column
-                );
-            }
+    for (span, why) in replay_file(schema, pf) {
+        if verbose {
+            let p = pf.file.position(span.start);
+            eprintln!(
+                "canary-lint: {}:{}:{}: the schema model did not follow this statement: {why}",
+                pf.file.path, p.line, p.column
+            );
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::settings::{self, Loaded};
 use canary_lint_config::Pack;
 use canary_lint_core::{RuleMeta, SourceFile};
 use canary_lint_sql::model::{diff, ChangeKind, Schema};
-use canary_lint_sql::{parse_file, Dialect, MigrationFile, ParsedFile};
+use canary_lint_sql::{parse_file, replay_file, replay_schema, Dialect, MigrationFile, ParsedFile};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -143,24 +143,6 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     code
 }
 
-/// Replays parsed files into a schema; statements the model does not follow are
-/// listed with `verbose`.
-fn replay(files: &[ParsedFile], schema: &mut Schema, verbose: bool) {
-    for pf in files {
-        for s in &pf.statements {
-            let Some(ast) = &s.ast else { continue };
-            let applied = schema.apply(ast, pf.dialect);
-            if verbose && !applied.is_understood() {
-                let p = pf.file.position(s.span.start);
-                eprintln!(
-                    "canary-lint: {}:{}:{}: schema model skipped: {:?}",
-                    pf.file.path, p.line, p.column, applied
-                );
-            }
-        }
-    }
-}
-
 fn parse_all(files: &[MigrationFile], dialect: Dialect) -> Result<Vec<ParsedFile>, String> {
     files
         .par_iter()
@@ -201,18 +183,8 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
     let result = (|| -> Result<(Schema, Schema, String), String> {
         match a.paths.as_slice() {
             [old, new] => {
-                let mut s_old = Schema::new();
-                let mut s_new = Schema::new();
-                replay(
-                    &parse_all(&migrations_under(old)?, dialect)?,
-                    &mut s_old,
-                    false,
-                );
-                replay(
-                    &parse_all(&migrations_under(new)?, dialect)?,
-                    &mut s_new,
-                    false,
-                );
+                let s_old = replay_schema(&parse_all(&migrations_under(old)?, dialect)?);
+                let s_new = replay_schema(&parse_all(&migrations_under(new)?, dialect)?);
                 Ok((
                     s_old,
                     s_new,
@@ -236,22 +208,15 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                     None => (0..files.len()).map(|i| i + 1 == files.len()).collect(),
                 };
                 let mut history = Schema::new();
-                let hist: Vec<ParsedFile> = parsed
-                    .iter()
-                    .zip(&release)
-                    .filter(|(_, r)| !**r)
-                    .map(|(p, _)| p.clone())
-                    .collect();
-                replay(&hist, &mut history, false);
+                for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| !**r) {
+                    replay_file(&mut history, pf);
+                }
                 let mut next = history.clone();
-                let rel: Vec<ParsedFile> = parsed
-                    .iter()
-                    .zip(&release)
-                    .filter(|(_, r)| **r)
-                    .map(|(p, _)| p.clone())
-                    .collect();
-                replay(&rel, &mut next, false);
-                let names: Vec<String> = rel.iter().map(|p| p.file.path.to_string()).collect();
+                let mut names = Vec::new();
+                for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| **r) {
+                    replay_file(&mut next, pf);
+                    names.push(pf.file.path.to_string());
+                }
                 Ok((history, next, format!("release: {}", names.join(", "))))
             }
             _ => Err("schema-diff takes PATH or OLD NEW".to_string()),

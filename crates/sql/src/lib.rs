@@ -26,11 +26,13 @@ pub mod scan;
 pub mod split;
 
 pub use dialect::Dialect;
-pub use history::{ColumnFacts, History, ReplayHistory};
+pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
-pub use lint::{lint_each_as_release, lint_parsed, lint_release, replay_schema, LintContext};
+pub use lint::{
+    lint_each_as_release, lint_parsed, lint_release, replay_file, replay_schema, LintContext,
+};
 pub use parse::{
     parse_file, parse_file_all, parse_file_where, statement_spans, ParseError, ParsedFile,
     ParsedStatement,

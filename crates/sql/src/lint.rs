@@ -214,13 +214,22 @@ fn may_change_schema(s: &Statement) -> bool {
 pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
     let mut schema = crate::model::Schema::new();
     for f in history {
-        for s in &f.statements {
-            if let Some(ast) = &s.ast {
-                schema.apply(ast, f.dialect);
-            }
-        }
+        replay_file(&mut schema, f);
     }
     schema
+}
+
+/// Replays one parsed file into `schema` and returns the statements the model did
+/// not follow (their span and the model's reason), for `--verbose`.
+pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(Span, String)> {
+    let mut skipped = Vec::new();
+    for s in &pf.statements {
+        let Some(ast) = &s.ast else { continue };
+        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, pf.dialect) {
+            skipped.push((s.span, why));
+        }
+    }
+    skipped
 }
 
 /// The default mode of `check` without `--base` or explicit files: each
@@ -236,11 +245,7 @@ pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
         };
         let mut state = ReleaseState::default();
         lint_file(f, &mut state, &ctx, &mut out);
-        for s in &f.statements {
-            if let Some(ast) = &s.ast {
-                schema.apply(ast, f.dialect);
-            }
-        }
+        replay_file(&mut schema, f);
     }
     sort_diagnostics(&mut out);
     out
