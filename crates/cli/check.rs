@@ -372,14 +372,7 @@ const BATCH: usize = 256;
 type Parsed = Result<ParsedFile, String>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        format!("{}:{line}: not valid UTF-8", display(path))
-    })?;
-    let file = SourceFile::new(display(path), text);
-    Ok(parse_file_all(&file, layout, dialect))
+    Ok(parse_file_all(&read_source(path)?, layout, dialect))
 }
 
 fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
@@ -581,7 +574,9 @@ fn contains_ci(text: &str, word: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
-fn read_source(path: &Path) -> Result<SourceFile, String> {
+/// Reads a file as UTF-8 text; the error names the file (and the line of the first
+/// invalid byte).
+pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();

@@ -3,11 +3,11 @@
 //! and `schema-diff`.
 
 use crate::args::{CheckArgs, DiffArgs, FormatArg, SchemaDiffArgs};
-use crate::check::{display, find_migration_dirs};
+use crate::check::{display, find_migration_dirs, read_source};
 use crate::output::{self, Outcome};
 use crate::settings::{self, Loaded};
 use canary_lint_config::Pack;
-use canary_lint_core::{RuleMeta, SourceFile};
+use canary_lint_core::RuleMeta;
 use canary_lint_sql::model::{diff, ChangeKind, Schema};
 use canary_lint_sql::{parse_file, replay_file, replay_schema, Dialect, MigrationFile, ParsedFile};
 use rayon::prelude::*;
@@ -146,15 +146,7 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
 fn parse_all(files: &[MigrationFile], dialect: Dialect) -> Result<Vec<ParsedFile>, String> {
     files
         .par_iter()
-        .map(|m| {
-            let text = std::fs::read_to_string(&m.path)
-                .map_err(|e| format!("{}: cannot read: {e}", display(&m.path)))?;
-            Ok(parse_file(
-                &SourceFile::new(display(&m.path), text),
-                m.layout,
-                dialect,
-            ))
-        })
+        .map(|m| Ok(parse_file(&read_source(&m.path)?, m.layout, dialect)))
         .collect()
 }
 
