@@ -61,6 +61,12 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// Stages everything and commits it.
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", message]);
+}
+
 #[test]
 fn demo_reports_the_renamed_column_with_stable_evidence() {
     let o = run(&["check", "testdata/demo"]);
@@ -349,16 +355,14 @@ fn base_ref_selects_the_release_from_git() {
         "db/V2__old.sql",
         "ALTER TABLE users DROP COLUMN email;\n",
     );
-    git(d, &["add", "."]);
-    git(d, &["commit", "-qm", "history"]);
+    commit_all(d, "history");
     git(d, &["checkout", "-qb", "feature"]);
     write(
         d,
         "db/V10__new.sql",
         "ALTER TABLE users RENAME COLUMN id TO user_id;\n",
     );
-    git(d, &["add", "."]);
-    git(d, &["commit", "-qm", "release"]);
+    commit_all(d, "release");
     let o = run_in(
         d,
         &[
@@ -569,8 +573,7 @@ fn pre_commit_hook_entry_checks_staged_files() {
         "db/migrations/V1__init.sql",
         "CREATE TABLE users (id int, email text);\n",
     );
-    git(d, &["add", "."]);
-    git(d, &["commit", "-qm", "init"]);
+    commit_all(d, "init");
     write(
         d,
         "db/migrations/V2__rename.sql",
@@ -891,8 +894,7 @@ fn stable_ref_reads_a_git_revision_without_checkout() {
         "app/repo.py",
         "def find(db):\n    return db.execute(\"SELECT email FROM users\")\n",
     );
-    git(d, &["add", "."]);
-    git(d, &["commit", "-qm", "stable"]);
+    commit_all(d, "stable");
     git(d, &["tag", "v1"]);
     // The canary no longer reads the column and drops it.
     write(
