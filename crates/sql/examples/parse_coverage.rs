@@ -3,8 +3,13 @@
 //!
 //! `cargo run --release -p canary-lint-sql --example parse_coverage -- DIALECT DIR...`
 //! (each DIR is a migration folder of any layout canary-lint detects).
+//!
+//! It also parses every statement from canary-lint's own tokens and from
+//! sqlparser's and counts where they agree, fell back, or differ (`SHOW_DIFF=1`
+//! prints each difference).
 
 use canary_lint_core::SourceFile;
+use canary_lint_sql::sqltokens::{compare, Agreement};
 use canary_lint_sql::{discover, parse_file_all, Dialect};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +21,7 @@ fn main() {
         std::process::exit(2);
     };
     let (mut all, mut all_ok) = (0usize, 0usize);
+    let (mut same, mut fallback, mut differ) = (0usize, 0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for dir in args {
         let files = match discover(Path::new(&dir)) {
@@ -38,6 +44,20 @@ fn main() {
             );
             for s in &pf.statements {
                 n += 1;
+                let sql = &pf.file.text[s.span.start..s.span.end];
+                match compare(sql, dialect) {
+                    Agreement::Same => same += 1,
+                    Agreement::Fallback => fallback += 1,
+                    Agreement::Differs { ours, theirs } => {
+                        differ += 1;
+                        if std::env::var_os("SHOW_DIFF").is_some() {
+                            println!(
+                                "DIFF {}: {sql}\n  ours:   {ours}\n  theirs: {theirs}",
+                                pf.file.path
+                            );
+                        }
+                    }
+                }
                 match &s.error {
                     None => ok += 1,
                     Some(e) => {
@@ -82,6 +102,9 @@ fn main() {
         "total {}: {all_ok}/{all} ({:.2}%)",
         dialect.as_str(),
         100.0 * all_ok as f64 / all.max(1) as f64
+    );
+    println!(
+        "canary-lint tokens: {same} statements parse the same, {fallback} left to sqlparser's tokenizer, {differ} differ"
     );
     let mut top: Vec<(usize, String)> = reasons.into_iter().map(|(k, v)| (v, k)).collect();
     top.sort_by(|a, b| b.cmp(a));

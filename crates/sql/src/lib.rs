@@ -24,6 +24,7 @@ pub mod parse;
 pub mod rules;
 pub mod scan;
 pub mod split;
+pub mod sqltokens;
 
 pub use dialect::Dialect;
 pub use history::{ColumnFacts, History};

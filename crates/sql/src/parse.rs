@@ -184,7 +184,7 @@ fn parse_filtered(
                 });
                 continue;
             }
-            parse_one(text, raw, &*sql_dialect, &mut statements);
+            parse_one(text, raw, dialect, &*sql_dialect, &mut statements);
         }
     }
     ParsedFile {
@@ -198,13 +198,19 @@ fn parse_filtered(
 fn parse_one(
     text: &str,
     raw: RawStatement,
+    ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
     out: &mut Vec<ParsedStatement>,
 ) {
     let sql = &text[raw.span.start..raw.span.end];
-    let result = Parser::new(dialect)
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_statements());
+    // Our tokenizer where it covers the statement (same tokens, a fraction of the
+    // cost); sqlparser's own where it does not.
+    let parser = Parser::new(dialect);
+    let parser = match crate::sqltokens::tokenize(sql, ours) {
+        Some(tokens) => Ok(parser.with_tokens_with_locations(tokens)),
+        None => parser.try_with_sql(sql),
+    };
+    let result = parser.and_then(|mut p| p.parse_statements());
     match result {
         Ok(stmts) if !stmts.is_empty() => {
             for ast in stmts {

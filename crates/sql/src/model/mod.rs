@@ -164,18 +164,19 @@ impl Table {
 
     /// Adds a column at the end, or at `at` (clamped), replacing a column of the same key.
     fn insert_column(&mut self, column: Column, at: Option<usize>) {
-        if let Some(&i) = self.positions.get(&column.key) {
+        let old = self.positions.get(&column.key).copied();
+        if let Some(i) = old {
             self.columns.remove(i);
         }
         let at = at.unwrap_or(self.columns.len()).min(self.columns.len());
         self.columns.insert(at, column);
-        self.reindex();
+        self.reindex_from(old.map_or(at, |i| i.min(at)));
     }
 
     fn remove_column(&mut self, key: &str) -> Option<Column> {
-        let i = self.positions.get(key).copied()?;
+        let i = self.positions.remove(key)?;
         let column = self.columns.remove(i);
-        self.reindex();
+        self.reindex_from(i);
         Some(column)
     }
 
@@ -190,10 +191,23 @@ impl Table {
         self.positions.get(key).copied()
     }
 
-    fn reindex(&mut self) {
-        self.positions.clear();
-        for (i, c) in self.columns.iter().enumerate() {
-            self.positions.insert(c.key.clone(), i);
+    /// Follows a column's key change in the position index.
+    fn rekey(&mut self, old: &str, new: &str) {
+        if let Some(i) = self.positions.remove(old) {
+            self.positions.insert(new.to_string(), i);
+        }
+    }
+
+    /// Brings the position index up to date for the columns from `from` on (the
+    /// ones before it did not move): adding columns one by one stays linear.
+    fn reindex_from(&mut self, from: usize) {
+        for (i, c) in self.columns.iter().enumerate().skip(from) {
+            match self.positions.get_mut(&c.key) {
+                Some(p) => *p = i,
+                None => {
+                    self.positions.insert(c.key.clone(), i);
+                }
+            }
         }
     }
 }

@@ -732,7 +732,7 @@ impl Schema {
         };
         column.name = new.value.clone();
         column.key = new_key.clone();
-        table.reindex();
+        table.rekey(&old_key, &new_key);
         let swap = |cols: &mut Vec<String>| {
             for c in cols.iter_mut() {
                 if *c == old_key {

@@ -1,0 +1,634 @@
+//! sqlparser tokens for one statement, made without sqlparser's tokenizer.
+//!
+//! sqlparser's tokenizer walks the text one `char` at a time through a peekable
+//! iterator, emits a token for every whitespace character and finds each word's
+//! keyword by a binary search over its keyword list; on migration folders it cost
+//! more CPU than parsing itself. [`tokenize`] makes the same tokens (kind, value,
+//! keyword, quote style and span) in one pass over the bytes for what DDL is made
+//! of: words, quoted identifiers, plain strings, integers and decimals, comments
+//! and the common punctuation. At the first thing outside that set it returns
+//! `None` and the caller uses sqlparser's own tokenizer for the statement, so the
+//! parse result never depends on which tokenizer ran.
+//!
+//! A run of whitespace and comments becomes one whitespace token: a newline if
+//! the run holds a line break outside a block comment, else a space. The parser
+//! only ever asks whether whitespace is there (placeholders such as `:name`
+//! must be glued to their name) or whether it held a line break. Comments the
+//! parser reads as optimizer hints (`/*+ ... */`) and MySQL's `/*! ... */`
+//! are left to sqlparser.
+//!
+//! The tests compare both tokenizers on every fixture and demo statement, and
+//! `examples/parse_coverage.rs` does the same on real migration folders.
+
+use crate::Dialect;
+use sqlparser::dialect::Dialect as SqlDialect;
+use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// FNV-1a: keyword lookups hash short ASCII words, where SipHash's setup cost
+/// dominates.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type KeywordMap = HashMap<&'static [u8], Keyword, BuildHasherDefault<Fnv>>;
+
+/// The longest keyword; a longer word is never one.
+const MAX_KEYWORD: usize = 64;
+
+fn keywords() -> &'static KeywordMap {
+    static MAP: OnceLock<KeywordMap> = OnceLock::new();
+    MAP.get_or_init(|| {
+        ALL_KEYWORDS
+            .iter()
+            .zip(ALL_KEYWORDS_INDEX)
+            .filter(|(k, _)| k.len() <= MAX_KEYWORD)
+            .map(|(k, kw)| (k.as_bytes(), *kw))
+            .collect()
+    })
+}
+
+/// The keyword an unquoted word is, as sqlparser decides it (case-insensitive
+/// match against its keyword list).
+fn keyword(word: &str) -> Keyword {
+    let b = word.as_bytes();
+    if b.len() > MAX_KEYWORD {
+        return Keyword::NoKeyword;
+    }
+    let mut up = [0u8; MAX_KEYWORD];
+    for (u, c) in up.iter_mut().zip(b) {
+        *u = c.to_ascii_uppercase();
+    }
+    keywords()
+        .get(&up[..b.len()])
+        .copied()
+        .unwrap_or(Keyword::NoKeyword)
+}
+
+/// What the tokenizer asks of a dialect, answered once per dialect: sqlparser's
+/// dialect methods are virtual calls, too slow to make per character.
+struct Classes {
+    /// ASCII bytes that start / continue an unquoted word.
+    start: [bool; 128],
+    part: [bool; 128],
+    /// `"`, `` ` `` and `[` as delimited-identifier quotes.
+    quote: [bool; 128],
+    nested_bracket: bool,
+    backslash_escape: bool,
+    triple_quotes: bool,
+    line_comment_needs_space: bool,
+}
+
+impl Classes {
+    fn of(d: &dyn SqlDialect) -> Classes {
+        let mut c = Classes {
+            start: [false; 128],
+            part: [false; 128],
+            quote: [false; 128],
+            nested_bracket: d.is_nested_delimited_identifier_start('['),
+            backslash_escape: d.supports_string_literal_backslash_escape(),
+            triple_quotes: d.supports_triple_quoted_string(),
+            line_comment_needs_space: d.requires_single_line_comment_whitespace(),
+        };
+        for b in 0u8..128 {
+            let ch = b as char;
+            c.start[b as usize] = d.is_identifier_start(ch);
+            c.part[b as usize] = d.is_identifier_part(ch);
+            c.quote[b as usize] = d.is_delimited_identifier_start(ch);
+        }
+        c
+    }
+
+    fn get(dialect: Dialect) -> &'static Classes {
+        static ALL: OnceLock<[Classes; 5]> = OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            [
+                Dialect::Postgres,
+                Dialect::Mysql,
+                Dialect::Sqlite,
+                Dialect::Mssql,
+                Dialect::Generic,
+            ]
+            .map(|d| Classes::of(&*d.sqlparser()))
+        });
+        &all[match dialect {
+            Dialect::Postgres => 0,
+            Dialect::Mysql => 1,
+            Dialect::Sqlite => 2,
+            Dialect::Mssql => 3,
+            Dialect::Generic => 4,
+        }]
+    }
+}
+
+/// Characters that may continue an operator (Postgres lets users define their
+/// own); a punctuation token followed by one of them is left to sqlparser.
+fn is_operator_char(b: u8) -> bool {
+    matches!(
+        b,
+        b'+' | b'-'
+            | b'*'
+            | b'/'
+            | b'<'
+            | b'>'
+            | b'='
+            | b'~'
+            | b'!'
+            | b'@'
+            | b'#'
+            | b'%'
+            | b'^'
+            | b'&'
+            | b'|'
+            | b'`'
+            | b'?'
+    )
+}
+
+/// A comment sqlparser would read as an optimizer hint: `+` after an optional
+/// alphanumeric prefix.
+fn is_hint(comment: &str) -> bool {
+    comment
+        .split_once('+')
+        .is_some_and(|(before, _)| before.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    line: u64,
+    col: u64,
+}
+
+impl Cursor<'_> {
+    fn loc(&self) -> Location {
+        Location {
+            line: self.line,
+            column: self.col,
+        }
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.b.get(i).copied().unwrap_or(0)
+    }
+
+    fn peek(&self, k: usize) -> u8 {
+        self.at(self.pos + k)
+    }
+
+    /// Moves over `n` bytes known to be ASCII and not line breaks.
+    fn bump(&mut self, n: usize) {
+        self.pos += n;
+        self.col += n as u64;
+    }
+
+    /// Moves to byte `to`, counting lines and characters as sqlparser does
+    /// (a new line at each `\n`, columns in characters).
+    fn advance_to(&mut self, to: usize) {
+        for &c in &self.b[self.pos..to] {
+            if c == b'\n' {
+                self.line += 1;
+                self.col = 1;
+            } else if c & 0xC0 != 0x80 {
+                self.col += 1;
+            }
+        }
+        self.pos = to;
+    }
+
+    /// Whitespace and comments; `Some(saw a line break)`, `None` for anything
+    /// left to sqlparser.
+    fn trivia(&mut self, d: &Classes) -> Option<bool> {
+        let mut newline = false;
+        loop {
+            match self.peek(0) {
+                b' ' | b'\t' => self.bump(1),
+                b'\n' => {
+                    newline = true;
+                    self.advance_to(self.pos + 1);
+                }
+                b'\r' if self.peek(1) == b'\n' => {
+                    newline = true;
+                    self.advance_to(self.pos + 2);
+                }
+                b'-' if self.peek(1) == b'-' => {
+                    if d.line_comment_needs_space && !self.peek(2).is_ascii_whitespace() {
+                        return None;
+                    }
+                    let from = self.pos + 2;
+                    let end = self.b[from..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(self.b.len(), |i| from + i);
+                    let text = &self.s[from..end];
+                    // A carriage return ends a comment for Postgres only; leave a
+                    // lone one to sqlparser.
+                    if is_hint(text) || text.trim_end_matches('\r').contains('\r') {
+                        return None;
+                    }
+                    let end = if text.ends_with('\r') { end - 1 } else { end };
+                    self.advance_to(end);
+                }
+                b'/' if self.peek(1) == b'*' => {
+                    let from = self.pos + 2;
+                    let close = self.s[from..].find("*/")? + from;
+                    let text = &self.s[from..close];
+                    if text.contains("/*") || text.starts_with('!') || is_hint(text) {
+                        return None;
+                    }
+                    self.advance_to(close + 2);
+                }
+                // A lone carriage return is a line break to sqlparser's tokenizer
+                // but not to its line count; leave it to sqlparser.
+                b'\r' => return None,
+                _ => return Some(newline),
+            }
+        }
+    }
+
+    /// A quoted identifier from the opening quote; a doubled closing quote
+    /// stands for itself.
+    fn quoted(&mut self, close: u8) -> Option<String> {
+        let mut value = String::new();
+        let mut i = self.pos + 1;
+        loop {
+            let rel = self.b[i..].iter().position(|&c| c == close)?;
+            value.push_str(&self.s[i..i + rel]);
+            let q = i + rel;
+            if self.at(q + 1) == close {
+                value.push(close as char);
+                i = q + 2;
+            } else {
+                self.advance_to(q + 1);
+                return Some(value);
+            }
+        }
+    }
+}
+
+fn punct(c: &mut Cursor<'_>) -> Option<Token> {
+    let next = c.peek(1);
+    let (tok, len) = match c.peek(0) {
+        b'(' => (Token::LParen, 1),
+        b')' => (Token::RParen, 1),
+        b',' => (Token::Comma, 1),
+        b';' => (Token::SemiColon, 1),
+        b'+' => (Token::Plus, 1),
+        b'*' => (Token::Mul, 1),
+        b']' => (Token::RBracket, 1),
+        b'=' if next != b'>' && next != b'=' => (Token::Eq, 1),
+        b'-' if !is_operator_char(next) => (Token::Minus, 1),
+        b'/' if !is_operator_char(next) => (Token::Div, 1),
+        b'<' if next == b'=' && !is_operator_char(c.peek(2)) => (Token::LtEq, 2),
+        b'<' if next == b'>' && !is_operator_char(c.peek(2)) => (Token::Neq, 2),
+        b'<' if !is_operator_char(next) => (Token::Lt, 1),
+        b'>' if next == b'=' && !is_operator_char(c.peek(2)) => (Token::GtEq, 2),
+        b'>' if !is_operator_char(next) => (Token::Gt, 1),
+        b'!' if next == b'=' && !is_operator_char(c.peek(2)) => (Token::Neq, 2),
+        b':' if next == b':' => (Token::DoubleColon, 2),
+        b':' if next != b'=' => (Token::Colon, 1),
+        b'|' if next == b'|' && !is_operator_char(c.peek(2)) => (Token::StringConcat, 2),
+        b'.' if !next.is_ascii_digit() && next != b'_' => (Token::Period, 1),
+        _ => return None,
+    };
+    c.bump(len);
+    Some(tok)
+}
+
+/// The tokens of `sql` as sqlparser's tokenizer would make them for dialect `d`
+/// (whitespace runs folded into one token), or `None` when `sql` holds something
+/// this tokenizer leaves to sqlparser.
+pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
+    let d = Classes::get(dialect);
+    let b = sql.as_bytes();
+    let mut c = Cursor {
+        s: sql,
+        b,
+        pos: 0,
+        line: 1,
+        col: 1,
+    };
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(sql.len() / 6 + 4);
+    let mut first_word = true;
+    while c.pos < b.len() {
+        let start = c.loc();
+        let ch = b[c.pos];
+        let token = match ch {
+            b' ' | b'\t' | b'\n' | b'\r' => Token::Whitespace(if c.trivia(d)? {
+                Whitespace::Newline
+            } else {
+                Whitespace::Space
+            }),
+            b'-' if c.peek(1) == b'-' => Token::Whitespace(if c.trivia(d)? {
+                Whitespace::Newline
+            } else {
+                Whitespace::Space
+            }),
+            b'/' if c.peek(1) == b'*' => Token::Whitespace(if c.trivia(d)? {
+                Whitespace::Newline
+            } else {
+                Whitespace::Space
+            }),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                if !d.start[ch as usize] {
+                    return None;
+                }
+                let from = c.pos;
+                let mut i = from + 1;
+                while i < b.len() && b[i] < 0x80 && d.part[b[i] as usize] {
+                    i += 1;
+                }
+                // Non-ASCII may continue a word; a quote or `&` right after a
+                // word may make it a string prefix (E'', N'', X'', U&'').
+                if matches!(c.at(i), 0x80..=0xFF | b'\'' | b'"' | b'&' | b'`') {
+                    return None;
+                }
+                let word = &sql[from..i];
+                // COPY ... FROM stdin carries data rows sqlparser tokenizes its own way.
+                if first_word && word.eq_ignore_ascii_case("COPY") {
+                    return None;
+                }
+                first_word = false;
+                c.bump(i - from);
+                Token::Word(Word {
+                    value: word.to_string(),
+                    quote_style: None,
+                    keyword: keyword(word),
+                })
+            }
+            b'0'..=b'9' => {
+                let from = c.pos;
+                let mut i = from;
+                while c.at(i).is_ascii_digit() {
+                    i += 1;
+                }
+                if c.at(i) == b'.' {
+                    i += 1;
+                    while c.at(i).is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+                // Exponents, hex, `L` suffixes, digit-led identifiers, `1_000`.
+                if matches!(c.at(i), b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' | b'.' | 0x80..=0xFF) {
+                    return None;
+                }
+                c.bump(i - from);
+                Token::Number(sql[from..i].to_string(), false)
+            }
+            b'\'' => {
+                if d.triple_quotes {
+                    return None;
+                }
+                let backslash = d.backslash_escape;
+                let mut value = String::new();
+                let mut i = c.pos + 1;
+                loop {
+                    let rel = b[i..].iter().position(|&x| x == b'\'')?;
+                    let part = &sql[i..i + rel];
+                    if backslash && part.contains('\\') {
+                        return None;
+                    }
+                    value.push_str(part);
+                    let q = i + rel;
+                    if c.at(q + 1) == b'\'' {
+                        value.push('\'');
+                        i = q + 2;
+                    } else {
+                        c.advance_to(q + 1);
+                        break;
+                    }
+                }
+                Token::SingleQuotedString(value)
+            }
+            b'"' | b'`' | b'[' if d.quote[ch as usize] => {
+                let close = if ch == b'[' { b']' } else { ch };
+                let value = c.quoted(close)?;
+                first_word = false;
+                Token::Word(Word {
+                    value,
+                    quote_style: Some(ch as char),
+                    keyword: Keyword::NoKeyword,
+                })
+            }
+            b'[' if !d.nested_bracket => {
+                c.bump(1);
+                Token::LBracket
+            }
+            _ => punct(&mut c)?,
+        };
+        if !matches!(token, Token::Whitespace(_)) {
+            first_word = false;
+        }
+        out.push(TokenWithSpan::new(token, Span::new(start, c.loc())));
+    }
+    Some(out)
+}
+
+/// How [`tokenize`] fared on one statement against sqlparser's own tokenizer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Agreement {
+    /// Both token streams parse to the same statements (spans included), or to
+    /// the same error.
+    Same,
+    /// [`tokenize`] left the statement to sqlparser.
+    Fallback,
+    /// The parse results differ; both renderings.
+    Differs { ours: String, theirs: String },
+}
+
+/// Parses `sql` from [`tokenize`]'s tokens and from sqlparser's own and compares
+/// the results. For tests and for checking real migration folders
+/// (`examples/parse_coverage.rs`).
+pub fn compare(sql: &str, dialect: Dialect) -> Agreement {
+    use sqlparser::parser::Parser;
+    let d = &*dialect.sqlparser();
+    let Some(tokens) = tokenize(sql, dialect) else {
+        return Agreement::Fallback;
+    };
+    let ours = Parser::new(d)
+        .with_tokens_with_locations(tokens)
+        .parse_statements();
+    let theirs = Parser::new(d)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements());
+    let (ours, theirs) = (format!("{ours:?}"), format!("{theirs:?}"));
+    if ours == theirs {
+        Agreement::Same
+    } else {
+        Agreement::Differs { ours, theirs }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use sqlparser::tokenizer::Tokenizer;
+
+    /// sqlparser's tokens with every whitespace run folded as [`tokenize`] folds it.
+    pub(crate) fn reference(sql: &str, d: &dyn SqlDialect) -> Option<Vec<TokenWithSpan>> {
+        let toks = Tokenizer::new(d, sql).tokenize_with_location().ok()?;
+        let mut out: Vec<TokenWithSpan> = Vec::new();
+        for t in toks {
+            if let Token::Whitespace(w) = &t.token {
+                let nl = matches!(w, Whitespace::Newline);
+                if let Some(last) = out.last_mut() {
+                    if let Token::Whitespace(prev) = &last.token {
+                        let was_nl = matches!(prev, Whitespace::Newline);
+                        last.token = Token::Whitespace(if was_nl || nl {
+                            Whitespace::Newline
+                        } else {
+                            Whitespace::Space
+                        });
+                        last.span = Span::new(last.span.start, t.span.end);
+                        continue;
+                    }
+                }
+                out.push(TokenWithSpan::new(
+                    Token::Whitespace(if nl {
+                        Whitespace::Newline
+                    } else {
+                        Whitespace::Space
+                    }),
+                    t.span,
+                ));
+            } else {
+                out.push(t);
+            }
+        }
+        Some(out)
+    }
+
+    fn same(sql: &str, dialect: Dialect) -> bool {
+        let d = dialect.sqlparser();
+        match tokenize(sql, dialect) {
+            None => false,
+            Some(fast) => {
+                let slow = reference(sql, &*d).unwrap();
+                assert_eq!(fast.len(), slow.len(), "{sql}\n{fast:#?}\n{slow:#?}");
+                for (f, s) in fast.iter().zip(&slow) {
+                    assert_eq!(f.token, s.token, "{sql}");
+                    assert_eq!(f.span, s.span, "{sql}: {:?}", f.token);
+                }
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn matches_sqlparser_on_ddl() {
+        for sql in [
+            "CREATE TABLE public.users (\n    id BIGSERIAL PRIMARY KEY,\n    email TEXT NOT NULL DEFAULT '',\n    \"Name\" VARCHAR(255)\n)",
+            "ALTER TABLE users -- why\n  DROP COLUMN IF EXISTS legacy /* block\n comment */ , ADD COLUMN n NUMERIC(12, 2) DEFAULT 1.5",
+            "CREATE INDEX CONCURRENTLY i ON t (a) WHERE a IS NOT NULL AND b <> 0 AND c >= 2 AND d <= 3 AND e != 4",
+            "COMMENT ON TABLE t IS 'it''s ünïcode 名前'",
+            "UPDATE t SET a = NULL WHERE created_at < now() - interval '30 days'",
+            "SELECT a::text, b || c, x.y, -1, 2 * 3 / 4 + 5 FROM t",
+            "INSERT INTO t (a, b) VALUES\r\n  (1, 'x'),\r\n  (2, 'y')",
+            "CREATE TABLE \"a\"\"b\" (x int)",
+        ] {
+            assert!(same(sql, Dialect::Postgres), "fell back on {sql}");
+        }
+        assert!(same("CREATE TABLE `a` (`b` int) -- x", Dialect::Mysql));
+        assert!(same(
+            "CREATE TABLE [a] (\"b\" int, [c]] d] TEXT)",
+            Dialect::Sqlite
+        ));
+        assert!(same("ALTER TABLE [dbo].[t] ADD c INT", Dialect::Mssql));
+    }
+
+    #[test]
+    fn leaves_the_rest_to_sqlparser() {
+        for sql in [
+            "SELECT E'a\\n'",
+            "SELECT $1",
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
+            "SELECT a->>'b' FROM t",
+            "SELECT 1e5",
+            "SELECT 'unterminated",
+            "SELECT /*+ hint */ 1",
+            "SELECT x FROM t WHERE y @> '{}'",
+            "COPY t FROM stdin",
+            "SELECT .5",
+            "SELECT \"unterminated",
+            "SELECT /* a /* nested */ */ 1",
+        ] {
+            assert!(tokenize(sql, Dialect::Postgres).is_none(), "{sql}");
+        }
+        // MySQL strings may hold backslash escapes; `--x` is not a comment there.
+        assert!(tokenize("SELECT 'a\\'b'", Dialect::Mysql).is_none());
+        assert!(tokenize("SELECT 1 --x", Dialect::Mysql).is_none());
+    }
+
+    /// Every statement of every SQL file under `testdata/`, in every dialect:
+    /// where our tokens are used, the parse (statements with their spans, or
+    /// the error) is the one sqlparser's tokens give.
+    #[test]
+    fn parses_every_testdata_statement_as_sqlparser_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+        let mut stack = vec![root];
+        let (mut same_n, mut fallback_n) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "sql") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                let f = canary_lint_core::SourceFile::new(p.display().to_string(), text);
+                for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+                    for sp in crate::statement_spans(&f, crate::Layout::Plain, dialect) {
+                        let sql = &f.text[sp.start..sp.end];
+                        match compare(sql, dialect) {
+                            Agreement::Same => same_n += 1,
+                            Agreement::Fallback => fallback_n += 1,
+                            Agreement::Differs { ours, theirs } => panic!(
+                                "{} ({dialect:?}): {sql}\nours:   {ours}\ntheirs: {theirs}",
+                                f.path
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        // Most statements take the fast path; the rest fall back, never differ.
+        assert!(
+            same_n > 3 * fallback_n,
+            "{same_n} same, {fallback_n} fallback"
+        );
+    }
+
+    #[test]
+    fn keywords_are_found_case_insensitively() {
+        assert_eq!(keyword("select"), Keyword::SELECT);
+        assert_eq!(keyword("Concurrently"), Keyword::CONCURRENTLY);
+        assert_eq!(keyword("users"), Keyword::NoKeyword);
+        assert_eq!(keyword(&"x".repeat(100)), Keyword::NoKeyword);
+    }
+}
