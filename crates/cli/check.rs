@@ -14,7 +14,7 @@ use canary_lint_sql::{
     statement_spans, Dialect, Layout, LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -175,6 +175,7 @@ fn collect_inputs(
     dirs.dedup();
 
     // Explicit files are the release of their directories.
+    let mut canon = Canon::default();
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in named_sql {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -184,18 +185,18 @@ fn collect_inputs(
         let listing = discover_in(&dir, forced);
         match listing {
             Ok(all) if !all.is_empty() => {
-                let names: BTreeSet<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+                let names: BTreeSet<PathBuf> = files.iter().map(|f| canon.of(f)).collect();
                 let release: BTreeSet<usize> = all
                     .iter()
                     .enumerate()
-                    .filter(|(_, m)| names.contains(&canonical(&m.path)))
+                    .filter(|(_, m)| names.contains(&canon.of(&m.path)))
                     .map(|(i, _)| i)
                     .collect();
                 // Named files the layout does not list (down files, stray SQL): alone.
                 let listed: BTreeSet<PathBuf> =
-                    release.iter().map(|&i| canonical(&all[i].path)).collect();
+                    release.iter().map(|&i| canon.of(&all[i].path)).collect();
                 for f in &files {
-                    if !listed.contains(&canonical(f)) && !is_rollback(f) {
+                    if !listed.contains(&canon.of(f)) && !is_rollback(f) {
                         inputs.loose.push(f.clone());
                     }
                 }
@@ -232,7 +233,7 @@ fn collect_inputs(
                     files
                         .iter()
                         .enumerate()
-                        .filter(|(_, m)| changed.contains(&canonical(&m.path)))
+                        .filter(|(_, m)| changed.contains(&canon.of(&m.path)))
                         .map(|(i, _)| i)
                         .collect()
                 });
@@ -285,7 +286,31 @@ pub fn changed_since(base: &str) -> Result<BTreeSet<PathBuf>, String> {
         canary_lint_stable::git::repo_root(&cwd).map_err(|e| format!("--base {base}: {e}"))?;
     let files = canary_lint_stable::git::changed_files_since(&root, base)
         .map_err(|e| format!("--base {base}: {e}"))?;
-    Ok(files.iter().map(|f| canonical(&root.join(f))).collect())
+    let mut canon = Canon::default();
+    Ok(files.iter().map(|f| canon.of(&root.join(f))).collect())
+}
+
+/// Canonical paths made by directory: each directory is resolved once (symlinks
+/// included) and the file name kept, so matching named or changed files against
+/// a folder of a thousand migrations is not a thousand `realpath` calls.
+#[derive(Default)]
+struct Canon(HashMap<PathBuf, PathBuf>);
+
+impl Canon {
+    fn of(&mut self, p: &Path) -> PathBuf {
+        let (Some(parent), Some(name)) = (p.parent(), p.file_name()) else {
+            return canonical(p);
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        self.0
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| canonical(parent))
+            .join(name)
+    }
 }
 
 /// Directories under `root` (itself included) whose files form a migration layout.
@@ -567,11 +592,32 @@ fn object_names(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `text` contains `word` in any case (no allocation).
-fn contains_ci(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+/// A search for any of some words in any case. Texts are searched in their
+/// ASCII-lowercased form with SIMD substring search (memchr), which on a
+/// thousand-file history is several times faster than an automaton per byte.
+struct Words(Vec<memchr::memmem::Finder<'static>>);
+
+impl Words {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Words {
+        Words(
+            words
+                .into_iter()
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    memchr::memmem::Finder::new(w.to_ascii_lowercase().as_bytes()).into_owned()
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `lower` (an ASCII-lowercased text) holds any of the words.
+    fn in_lower(&self, lower: &[u8]) -> bool {
+        self.0.iter().any(|f| f.find(lower).is_some())
+    }
+
+    fn in_text(&self, text: &str) -> bool {
+        self.in_lower(&text.as_bytes().to_ascii_lowercase())
+    }
 }
 
 /// Reads a file as UTF-8 text; the error names the file (and the line of the first
@@ -619,11 +665,19 @@ fn check_release(
 
     // Renames, newest first: a release naming `people` needs the history of
     // `users` when an earlier migration renamed `users` to `people`.
-    let renaming = |text: &str| contains_ci(text, "rename") || contains_ci(text, "change");
-    let spans: Vec<Vec<Span>> = history
+    let lower: Vec<Option<Vec<u8>>> = history
         .par_iter()
         .map(|&i| match &sources[i] {
-            Ok(f) if renaming(&f.text) => statement_spans(f, files[i].1, dialect),
+            Ok(f) => Some(f.text.as_bytes().to_ascii_lowercase()),
+            Err(_) => None,
+        })
+        .collect();
+    let renames = Words::new(["rename", "change"]);
+    let spans: Vec<Vec<Span>> = history
+        .par_iter()
+        .zip(&lower)
+        .map(|(&i, low)| match (&sources[i], low) {
+            (Ok(f), Some(low)) if renames.in_lower(low) => statement_spans(f, files[i].1, dialect),
             _ => Vec::new(),
         })
         .collect();
@@ -631,7 +685,7 @@ fn check_release(
         let Ok(f) = &sources[i] else { continue };
         for sp in spans[k].iter().rev() {
             let text = &f.text[sp.start..sp.end];
-            if !renaming(text) {
+            if !renames.in_text(text) {
                 continue;
             }
             let mentioned = object_names(text);
@@ -641,16 +695,21 @@ fn check_release(
         }
     }
     // A statement naming none of them cannot change what the rules ask about.
+    // A name is a plain identifier (letters, digits, `_`, `$`), so a file naming
+    // it contains it as text: files that do not are neither split nor parsed.
+    let mentions = Words::new(names.iter().map(String::as_str));
     let keep = |text: &str| object_names(text).iter().any(|w| names.contains(w));
     let parsed: Vec<Option<ParsedFile>> = history
         .par_iter()
-        .map(|&i| {
-            sources[i]
-                .as_ref()
-                .ok()
-                .map(|f| parse_file_where(f, files[i].1, dialect, &keep))
+        .zip(&lower)
+        .map(|(&i, low)| match (&sources[i], low) {
+            (Ok(f), Some(low)) if mentions.in_lower(low) => {
+                Some(parse_file_where(f, files[i].1, dialect, &keep))
+            }
+            _ => None,
         })
         .collect();
+    drop(lower);
     let mut schema = Schema::new();
     for pf in parsed.iter().flatten() {
         replay_into(&mut schema, pf, verbose);
@@ -733,6 +792,17 @@ mod tests {
     fn keyword_lists_are_sorted_for_binary_search() {
         assert!(OBJECT_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(FILLER_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn words_are_found_in_any_case_and_nothing_matches_no_words() {
+        let w = Words::new(["users", "Audit_Log"]);
+        assert!(w.in_text("CREATE TABLE USERS (id int)"));
+        assert!(w.in_text("drop table audit_log"));
+        assert!(!w.in_text("CREATE TABLE orders (id int)"));
+        assert!(w.in_lower(b"alter table users add x int"));
+        let none = Words::new(std::iter::empty());
+        assert!(!none.in_text("users"));
     }
 
     #[test]

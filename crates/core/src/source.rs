@@ -1,6 +1,6 @@
 //! Source files and the mapping between byte offsets and line/column positions.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `[start, end)` into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -103,26 +103,31 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 pub struct SourceFile {
     pub path: Arc<str>,
     pub text: Arc<str>,
-    pub index: Arc<LineIndex>,
+    /// Line starts, computed on the first position asked for: most history files
+    /// are read for the schema model and never asked.
+    index: Arc<OnceLock<LineIndex>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
-        let index = LineIndex::new(&text);
         SourceFile {
             path: Arc::from(path.into()),
             text: Arc::from(text),
-            index: Arc::new(index),
+            index: Arc::new(OnceLock::new()),
         }
     }
 
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.index.position(&self.text, offset)
+        self.index().position(&self.text, offset)
     }
 
     pub fn offset(&self, pos: Position) -> usize {
-        self.index.offset(&self.text, pos)
+        self.index().offset(&self.text, pos)
     }
 }
 
