@@ -158,6 +158,8 @@ fn generate(dir: &Path, files: usize, seed: u64) -> u64 {
 struct Run {
     wall: Duration,
     peak_kib: u64,
+    /// CPU time of all the binary's threads (0 when the system does not say).
+    cpu: Duration,
 }
 
 fn run(args: &[&str], cwd: &Path) -> Run {
@@ -182,7 +184,16 @@ fn run(args: &[&str], cwd: &Path) -> Run {
         .find_map(|l| l.strip_prefix("canary-lint stats: peak_rss_kib="))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    Run { wall, peak_kib }
+    let cpu_us: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("canary-lint stats: cpu_us="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Run {
+        wall,
+        peak_kib,
+        cpu: Duration::from_micros(cpu_us),
+    }
 }
 
 /// Best of `n` runs (the least disturbed by other work on the machine).
@@ -200,13 +211,17 @@ fn report_dir(label: &str, dir: &Path, bytes: u64, files: usize) {
         Path::new("."),
     );
     let secs = r.wall.as_secs_f64();
+    let cpu = r.cpu.as_secs_f64();
     println!(
-        "{label}: {files} files, {:.1} MB in {:.3} s wall: {:.1} MB/s, {:.0} files/s, peak RSS {:.1} MiB",
+        "{label}: {files} files, {:.1} MB in {:.3} s wall: {:.1} MB/s, {:.0} files/s, peak RSS {:.1} MiB; \
+         CPU {:.3} s: {:.1} MB per CPU-second",
         bytes as f64 / 1e6,
         secs,
         bytes as f64 / 1e6 / secs,
         files as f64 / secs,
-        r.peak_kib as f64 / 1024.0
+        r.peak_kib as f64 / 1024.0,
+        cpu,
+        if cpu > 0.0 { bytes as f64 / 1e6 / cpu } else { 0.0 }
     );
 }
 
