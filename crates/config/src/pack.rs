@@ -26,10 +26,11 @@
 use crate::error::PackError;
 use crate::normalize::{env_to_key, is_env_form};
 use canary_lint_core::{Family, RuleMeta, Severity, SourceFile};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::fmt::Write;
 use std::path::Path;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 /// The packs shipped in the binary: (display path, text). Every file of `rules/` is here
@@ -151,9 +152,36 @@ pub struct PackRule {
     pub line: u32,
     /// `keys` in normalised glob form (what is matched).
     pub(crate) globs: Vec<String>,
-    matcher: GlobSet,
-    excluder: GlobSet,
-    replicas: GlobSet,
+    matcher: Globs,
+    excluder: Globs,
+    replicas: Globs,
+}
+
+/// A rule's key globs, compiled into one matcher when first asked. A check of
+/// migrations alone never matches a config key, and compiling the built-in
+/// packs' sets up front was a fifth of a pre-commit run. Each glob is checked
+/// when the pack is read; a user pack's sets are also built then, so their
+/// errors name the pack file.
+#[derive(Debug, Clone)]
+struct Globs {
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
+}
+
+impl Globs {
+    fn build(globs: &[Glob]) -> Result<GlobSet, globset::Error> {
+        let mut set = GlobSetBuilder::new();
+        for g in globs {
+            set.add(g.clone());
+        }
+        set.build()
+    }
+
+    fn is_match(&self, norm: &str) -> bool {
+        self.set
+            .get_or_init(|| Globs::build(&self.globs).unwrap_or_else(|_| GlobSet::empty()))
+            .is_match(norm)
+    }
 }
 
 impl PackRule {
@@ -312,8 +340,8 @@ pub(crate) fn normalize_glob(pattern: &str) -> String {
     out
 }
 
-fn globs(file: &SourceFile, patterns: &[Spanned<String>]) -> Result<GlobSet, PackError> {
-    let mut set = GlobSetBuilder::new();
+fn globs(file: &SourceFile, patterns: &[Spanned<String>], eager: bool) -> Result<Globs, PackError> {
+    let mut globs = Vec::new();
     for p in patterns {
         let glob = GlobBuilder::new(&normalize_glob(p.get_ref()))
             .literal_separator(false)
@@ -325,10 +353,15 @@ fn globs(file: &SourceFile, patterns: &[Spanned<String>]) -> Result<GlobSet, Pac
                     format!("bad key glob `{}`: {}", p.get_ref(), e.kind()),
                 )
             })?;
-        set.add(glob);
+        globs.push(glob);
     }
-    set.build()
-        .map_err(|e| PackError::at(file, 0, format!("bad key globs: {e}")))
+    let set = OnceLock::new();
+    if eager {
+        let built = Globs::build(&globs)
+            .map_err(|e| PackError::at(file, 0, format!("bad key globs: {e}")))?;
+        let _ = set.set(built);
+    }
+    Ok(Globs { globs, set })
 }
 
 fn value_text(v: &toml::Value) -> String {
@@ -340,6 +373,12 @@ fn value_text(v: &toml::Value) -> String {
 
 /// Parses one pack file's text; `path` is its display path for errors and docs.
 pub fn parse_pack(path: &str, text: &str) -> Result<Pack, PackError> {
+    parse_pack_with(path, text, true)
+}
+
+/// As [`parse_pack`]; with `eager` false the key glob sets are compiled on first
+/// use (for the built-in packs, whose sets a test builds).
+fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackError> {
     let file = SourceFile::new(path, text);
     let parsed: PackFile = toml::from_str(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
@@ -534,9 +573,9 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Pack, PackError> {
                 Some(text)
             }
         };
-        let matcher = globs(&file, def.keys.get_ref())?;
-        let excluder = globs(&file, &def.exclude)?;
-        let replicas = globs(&file, &def.replicas_keys)?;
+        let matcher = globs(&file, def.keys.get_ref(), eager)?;
+        let excluder = globs(&file, &def.exclude, eager)?;
+        let replicas = globs(&file, &def.replicas_keys, eager)?;
         rules.push(PackRule {
             name,
             severity,
@@ -584,7 +623,7 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Pack, PackError> {
 pub fn builtin_packs() -> Result<Vec<Pack>, PackError> {
     BUILTIN_PACKS
         .iter()
-        .map(|(path, text)| parse_pack(path, text))
+        .map(|(path, text)| parse_pack_with(path, text, false))
         .collect()
 }
 
@@ -619,6 +658,20 @@ pub fn load_pack(path: &Path) -> Result<Vec<Pack>, PackError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The built-in packs compile their key glob sets on first use; every one
+    /// of them must build (a failure there would match nothing).
+    #[test]
+    fn builtin_glob_sets_build() {
+        for pack in builtin_packs().unwrap() {
+            for r in &pack.rules {
+                for g in [&r.matcher, &r.excluder, &r.replicas] {
+                    assert!(g.set.get().is_none(), "{}: built eagerly", r.name);
+                    Globs::build(&g.globs).unwrap();
+                }
+            }
+        }
+    }
 
     const GOOD: &str = r#"
 [[rule]]
