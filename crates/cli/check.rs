@@ -620,10 +620,41 @@ impl Words {
     }
 }
 
+/// A file's bytes through a per-thread buffer: `open`, `read` until end, `close`,
+/// without the `statx` that `std::fs::read` makes for a size hint. Migration
+/// files are small and a pre-commit run reads a thousand of them, where system
+/// calls are most of the time.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::cell::RefCell;
+    use std::io::Read;
+    thread_local! {
+        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path)?;
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        // Plain reads into the buffer: `File::read_to_end` would ask for the size.
+        let mut len = 0;
+        loop {
+            if len == buf.len() {
+                let grow = buf.len().max(64 * 1024);
+                buf.resize(len + grow, 0);
+            }
+            match file.read(&mut buf[len..]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(buf[..len].to_vec())
+    })
+}
+
 /// Reads a file as UTF-8 text; the error names the file (and the line of the first
 /// invalid byte).
 pub fn read_source(path: &Path) -> Result<SourceFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
+    let bytes = read_bytes(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;

@@ -225,7 +225,9 @@ pub struct StatementText<'a> {
     pub src: &'a str,
     pub span: Span,
     pub dialect: Dialect,
-    pub toks: Vec<Token>,
+    /// Lexed on first use: a `CREATE TABLE`, most of a migration's bytes, is
+    /// described from its syntax tree alone.
+    toks: std::cell::OnceCell<Vec<Token>>,
 }
 
 impl<'a> StatementText<'a> {
@@ -234,14 +236,20 @@ impl<'a> StatementText<'a> {
             src,
             span,
             dialect,
-            toks: tokens(src, span.start, span.end, dialect),
+            toks: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The statement's tokens (comments included).
+    pub fn toks(&self) -> &[Token] {
+        self.toks
+            .get_or_init(|| tokens(self.src, self.span.start, self.span.end, self.dialect))
     }
 
     /// For `ALTER TABLE name op, op, ...`: the index of the first token after the
     /// table name, and the token ranges of each operation.
     pub fn alter_segments(&self) -> Option<(usize, Vec<(usize, usize)>)> {
-        let t = &self.toks;
+        let t = self.toks();
         let src = self.src;
         if !t.first()?.is_word(src, "ALTER") {
             return None;
@@ -289,8 +297,8 @@ impl<'a> StatementText<'a> {
 
     pub fn tokens_span(&self, from: usize, to: usize) -> Span {
         match (
-            self.toks.get(from),
-            to.checked_sub(1).and_then(|i| self.toks.get(i)),
+            self.toks().get(from),
+            to.checked_sub(1).and_then(|i| self.toks().get(i)),
         ) {
             (Some(a), Some(b)) if from < to => Span::new(a.start, b.end),
             _ => self.span,
@@ -300,7 +308,7 @@ impl<'a> StatementText<'a> {
     /// The span of the first token equal (as an identifier key) to `key` at or
     /// after byte `from`, for AST nodes whose own span is empty.
     pub fn find_ident(&self, key: &str, from: usize) -> Option<Span> {
-        self.toks
+        self.toks()
             .iter()
             .filter(|t| {
                 t.start >= from

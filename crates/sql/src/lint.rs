@@ -120,7 +120,9 @@ fn lint_file(
     let mut lock_timeout_reported = false;
     for s in &pf.statements {
         let first = first_word(text, s.span);
-        let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first));
+        let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
+            && (!first.eq_ignore_ascii_case("CREATE")
+                || crate::scan::create_is_index(text, s.span, pf.dialect));
         let schema = s.ast.as_deref().is_some_and(may_change_schema);
         let rejected = s.ast.is_none() && !s.skipped;
         if !ops && !schema && !rejected {

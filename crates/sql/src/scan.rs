@@ -11,6 +11,7 @@ use crate::changes::{
     StatementText,
 };
 use crate::lex::{ident_value, Token, TokenKind};
+use crate::Dialect;
 use canary_lint_core::Span;
 
 /// Words that, after `DROP`/`ADD`/`RENAME` in an `ALTER TABLE`, mean the target is
@@ -45,7 +46,7 @@ struct Cursor<'a, 'b> {
 impl Cursor<'_, '_> {
     fn tok(&self, i: usize) -> Option<&Token> {
         if i < self.to {
-            self.st.toks.get(i)
+            self.st.toks().get(i)
         } else {
             None
         }
@@ -72,9 +73,9 @@ impl Cursor<'_, '_> {
     }
 
     fn object(&self, i: usize) -> Option<(Name, usize)> {
-        let (parts, end) = skip_object_name(self.st.src, &self.st.toks[..self.to], i)?;
+        let (parts, end) = skip_object_name(self.st.src, &self.st.toks()[..self.to], i)?;
         Some((
-            name_from_parts(self.st.src, &self.st.toks, i, end, &parts, self.st.dialect),
+            name_from_parts(self.st.src, self.st.toks(), i, end, &parts, self.st.dialect),
             end,
         ))
     }
@@ -98,7 +99,7 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
     let all = Cursor {
         st,
         from: 0,
-        to: st.toks.len(),
+        to: st.toks().len(),
     };
     let c = &all;
     if c.word(0, "ALTER") && c.word(1, "TYPE") {
@@ -272,7 +273,7 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 let mut depth = 0;
                 let mut expect = true;
                 for j in end..c.to {
-                    let t = &c.st.toks[j];
+                    let t = &c.st.toks()[j];
                     if t.is_punct(c.st.src, b'(') {
                         depth += 1;
                     } else if t.is_punct(c.st.src, b')') {
@@ -544,12 +545,33 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
 /// Lock, data and session facts of a statement, read from its tokens (for parsed
 /// and rejected statements alike: these are keyword facts such as `CONCURRENTLY`
 /// or `NOT VALID` that do not need the AST).
+/// Whether [`scan_ops`] can find anything in a statement that starts with
+/// `CREATE`: only `CREATE [UNIQUE] INDEX` is read. Looks at three words, so a
+/// long `CREATE TABLE` is not lexed for nothing.
+pub fn create_is_index(src: &str, span: Span, dialect: Dialect) -> bool {
+    let mut lx = crate::lex::Lexer::new(src, span.start, span.end, dialect);
+    let mut words = std::iter::from_fn(|| lx.next_token()).filter(|t| !t.is_comment());
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if !first.is_word(src, "CREATE") {
+        return true;
+    }
+    match words.next() {
+        Some(t) if t.is_word(src, "UNIQUE") => {
+            words.next().is_some_and(|t| t.is_word(src, "INDEX"))
+        }
+        Some(t) => t.is_word(src, "INDEX"),
+        None => false,
+    }
+}
+
 pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
     let mut out = Vec::new();
     let all = Cursor {
         st,
         from: 0,
-        to: st.toks.len(),
+        to: st.toks().len(),
     };
     let c = &all;
     let whole = c.span();
@@ -717,7 +739,7 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         let mut depth = 0i32;
         let mut has_where = false;
         for j in 0..c.to {
-            let t = &st.toks[j];
+            let t = &st.toks()[j];
             if t.is_punct(st.src, b'(') {
                 depth += 1;
             } else if t.is_punct(st.src, b')') {
