@@ -1,65 +1,120 @@
-//! Measures split + parse + lint throughput on a generated migration set.
-//! `cargo run --release -p canary-lint-sql --example sql_throughput [MB]`
+//! Throughput of each stage of reading migrations, on one core, over a migration
+//! folder held in memory (no file system, no threads):
+//!
+//! 1. splitting into statements,
+//! 2. tokenizing the statements for sqlparser (ours, sqlparser's where ours
+//!    leaves the statement),
+//! 3. sqlparser's parser alone, on tokens made beforehand,
+//! 4. the whole parse stage as `canary-lint check` runs it (1 to 3 together),
+//! 5. parse, lint and schema replay of the folder as one release.
+//!
+//! `cargo run --release -p canary-lint-sql --example sql_throughput -- DIR [ROUNDS]`
+//! (DIR is a migration folder of any layout; the best of ROUNDS, default 3, is shown).
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{lint_release, Dialect, Layout, LintContext};
-use std::time::Instant;
+use canary_lint_sql::{
+    discover, lint_release, parse_file_all, statement_spans, Dialect, LintContext,
+};
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Tokenizer;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
-fn migration(i: usize) -> String {
-    format!(
-        "-- migration {i}: add things\nCREATE TABLE t{i} (\n    id bigserial PRIMARY KEY,\n    name varchar(200) NOT NULL DEFAULT '',\n    created_at timestamptz NOT NULL DEFAULT now(),\n    amount numeric(12, 2),\n    note text\n);\nCREATE INDEX idx_t{i}_name ON t{i} (name);\nALTER TABLE t{i} ADD COLUMN flags int NOT NULL DEFAULT 0, ADD COLUMN owner_id bigint REFERENCES users (id);\nINSERT INTO t{i} (name, note) VALUES ('a', 'it''s; fine'), ('b', NULL), ('c', 'x');\nUPDATE t{i} SET note = 'n' WHERE id IN (SELECT id FROM t{i} WHERE amount > 10 AND name LIKE 'a%');\nCREATE FUNCTION f{i}() RETURNS trigger AS $$\nBEGIN\n  NEW.created_at = now();\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;\nALTER TABLE users RENAME COLUMN c{i} TO d{i};\n"
-    )
+fn best(rounds: usize, mut f: impl FnMut() -> Duration) -> f64 {
+    (0..rounds).map(|_| f()).min().unwrap().as_secs_f64()
 }
 
 fn main() {
-    let mb: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(20);
-    let mut files = Vec::new();
-    let mut total = 0;
-    let mut i = 0;
-    while total < mb * 1_000_000 {
-        let mut text = String::new();
-        for _ in 0..20 {
-            text.push_str(&migration(i));
-            i += 1;
-        }
-        total += text.len();
-        files.push((SourceFile::new(format!("{i}.sql"), text), Layout::Plain));
-    }
-    let start = Instant::now();
-    let mut n = 0;
-    for (f, _) in &files {
-        n += canary_lint_sql::split::split(
-            &f.text,
-            canary_lint_core::Span::new(0, f.text.len()),
-            Dialect::Postgres,
-        )
-        .len();
-    }
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("usage: sql_throughput DIR [ROUNDS]");
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let dialect = Dialect::Postgres;
+    let files: Vec<_> = discover(Path::new(&dir))
+        .unwrap()
+        .into_iter()
+        .map(|m| {
+            let text = std::fs::read_to_string(&m.path).unwrap();
+            (SourceFile::new(m.path.display().to_string(), text), m.layout)
+        })
+        .collect();
+    let spans: Vec<_> = files
+        .iter()
+        .map(|(f, l)| statement_spans(f, *l, dialect))
+        .collect();
+    // What the parse stage reads: the forward sections' statements.
+    let bytes: usize = files
+        .iter()
+        .zip(&spans)
+        .map(|((f, _), sp)| sp.iter().map(|s| s.end - s.start).sum::<usize>().min(f.text.len()))
+        .sum();
+    let total: usize = files.iter().map(|(f, _)| f.text.len()).sum();
+    let statements: usize = spans.iter().map(Vec::len).sum();
     println!(
-        "split only: {n} statements, {:.1} MB/s",
-        total as f64 / 1e6 / start.elapsed().as_secs_f64()
-    );
-    let start = Instant::now();
-    for (f, l) in &files {
-        canary_lint_sql::parse_file(f, *l, Dialect::Postgres);
-    }
-    println!(
-        "split+parse: {:.1} MB/s",
-        total as f64 / 1e6 / start.elapsed().as_secs_f64()
-    );
-    let start = Instant::now();
-    let diags = lint_release(&files, Dialect::Postgres, &LintContext::default());
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{} files, {:.1} MB, {} findings in {:.3}s: {:.1} MB/s on one core",
+        "{dir}: {} files, {:.2} MB ({:.2} MB in {statements} statements); MB/s on one core, best of {rounds}:",
         files.len(),
         total as f64 / 1e6,
-        diags.len(),
-        secs,
-        total as f64 / 1e6 / secs
+        bytes as f64 / 1e6
     );
+    let mb = total as f64 / 1e6;
+    let sql_dialect = dialect.sqlparser();
+
+    let t = best(rounds, || {
+        let s = Instant::now();
+        for (f, l) in &files {
+            std::hint::black_box(statement_spans(f, *l, dialect));
+        }
+        s.elapsed()
+    });
+    println!("  split:                   {:6.1}", mb / t);
+
+    let tokenize = |sql: &str| match canary_lint_sql::sqltokens::tokenize(sql, dialect) {
+        Some(t) => t,
+        None => Tokenizer::new(&*sql_dialect, sql)
+            .tokenize_with_location()
+            .unwrap_or_default(),
+    };
+    let t = best(rounds, || {
+        let s = Instant::now();
+        for ((f, _), sp) in files.iter().zip(&spans) {
+            for s in sp {
+                std::hint::black_box(tokenize(&f.text[s.start..s.end]));
+            }
+        }
+        s.elapsed()
+    });
+    println!("  tokens for sqlparser:    {:6.1}", mb / t);
+
+    let t = best(rounds, || {
+        let tokens: Vec<_> = files
+            .iter()
+            .zip(&spans)
+            .flat_map(|((f, _), sp)| sp.iter().map(|s| tokenize(&f.text[s.start..s.end])))
+            .collect();
+        let s = Instant::now();
+        for toks in tokens {
+            let r = Parser::new(&*sql_dialect)
+                .with_tokens_with_locations(toks)
+                .parse_statements();
+            std::hint::black_box(r.is_ok());
+        }
+        s.elapsed()
+    });
+    println!("  sqlparser's parser only: {:6.1}", mb / t);
+
+    let t = best(rounds, || {
+        let s = Instant::now();
+        for (f, l) in &files {
+            std::hint::black_box(parse_file_all(f, *l, dialect));
+        }
+        s.elapsed()
+    });
+    println!("  parse stage (1-3):       {:6.1}", mb / t);
+
+    let t = best(rounds, || {
+        let s = Instant::now();
+        std::hint::black_box(lint_release(&files, dialect, &LintContext::default()));
+        s.elapsed()
+    });
+    println!("  parse + lint + replay:   {:6.1}", mb / t);
 }
