@@ -391,8 +391,12 @@ impl Checked {
 }
 
 /// Files parsed in one batch: parsing runs on all cores while the previous batch
-/// is linted and replayed in order on this thread.
-const BATCH: usize = 256;
+/// is linted and replayed in order on this thread. A folder is cut into at least
+/// 8 batches (of 16 to 64 files), so the in-order work overlaps parsing on
+/// medium folders too, not only on large ones.
+fn batch_size(files: usize) -> usize {
+    (files / 8).clamp(16, 64)
+}
 
 type Parsed = Result<ParsedFile, String>;
 
@@ -416,7 +420,7 @@ fn pipeline(
     out: &mut Outcome,
     mut visit: impl FnMut(usize, ParsedFile, &mut Outcome) + Send,
 ) {
-    let batches: Vec<&[(PathBuf, Layout)]> = files.chunks(BATCH).collect();
+    let batches: Vec<&[(PathBuf, Layout)]> = files.chunks(batch_size(files.len())).collect();
     let mut current = batches.first().map(|b| parse_batch(b, dialect));
     let mut index = 0;
     for k in 0..batches.len() {

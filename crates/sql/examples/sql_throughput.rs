@@ -35,7 +35,10 @@ fn main() {
         .into_iter()
         .map(|m| {
             let text = std::fs::read_to_string(&m.path).unwrap();
-            (SourceFile::new(m.path.display().to_string(), text), m.layout)
+            (
+                SourceFile::new(m.path.display().to_string(), text),
+                m.layout,
+            )
         })
         .collect();
     let spans: Vec<_> = files
@@ -46,7 +49,12 @@ fn main() {
     let bytes: usize = files
         .iter()
         .zip(&spans)
-        .map(|((f, _), sp)| sp.iter().map(|s| s.end - s.start).sum::<usize>().min(f.text.len()))
+        .map(|((f, _), sp)| {
+            sp.iter()
+                .map(|s| s.end - s.start)
+                .sum::<usize>()
+                .min(f.text.len())
+        })
         .sum();
     let total: usize = files.iter().map(|(f, _)| f.text.len()).sum();
     let statements: usize = spans.iter().map(Vec::len).sum();
