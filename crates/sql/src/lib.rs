@@ -5,7 +5,9 @@
 //! 1. [`discover`] lists a directory's forward migrations in version order
 //!    ([`layout`]); [`forward_ranges`] cuts goose/dbmate Down sections off.
 //! 2. [`parse_file`] splits ([`split`]) and parses each statement with the
-//!    dialect's sqlparser parser, keeping byte spans of the original file.
+//!    dialect's sqlparser parser, keeping byte spans of the original file; the
+//!    parser is fed tokens made by [`sqltokens`] where that tokenizer covers the
+//!    statement, and tokenizes the statement itself otherwise.
 //! 3. [`lint_release`] / [`lint_parsed`] turn statements into [`changes`] (from
 //!    the AST, or from the token [`scan`] when the parser rejected a statement)
 //!    and run the rules ([`mod@rules`]) with what the release created and, via

@@ -4,7 +4,7 @@
 //! release?", "what was its type?". Connecting to a database to answer would make the linter
 //! depend on an environment it usually does not have in CI, so the model is built by *replaying*
 //! the parsed DDL of every migration, in order, into a [`Schema`]: [`Schema::apply`] takes one
-//! sqlparser [`Statement`] at a time.
+//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time.
 //!
 //! # What it knows
 //! - tables, with their columns in order (name as written, type, nullability, default text,
