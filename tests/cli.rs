@@ -666,6 +666,37 @@ fn release_history_follows_renames() {
     );
 }
 
+/// History files are skipped when their text does not mention what the release
+/// touches; the search ignores case, as unquoted SQL names do.
+#[test]
+fn release_history_is_found_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE USERS (ID INT PRIMARY KEY, NICK TEXT DEFAULT 'x', CODE TEXT NOT NULL DEFAULT 'c');\n",
+    );
+    write(d, "db/V2__other.sql", "CREATE TABLE other (id int);\n");
+    write(
+        d,
+        "db/V3__rename.sql",
+        "ALTER TABLE Users RENAME TO People;\n",
+    );
+    write(
+        d,
+        "db/V4__defaults.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE people ALTER COLUMN nick DROP DEFAULT;\nALTER TABLE people ALTER COLUMN code DROP DEFAULT;\n",
+    );
+    let o = run_in(d, &["check", "db/V4__defaults.sql", "--format", "compact"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("db/V4__defaults.sql:3:20: error:") && out.contains("[drop-default]"),
+        "{out}"
+    );
+}
+
 #[test]
 fn schema_diff_release_and_two_sets() {
     let dir = tempfile::tempdir().unwrap();
