@@ -635,66 +635,54 @@ fn init_writes_a_starter_file_with_detected_layout() {
     );
 }
 
-/// A release of one file replays only the history that names what it touches,
-/// following renames back: `people` was `users`, whose `nick` is nullable and
-/// whose `code` is NOT NULL.
-#[test]
-fn release_history_follows_renames() {
+/// Checks `db/V9__defaults.sql` (dropping the defaults of `people.nick` and
+/// `people.code`) against `history`: only what the history knows tells that
+/// `nick` is nullable (no finding) and `code` NOT NULL (a finding on line 3).
+fn release_sees_history(history: &[(&str, &str)]) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    for (path, text) in history {
+        write(d, path, text);
+    }
     write(
         d,
-        "db/V1__init.sql",
-        "CREATE TABLE users (id int PRIMARY KEY, nick text DEFAULT 'x', code text NOT NULL DEFAULT 'c');\nCREATE TABLE other (id int);\n",
-    );
-    write(
-        d,
-        "db/V2__rename.sql",
-        "ALTER TABLE users RENAME TO people;\n",
-    );
-    write(
-        d,
-        "db/V3__defaults.sql",
+        "db/V9__defaults.sql",
         "SET lock_timeout = '1s';\nALTER TABLE people ALTER COLUMN nick DROP DEFAULT;\nALTER TABLE people ALTER COLUMN code DROP DEFAULT;\n",
     );
-    let o = run_in(d, &["check", "db/V3__defaults.sql", "--format", "compact"]);
+    let o = run_in(d, &["check", "db/V9__defaults.sql", "--format", "compact"]);
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(
-        out.starts_with("db/V3__defaults.sql:3:20: error:") && out.contains("[drop-default]"),
+        out.starts_with("db/V9__defaults.sql:3:20: error:") && out.contains("[drop-default]"),
         "{out}"
     );
+}
+
+/// A release of one file replays only the history that names what it touches,
+/// following renames back: `people` was `users`.
+#[test]
+fn release_history_follows_renames() {
+    release_sees_history(&[
+        (
+            "db/V1__init.sql",
+            "CREATE TABLE users (id int PRIMARY KEY, nick text DEFAULT 'x', code text NOT NULL DEFAULT 'c');\nCREATE TABLE other (id int);\n",
+        ),
+        ("db/V2__rename.sql", "ALTER TABLE users RENAME TO people;\n"),
+    ]);
 }
 
 /// History files are skipped when their text does not mention what the release
 /// touches; the search ignores case, as unquoted SQL names do.
 #[test]
 fn release_history_is_found_in_any_case() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(
-        d,
-        "db/V1__init.sql",
-        "CREATE TABLE USERS (ID INT PRIMARY KEY, NICK TEXT DEFAULT 'x', CODE TEXT NOT NULL DEFAULT 'c');\n",
-    );
-    write(d, "db/V2__other.sql", "CREATE TABLE other (id int);\n");
-    write(
-        d,
-        "db/V3__rename.sql",
-        "ALTER TABLE Users RENAME TO People;\n",
-    );
-    write(
-        d,
-        "db/V4__defaults.sql",
-        "SET lock_timeout = '1s';\nALTER TABLE people ALTER COLUMN nick DROP DEFAULT;\nALTER TABLE people ALTER COLUMN code DROP DEFAULT;\n",
-    );
-    let o = run_in(d, &["check", "db/V4__defaults.sql", "--format", "compact"]);
-    let out = stdout(&o);
-    assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(
-        out.starts_with("db/V4__defaults.sql:3:20: error:") && out.contains("[drop-default]"),
-        "{out}"
-    );
+    release_sees_history(&[
+        (
+            "db/V1__init.sql",
+            "CREATE TABLE USERS (ID INT PRIMARY KEY, NICK TEXT DEFAULT 'x', CODE TEXT NOT NULL DEFAULT 'c');\n",
+        ),
+        ("db/V2__other.sql", "CREATE TABLE other (id int);\n"),
+        ("db/V3__rename.sql", "ALTER TABLE Users RENAME TO People;\n"),
+    ]);
 }
 
 #[test]
