@@ -630,7 +630,6 @@ impl Words {
 /// calls are most of the time.
 fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::cell::RefCell;
-    use std::io::Read;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }

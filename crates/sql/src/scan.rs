@@ -542,9 +542,6 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
     spec
 }
 
-/// Lock, data and session facts of a statement, read from its tokens (for parsed
-/// and rejected statements alike: these are keyword facts such as `CONCURRENTLY`
-/// or `NOT VALID` that do not need the AST).
 /// Whether [`scan_ops`] can find anything in a statement that starts with
 /// `CREATE`: only `CREATE [UNIQUE] INDEX` is read. Looks at three words, so a
 /// long `CREATE TABLE` is not lexed for nothing.
@@ -566,6 +563,9 @@ pub fn create_is_index(src: &str, span: Span, dialect: Dialect) -> bool {
     }
 }
 
+/// Lock, data and session facts of a statement, read from its tokens (for parsed
+/// and rejected statements alike: these are keyword facts such as `CONCURRENTLY`
+/// or `NOT VALID` that do not need the AST).
 pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
     let mut out = Vec::new();
     let all = Cursor {
@@ -827,4 +827,20 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         push(&mut out, ChangeKind::Commit, whole);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_create_index_is_left_to_the_ops_scan() {
+        let yes = |sql: &str| create_is_index(sql, Span::new(0, sql.len()), Dialect::Postgres);
+        assert!(yes("CREATE INDEX i ON t (a)"));
+        assert!(yes("create unique /* x */ index CONCURRENTLY i ON t (a)"));
+        assert!(yes("ALTER TABLE t ADD c int"));
+        assert!(!yes("CREATE TABLE t (a int)"));
+        assert!(!yes("CREATE UNIQUE"));
+        assert!(!yes("CREATE -- index\nVIEW v AS SELECT 1"));
+    }
 }
