@@ -337,7 +337,9 @@ pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
         line: 1,
         col: 1,
     };
-    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(sql.len() / 6 + 4);
+    // About a token (whitespace runs included) per three bytes of DDL: growing the
+    // vector of 88-byte tokens cost more than the spare capacity.
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(sql.len() / 3 + 4);
     let mut first_word = true;
     while c.pos < b.len() {
         let start = c.loc();
