@@ -89,9 +89,10 @@ fn keyword(word: &str) -> Keyword {
 /// What the tokenizer asks of a dialect, answered once per dialect: sqlparser's
 /// dialect methods are virtual calls, too slow to make per character.
 struct Classes {
-    /// ASCII bytes that start / continue an unquoted word.
+    /// ASCII bytes that start / continue an unquoted word (`part` is false for
+    /// every non-ASCII byte: a word stops there and is left to sqlparser).
     start: [bool; 128],
-    part: [bool; 128],
+    part: [bool; 256],
     /// `"`, `` ` `` and `[` as delimited-identifier quotes.
     quote: [bool; 128],
     nested_bracket: bool,
@@ -104,7 +105,7 @@ impl Classes {
     fn of(d: &dyn SqlDialect) -> Classes {
         let mut c = Classes {
             start: [false; 128],
-            part: [false; 128],
+            part: [false; 256],
             quote: [false; 128],
             nested_bracket: d.is_nested_delimited_identifier_start('['),
             backslash_escape: d.supports_string_literal_backslash_escape(),
@@ -366,7 +367,7 @@ pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
                 }
                 let from = c.pos;
                 let mut i = from + 1;
-                while i < b.len() && b[i] < 0x80 && d.part[b[i] as usize] {
+                while i < b.len() && d.part[b[i] as usize] {
                     i += 1;
                 }
                 // Non-ASCII may continue a word; a quote or `&` right after a
