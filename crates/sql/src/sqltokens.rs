@@ -21,6 +21,7 @@
 //! `examples/parse_coverage.rs` does the same on real migration folders.
 
 use crate::Dialect;
+use sqlparser::ast::DollarQuotedString;
 use sqlparser::dialect::Dialect as SqlDialect;
 use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
@@ -99,10 +100,12 @@ struct Classes {
     backslash_escape: bool,
     triple_quotes: bool,
     line_comment_needs_space: bool,
+    /// `$$ ... $$` and `$tag$ ... $tag$` are strings (Postgres).
+    dollar_quotes: bool,
 }
 
 impl Classes {
-    fn of(d: &dyn SqlDialect) -> Classes {
+    fn of(dialect: Dialect, d: &dyn SqlDialect) -> Classes {
         let mut c = Classes {
             start: [false; 128],
             part: [false; 256],
@@ -111,6 +114,7 @@ impl Classes {
             backslash_escape: d.supports_string_literal_backslash_escape(),
             triple_quotes: d.supports_triple_quoted_string(),
             line_comment_needs_space: d.requires_single_line_comment_whitespace(),
+            dollar_quotes: dialect == Dialect::Postgres && !d.supports_dollar_placeholder(),
         };
         for b in 0u8..128 {
             let ch = b as char;
@@ -131,7 +135,7 @@ impl Classes {
                 Dialect::Mssql,
                 Dialect::Generic,
             ]
-            .map(|d| Classes::of(&*d.sqlparser()))
+            .map(|d| Classes::of(d, &*d.sqlparser()))
         });
         &all[match dialect {
             Dialect::Postgres => 0,
@@ -442,6 +446,31 @@ pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
                     keyword: Keyword::NoKeyword,
                 })
             }
+            b'$' if d.dollar_quotes => {
+                // `$$body$$` or `$tag$body$tag$`; `$1` and the rest go to sqlparser.
+                let from = c.pos;
+                let mut i = from + 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if c.at(i) != b'$' || c.at(from + 1).is_ascii_digit() {
+                    return None;
+                }
+                let tag = &sql[from + 1..i];
+                let delimiter = &sql[from..=i];
+                let body_start = i + 1;
+                let body_len = sql[body_start..].find(delimiter)?;
+                let body = &sql[body_start..body_start + body_len];
+                // sqlparser reads an untagged body's `$` signs one by one.
+                if tag.is_empty() && body.contains('$') {
+                    return None;
+                }
+                c.advance_to(body_start + body_len + delimiter.len());
+                Token::DollarQuotedString(DollarQuotedString {
+                    value: body.to_string(),
+                    tag: (!tag.is_empty()).then(|| tag.to_string()),
+                })
+            }
             b'[' if !d.nested_bracket => {
                 c.bump(1);
                 Token::LBracket
@@ -558,6 +587,8 @@ mod tests {
             "SELECT a::text, b || c, x.y, -1, 2 * 3 / 4 + 5 FROM t",
             "INSERT INTO t (a, b) VALUES\r\n  (1, 'x'),\r\n  (2, 'y')",
             "CREATE TABLE \"a\"\"b\" (x int)",
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
+            "DO $body$\nBEGIN\n  EXECUTE 'x';\nEND\n$body$",
         ] {
             assert!(same(sql, Dialect::Postgres), "fell back on {sql}");
         }
@@ -574,7 +605,6 @@ mod tests {
         for sql in [
             "SELECT E'a\\n'",
             "SELECT $1",
-            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
             "SELECT a->>'b' FROM t",
             "SELECT 1e5",
             "SELECT 'unterminated",
@@ -645,11 +675,13 @@ mod tests {
             "SELECT a::text, b || c FROM t WHERE x <> 1 AND y >= 2.5 -- note",
             "INSERT INTO t (a, b) VALUES (1, 'it''s'), (2, \"q\")",
             "CREATE INDEX i ON t (a) WHERE b IS NOT NULL /* c */",
+            "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.x := 1; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "DO $a$ BEGIN PERFORM 1; END $a$",
         ];
         const BITS: &[&str] = &[
             "'", "\"", "`", "[", "]", "--", "/*", "*/", "-", "/", "*", "<", ">", "=", "!", ":",
-            "::", ".", "..", "1", "1.", ".5", "e", "E", "$", "$$", "#", "@", "?", "|", "||", "\r",
-            "\n", "\r\n", " ", "\t", "\\", "N", "X", "é", "_", "0x", "&", ",", ";", "(", ")",
+            "$a$", "::", ".", "..", "1", "1.", ".5", "e", "E", "$", "$$", "#", "@", "?", "|", "||",
+            "\r", "\n", "\r\n", " ", "\t", "\\", "N", "X", "é", "_", "0x", "&", ",", ";", "(", ")",
         ];
         let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move |n: usize| {
