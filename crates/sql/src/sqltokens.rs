@@ -642,7 +642,13 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&p).unwrap();
                 let f = canary_lint_core::SourceFile::new(p.display().to_string(), text);
-                for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+                for dialect in [
+                    Dialect::Postgres,
+                    Dialect::Mysql,
+                    Dialect::Sqlite,
+                    Dialect::Mssql,
+                    Dialect::Generic,
+                ] {
                     for sp in crate::statement_spans(&f, crate::Layout::Plain, dialect) {
                         let sql = &f.text[sp.start..sp.end];
                         match compare(sql, dialect) {
@@ -700,7 +706,13 @@ mod tests {
                 }
                 sql.insert_str(at, BITS[next(BITS.len())]);
             }
-            let dialect = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite][next(3)];
+            let dialect = [
+                Dialect::Postgres,
+                Dialect::Mysql,
+                Dialect::Sqlite,
+                Dialect::Mssql,
+                Dialect::Generic,
+            ][next(5)];
             match compare(&sql, dialect) {
                 Agreement::Same => same_n += 1,
                 Agreement::Fallback => fallback_n += 1,
