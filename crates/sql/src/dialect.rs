@@ -17,6 +17,15 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Every dialect, in the order of [`Dialect::NAMES`].
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Postgres,
+        Dialect::Mysql,
+        Dialect::Sqlite,
+        Dialect::Mssql,
+        Dialect::Generic,
+    ];
+
     pub const NAMES: &'static [&'static str] = &["postgres", "mysql", "sqlite", "mssql", "generic"];
 
     pub fn parse(s: &str) -> Option<Dialect> {

@@ -127,16 +127,8 @@ impl Classes {
 
     fn get(dialect: Dialect) -> &'static Classes {
         static ALL: OnceLock<[Classes; 5]> = OnceLock::new();
-        let all = ALL.get_or_init(|| {
-            [
-                Dialect::Postgres,
-                Dialect::Mysql,
-                Dialect::Sqlite,
-                Dialect::Mssql,
-                Dialect::Generic,
-            ]
-            .map(|d| Classes::of(d, &*d.sqlparser()))
-        });
+        let all = ALL.get_or_init(|| Dialect::ALL.map(|d| Classes::of(d, &*d.sqlparser())));
+        // Indexes in the order of `Dialect::ALL`.
         &all[match dialect {
             Dialect::Postgres => 0,
             Dialect::Mysql => 1,
@@ -642,13 +634,7 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&p).unwrap();
                 let f = canary_lint_core::SourceFile::new(p.display().to_string(), text);
-                for dialect in [
-                    Dialect::Postgres,
-                    Dialect::Mysql,
-                    Dialect::Sqlite,
-                    Dialect::Mssql,
-                    Dialect::Generic,
-                ] {
+                for dialect in Dialect::ALL {
                     for sp in crate::statement_spans(&f, crate::Layout::Plain, dialect) {
                         let sql = &f.text[sp.start..sp.end];
                         match compare(sql, dialect) {
@@ -706,13 +692,7 @@ mod tests {
                 }
                 sql.insert_str(at, BITS[next(BITS.len())]);
             }
-            let dialect = [
-                Dialect::Postgres,
-                Dialect::Mysql,
-                Dialect::Sqlite,
-                Dialect::Mssql,
-                Dialect::Generic,
-            ][next(5)];
+            let dialect = Dialect::ALL[next(5)];
             match compare(&sql, dialect) {
                 Agreement::Same => same_n += 1,
                 Agreement::Fallback => fallback_n += 1,

@@ -1003,13 +1003,7 @@ const CORPUS: &[&str] = &[
 
 #[test]
 fn arbitrary_statement_orders_never_panic() {
-    for dialect in [
-        Dialect::Postgres,
-        Dialect::Mysql,
-        Dialect::Sqlite,
-        Dialect::Mssql,
-        Dialect::Generic,
-    ] {
+    for dialect in Dialect::ALL {
         let statements: Vec<_> = CORPUS
             .iter()
             .filter_map(|sql| Parser::parse_sql(&*dialect.sqlparser(), sql).ok())
