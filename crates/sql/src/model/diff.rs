@@ -364,7 +364,7 @@ fn diff_column(
 ) {
     use ChangeKind::*;
     let change = type_change(&before.data_type, &after.data_type, schema.dialect);
-    let types = format!("`{}` to `{}`", before.type_display, after.type_display);
+    let types = format!("`{}` to `{}`", before.type_display(), after.type_display());
     match change {
         TypeChange::Same => {}
         TypeChange::SafeWidening => push(

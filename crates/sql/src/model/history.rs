@@ -13,7 +13,7 @@ impl History for Schema {
     fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
         let c = Schema::column(self, table, column)?;
         Some(ColumnFacts {
-            data_type: Some(c.type_display.clone()),
+            data_type: Some(c.type_display()),
             nullable: Some(c.nullable),
             has_default: Some(c.default.is_some() || c.generated.is_some()),
         })

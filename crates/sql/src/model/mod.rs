@@ -65,8 +65,6 @@ pub struct Column {
     /// The comparison key of the name ([`crate::names::ident_key`]).
     pub key: String,
     pub data_type: DataType,
-    /// `data_type` as SQL text, for messages.
-    pub type_display: String,
     pub nullable: bool,
     /// The default expression as SQL text.
     pub default: Option<String>,
@@ -74,6 +72,12 @@ pub struct Column {
 }
 
 impl Column {
+    /// `data_type` as SQL text, for messages (rendered when asked: most columns
+    /// of a long history are never named in a finding).
+    pub fn type_display(&self) -> String {
+        self.data_type.to_string()
+    }
+
     /// Whether an `INSERT` that does not name this column still succeeds.
     pub fn can_be_omitted(&self) -> bool {
         self.nullable || self.default.is_some() || self.generated.is_some()

@@ -546,7 +546,6 @@ impl Schema {
                     }
                     AlterColumnOperation::DropDefault => column.default = None,
                     AlterColumnOperation::SetDataType { data_type, .. } => {
-                        column.type_display = data_type.to_string();
                         column.data_type = data_type.clone();
                     }
                     AlterColumnOperation::AddGenerated { .. } => {
@@ -1101,7 +1100,6 @@ impl Schema {
                         if let DataType::Custom(n, m) = &c.data_type {
                             if object_key(n, dialect) == key {
                                 c.data_type = DataType::Custom(new_name.clone(), m.clone());
-                                c.type_display = c.data_type.to_string();
                             }
                         }
                     }
@@ -1235,7 +1233,6 @@ pub(super) fn column_from_def(def: &ColumnDef, dialect: Dialect) -> (Column, Vec
         name: def.name.value.clone(),
         key: key.clone(),
         data_type: def.data_type.clone(),
-        type_display: def.data_type.to_string(),
         nullable: true,
         default: None,
         generated: None,

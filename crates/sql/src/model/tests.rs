@@ -61,7 +61,7 @@ fn pg_create_table_columns_and_constraints() {
     assert_eq!(id.generated, Some(Generated::Identity));
     let email = col(&s, "users", "Email");
     assert!(!email.nullable);
-    assert_eq!(email.type_display, "VARCHAR(100)");
+    assert_eq!(email.type_display(), "VARCHAR(100)");
     assert!(
         s.column("users", "email").is_none(),
         "quoted name keeps its case"
@@ -129,13 +129,13 @@ fn pg_alter_sequence_of_changes() {
     assert!(!s.has_table("t"));
     let t = s.table("u").unwrap();
     assert_eq!(names(t), ["id", "a", "b", "d"]);
-    assert_eq!(col(&s, "u", "a").type_display, "VARCHAR(50)");
+    assert_eq!(col(&s, "u", "a").type_display(), "VARCHAR(50)");
     assert!(!col(&s, "u", "a").nullable);
     assert!(col(&s, "u", "b").nullable);
     assert_eq!(col(&s, "u", "b").default, None);
     assert_eq!(col(&s, "u", "d").default.as_deref(), Some("'x'"));
     assert_eq!(
-        col(&s, "u", "d").type_display,
+        col(&s, "u", "d").type_display(),
         "TEXT",
         "IF NOT EXISTS kept the first"
     );
@@ -236,7 +236,7 @@ fn pg_enum_types() {
     );
     assert_eq!(r, [Applied::Understood, Applied::Understood]);
     assert!(s.enum_type("mood").is_none());
-    assert_eq!(col(&s, "p", "m").type_display, "feeling");
+    assert_eq!(col(&s, "p", "m").type_display(), "feeling");
     assert!(s.column_enum("p", "m").is_some());
     apply_all(&mut s, Dialect::Postgres, "DROP TYPE feeling CASCADE;");
     assert!(s.enum_type("feeling").is_none());
@@ -443,7 +443,7 @@ fn pg_dump_style_schema() {
         Some("nextval('public.users_id_seq'::REGCLASS)")
     );
     assert_eq!(
-        col(&s, "users", "created_at").type_display,
+        col(&s, "users", "created_at").type_display(),
         "TIMESTAMP(6) WITHOUT TIME ZONE"
     );
     assert!(s.sequence("users_id_seq").is_some());
@@ -493,12 +493,12 @@ fn mysql_create_and_change_modify() {
     assert_eq!(id.generated, Some(Generated::Identity));
     assert!(!id.nullable);
     let status = col(&s, key, "status");
-    assert_eq!(status.type_display, "ENUM('new', 'paid')");
+    assert_eq!(status.type_display(), "ENUM('new', 'paid')");
     assert_eq!(status.default.as_deref(), Some("'new'"));
     let memo = col(&s, key, "memo");
     assert!(!memo.nullable);
-    assert_eq!(memo.type_display, "VARCHAR(40)");
-    assert_eq!(col(&s, key, "total").type_display, "DECIMAL(12,2)");
+    assert_eq!(memo.type_display(), "VARCHAR(40)");
+    assert_eq!(col(&s, key, "total").type_display(), "DECIMAL(12,2)");
     assert!(
         col(&s, key, "total").nullable,
         "MODIFY without NOT NULL makes it nullable"
@@ -562,7 +562,7 @@ fn mysql_laravel_style_schema() {
     let t = s.table("users").unwrap();
     assert_eq!(names(t), ["id", "name", "email", "created_at"]);
     assert_eq!(t.primary_key().unwrap().columns, ["id"]);
-    assert_eq!(col(&s, "users", "id").type_display, "BIGINT UNSIGNED");
+    assert_eq!(col(&s, "users", "id").type_display(), "BIGINT UNSIGNED");
     assert!(col(&s, "users", "created_at").nullable);
     assert_eq!(col(&s, "users", "name").default.as_deref(), Some("''"));
     assert!(
