@@ -9,7 +9,7 @@
 //! An `env` item with `valueFrom` gets a value describing the reference.
 
 use super::yaml::{parse_nodes, Node};
-use super::{dotenv, properties, yaml, Loaded, OffsetMap, ParseError, Raw};
+use super::{dotenv, flat_kind, properties, yaml, Flat, Loaded, OffsetMap, ParseError, Raw};
 use canary_lint_core::Span;
 
 /// Whether a YAML text is a Kubernetes manifest (top-level `apiVersion:` and `kind:`).
@@ -75,19 +75,11 @@ fn embedded_kind(name: &str, content: &str) -> Option<Embedded> {
     if !content.trim_end().contains('\n') {
         return None;
     }
-    let lines: Vec<&str> = content
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
-        .collect();
-    if lines.is_empty() {
-        return None;
-    }
-    if lines.iter().all(|l| dotenv::looks_like_assignment(l)) {
-        return Some(Embedded::Env);
-    }
-    if lines.iter().all(|l| properties::looks_like_property(l)) {
-        return Some(Embedded::Properties);
+    match flat_kind(content) {
+        Flat::Empty => return None,
+        Flat::Env => return Some(Embedded::Env),
+        Flat::Properties => return Some(Embedded::Properties),
+        Flat::Other => {}
     }
     match parse_nodes(content) {
         Ok(docs) if docs.iter().any(|d| matches!(d, Node::Map { .. })) => Some(Embedded::Yaml),

@@ -189,21 +189,41 @@ fn sniff(text: &str) -> Option<Format> {
     if trimmed.starts_with('{') {
         return Some(Format::Json);
     }
+    match flat_kind(text) {
+        Flat::Env => Some(Format::Dotenv),
+        Flat::Properties => Some(Format::Properties),
+        Flat::Empty | Flat::Other => None,
+    }
+}
+
+/// What a text without a telling name is, judged by its lines as a flat
+/// `KEY=value` format: used for files and for ConfigMap data entries alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flat {
+    /// Nothing but blank and comment lines.
+    Empty,
+    /// Every line an `.env` assignment.
+    Env,
+    /// Every line a Java property.
+    Properties,
+    Other,
+}
+
+fn flat_kind(text: &str) -> Flat {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
         .collect();
     if lines.is_empty() {
-        return None;
+        Flat::Empty
+    } else if lines.iter().all(|l| dotenv::looks_like_assignment(l)) {
+        Flat::Env
+    } else if lines.iter().all(|l| properties::looks_like_property(l)) {
+        Flat::Properties
+    } else {
+        Flat::Other
     }
-    if lines.iter().all(|l| dotenv::looks_like_assignment(l)) {
-        return Some(Format::Dotenv);
-    }
-    if lines.iter().all(|l| properties::looks_like_property(l)) {
-        return Some(Format::Properties);
-    }
-    None
 }
 
 fn is_config_name(path: &Path) -> bool {
