@@ -29,6 +29,15 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// A run with one unreadable input: exit 2, the input named on stderr, and the
+/// other inputs still checked and reported.
+fn assert_bad_file_and_others_checked(o: &Output, named: &str, finding: &str) {
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(o);
+    assert!(err.contains(named), "{err}");
+    assert!(stdout(o).contains(finding), "{}", stdout(o));
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -192,13 +201,10 @@ fn unreadable_and_non_utf8_files_are_named_and_others_still_checked() {
         "ALTER TABLE users DROP COLUMN email;\n",
     );
     let o = run_in(dir.path(), &["check", "db", "--format", "compact"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("db/V2__bad.sql:2: not valid UTF-8"), "{err}");
-    assert!(
-        stdout(&o).contains("db/V3__drop.sql:1:19: error:"),
-        "{}",
-        stdout(&o)
+    assert_bad_file_and_others_checked(
+        &o,
+        "db/V2__bad.sql:2: not valid UTF-8",
+        "db/V3__drop.sql:1:19: error:",
     );
 }
 
@@ -840,13 +846,10 @@ fn malformed_config_is_exit_2_with_file_and_line_and_other_pairs_still_compared(
         "[[config.pairs]]\nstable = \"a/stable.yaml\"\ncanary = \"a/canary.yaml\"\n\n[[config.pairs]]\nstable = \"b/stable.properties\"\ncanary = \"b/canary.properties\"\n",
     );
     let o = run_in(d, &["check", "--format", "compact"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("a/canary.yaml:4:1: invalid YAML"), "{err}");
-    assert!(
-        stdout(&o).contains("b/canary.properties:1:39: error:"),
-        "{}",
-        stdout(&o)
+    assert_bad_file_and_others_checked(
+        &o,
+        "a/canary.yaml:4:1: invalid YAML",
+        "b/canary.properties:1:39: error:",
     );
 }
 
