@@ -211,7 +211,7 @@ impl fmt::Display for DiscoverError {
 
 impl std::error::Error for DiscoverError {}
 
-fn read_dir(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, DiscoverError> {
+fn read_dir(dir: &Path) -> Result<Vec<Entry>, DiscoverError> {
     let rd = std::fs::read_dir(dir).map_err(|error| DiscoverError::Io {
         path: dir.to_path_buf(),
         error,
@@ -267,10 +267,16 @@ fn parse_parts(path: &Path, text: &str, seps: &[char]) -> Result<Vec<u128>, Disc
 /// Guesses the layout of `dir` from its file names (and, for goose and dbmate,
 /// the section markers in the files).
 pub fn detect(dir: &Path) -> Option<Layout> {
-    let entries = read_dir(dir).ok()?;
+    detect_in(&read_dir(dir).ok()?)
+}
+
+type Entry = (String, PathBuf, bool);
+
+/// [`detect`] over a directory listing already read.
+fn detect_in(entries: &[Entry]) -> Option<Layout> {
     let mut sql_files = Vec::new();
     let (mut prisma, mut diesel, mut flyway, mut updown) = (0, 0, 0, 0);
-    for (name, path, is_dir) in &entries {
+    for (name, path, is_dir) in entries {
         if *is_dir {
             if leading_digits(name).is_some() {
                 if path.join("migration.sql").is_file() {
@@ -359,8 +365,9 @@ fn flyway_name(name: &str) -> Option<(char, &str, &str)> {
 
 /// Lists the forward migrations of `dir` in version order, detecting the layout.
 pub fn discover(dir: &Path) -> Result<Vec<MigrationFile>, DiscoverError> {
-    match detect(dir) {
-        Some(layout) => discover_with(dir, layout),
+    let entries = read_dir(dir)?;
+    match detect_in(&entries) {
+        Some(layout) => discover_entries(entries, layout),
         None => Err(DiscoverError::NoLayout {
             path: dir.to_path_buf(),
         }),
@@ -370,8 +377,16 @@ pub fn discover(dir: &Path) -> Result<Vec<MigrationFile>, DiscoverError> {
 /// Lists the forward migrations of `dir` in version order for a given layout
 /// (`[migrations] layout` in `canary-lint.toml` overrides detection).
 pub fn discover_with(dir: &Path, layout: Layout) -> Result<Vec<MigrationFile>, DiscoverError> {
+    discover_entries(read_dir(dir)?, layout)
+}
+
+/// [`discover_with`] over a directory listing already read.
+fn discover_entries(
+    entries: Vec<Entry>,
+    layout: Layout,
+) -> Result<Vec<MigrationFile>, DiscoverError> {
     let mut out = Vec::new();
-    for (name, path, is_dir) in read_dir(dir)? {
+    for (name, path, is_dir) in entries {
         let item = match layout {
             Layout::Prisma | Layout::Diesel => {
                 let file = if layout == Layout::Prisma {
