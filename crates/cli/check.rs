@@ -620,20 +620,22 @@ impl Words {
     }
 
     fn in_text(&self, text: &str) -> bool {
-        self.in_lower(&text.as_bytes().to_ascii_lowercase())
+        with_lower(text, |low| self.in_lower(low))
     }
 }
 
-/// A file's bytes through a per-thread buffer: `open`, `read` until end, `close`,
-/// without the `statx` that `std::fs::read` makes for a size hint. Migration
-/// files are small and a pre-commit run reads a thousand of them, where system
-/// calls are most of the time.
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Reads a file as UTF-8 text; the error names the file (and the line of the first
+/// invalid byte). The bytes go through a per-thread buffer (`open`, `read` until
+/// end, `close`, without the `statx` that `std::fs::read` makes for a size hint)
+/// and are copied once, into the shared text. A pre-commit run reads a thousand
+/// small history files, where system calls and fresh memory are most of the time.
+pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let mut file = std::fs::File::open(path)?;
+    let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", display(path));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
     BUF.with(|buf| {
         let mut buf = buf.borrow_mut();
         // Plain reads into the buffer: `File::read_to_end` would ask for the size.
@@ -647,23 +649,32 @@ fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
                 Ok(0) => break,
                 Ok(n) => len += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(e) => return Err(cannot(e)),
             }
         }
-        Ok(buf[..len].to_vec())
+        let bytes = &buf[..len];
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            format!("{}:{line}: not valid UTF-8", display(path))
+        })?;
+        Ok(SourceFile::new(display(path), text))
     })
 }
 
-/// Reads a file as UTF-8 text; the error names the file (and the line of the first
-/// invalid byte).
-pub fn read_source(path: &Path) -> Result<SourceFile, String> {
-    let bytes = read_bytes(path).map_err(|e| format!("{}: cannot read: {e}", display(path)))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        format!("{}:{line}: not valid UTF-8", display(path))
-    })?;
-    Ok(SourceFile::new(display(path), text))
+/// Runs `f` on the ASCII-lowercased form of `text`, made in a per-thread buffer
+/// (no allocation per file when a thousand history files are searched).
+fn with_lower<R>(text: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static LOW: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    LOW.with(|low| {
+        let mut low = low.borrow_mut();
+        low.clear();
+        low.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+        f(&low)
+    })
 }
 
 /// A release against its history. Only the history statements that name
@@ -678,15 +689,17 @@ fn check_release(
     verbose: bool,
     out: &mut Outcome,
 ) -> Vec<Checked> {
-    let sources: Vec<Result<SourceFile, String>> =
-        files.par_iter().map(|(p, _)| read_source(p)).collect();
-    let rel: Vec<ParsedFile> = release
-        .iter()
-        .collect::<Vec<_>>()
+    // The release first: the names it touches decide which history files matter.
+    let release: Vec<usize> = release.iter().copied().collect();
+    let rel_sources: Vec<Result<SourceFile, String>> = release
         .par_iter()
-        .filter_map(|&&i| {
-            sources[i]
-                .as_ref()
+        .map(|&i| read_source(&files[i].0))
+        .collect();
+    let rel: Vec<ParsedFile> = rel_sources
+        .par_iter()
+        .zip(&release)
+        .filter_map(|(s, &i)| {
+            s.as_ref()
                 .ok()
                 .map(|f| parse_file_all(f, files[i].1, dialect))
         })
@@ -695,29 +708,44 @@ fn check_release(
         .iter()
         .flat_map(|pf| object_names(&pf.file.text))
         .collect();
-    let history: Vec<usize> = (0..files.len()).filter(|i| !release.contains(i)).collect();
+
+    // Each history file is read and searched, in lower case, for renames and for
+    // the release's names. A name is a plain identifier (letters, digits, `_`,
+    // `$`), so a file naming it contains it as text.
+    let history: Vec<usize> = (0..files.len())
+        .filter(|i| release.binary_search(i).is_err())
+        .collect();
+    let renames = Words::new(["rename", "change"]);
+    let named = Words::new(names.iter().map(String::as_str));
+    let hist: Vec<(Result<SourceFile, String>, Mentions)> = history
+        .par_iter()
+        .map(|&i| {
+            let source = read_source(&files[i].0);
+            let found = match &source {
+                Ok(f) => with_lower(&f.text, |low| Mentions {
+                    rename: renames.in_lower(low),
+                    names: named.in_lower(low),
+                }),
+                Err(_) => Mentions::default(),
+            };
+            (source, found)
+        })
+        .collect();
 
     // Renames, newest first: a release naming `people` needs the history of
     // `users` when an earlier migration renamed `users` to `people`.
-    let lower: Vec<Option<Vec<u8>>> = history
-        .par_iter()
-        .map(|&i| match &sources[i] {
-            Ok(f) => Some(f.text.as_bytes().to_ascii_lowercase()),
-            Err(_) => None,
-        })
-        .collect();
-    let renames = Words::new(["rename", "change"]);
     let spans: Vec<Vec<Span>> = history
         .par_iter()
-        .zip(&lower)
-        .map(|(&i, low)| match (&sources[i], low) {
-            (Ok(f), Some(low)) if renames.in_lower(low) => statement_spans(f, files[i].1, dialect),
+        .zip(&hist)
+        .map(|(&i, (source, found))| match source {
+            Ok(f) if found.rename => statement_spans(f, files[i].1, dialect),
             _ => Vec::new(),
         })
         .collect();
-    for (k, &i) in history.iter().enumerate().rev() {
-        let Ok(f) = &sources[i] else { continue };
-        for sp in spans[k].iter().rev() {
+    let initial = names.clone();
+    for ((source, _), spans) in hist.iter().zip(&spans).rev() {
+        let Ok(f) = source else { continue };
+        for sp in spans.iter().rev() {
             let text = &f.text[sp.start..sp.end];
             if !renames.in_text(text) {
                 continue;
@@ -728,30 +756,43 @@ fn check_release(
             }
         }
     }
-    // A statement naming none of them cannot change what the rules ask about.
-    // A name is a plain identifier (letters, digits, `_`, `$`), so a file naming
-    // it contains it as text: files that do not are neither split nor parsed.
-    let mentions = Words::new(names.iter().map(String::as_str));
+    // Names found through renames: the files that did not mention the release's
+    // own names are searched again for them.
+    let added = Words::new(names.difference(&initial).map(String::as_str));
+
+    // A statement naming none of them cannot change what the rules ask about:
+    // files that do not mention them are neither split nor parsed.
     let keep = |text: &str| object_names(text).iter().any(|w| names.contains(w));
     let parsed: Vec<Option<ParsedFile>> = history
         .par_iter()
-        .zip(&lower)
-        .map(|(&i, low)| match (&sources[i], low) {
-            (Ok(f), Some(low)) if mentions.in_lower(low) => {
+        .zip(&hist)
+        .map(|(&i, (source, found))| match source {
+            Ok(f)
+                if found.names
+                    || !added.0.is_empty() && with_lower(&f.text, |low| added.in_lower(low)) =>
+            {
                 Some(parse_file_where(f, files[i].1, dialect, &keep))
             }
             _ => None,
         })
         .collect();
-    drop(lower);
     let mut schema = Schema::new();
     for pf in parsed.iter().flatten() {
         replay_into(&mut schema, pf, verbose);
     }
-    for s in &sources {
-        match s {
-            Ok(f) => out.add_source(f),
-            Err(e) => out.run_error(e.clone()),
+    // Sources and read errors in folder order.
+    let mut rel_sources = rel_sources.iter();
+    let mut hist = hist.iter();
+    for i in 0..files.len() {
+        let source = if release.binary_search(&i).is_ok() {
+            rel_sources.next()
+        } else {
+            hist.next().map(|(s, _)| s)
+        };
+        match source {
+            Some(Ok(f)) => out.add_source(f),
+            Some(Err(e)) => out.run_error(e.clone()),
+            None => {}
         }
     }
     let view = OpenWorld(&schema);
@@ -760,6 +801,15 @@ fn check_release(
     };
     out.diagnostics.extend(lint_parsed(&rel, &ctx));
     rel.iter().map(Checked::of).collect()
+}
+
+/// What a history file mentions, found in its lower-cased text.
+#[derive(Debug, Default)]
+struct Mentions {
+    /// `rename` or `change` (MySQL's `CHANGE COLUMN`).
+    rename: bool,
+    /// One of the names the release touches.
+    names: bool,
 }
 
 /// Applies `canary-lint:` suppression comments of every source file.

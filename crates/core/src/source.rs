@@ -109,11 +109,12 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        let text: String = text.into();
+    /// `text` may be a `String` or a `&str`: either way it is copied once, into the
+    /// shared buffer.
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         SourceFile {
             path: Arc::from(path.into()),
-            text: Arc::from(text),
+            text: text.into(),
             index: Arc::new(OnceLock::new()),
         }
     }
