@@ -490,6 +490,39 @@ fn suppressions_apply_and_are_checked() {
     assert!(out.contains("db/V2__drop.sql:6:19: error:"), "{out}");
 }
 
+/// A run over migrations alone does not load the config rule packs, yet still
+/// knows their rule names: in `--ignore`, and in a suppression comment.
+#[test]
+fn config_rule_names_are_known_to_a_sql_only_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/V1__init.sql",
+        "-- canary-lint: ignore canary-auto-ddl -- a config rule, nothing to match here\nCREATE TABLE t (id int);\n",
+    );
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "db",
+            "--format",
+            "compact",
+            "--ignore",
+            "canary-auto-ddl",
+        ],
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("[unused-suppression]") && !out.contains("unknown rule"),
+        "{out}"
+    );
+    let o = run_in(d, &["check", "db", "--ignore", "canary-auto-dd"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `canary-auto-dd`"));
+}
+
 #[test]
 fn select_ignore_and_rule_levels() {
     let dir = tempfile::tempdir().unwrap();

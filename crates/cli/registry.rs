@@ -23,6 +23,23 @@ pub fn packs(loaded: &Loaded) -> Result<Vec<Pack>, String> {
     Ok(packs)
 }
 
+/// Whether a `check` run needs the config rule packs: to compare config pairs, to
+/// load the user's own packs (a bad one is an error even when unused), or to know a
+/// rule `names` asks for that is not a SQL or suppression rule. A run over
+/// migrations alone does not parse the built-in packs, which was half the
+/// instructions of checking one file.
+pub fn packs_needed<'a>(loaded: &Loaded, mut names: impl Iterator<Item = &'a str>) -> bool {
+    let s = &loaded.settings;
+    !s.packs.paths.is_empty()
+        || !s.config.pairs.is_empty()
+        || names.any(|n| {
+            !canary_lint_sql::rules()
+                .iter()
+                .chain(&canary_lint_core::suppress::rules())
+                .any(|r| r.name == n)
+        })
+}
+
 /// Every rule canary-lint knows, by family then name.
 pub fn all_rules(packs: &[Pack]) -> Vec<RuleMeta> {
     let mut rules: Vec<RuleMeta> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
