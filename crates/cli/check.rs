@@ -120,8 +120,12 @@ fn layout_of_text(text: &str) -> Layout {
 
 /// Display form of a path: as the user wrote it, `/` separated, without `./`.
 pub fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let s = p.to_string_lossy();
+    if s.contains('\\') {
+        let s = s.replace('\\', "/");
+        return s.strip_prefix("./").map(str::to_string).unwrap_or(s);
+    }
+    s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
 fn collect_inputs(
@@ -186,10 +190,16 @@ fn collect_inputs(
         match listing {
             Ok(all) if !all.is_empty() => {
                 let names: BTreeSet<PathBuf> = files.iter().map(|f| canon.of(f)).collect();
+                // File names first: resolving every path of a large folder is not free.
+                let file_names: BTreeSet<&std::ffi::OsStr> =
+                    files.iter().filter_map(|f| f.file_name()).collect();
                 let release: BTreeSet<usize> = all
                     .iter()
                     .enumerate()
-                    .filter(|(_, m)| names.contains(&canon.of(&m.path)))
+                    .filter(|(_, m)| {
+                        m.path.file_name().is_some_and(|n| file_names.contains(n))
+                            && names.contains(&canon.of(&m.path))
+                    })
                     .map(|(i, _)| i)
                     .collect();
                 // Named files the layout does not list (down files, stray SQL): alone.

@@ -3,26 +3,24 @@
 use crate::args::{ColorArg, FailOn, FormatArg, OutputArgs};
 use canary_lint_core::{sort_diagnostics, Diagnostic, RuleMeta, Severity, SourceFile};
 use canary_lint_report::{render, Format, Report};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 /// Everything a run found, plus the problems that made the run itself fail.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
+    /// Every file read, by path (their number is the summary's file count).
     pub sources: BTreeMap<String, SourceFile>,
-    /// Files checked (for the summary).
-    pub files: BTreeSet<String>,
     /// Problems with the run itself (unreadable file, bad config): exit 2.
     pub run_errors: Vec<String>,
 }
 
 impl Outcome {
     pub fn add_source(&mut self, file: &SourceFile) {
-        self.files.insert(file.path.to_string());
-        self.sources
-            .entry(file.path.to_string())
-            .or_insert_with(|| file.clone());
+        if !self.sources.contains_key(&*file.path) {
+            self.sources.insert(String::from(&*file.path), file.clone());
+        }
     }
 
     pub fn run_error(&mut self, msg: impl Into<String>) {
@@ -86,7 +84,7 @@ pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32
         diagnostics: &outcome.diagnostics,
         sources: &outcome.sources,
         rules,
-        files: outcome.files.len(),
+        files: outcome.sources.len(),
         color: use_color(out.color),
     };
     let text = render(format_of(out.format), &report);

@@ -349,7 +349,10 @@ fn flyway_name(name: &str) -> Option<(char, &str, &str)> {
     if !matches!(kind, 'V' | 'U' | 'R') {
         return None;
     }
-    let (ver, desc) = stem[1..].split_once("__")?;
+    // A byte search: `split_once("__")` sets up a substring searcher per name.
+    let rest = &stem[1..];
+    let at = rest.as_bytes().windows(2).position(|w| w == b"__")?;
+    let (ver, desc) = (&rest[..at], &rest[at + 2..]);
     if kind == 'R' {
         return ver.is_empty().then_some((kind, ver, desc));
     }
