@@ -501,17 +501,15 @@ fn config_rule_names_are_known_to_a_sql_only_run() {
         "db/V1__init.sql",
         "-- canary-lint: ignore canary-auto-ddl -- a config rule, nothing to match here\nCREATE TABLE t (id int);\n",
     );
-    let o = run_in(
-        d,
-        &[
-            "check",
-            "db",
-            "--format",
-            "compact",
-            "--ignore",
-            "canary-auto-ddl",
-        ],
-    );
+    let args = [
+        "check",
+        "db",
+        "--format",
+        "compact",
+        "--ignore",
+        "canary-auto-ddl",
+    ];
+    let o = run_in(d, &args);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(
