@@ -679,11 +679,14 @@ fn with_lower<R>(text: &str, f: impl FnOnce(&[u8]) -> R) -> R {
     thread_local! {
         static LOW: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    LOW.with(|low| {
-        let mut low = low.borrow_mut();
-        low.clear();
-        low.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-        f(&low)
+    LOW.with(|low| match low.try_borrow_mut() {
+        Ok(mut low) => {
+            low.clear();
+            low.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+            f(&low)
+        }
+        // Called from inside `f`: a buffer of its own.
+        Err(_) => f(&text.as_bytes().to_ascii_lowercase()),
     })
 }
 
@@ -792,12 +795,12 @@ fn check_release(
     }
     // Sources and read errors in folder order.
     let mut rel_sources = rel_sources.iter();
-    let mut hist = hist.iter();
+    let mut hist_sources = hist.iter().map(|(s, _)| s);
     for i in 0..files.len() {
         let source = if release.binary_search(&i).is_ok() {
             rel_sources.next()
         } else {
-            hist.next().map(|(s, _)| s)
+            hist_sources.next()
         };
         match source {
             Some(Ok(f)) => out.add_source(f),
@@ -886,6 +889,15 @@ mod tests {
     fn keyword_lists_are_sorted_for_binary_search() {
         assert!(OBJECT_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(FILLER_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn lower_case_buffer_may_be_asked_for_again_inside() {
+        let inner = with_lower("B", |outer| {
+            assert_eq!(outer, b"b");
+            with_lower("C", <[u8]>::to_vec)
+        });
+        assert_eq!(inner, b"c");
     }
 
     #[test]
