@@ -3,11 +3,13 @@
 //!
 //! sqlparser reports positions as 1-based line and column relative to the text it
 //! was given, with columns counted in characters (its tokenizer advances one
-//! `char` at a time). [`to_offset`] turns such a location back into a byte offset
-//! of the original file.
+//! `char` at a time); our tokenizer gives it byte offsets instead (line 0, see
+//! [`crate::sqltokens::Positions`]). [`to_offset`] turns either form back into a
+//! byte offset of the original file.
 
 use crate::layout::{forward_ranges, Layout};
 use crate::split::{split, RawStatement};
+use crate::sqltokens::{tokenize_with, Positions};
 use crate::Dialect;
 use canary_lint_core::{SourceFile, Span};
 use sqlparser::ast::Statement;
@@ -204,13 +206,22 @@ fn parse_one(
 ) {
     let sql = &text[raw.span.start..raw.span.end];
     // Our tokenizer where it covers the statement (same tokens, a fraction of the
-    // cost); sqlparser's own where it does not.
-    let parser = Parser::new(dialect);
-    let parser = match crate::sqltokens::tokenize(sql, ours) {
-        Some(tokens) => Ok(parser.with_tokens_with_locations(tokens)),
-        None => parser.try_with_sql(sql),
+    // cost), with byte offsets for positions; sqlparser's own where it does not.
+    let result = match tokenize_with(sql, ours, Positions::Offsets) {
+        Some(tokens) => Parser::new(dialect)
+            .with_tokens_with_locations(tokens)
+            .parse_statements()
+            .or_else(|_| {
+                // The message names a line and column: parse again with them.
+                let tokens = tokenize_with(sql, ours, Positions::LineColumn).unwrap_or_default();
+                Parser::new(dialect)
+                    .with_tokens_with_locations(tokens)
+                    .parse_statements()
+            }),
+        None => Parser::new(dialect)
+            .try_with_sql(sql)
+            .and_then(|mut p| p.parse_statements()),
     };
-    let result = parser.and_then(|mut p| p.parse_statements());
     match result {
         Ok(stmts) if !stmts.is_empty() => {
             for ast in stmts {
@@ -265,8 +276,13 @@ fn split_position(msg: &str, text: &str, base: usize) -> (String, Option<usize>)
 /// to the statement text starting at byte `base`) to a byte offset of `text`.
 /// `None` for the empty location sqlparser uses when it has no span.
 pub fn to_offset(text: &str, base: usize, loc: Location) -> Option<usize> {
-    if loc.line == 0 || loc.column == 0 {
+    if loc.column == 0 {
         return None;
+    }
+    if loc.line == 0 {
+        // Written by our tokenizer as a byte offset (`Positions::Offsets`).
+        let off = base + (loc.column - 1) as usize;
+        return (off <= text.len() && text.is_char_boundary(off)).then_some(off);
     }
     let mut start = base;
     for _ in 1..loc.line {

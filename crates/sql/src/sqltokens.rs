@@ -19,6 +19,14 @@
 //!
 //! The tests compare both tokenizers on every fixture and demo statement, and
 //! `examples/parse_coverage.rs` does the same on real migration folders.
+//!
+//! Positions come in two forms ([`Positions`]). sqlparser's own form, line and
+//! column, is what its error messages print: formatting them cost about 7% of the
+//! parse, because sqlparser builds (and drops) an error message for every
+//! identifier it first tries as a typed literal (`DATE '2024-01-01'`). So the
+//! parse runs on byte offsets written as line 0 (a location sqlparser prints as
+//! nothing), and a statement it rejects is parsed again with lines and columns for
+//! the message. [`crate::parse::to_offset`] reads both forms.
 
 use crate::Dialect;
 use sqlparser::ast::DollarQuotedString;
@@ -171,16 +179,33 @@ fn is_hint(comment: &str) -> bool {
         .is_some_and(|(before, _)| before.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// How [`tokenize_with`] writes token positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Positions {
+    /// 1-based line and column in characters, as sqlparser's tokenizer writes them.
+    LineColumn,
+    /// Line 0 and, as the column, the byte offset in the statement plus one.
+    /// sqlparser only reads positions to print them, and prints line 0 as nothing.
+    Offsets,
+}
+
 struct Cursor<'a> {
     s: &'a str,
     b: &'a [u8],
     pos: usize,
     line: u64,
     col: u64,
+    offsets: bool,
 }
 
 impl Cursor<'_> {
     fn loc(&self) -> Location {
+        if self.offsets {
+            return Location {
+                line: 0,
+                column: self.pos as u64 + 1,
+            };
+        }
         Location {
             line: self.line,
             column: self.col,
@@ -325,6 +350,15 @@ fn punct(c: &mut Cursor<'_>) -> Option<Token> {
 /// (whitespace runs folded into one token), or `None` when `sql` holds something
 /// this tokenizer leaves to sqlparser.
 pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
+    tokenize_with(sql, dialect, Positions::LineColumn)
+}
+
+/// [`tokenize`], with positions written as `positions` says.
+pub fn tokenize_with(
+    sql: &str,
+    dialect: Dialect,
+    positions: Positions,
+) -> Option<Vec<TokenWithSpan>> {
     let d = Classes::get(dialect);
     let b = sql.as_bytes();
     let mut c = Cursor {
@@ -333,6 +367,7 @@ pub fn tokenize(sql: &str, dialect: Dialect) -> Option<Vec<TokenWithSpan>> {
         pos: 0,
         line: 1,
         col: 1,
+        offsets: positions == Positions::Offsets,
     };
     // About a token (whitespace runs included) per three bytes of DDL: growing the
     // vector of 88-byte tokens cost more than the spare capacity.
@@ -504,12 +539,58 @@ pub fn compare(sql: &str, dialect: Dialect) -> Agreement {
     let theirs = Parser::new(d)
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements());
-    let (ours, theirs) = (format!("{ours:?}"), format!("{theirs:?}"));
-    if ours == theirs {
+    let (ours_text, theirs) = (format!("{ours:?}"), format!("{theirs:?}"));
+    if ours_text != theirs {
+        return Agreement::Differs {
+            ours: ours_text,
+            theirs,
+        };
+    }
+    // The parse `check` runs: byte offsets for positions. It must succeed or fail
+    // alike, and its positions must name the same bytes.
+    let on_offsets = tokenize_with(sql, dialect, Positions::Offsets).map(|tokens| {
+        Parser::new(d)
+            .with_tokens_with_locations(tokens)
+            .parse_statements()
+    });
+    let (a, b) = match &on_offsets {
+        Some(r @ Ok(_)) if ours.is_ok() => (
+            as_offsets(&format!("{r:?}"), sql),
+            as_offsets(&ours_text, sql),
+        ),
+        Some(Err(_)) if ours.is_err() => return Agreement::Same,
+        _ => (format!("{on_offsets:?}"), ours_text),
+    };
+    if a == b {
         Agreement::Same
     } else {
-        Agreement::Differs { ours, theirs }
+        Agreement::Differs { ours: a, theirs: b }
     }
+}
+
+/// A parse result's debug text with every `Location(line,column)` replaced by the
+/// byte offset it names in `sql` (either form of [`Positions`]).
+fn as_offsets(debug: &str, sql: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(i) = rest.find("Location(") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "Location(".len()..];
+        let Some(end) = after.find(')') else {
+            break;
+        };
+        let at = after[..end]
+            .split_once(',')
+            .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
+            .and_then(|(line, column)| crate::parse::to_offset(sql, 0, Location { line, column }));
+        match at {
+            Some(off) => out.push_str(&format!("@{off}")),
+            None => out.push_str("@-"),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
