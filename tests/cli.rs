@@ -722,6 +722,32 @@ fn release_history_is_found_in_any_case() {
     ]);
 }
 
+/// A history file that cannot be read as UTF-8 is named with its line when a
+/// release is checked against its folder; the release is still checked.
+#[test]
+fn release_with_an_unreadable_history_file_is_exit_2_and_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    let bad = d.join("db/V2__bad.sql");
+    std::fs::write(&bad, b"CREATE TABLE x (id int);\n\xff\n").unwrap();
+    write(
+        d,
+        "db/V3__drop.sql",
+        "ALTER TABLE users DROP COLUMN email;\n",
+    );
+    let o = run_in(d, &["check", "--format", "compact", "db/V3__drop.sql"]);
+    assert_bad_file_and_others_checked(
+        &o,
+        "db/V2__bad.sql:2: not valid UTF-8",
+        "db/V3__drop.sql:1:19: error:",
+    );
+}
+
 #[test]
 fn schema_diff_release_and_two_sets() {
     let dir = tempfile::tempdir().unwrap();
