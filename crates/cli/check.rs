@@ -635,11 +635,17 @@ impl Words {
 }
 
 /// Reads a file as UTF-8 text; the error names the file (and the line of the first
-/// invalid byte). The bytes go through a per-thread buffer (`open`, `read` until
-/// end, `close`, without the `statx` that `std::fs::read` makes for a size hint)
-/// and are copied once, into the shared text. A pre-commit run reads a thousand
-/// small history files, where system calls and fresh memory are most of the time.
+/// invalid byte).
 pub fn read_source(path: &Path) -> Result<SourceFile, String> {
+    read_text(path, |text| SourceFile::new(display(path), text))
+}
+
+/// Reads a file as UTF-8 and hands the text to `f`. The bytes go through a
+/// per-thread buffer (`open`, `read` until end, `close`, without the `statx` that
+/// `std::fs::read` makes for a size hint), so nothing is allocated unless `f`
+/// keeps the text. A pre-commit run reads a thousand small history files, where
+/// system calls and fresh memory are most of the time.
+fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -647,7 +653,13 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", display(path));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     BUF.with(|buf| {
-        let mut buf = buf.borrow_mut();
+        // Asked for again inside `f`: a buffer of its own.
+        let mut own = Vec::new();
+        let mut borrowed = buf.try_borrow_mut();
+        let buf = match &mut borrowed {
+            Ok(b) => &mut **b,
+            Err(_) => &mut own,
+        };
         // Plain reads into the buffer: `File::read_to_end` would ask for the size.
         let mut len = 0;
         loop {
@@ -668,7 +680,7 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             format!("{}:{line}: not valid UTF-8", display(path))
         })?;
-        Ok(SourceFile::new(display(path), text))
+        Ok(f(text))
     })
 }
 
@@ -730,18 +742,22 @@ fn check_release(
         .collect();
     let renames = Words::new(["rename", "change"]);
     let named = Words::new(names.iter().map(String::as_str));
-    let hist: Vec<(Result<SourceFile, String>, Mentions)> = history
+    let hist: Vec<HistoryFile> = history
         .par_iter()
         .map(|&i| {
-            let source = read_source(&files[i].0);
-            let found = match &source {
-                Ok(f) => with_lower(&f.text, |low| Mentions {
+            let path = &files[i].0;
+            let read = read_text(path, |text| {
+                let found = with_lower(text, |low| Mentions {
                     rename: renames.in_lower(low),
                     names: named.in_lower(low),
-                }),
-                Err(_) => Mentions::default(),
-            };
-            (source, found)
+                });
+                if found.rename || found.names {
+                    HistoryFile::Kept(SourceFile::new(display(path), text), found)
+                } else {
+                    HistoryFile::Skipped(display(path))
+                }
+            });
+            read.unwrap_or_else(HistoryFile::Failed)
         })
         .collect();
 
@@ -750,14 +766,14 @@ fn check_release(
     let spans: Vec<Vec<Span>> = history
         .par_iter()
         .zip(&hist)
-        .map(|(&i, (source, found))| match source {
-            Ok(f) if found.rename => statement_spans(f, files[i].1, dialect),
+        .map(|(&i, h)| match h {
+            HistoryFile::Kept(f, found) if found.rename => statement_spans(f, files[i].1, dialect),
             _ => Vec::new(),
         })
         .collect();
     let initial = names.clone();
-    for ((source, _), spans) in hist.iter().zip(&spans).rev() {
-        let Ok(f) = source else { continue };
+    for (h, spans) in hist.iter().zip(&spans).rev() {
+        let HistoryFile::Kept(f, _) = h else { continue };
         for sp in spans.iter().rev() {
             let text = &f.text[sp.start..sp.end];
             if !renames.in_text(text) {
@@ -770,8 +786,9 @@ fn check_release(
         }
     }
     // Names found through renames: the files that did not mention the release's
-    // own names are searched again for them.
+    // own names are searched again for them (a skipped file is read again).
     let added = Words::new(names.difference(&initial).map(String::as_str));
+    let again = |text: &str| !added.0.is_empty() && with_lower(text, |low| added.in_lower(low));
 
     // A statement naming none of them cannot change what the rules ask about:
     // files that do not mention them are neither split nor parsed.
@@ -779,14 +796,20 @@ fn check_release(
     let parsed: Vec<Option<ParsedFile>> = history
         .par_iter()
         .zip(&hist)
-        .map(|(&i, (source, found))| match source {
-            Ok(f)
-                if found.names
-                    || !added.0.is_empty() && with_lower(&f.text, |low| added.in_lower(low)) =>
-            {
-                Some(parse_file_where(f, files[i].1, dialect, &keep))
+        .map(|(&i, h)| {
+            let (path, layout) = (&files[i].0, files[i].1);
+            match h {
+                HistoryFile::Kept(f, found) if found.names || again(&f.text) => {
+                    Some(parse_file_where(f, layout, dialect, &keep))
+                }
+                HistoryFile::Skipped(_) if !added.0.is_empty() => read_text(path, |text| {
+                    again(text).then(|| SourceFile::new(display(path), text))
+                })
+                .ok()
+                .flatten()
+                .map(|f| parse_file_where(&f, layout, dialect, &keep)),
+                _ => None,
             }
-            _ => None,
         })
         .collect();
     let mut schema = Schema::new();
@@ -795,16 +818,21 @@ fn check_release(
     }
     // Sources and read errors in folder order.
     let mut rel_sources = rel_sources.iter();
-    let mut hist_sources = hist.iter().map(|(s, _)| s);
+    let mut hist_files = hist.iter().zip(&parsed);
     for i in 0..files.len() {
-        let source = if release.binary_search(&i).is_ok() {
-            rel_sources.next()
-        } else {
-            hist_sources.next()
-        };
-        match source {
-            Some(Ok(f)) => out.add_source(f),
-            Some(Err(e)) => out.run_error(e.clone()),
+        if release.binary_search(&i).is_ok() {
+            match rel_sources.next() {
+                Some(Ok(f)) => out.add_source(f),
+                Some(Err(e)) => out.run_error(e.clone()),
+                None => {}
+            }
+            continue;
+        }
+        match hist_files.next() {
+            Some((HistoryFile::Kept(f, _), _)) => out.add_source(f),
+            Some((HistoryFile::Skipped(_), Some(pf))) => out.add_source(&pf.file),
+            Some((HistoryFile::Skipped(path), None)) => out.add_unshown(path),
+            Some((HistoryFile::Failed(e), _)) => out.run_error(e.clone()),
             None => {}
         }
     }
@@ -814,6 +842,14 @@ fn check_release(
     };
     out.diagnostics.extend(lint_parsed(&rel, &ctx));
     rel.iter().map(Checked::of).collect()
+}
+
+/// A history file as read for a release: kept when its text mentions a rename or
+/// a name the release touches; else only its path (no copy of the text is made).
+enum HistoryFile {
+    Kept(SourceFile, Mentions),
+    Skipped(String),
+    Failed(String),
 }
 
 /// What a history file mentions, found in its lower-cased text.

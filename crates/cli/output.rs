@@ -3,15 +3,18 @@
 use crate::args::{ColorArg, FailOn, FormatArg, OutputArgs};
 use canary_lint_core::{sort_diagnostics, Diagnostic, RuleMeta, Severity, SourceFile};
 use canary_lint_report::{render, Format, Report};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 
 /// Everything a run found, plus the problems that made the run itself fail.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
-    /// Every file read, by path (their number is the summary's file count).
+    /// Files read, by path, whose text may be shown.
     pub sources: BTreeMap<String, SourceFile>,
+    /// Files read whose text is not kept (history files that name nothing a
+    /// release touches): counted in the summary, never shown.
+    pub unshown: BTreeSet<String>,
     /// Problems with the run itself (unreadable file, bad config): exit 2.
     pub run_errors: Vec<String>,
 }
@@ -21,6 +24,20 @@ impl Outcome {
         if !self.sources.contains_key(&*file.path) {
             self.sources.insert(String::from(&*file.path), file.clone());
         }
+    }
+
+    pub fn add_unshown(&mut self, path: &str) {
+        self.unshown.insert(path.to_string());
+    }
+
+    /// How many distinct files were read.
+    pub fn file_count(&self) -> usize {
+        self.sources.len()
+            + self
+                .unshown
+                .iter()
+                .filter(|p| !self.sources.contains_key(*p))
+                .count()
     }
 
     pub fn run_error(&mut self, msg: impl Into<String>) {
@@ -84,7 +101,7 @@ pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32
         diagnostics: &outcome.diagnostics,
         sources: &outcome.sources,
         rules,
-        files: outcome.sources.len(),
+        files: outcome.file_count(),
         color: use_color(out.color),
     };
     let text = render(format_of(out.format), &report);
