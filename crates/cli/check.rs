@@ -853,7 +853,7 @@ enum HistoryFile {
 }
 
 /// What a history file mentions, found in its lower-cased text.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Mentions {
     /// `rename` or `change` (MySQL's `CHANGE COLUMN`).
     rename: bool,
