@@ -180,10 +180,15 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
             return 2;
         }
     };
-    match rules.iter().find(|r| r.name == a.name) {
+    let name = canary_lint_core::current_rule_name(&a.name);
+    match rules.iter().find(|r| r.name == name) {
         Some(r) => {
             println!("# {}", r.name);
             println!();
+            if name != a.name {
+                println!("(`{}` is a former name of this rule.)", a.name);
+                println!();
+            }
             println!("family: {}, default severity: {}", r.family, r.severity);
             println!("{}", r.summary);
             println!();

@@ -10,6 +10,9 @@ declare_rule! {
     /// Reports, once per file, the first `ALTER TABLE` or non-concurrent `CREATE
     /// INDEX` on a table that existed before the release when no `SET
     /// lock_timeout` (MySQL: `SET lock_wait_timeout`) came earlier in the file.
+    /// A custom setting that merely ends in the name (`SET app.lock_timeout`) is
+    /// not the lock timeout. `ALTER TABLE .. VALIDATE CONSTRAINT` alone is not
+    /// reported: its lock lets stable's reads and writes go on.
     ///
     /// ## Why it stalls stable
     /// DDL waits for the table lock behind stable's long-running queries, and
@@ -48,7 +51,11 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         Dialect::Mysql => "SET SESSION lock_wait_timeout = 2;",
         _ => return,
     };
-    if cx.lock_timeout_set || cx.lock_timeout_reported || !cx.stable_table(table) {
+    if cx.lock_timeout_set
+        || cx.lock_timeout_reported
+        || !cx.stable_table(table)
+        || cx.release.view(table)
+    {
         return;
     }
     out.push(cx.diag(
