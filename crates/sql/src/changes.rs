@@ -140,6 +140,16 @@ const NOT_VOLATILE: &[&str] = &[
     "utc_timestamp",
 ];
 
+/// Built-ins of [`NOT_VOLATILE`] that take no arguments.
+const NO_ARGUMENTS: &[&str] = &[
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "current_schema",
+    "session_user",
+];
+
 /// Whether a default expression calls a function that must be assumed volatile:
 /// any call of a name that is not in [`NOT_VOLATILE`]. Casts are not calls.
 pub(crate) fn is_volatile_default(expr: &str) -> bool {
@@ -177,7 +187,11 @@ pub(crate) fn is_volatile_default(expr: &str) -> bool {
             if is_call && !after_cast {
                 let bare = word.rsplit('.').next().unwrap_or(&word);
                 let bare = bare.trim_matches('"');
-                if !NOT_VOLATILE.contains(&bare) {
+                // `now()` takes no arguments: `now(123)` is some other function.
+                let no_args = expr[j + 1..].trim_start().starts_with(')');
+                let known = NOT_VOLATILE.contains(&bare)
+                    && (no_args || !NO_ARGUMENTS.contains(&bare));
+                if !known {
                     return true;
                 }
             }
@@ -927,5 +941,39 @@ fn restate(
             },
             c,
         );
+    }
+}
+
+#[cfg(test)]
+mod volatile_tests {
+    use super::is_volatile_default;
+
+    #[test]
+    fn calls_that_must_be_assumed_volatile() {
+        for v in [
+            "gen_random_uuid()",
+            "random()",
+            "nextval('s'::regclass)",
+            "make_code()",
+            "app.new_id()",
+            "now(123)",
+            "uuid()",
+        ] {
+            assert!(is_volatile_default(v), "{v}");
+        }
+        for q in [
+            "now()",
+            "'x'",
+            "0",
+            "'{}'::jsonb",
+            "'0'::numeric(10, 2)",
+            "(now() at time zone 'utc')",
+            "current_timestamp",
+            "'random()'",
+            "ARRAY[]::text[]",
+            "lower('A')",
+        ] {
+            assert!(!is_volatile_default(q), "{q}");
+        }
     }
 }
