@@ -640,18 +640,15 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     read_text(path, |text| SourceFile::new(display(path), text))
 }
 
-/// Reads a file as UTF-8 and hands the text to `f`. The bytes go through a
-/// per-thread buffer (`open`, `read` until end, `close`, without the `statx` that
-/// `std::fs::read` makes for a size hint), so nothing is allocated unless `f`
-/// keeps the text. A pre-commit run reads a thousand small history files, where
+/// Reads a file as UTF-8 and hands the text to `f`. Only a regular file is read,
+/// capped by the bytes actually read (`canary_lint_core::read`). The bytes go
+/// through a per-thread buffer, so nothing is allocated unless `f` keeps the text. A pre-commit run reads a thousand small history files, where
 /// system calls and fresh memory are most of the time.
 fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", display(path));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
     BUF.with(|buf| {
         // Asked for again inside `f`: a buffer of its own.
         let mut own = Vec::new();
@@ -660,25 +657,14 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             Ok(b) => &mut **b,
             Err(_) => &mut own,
         };
-        // Plain reads into the buffer: `File::read_to_end` would ask for the size.
-        let mut len = 0;
-        loop {
-            if len == buf.len() {
-                let grow = buf.len().max(64 * 1024);
-                buf.resize(len + grow, 0);
+        // Regular files only, capped by the bytes actually read.
+        canary_lint_core::read::read_capped_into(path, canary_lint_core::read::MAX_SQL_BYTES, buf)
+            .map_err(|e| format!("{}: {e}", display(path)))?;
+        let text = canary_lint_core::read::utf8(buf).map_err(|e| match e {
+            canary_lint_core::read::ReadError::NotUtf8 { line } => {
+                format!("{}:{line}: not valid UTF-8", display(path))
             }
-            match file.read(&mut buf[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(cannot(e)),
-            }
-        }
-        let bytes = &buf[..len];
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            format!("{}:{line}: not valid UTF-8", display(path))
+            e => format!("{}: {e}", display(path)),
         })?;
         Ok(f(text))
     })

@@ -288,10 +288,13 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), ConfigEr
 /// Loads one file; its format from [`detect_format`].
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
     let shown = display_path(path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| ConfigError::new(shown.clone(), 1, 1, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| ConfigError::new(shown.clone(), 1, 1, format!("not UTF-8: {e}")))?;
+    use canary_lint_core::read::{read_text_capped, ReadError, MAX_CONFIG_BYTES};
+    let text = read_text_capped(path, MAX_CONFIG_BYTES).map_err(|e| match e {
+        ReadError::NotUtf8 { line } => {
+            ConfigError::new(shown.clone(), line as u32, 1, "not valid UTF-8")
+        }
+        e => ConfigError::new(shown.clone(), 1, 1, e.to_string()),
+    })?;
     let format = detect_format(path, &text).ok_or_else(|| {
         ConfigError::new(shown.clone(), 1, 1, "unknown config format (expected .properties, .yml/.yaml, .env, .json, .toml or a Kubernetes manifest)")
     })?;
