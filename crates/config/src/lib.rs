@@ -29,6 +29,13 @@ pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_
 pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
 pub use secret::{display_value, is_secret_key, REDACTED};
 
+/// The YAML reader the loaders use (every document of a stream, each node with its
+/// byte span), for the other crates that read YAML: the manifests engine.
+pub mod yaml {
+    pub use crate::load::yaml::{parse_nodes, Node};
+    pub use crate::load::ParseError;
+}
+
 /// One flattened configuration value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

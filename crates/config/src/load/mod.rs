@@ -57,7 +57,7 @@ pub(crate) struct Raw {
 
 /// A parse error at a byte offset of the parsed text.
 #[derive(Debug, Clone)]
-pub(crate) struct ParseError {
+pub struct ParseError {
     pub offset: usize,
     pub message: String,
 }

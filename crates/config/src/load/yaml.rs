@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 /// A YAML node with the byte span of its text.
 #[derive(Debug, Clone)]
-pub(crate) enum Node {
+pub enum Node {
     Scalar {
         value: String,
         style: ScalarStyle,
@@ -126,7 +126,7 @@ impl Builder<'_> {
 }
 
 /// Parses every document of a YAML stream.
-pub(crate) fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
+pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
     let mut b = Builder {
         text,
         index: LineIndex::new(text),
