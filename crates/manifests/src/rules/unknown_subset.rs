@@ -33,7 +33,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             if drs.is_empty() {
                 continue;
             }
-            let defined: Vec<&str> = drs
+            let mut defined: Vec<&str> = drs
                 .iter()
                 .flat_map(|&i| {
                     path(&ctx.res[i].root, &["spec", "subsets"])
@@ -42,6 +42,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 })
                 .filter_map(|s| text(s.get("name")))
                 .collect();
+            defined.dedup();
             if defined.contains(&subset.as_str()) {
                 continue;
             }
