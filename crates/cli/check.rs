@@ -56,14 +56,9 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         }
     }
 
-    if !s.manifests.paths.is_empty() {
-        eprintln!(
-            "canary-lint: warning: [manifests] paths are set, but this version has no traffic-split rules yet; manifests were not checked"
-        );
-    }
     let mut parsed_all = Vec::new();
     // SQL from stdin.
-    if args.paths.iter().any(|p| p == Path::new("-")) {
+    if args.paths.iter().any(|p| p == Path::new("-")) && !crate::traffic::reads_stdin(args) {
         let name = args
             .stdin_filename
             .clone()
@@ -159,7 +154,7 @@ fn collect_inputs(
         }
         if p.is_dir() {
             let found = find_migration_dirs(p, forced);
-            if found.is_empty() && !has_config_pairs(loaded) {
+            if found.is_empty() && !has_config_pairs(loaded) && !crate::traffic::has_manifests(p) {
                 out.run_error(format!("{}: no migration files found", display(p)));
             }
             dirs.extend(found);

@@ -8,6 +8,7 @@ mod output;
 mod registry;
 mod settings;
 mod stable_refs;
+mod traffic;
 
 use args::{CheckArgs, Cli, Command, DialectArg, RuleArgs, RulesArgs};
 use canary_lint_sql::Dialect;
@@ -93,6 +94,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
     let mut out = Outcome::default();
     let parsed = check::run(a, &loaded, &mut out);
     registry::check_config_pairs(a, &loaded, &packs, &mut out);
+    traffic::check(a, &loaded, &mut out);
     let skip: Vec<std::path::PathBuf> = parsed
         .iter()
         .filter_map(|p| {
