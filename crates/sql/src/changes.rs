@@ -189,8 +189,8 @@ pub(crate) fn is_volatile_default(expr: &str) -> bool {
                 let bare = bare.trim_matches('"');
                 // `now()` takes no arguments: `now(123)` is some other function.
                 let no_args = expr[j + 1..].trim_start().starts_with(')');
-                let known = NOT_VOLATILE.contains(&bare)
-                    && (no_args || !NO_ARGUMENTS.contains(&bare));
+                let known =
+                    NOT_VOLATILE.contains(&bare) && (no_args || !NO_ARGUMENTS.contains(&bare));
                 if !known {
                     return true;
                 }

@@ -1060,6 +1060,11 @@ pub fn fully_read(st: &StatementText<'_>) -> bool {
     i >= c.to && i > 2
 }
 
+/// Changes inside the bodies of `DO` blocks and routines ([`crate::bodies`]).
+pub fn in_bodies(text: &str, span: Span, dialect: Dialect) -> Vec<Change> {
+    crate::bodies::changes(text, span, dialect)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
