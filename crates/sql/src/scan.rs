@@ -961,7 +961,8 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         let mut concurrently = false;
         if c.tok(i).is_some_and(|t| t.is_punct(st.src, b'(')) {
             while i < c.to && !c.tok(i).is_some_and(|t| t.is_punct(st.src, b')')) {
-                concurrently |= c.word(i, "CONCURRENTLY");
+                concurrently |=
+                    c.word(i, "CONCURRENTLY") && !c.any_word(i + 1, &["FALSE", "OFF", "0"]);
                 i += 1;
             }
             i += 1;

@@ -60,6 +60,10 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             name,
             concurrently: false,
         } => {
+            // `REINDEX SYSTEM` has no concurrent form: nothing to recommend.
+            if what == "SYSTEM" {
+                return;
+            }
             if let Some(n) = name {
                 if cx.release.index(n) || (what == "TABLE" && !cx.stable_table(n)) {
                     return;
