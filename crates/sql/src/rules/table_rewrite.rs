@@ -15,7 +15,9 @@ declare_rule! {
     ///   `timestamptz` and so on. Quiet for `varchar(n)` to `varchar(m >= n)`,
     ///   `varchar` to `text` and a larger `numeric` precision with the same
     ///   scale, which only change the catalogue. Without migration history the
-    ///   previous type is unknown and the finding says so. MySQL copies the
+    ///   previous type is unknown and the finding says so. `timestamp` to
+    ///   `timestamptz` (or back) is reported with its condition: Postgres 12+
+    ///   skips the rewrite when the session time zone is UTC. MySQL copies the
     ///   table for a type change too (`MODIFY`/`CHANGE` to another type);
     /// - `ADD COLUMN` whose value is computed for every existing row: a volatile
     ///   default (`random()`, `gen_random_uuid()`, `clock_timestamp()`,
@@ -108,6 +110,10 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             }
             let q = qualified(table, column);
             let message = match (&old, known) {
+                (Some(old), true) if cx.dialect == Dialect::Postgres && time_zone_only(old, new_type) => format!(
+                    "changing `{q}` from `{old}` to `{new_type}` rewrites every row of `{}` under an exclusive lock unless the migration's session time zone is UTC (Postgres 12+ then changes only the catalogue): stable's queries on it wait for the whole rewrite",
+                    table.display
+                ),
                 (Some(old), true) => format!(
                     "changing `{q}` from `{old}` to `{new_type}` rewrites every row of `{}` under an exclusive lock: stable's queries on it wait for the whole rewrite",
                     table.display
@@ -183,6 +189,17 @@ fn stable_uses(cx: &RuleCx<'_>, t: &Name) -> bool {
     cx.stable_table(t) && !cx.release.view(t)
 }
 
+/// `timestamp` to `timestamptz` or back: Postgres 12+ skips the rewrite when the
+/// session time zone is UTC, which the migration does not show.
+fn time_zone_only(old: &str, new: &str) -> bool {
+    use super::change_column_type::normalize;
+    let (o, n) = (normalize(old), normalize(new));
+    matches!(
+        (o.0.as_str(), n.0.as_str()),
+        ("timestamp", "timestamptz") | ("timestamptz", "timestamp")
+    ) && o.1 == n.1
+}
+
 /// Whether changing a column from `old` to `new` rewrites the table, when both
 /// types can be read; `None` when they cannot.
 fn rewrites(old: &str, new: &str, dialect: Dialect) -> Option<bool> {
@@ -210,5 +227,7 @@ mod tests {
         assert_eq!(rewrites("varchar(10)", "text", pg), Some(false));
         assert_eq!(rewrites("numeric(10,2)", "numeric(12,2)", pg), Some(false));
         assert_eq!(rewrites("int4", "integer", pg), Some(false));
+        assert!(time_zone_only("TIMESTAMP WITHOUT TIME ZONE", "timestamptz"));
+        assert!(!time_zone_only("timestamp", "date"));
     }
 }
