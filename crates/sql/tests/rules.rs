@@ -3,14 +3,14 @@
 //! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
 //! name (`mysql`, `sqlite`, `mssql`), Postgres otherwise; `goose` in the name lints it
 //! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
-//! to a fixture is replayed into the schema model as stable's history.
+//! to a fixture is replayed into the schema model as stable's history. Fixtures run
+//! through [`analyze_release`], the engine `check` calls.
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
-use canary_lint_sql::{
-    lint_release, parse_file, replay_schema, Dialect, History, Layout, LintContext,
-};
+use canary_lint_sql::model::Schema;
+use canary_lint_sql::{analyze_release, parse_file_all, replay_schema, Dialect, Knowledge, Layout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -45,19 +45,25 @@ fn lint_fixture(rule: &str, rel: &str) -> Outcome {
     let dialect = dialect_of(name);
     let file = load(rel);
     let history_rel = rel.replace(".sql", ".history.sql");
-    let history = root().join(&history_rel).is_file().then(|| {
+    // As `check` does: a migration folder's history is replayed and the release
+    // judged against it (an object the history never created may exist outside
+    // it); a file without history is judged alone.
+    let (mut schema, knowledge) = if root().join(&history_rel).is_file() {
         let h = load(&history_rel);
-        replay_schema(&[parse_file(&h, Layout::Plain, dialect)])
-    });
-    let ctx = LintContext {
-        history: history.as_ref().map(|h| h as &dyn History),
+        (
+            replay_schema(&[parse_file_all(&h, Layout::Plain, dialect)]),
+            Knowledge::History,
+        )
+    } else {
+        (Schema::new(), Knowledge::NoHistory)
     };
     let layout = if name.contains("goose") {
         Layout::Goose
     } else {
         Layout::Plain
     };
-    let all = lint_release(&[(file.clone(), layout)], dialect, &ctx);
+    let release = [parse_file_all(&file, layout, dialect)];
+    let all = analyze_release(&mut schema, knowledge, &release).diagnostics;
     let rules: Vec<String> = all.iter().map(|d| d.rule.clone()).collect();
     // Snapshots show the findings of the rule under test only, so that adding a
     // rule does not churn every other rule's snapshots.
