@@ -437,7 +437,7 @@ impl Walk {
 
     fn file(&mut self, fi: usize, pf: &ParsedFile, schema: &mut Schema) {
         let text: &str = &pf.file.text;
-        let framework_tx = pf.layout.file_in_transaction(text);
+        let framework_tx = crate::layout::transactions(pf.layout, &pf.file.path, text, pf.dialect);
         let mysql = pf.dialect == Dialect::Mysql;
         let mut explicit_tx = false;
         let mut lock_timeout_set = false;
@@ -455,7 +455,9 @@ impl Walk {
             let skipped = s.skipped
                 || (s.ast.is_none() && crate::parse::is_data_statement(text, s.span, pf.dialect));
             let rejected = s.ast.is_none() && !skipped;
-            if !ops && !changes_schema && !rejected {
+            // DDL inside `DO` blocks and routine bodies, found by the token scan.
+            let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
+            if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
                 // Nothing a rule reads; the model may still follow it.
                 if let Some(ast) = &s.ast {
                     self.replay(fi, s.span, ast, pf.dialect, schema);
@@ -485,6 +487,8 @@ impl Walk {
                 }
                 changes.extend(extra);
             }
+            changes.extend(in_bodies);
+            let framework_tx = framework_tx.at(s.span.start);
             // Transactions: MySQL commits around every DDL statement.
             let ddl = changes.iter().any(|c| {
                 !matches!(

@@ -15,6 +15,7 @@
 //!    release delta (before against after) with the rules' release steps.
 //!    [`lint_each_as_release`] checks every migration against the ones before it.
 
+pub mod bodies;
 pub mod changes;
 pub mod dialect;
 pub mod engine;

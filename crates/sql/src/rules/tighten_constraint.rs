@@ -7,10 +7,11 @@ use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a CHECK, UNIQUE or FOREIGN KEY constraint, or a unique index,
-    /// added to a table stable knew (also with `NOT VALID`: new writes are still
-    /// checked). Quiet for tables created in the release. A primary key is left
-    /// to the lock rules. `EXCLUDE` constraints are not modelled yet.
+    /// Reports a CHECK, UNIQUE, PRIMARY KEY or FOREIGN KEY constraint, or a
+    /// unique index, added to a table stable knew (also with `NOT VALID`: new
+    /// writes are still checked). Quiet for tables created in the release, and for
+    /// a table swapped under its name with the constraints it had. `EXCLUDE`
+    /// constraints are not modelled yet, so they are not reported.
     ///
     /// ## Why it breaks stable
     /// Stable's writes were valid under the old rules; those that violate the new
@@ -48,7 +49,6 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         let mut added: Vec<String> = a
             .constraints
             .iter()
-            .filter(|c| c.kind != ConstraintKind::PrimaryKey)
             .filter(|c| {
                 let cols = origin(&c.columns);
                 !b.constraints
@@ -61,7 +61,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 ConstraintKind::ForeignKey { table, .. } => {
                     format!("FOREIGN KEY ({}) REFERENCES {table}", c.columns.join(", "))
                 }
-                ConstraintKind::PrimaryKey => String::new(),
+                ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", c.columns.join(", ")),
             })
             .collect();
         let old_unique: Vec<Vec<String>> = cx
