@@ -39,13 +39,6 @@ pub use secret::{
     mask_sql_secrets, scrub, sql_secret_ranges, REDACTED,
 };
 
-/// The YAML reader the loaders use (every document of a stream, each node with its
-/// byte span), for the other crates that read YAML: the manifests engine.
-pub mod yaml {
-    pub use crate::load::yaml::{parse_nodes, Node};
-    pub use crate::load::ParseError;
-}
-
 /// One flattened configuration value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
