@@ -501,13 +501,17 @@ fn check_set(
         None => {
             // Every migration is its own release against the history before it.
             pipeline(&files, dialect, out, |_, pf, out| {
-                let history = OpenWorld(&schema);
-                let ctx = LintContext {
-                    history: Some(&history),
-                };
-                out.diagnostics
-                    .extend(lint_parsed(std::slice::from_ref(&pf), &ctx));
-                replay_into(&mut schema, &pf, verbose);
+                // A Liquibase changelog's changesets are deployed one by one.
+                let units = canary_lint_sql::layout::changeset_units(&pf);
+                for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
+                    let history = OpenWorld(&schema);
+                    let ctx = LintContext {
+                        history: Some(&history),
+                    };
+                    out.diagnostics
+                        .extend(lint_parsed(std::slice::from_ref(unit), &ctx));
+                    replay_into(&mut schema, unit, verbose);
+                }
                 checked.push(Checked::of(&pf));
             });
         }
