@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 
 const EXTS: &[&str] = &["xml", "yaml", "yml", "json", "sql"];
 
+/// Nesting read in a changelog (a change is about six levels down).
+const MAX_DEPTH: usize = 64;
+
 fn ext(p: &Path) -> String {
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -405,7 +408,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
             message: format!("invalid XML changelog: {e}"),
         }
     })?;
-    fn conv(n: roxmltree::Node<'_, '_>) -> Elem {
+    fn conv(n: roxmltree::Node<'_, '_>, depth: usize) -> Elem {
         let r = n.range();
         let mut e = Elem {
             name: n.tag_name().name().to_string(),
@@ -418,8 +421,9 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         };
         let mut text_nodes = false;
         for c in n.children() {
-            if c.is_element() {
-                e.children.push(conv(c));
+            // Changes sit a few levels down; deeper nesting is not a changelog's.
+            if c.is_element() && depth < MAX_DEPTH {
+                e.children.push(conv(c, depth + 1));
             } else if c.is_text() && c.text().is_some_and(|t| !t.trim().is_empty()) {
                 text_nodes = true;
             }
@@ -432,7 +436,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         }
         e
     }
-    Ok(conv(doc.root_element()))
+    Ok(conv(doc.root_element(), 0))
 }
 
 /// A YAML (or JSON) node with byte spans.
@@ -504,6 +508,12 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
                     span: Span::new(start, end),
                 },
             ),
+            Event::MappingStart(..) | Event::SequenceStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(ChangelogError {
+                    offset: start,
+                    message: format!("YAML changelog nested deeper than {MAX_DEPTH} levels"),
+                })
+            }
             Event::MappingStart(..) => stack.push(Frame::Map(Vec::new(), None, start)),
             Event::SequenceStart(..) => stack.push(Frame::Seq(Vec::new(), start)),
             Event::MappingEnd | Event::SequenceEnd => {
@@ -1368,6 +1378,29 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert!(t[r[0].start..r[0].end].starts_with("CREATE TABLE"));
         assert!(t[r[1].start..r[1].end].starts_with("ALTER TABLE"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let t = format!(
+            "databaseChangeLog: {}{}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = to_sql("c.yaml", &t, Dialect::Postgres)
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            e.message.contains("nested deeper") || e.message.contains("recursion limit"),
+            "{}",
+            e.message
+        );
+        let x = format!(
+            "<databaseChangeLog>{}{}</databaseChangeLog>",
+            "<a>".repeat(200),
+            "</a>".repeat(200)
+        );
+        assert!(to_sql("c.xml", &x, Dialect::Postgres).unwrap().is_ok());
     }
 
     #[test]
