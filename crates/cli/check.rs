@@ -59,14 +59,9 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         }
     }
 
-    if !s.manifests.paths.is_empty() {
-        eprintln!(
-            "canary-lint: warning: [manifests] paths are set, but this version has no traffic-split rules yet; manifests were not checked"
-        );
-    }
     let mut parsed_all = Vec::new();
     // SQL from stdin.
-    if args.paths.iter().any(|p| p == Path::new("-")) {
+    if args.paths.iter().any(|p| p == Path::new("-")) && !crate::traffic::reads_stdin(args) {
         let name = args
             .stdin_filename
             .clone()
@@ -74,7 +69,8 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
-                let file = SourceFile::new(name.clone(), text);
+                let file =
+                    SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
                 let pf = parse_file_all(&file, layout, dialect);
@@ -162,7 +158,7 @@ fn collect_inputs(
         }
         if p.is_dir() {
             let found = find_migration_dirs(p, forced);
-            if found.is_empty() && !has_config_pairs(loaded) {
+            if found.is_empty() && !has_config_pairs(loaded) && !crate::traffic::has_manifests(p) {
                 out.run_error(format!("{}: no migration files found", display(p)));
             }
             dirs.extend(found);
@@ -632,18 +628,15 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     read_text(path, |text| SourceFile::new(display(path), text))
 }
 
-/// Reads a file as UTF-8 and hands the text to `f`. The bytes go through a
-/// per-thread buffer (`open`, `read` until end, `close`, without the `statx` that
-/// `std::fs::read` makes for a size hint), so nothing is allocated unless `f`
-/// keeps the text. A pre-commit run reads a thousand small history files, where
+/// Reads a file as UTF-8 and hands the text to `f`. Only a regular file is read,
+/// capped by the bytes actually read (`canary_lint_core::read`). The bytes go
+/// through a per-thread buffer, so nothing is allocated unless `f` keeps the text. A pre-commit run reads a thousand small history files, where
 /// system calls and fresh memory are most of the time.
 fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", display(path));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
     BUF.with(|buf| {
         // Asked for again inside `f`: a buffer of its own.
         let mut own = Vec::new();
@@ -652,27 +645,17 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             Ok(b) => &mut **b,
             Err(_) => &mut own,
         };
-        // Plain reads into the buffer: `File::read_to_end` would ask for the size.
-        let mut len = 0;
-        loop {
-            if len == buf.len() {
-                let grow = buf.len().max(64 * 1024);
-                buf.resize(len + grow, 0);
+        // Regular files only, capped by the bytes actually read.
+        canary_lint_core::read::read_capped_into(path, canary_lint_core::read::MAX_SQL_BYTES, buf)
+            .map_err(|e| format!("{}: {e}", display(path)))?;
+        let text = canary_lint_core::read::utf8(buf).map_err(|e| match e {
+            canary_lint_core::read::ReadError::NotUtf8 { line } => {
+                format!("{}:{line}: not valid UTF-8", display(path))
             }
-            match file.read(&mut buf[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(cannot(e)),
-            }
-        }
-        let bytes = &buf[..len];
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            format!("{}:{line}: not valid UTF-8", display(path))
+            e => format!("{}: {e}", display(path)),
         })?;
-        Ok(f(text))
+        // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
+        Ok(f(&canary_lint_config::mask_sql_secrets(text)))
     })
 }
 

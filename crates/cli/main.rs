@@ -8,6 +8,7 @@ mod output;
 mod registry;
 mod settings;
 mod stable_refs;
+mod traffic;
 
 use args::{CheckArgs, Cli, Command, DialectArg, RuleArgs, RulesArgs};
 use canary_lint_sql::Dialect;
@@ -98,6 +99,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
     let mut out = Outcome::default();
     let parsed = check::run(a, &loaded, &mut out);
     registry::check_config_pairs(a, &loaded, &packs, &mut out);
+    traffic::check(a, &loaded, &mut out);
     // Migration folders are not stable's code; a migration at the working
     // directory's root skips only itself, never the whole tree.
     let skip: Vec<std::path::PathBuf> = parsed
