@@ -485,12 +485,16 @@ fn check_set(
         None => {
             // Every migration is its own release against the history before it.
             pipeline(&files, dialect, out, |_, pf, out| {
-                let rel = std::slice::from_ref(&pf);
-                let analysis = analyze_release(&mut schema, Knowledge::History, rel);
-                if verbose {
-                    report_not_followed(rel, &analysis.not_followed);
+                // A Liquibase changelog's changesets are deployed one by one.
+                let units = canary_lint_sql::layout::changeset_units(&pf);
+                for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
+                    let rel = std::slice::from_ref(unit);
+                    let analysis = analyze_release(&mut schema, Knowledge::History, rel);
+                    if verbose {
+                        report_not_followed(rel, &analysis.not_followed);
+                    }
+                    out.diagnostics.extend(analysis.diagnostics);
                 }
-                out.diagnostics.extend(analysis.diagnostics);
                 checked.push(Checked::of(&pf));
             });
         }
