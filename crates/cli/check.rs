@@ -668,7 +668,9 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             e => format!("{}: {e}", display(path)),
         })?;
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
-        Ok(f(&canary_lint_config::mask_sql_secrets(text)))
+        // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
+        let text = canary_lint_core::read::normalize_text(text);
+        Ok(f(&canary_lint_config::mask_sql_secrets(&text)))
     })
 }
 

@@ -159,9 +159,9 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     if human && !side_lost {
         let text = canary_lint_config::scrub(&canary_lint_config::diff_text(&s, &c), &secrets);
         if text.is_empty() {
-            println!("\nNo differences in the normalised key = value listings.");
+            crate::outln!("\nNo differences in the normalised key = value listings.");
         } else {
-            println!("\n{text}");
+            crate::outln!("\n{text}");
         }
     }
     code
@@ -262,10 +262,10 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 "expand": expand,
                 "contract": contract,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         FormatArg::Human => {
-            println!("schema-diff ({what})");
+            crate::outln!("schema-diff ({what})");
             for (kind, title) in [
                 (ChangeKind::Expand, "expand (safe for stable)"),
                 (
@@ -274,10 +274,10 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 ),
             ] {
                 let list: Vec<_> = changes.iter().filter(|c| c.kind == kind).collect();
-                println!("\n{title}: {}", list.len());
+                crate::outln!("\n{title}: {}", list.len());
                 for c in list {
                     let sign = if kind == ChangeKind::Expand { '+' } else { '-' };
-                    println!(
+                    crate::outln!(
                         "  {sign} {} {}: {}",
                         format!("{:?}", c.object_kind).to_lowercase(),
                         c.object,

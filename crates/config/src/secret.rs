@@ -207,7 +207,7 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
     static SQL: OnceLock<Option<Regex>> = OnceLock::new();
     let re = SQL.get_or_init(|| {
         Regex::new(
-            r#"(?i)(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
+            r#"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
         )
         .ok()
     });
@@ -401,5 +401,36 @@ mod tests {
         assert_eq!(masked.chars().count(), text.chars().count());
         assert!(!masked.contains("ssword"));
         assert!(masked.ends_with("\nb=2"));
+    }
+}
+#[cfg(test)]
+mod sql_tests {
+    use super::*;
+
+    #[test]
+    fn sql_passwords_are_masked_in_place() {
+        let sql = "CREATE ROLE app PASSWORD 'rolepw-123' LOGIN;\nALTER USER x IDENTIFIED BY \"p2-secret\";";
+        let masked = mask_sql_secrets(sql);
+        assert_eq!(masked.len(), sql.len());
+        assert!(
+            !masked.contains("rolepw") && !masked.contains("p2-secret"),
+            "{masked}"
+        );
+        assert!(masked.contains("PASSWORD '**********' LOGIN"), "{masked}");
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    #[test]
+    fn every_shape_compiles() {
+        // A pattern that failed to compile would be dropped silently.
+        let src = include_str!("secret.rs");
+        let start = src.find("fn shapes()").unwrap_or(0);
+        let end = src[start..]
+            .find(".iter()")
+            .map_or(src.len(), |i| start + i);
+        let listed = src[start..end].matches("\n            r").count();
+        assert_eq!(super::shapes().len(), listed);
     }
 }
