@@ -10,8 +10,8 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, replay_file,
-    statement_spans, Dialect, Layout, LintContext, MigrationFile, ParsedFile,
+    lint_parsed, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect, Layout,
+    LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -26,6 +26,8 @@ const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor", "build", "dist"
 struct MigrationSet {
     dir: PathBuf,
     files: Vec<MigrationFile>,
+    /// The set's dialect: `--dialect`, the settings, the folder's path, postgres.
+    dialect: Dialect,
     /// Indexes into `files` that are the release; `None`: every file is its own release.
     release: Option<BTreeSet<usize>>,
 }
@@ -43,6 +45,7 @@ pub struct Inputs {
 pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked> {
     let s = &loaded.settings;
     let dialect = crate::dialect_of(args.dialect, s.dialect.as_deref());
+    let explicit_dialect = crate::dialect_set(args.dialect, s.dialect.as_deref());
     let forced_layout = s.migrations.layout.as_deref().and_then(Layout::parse);
     if let Some(l) = &s.migrations.layout {
         if forced_layout.is_none() {
@@ -56,14 +59,9 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         }
     }
 
-    if !s.manifests.paths.is_empty() {
-        eprintln!(
-            "canary-lint: warning: [manifests] paths are set, but this version has no traffic-split rules yet; manifests were not checked"
-        );
-    }
     let mut parsed_all = Vec::new();
     // SQL from stdin.
-    if args.paths.iter().any(|p| p == Path::new("-")) {
+    if args.paths.iter().any(|p| p == Path::new("-")) && !crate::traffic::reads_stdin(args) {
         let name = args
             .stdin_filename
             .clone()
@@ -86,9 +84,9 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         }
     }
 
-    let inputs = collect_inputs(args, loaded, forced_layout, out);
+    let inputs = collect_inputs(args, loaded, forced_layout, explicit_dialect, out);
     for set in &inputs.sets {
-        parsed_all.extend(check_set(set, dialect, args.verbose, out));
+        parsed_all.extend(check_set(set, set.dialect, args.verbose, out));
     }
     if !inputs.loose.is_empty() {
         let files: Vec<(PathBuf, Layout)> = inputs
@@ -133,6 +131,7 @@ fn collect_inputs(
     args: &CheckArgs,
     loaded: &Loaded,
     forced: Option<Layout>,
+    dialect: Option<Dialect>,
     out: &mut Outcome,
 ) -> Inputs {
     let mut inputs = Inputs::default();
@@ -159,7 +158,7 @@ fn collect_inputs(
         }
         if p.is_dir() {
             let found = find_migration_dirs(p, forced);
-            if found.is_empty() && !has_config_pairs(loaded) {
+            if found.is_empty() && !has_config_pairs(loaded) && !crate::traffic::has_manifests(p) {
                 out.run_error(format!("{}: no migration files found", display(p)));
             }
             dirs.extend(found);
@@ -183,13 +182,14 @@ fn collect_inputs(
     let mut canon = Canon::default();
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in named_sql {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = canary_lint_sql::layout::migration_dir_of(&f);
         by_dir.entry(dir).or_default().push(f);
     }
     for (dir, files) in by_dir {
-        let listing = discover_in(&dir, forced);
+        let listing = discover_in(&dir, forced, dialect);
         match listing {
-            Ok(all) if !all.is_empty() => {
+            Ok(found) if !found.files.is_empty() => {
+                let (all, set_dialect) = (found.files, found.dialect);
                 let names: BTreeSet<PathBuf> = files.iter().map(|f| canon.of(f)).collect();
                 // File names first: resolving every path of a large folder is not free.
                 let file_names: BTreeSet<&std::ffi::OsStr> =
@@ -207,22 +207,29 @@ fn collect_inputs(
                 let listed: BTreeSet<PathBuf> =
                     release.iter().map(|&i| canon.of(&all[i].path)).collect();
                 for f in &files {
-                    if !listed.contains(&canon.of(f)) && !is_rollback(f) {
-                        inputs.loose.push(f.clone());
+                    if listed.contains(&canon.of(f)) {
+                        continue;
+                    }
+                    match canary_lint_sql::layout::rollback_reason(found.layout, f) {
+                        Some(why) => eprintln!(
+                            "canary-lint: {}: skipped: {why} of the {} layout, not a forward migration",
+                            display(f),
+                            found.layout
+                        ),
+                        None => inputs.loose.push(f.clone()),
                     }
                 }
                 if !release.is_empty() {
                     dirs.retain(|d| canonical(d) != canonical(&dir));
                     inputs.sets.push(MigrationSet {
+                        dialect: dialect.or(set_dialect).unwrap_or_default(),
                         dir,
                         files: all,
                         release: Some(release),
                     });
                 }
             }
-            _ => inputs
-                .loose
-                .extend(files.into_iter().filter(|f| !is_rollback(f))),
+            _ => inputs.loose.extend(files),
         }
     }
 
@@ -238,8 +245,13 @@ fn collect_inputs(
         None => None,
     };
     for dir in dirs {
-        match discover_in(&dir, forced) {
-            Ok(files) => {
+        match discover_in(&dir, forced, dialect) {
+            Ok(found) => {
+                for n in &found.notes {
+                    eprintln!("canary-lint: note: {n}");
+                }
+                let set_dialect = dialect.or(found.dialect).unwrap_or_default();
+                let files = found.files;
                 // A name that is not UTF-8 is checked under a lossy name, and said so.
                 for m in files.iter().filter(|m| m.path.to_str().is_none()) {
                     eprintln!(
@@ -258,6 +270,7 @@ fn collect_inputs(
                 inputs.sets.push(MigrationSet {
                     dir,
                     files,
+                    dialect: set_dialect,
                     release,
                 });
             }
@@ -272,24 +285,12 @@ fn has_config_pairs(loaded: &Loaded) -> bool {
     !loaded.settings.config.pairs.is_empty()
 }
 
-fn is_rollback(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    name.ends_with(".down.sql")
-        || name == "down.sql"
-        || name.starts_with('u') && name.contains("__")
-}
-
 fn discover_in(
     dir: &Path,
     forced: Option<Layout>,
-) -> Result<Vec<MigrationFile>, canary_lint_sql::DiscoverError> {
-    match forced {
-        Some(l) => discover_with(dir, l),
-        None => discover(dir),
-    }
+    dialect: Option<Dialect>,
+) -> Result<canary_lint_sql::layout::Discovery, canary_lint_sql::DiscoverError> {
+    canary_lint_sql::layout::discover_dir(dir, forced, dialect)
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -335,14 +336,14 @@ impl Canon {
 /// whole tree is walked, however deep, respecting `.gitignore` and skipping hidden and
 /// build directories; a detected directory is not searched further.
 pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> {
-    let detected = move |dir: &Path| match forced {
-        Some(_) => has_sql(dir),
-        None => canary_lint_sql::detect(dir).is_some() && has_sql_anywhere(dir),
-    };
-    if detected(root) {
-        return vec![root.to_path_buf()];
+    use canary_lint_sql::layout::DirKind;
+    let mut found = Vec::new();
+    match canary_lint_sql::layout::is_migration_dir(root, forced) {
+        DirKind::Migrations => return vec![root.to_path_buf()],
+        DirKind::MigrationsAndBelow => found.push(root.to_path_buf()),
+        DirKind::No => {}
     }
-    let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let found = std::sync::Arc::new(std::sync::Mutex::new(found));
     let sink = found.clone();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -360,38 +361,21 @@ pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> 
             if SKIP_DIRS.contains(&name.as_ref()) {
                 return false;
             }
-            if detected(e.path()) {
+            let kind = canary_lint_sql::layout::is_migration_dir(e.path(), forced);
+            if kind != DirKind::No {
                 if let Ok(mut f) = sink.lock() {
                     f.push(e.path().to_path_buf());
                 }
-                return false;
             }
-            true
+            // A migration folder is not searched further, unless its layout keeps
+            // migrations below it too.
+            kind != DirKind::Migrations
         })
         .build();
     for _ in walker {}
     let mut found = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
     found.sort();
     found
-}
-
-fn has_sql(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|rd| {
-        rd.flatten().any(|e| {
-            e.path()
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("sql"))
-        })
-    })
-}
-
-/// Diesel and Prisma keep one directory per migration.
-fn has_sql_anywhere(dir: &Path) -> bool {
-    has_sql(dir)
-        || std::fs::read_dir(dir).is_ok_and(|rd| {
-            rd.flatten()
-                .any(|e| e.file_type().is_ok_and(|t| t.is_dir()) && has_sql(&e.path()))
-        })
 }
 
 /// What is kept of a checked SQL file once its findings are made: where its
@@ -738,7 +722,9 @@ fn check_release(
     // Each history file is read and searched, in lower case, for renames and for
     // the release's names. A name is a plain identifier (letters, digits, `_`,
     // `$`), so a file naming it contains it as text.
-    let history: Vec<usize> = (0..files.len())
+    // History is what runs before the release: later migrations are not.
+    let last = release.last().copied().unwrap_or(0);
+    let history: Vec<usize> = (0..last)
         .filter(|i| release.binary_search(i).is_err())
         .collect();
     let renames = Words::new(["rename", "change"]);

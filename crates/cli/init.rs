@@ -68,6 +68,7 @@ pub fn starter(root: &Path) -> String {
     s.push_str("# src = [\"../app-stable\"]\n");
     s.push_str("\n# Config pairs compared canary against stable (ConfigMaps, .properties, YAML, .env, JSON, TOML).\n");
     s.push_str("# [[config.pairs]]\n# stable = \"k8s/stable/configmap.yaml\"\n# canary = \"k8s/canary/configmap.yaml\"\n");
+    s.push_str(crate::traffic::init_section());
     s.push_str("\n[rules]\n");
     s.push_str("# Per-rule severity: \"error\", \"warning\", \"note\" or \"off\".\n");
     s.push_str("# missing-lock-timeout = \"off\"\n");

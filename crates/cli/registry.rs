@@ -37,6 +37,7 @@ pub fn packs_needed<'a>(loaded: &Loaded, mut names: impl Iterator<Item = &'a str
                 .iter()
                 .chain(&canary_lint_core::suppress::rules())
                 .any(|r| r.name == n)
+                && !canary_lint_manifests::rules().iter().any(|r| r.name == n)
         })
 }
 
@@ -45,6 +46,7 @@ pub fn all_rules(packs: &[Pack]) -> Vec<RuleMeta> {
     let mut rules: Vec<RuleMeta> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
     rules.extend(canary_lint_core::suppress::rules().iter().map(|r| r.meta()));
     rules.extend(canary_lint_config::rule_metas(packs));
+    rules.extend(canary_lint_manifests::rules().iter().map(|r| r.meta()));
     rules.sort_by(|a, b| (a.family, &a.name).cmp(&(b.family, &b.name)));
     rules.dedup_by(|a, b| a.name == b.name);
     rules

@@ -22,6 +22,8 @@ pub struct FileSettings {
     #[serde(default)]
     pub manifests: Manifests,
     #[serde(default)]
+    pub traffic: crate::traffic::TrafficSettings,
+    #[serde(default)]
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub packs: Packs,

@@ -71,7 +71,14 @@ pub fn annotate(
         } else {
             format!("{prefix}/")
         };
-        results.push((prefix, scan_dir(src, &skip_abs, &targets)));
+        // A skipped folder that holds the whole source tree would hide it all.
+        let root = std::fs::canonicalize(src).unwrap_or_else(|_| src.clone());
+        let skip_here: Vec<PathBuf> = skip_abs
+            .iter()
+            .filter(|s| !root.starts_with(s))
+            .cloned()
+            .collect();
+        results.push((prefix, scan_dir(src, &skip_here, &targets)));
     }
     for r in refs {
         let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
@@ -120,6 +127,11 @@ pub fn annotate(
                     hits.len(),
                     if hits.len() == 1 { "" } else { "s" },
                     sources
+                ));
+            }
+            _ if scanned == 0 => {
+                d.message.push_str(&format!(
+                    "; no file of stable's code was searched ({sources}: 0 files read), so whether stable still uses `{subject}` is not known"
                 ));
             }
             _ if unread > 0 => {

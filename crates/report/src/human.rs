@@ -45,7 +45,9 @@ impl SourceCode for Window {
             *inner.span(),
             inner.line() + self.first_line,
             inner.column(),
-            inner.line_count(),
+            // Counted from the start of the text, as miette does for a whole file (its
+            // choice of which snippets to join depends on it).
+            inner.line_count() + self.first_line,
         )))
     }
 }

@@ -1,0 +1,224 @@
+//! Traffic-split manifests in `check`: gathers the manifest files of a run (the
+//! paths named, `[manifests] paths`, the repository, or standard input with
+//! `--stdin-filename x.yaml`), hands them to the manifests engine and adds what
+//! it found to the run. The `[traffic]` settings section lives here too.
+
+use crate::args::CheckArgs;
+use crate::check::{display, read_source};
+use crate::output::Outcome;
+use crate::settings::Loaded;
+use canary_lint_core::SourceFile;
+use serde::Deserialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// `[traffic]` in `canary-lint.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSettings {
+    /// Names that mark the canary (replace the naming conventions).
+    #[serde(default)]
+    pub canary: Vec<String>,
+    /// Names that mark stable.
+    #[serde(default)]
+    pub stable: Vec<String>,
+    pub max_canary_weight: Option<i64>,
+    pub stable_min_replicas: Option<i64>,
+    pub version_label: Option<String>,
+}
+
+/// Directory names never searched for manifests.
+const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor", "build", "dist", "venv"];
+
+fn is_yaml(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Whether `check -` reads manifests (not SQL): `--stdin-filename` ends in `.yaml`/`.yml`.
+pub fn reads_stdin(args: &CheckArgs) -> bool {
+    args.paths.iter().any(|p| p == Path::new("-"))
+        && args
+            .stdin_filename
+            .as_deref()
+            .is_some_and(|n| is_yaml(Path::new(n)))
+}
+
+/// YAML files under `dir` (or `dir` itself), .gitignore respected, sorted.
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .max_depth(Some(12))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.contains(&name.as_ref()))
+        })
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_yaml(e.path()))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether a directory holds Kubernetes manifests (so that it is no error that it
+/// holds no migrations).
+pub fn has_manifests(dir: &Path) -> bool {
+    yaml_files(dir).iter().any(|p| {
+        canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
+    })
+}
+
+/// The engine's settings from `[traffic]`, and the off-by-default rules this run
+/// asks for (by `--select` or a `[rules]` level).
+fn settings(
+    args: &CheckArgs,
+    loaded: &Loaded,
+    out: &mut Outcome,
+) -> canary_lint_manifests::Settings {
+    let t = &loaded.settings.traffic;
+    let mut s = canary_lint_manifests::Settings {
+        canary: t.canary.clone(),
+        stable: t.stable.clone(),
+        ..Default::default()
+    };
+    let file = || {
+        loaded
+            .file
+            .as_ref()
+            .map_or("canary-lint.toml".into(), |f| f.display().to_string())
+    };
+    match t.max_canary_weight {
+        Some(w) if !(0..=100).contains(&w) => out.run_error(format!(
+            "{}: [traffic] max_canary_weight = {w} (expected a percentage from 0 to 100)",
+            file()
+        )),
+        Some(w) => s.max_canary_weight = w,
+        None => {}
+    }
+    match t.stable_min_replicas {
+        Some(n) if n < 0 => out.run_error(format!(
+            "{}: [traffic] stable_min_replicas = {n} (expected 0 or more)",
+            file()
+        )),
+        Some(n) => s.stable_min_replicas = n,
+        None => {}
+    }
+    if let Some(l) = &t.version_label {
+        s.version_label = l.clone();
+    }
+    s.enabled = canary_lint_manifests::OFF_BY_DEFAULT
+        .iter()
+        .filter(|r| {
+            args.output.select.iter().any(|s| s == *r)
+                || loaded
+                    .settings
+                    .rules
+                    .get(**r)
+                    .is_some_and(|level| level != "off")
+        })
+        .map(|r| r.to_string())
+        .collect();
+    s
+}
+
+/// The manifest files of this run.
+fn gather(args: &CheckArgs, loaded: &Loaded) -> Vec<PathBuf> {
+    let paths: Vec<&PathBuf> = args.paths.iter().filter(|p| *p != Path::new("-")).collect();
+    let stdin_only = paths.is_empty() && !args.paths.is_empty();
+    let configured = &loaded.settings.manifests.paths;
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let settings_dir = |p: &Path| Some(p) == loaded.settings_dir_arg();
+    if (paths.is_empty() && !stdin_only) || paths.iter().any(|p| settings_dir(p)) {
+        roots.extend(configured.iter().map(|p| loaded.resolve(p)));
+    }
+    for p in &paths {
+        if settings_dir(p) && !configured.is_empty() {
+            continue;
+        }
+        roots.push((*p).clone());
+    }
+    if paths.is_empty() && !stdin_only && configured.is_empty() {
+        roots.push(PathBuf::from("."));
+    }
+    let mut files: Vec<PathBuf> = roots
+        .iter()
+        .filter(|r| r.is_dir() || is_yaml(r))
+        .flat_map(|r| yaml_files(r))
+        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// Checks the manifests of the run and adds the findings to `out`.
+pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
+    let settings = settings(args, loaded, out);
+    let mut sources: Vec<SourceFile> = Vec::new();
+    if reads_stdin(args) {
+        let name = args.stdin_filename.clone().unwrap_or_default();
+        let mut text = String::new();
+        match std::io::stdin().read_to_string(&mut text) {
+            Ok(_) => sources.push(SourceFile::new(name, text)),
+            Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
+        }
+    }
+    for p in gather(args, loaded) {
+        match read_source(&p) {
+            Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => sources.push(f),
+            Ok(_) => {}
+            // A YAML file named on the command line must be read; one found while
+            // searching a folder is named in the error too.
+            Err(e) => out.run_error(e),
+        }
+    }
+    if sources.is_empty() {
+        if !loaded.settings.manifests.paths.is_empty() && args.paths.is_empty() {
+            out.run_error(format!(
+                "[manifests] paths: no Kubernetes manifests found in {}",
+                loaded
+                    .settings
+                    .manifests
+                    .paths
+                    .iter()
+                    .map(|p| display(&loaded.resolve(p)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        return;
+    }
+    let found = canary_lint_manifests::check(&sources, &settings);
+    for f in &found.sources {
+        out.add_source(f);
+    }
+    for e in found.errors {
+        out.run_error(e);
+    }
+    out.diagnostics.extend(found.diagnostics);
+}
+
+/// The `[traffic]` section `canary-lint init` writes.
+pub fn init_section() -> &'static str {
+    "\n[traffic]\n\
+     # Canary and stable are recognised by convention: Argo canaryService/stableService,\n\
+     # Flagger targetRef (and its -primary/-canary objects), NGINX canary: \"true\", names and\n\
+     # labels canary/stable (track: canary, -canary suffix), v1/v2 (lower = stable).\n\
+     # Names listed here replace those conventions:\n\
+     # canary = [\"green\"]\n\
+     # stable = [\"blue\"]\n\
+     # Largest canary weight (percent) before an analysis has judged it.\n\
+     max_canary_weight = 50\n\
+     # Fewest replicas stable's autoscaler may scale to while a canary runs.\n\
+     stable_min_replicas = 2\n\
+     # The metrics label that tells canary from stable in alerts.\n\
+     # version_label = \"version\"\n\
+     \n[manifests]\n\
+     # Where the traffic-split manifests are (default: searched in the repository).\n\
+     # paths = [\"k8s\"]\n"
+}

@@ -1,0 +1,57 @@
+use crate::model::{Ctx, Role};
+use crate::nginx::annotation;
+use canary_lint_core::{declare_rule, Diagnostic};
+
+declare_rule! {
+    /// Weighted DNS used to send users to a canary: external-dns
+    /// `external-dns.alpha.kubernetes.io/aws-weight` (with `set-identifier`) on a
+    /// canary's Service or Ingress.
+    ///
+    /// The incident: resolvers and clients cache the answer for the record's TTL
+    /// and often much longer (JVMs, mobile clients, corporate resolvers). A
+    /// rollback that sets the canary's weight to 0 leaves users on the bad version
+    /// for hours, and the split is per resolver, not per request: one resolver's
+    /// users all land on the canary.
+    ///
+    /// Recognised: the object is a canary (see the README), or its
+    /// `set-identifier` is one. Terraform `aws_route53_record` blocks with a
+    /// `weighted_routing_policy` are not read by this version: the manifests
+    /// engine reads Kubernetes YAML only (the `hcl-edit` crate parses HCL with
+    /// spans and is the candidate for reading them).
+    ///
+    /// Fix: split canary traffic in the load balancer or mesh (per request, undone
+    /// at once), and keep DNS pointing at one entry point.
+    pub const RULE = { name: "dns-weighted-canary", family: Traffic, severity: Error,
+        summary: "weighted DNS sends users to a canary (cached; rollback takes hours)" };
+}
+
+const WEIGHT: &str = "external-dns.alpha.kubernetes.io/aws-weight";
+const SET_ID: &str = "external-dns.alpha.kubernetes.io/set-identifier";
+
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, r) in ctx.res.iter().enumerate() {
+        if !matches!(r.kind.as_str(), "Service" | "Ingress") {
+            continue;
+        }
+        let Some((_, w)) = annotation(r, WEIGHT) else {
+            continue;
+        };
+        let set_id = annotation(r, SET_ID)
+            .and_then(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        let canary = ctx.name_role(&r.name) == Some(Role::Canary)
+            || ctx.name_role(set_id) == Some(Role::Canary)
+            || (r.kind == "Service" && ctx.service_role(&r.name) == Some(Role::Canary))
+            || (r.kind == "Ingress" && crate::nginx::is_canary(r));
+        if !canary {
+            continue;
+        }
+        out.push(
+            ctx.diag(&RULE, i, w.span(), format!("{} sends users to the canary by weighted DNS (aws-weight {}): cached answers keep them there for hours after a rollback", r.id(), w.as_str().unwrap_or_default()))
+                .label("weighted DNS")
+                .help("split canary traffic in the load balancer or mesh, per request, and keep DNS pointing at one entry point"),
+        );
+    }
+    out
+}
