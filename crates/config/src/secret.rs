@@ -125,9 +125,10 @@ fn shapes() -> &'static [Regex] {
             r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?P<s>[^;\s]+)",
             // Authorization headers.
             r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
-            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters;
+            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters
+            // (also `password: x`, with a YAML anchor or JSON quotes, inside a value);
             // a quoted value up to its closing quote.
-            r#"(?i)(?:^|[?&;,\s{(])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)\s*=\s*(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
+            r#"(?i)(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)["']?\s*[=:]\s*(?:&[^\s]+\s+)?(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
             // Oracle / SQL*Plus style `user/password@host`.
             r"\b[A-Za-z][A-Za-z0-9_$#.]*/(?P<s>[^\s@/'\x22]+)@[A-Za-z0-9_.:-]+",
         ]
