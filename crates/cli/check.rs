@@ -255,6 +255,13 @@ fn collect_inputs(
                 }
                 let set_dialect = dialect.or(found.dialect).unwrap_or_default();
                 let files = found.files;
+                // A name that is not UTF-8 is checked under a lossy name, and said so.
+                for m in files.iter().filter(|m| m.path.to_str().is_none()) {
+                    eprintln!(
+                        "canary-lint: warning: {}: file name is not valid UTF-8; checked under this lossy name",
+                        display(&m.path)
+                    );
+                }
                 let release = changed.as_ref().map(|changed| {
                     files
                         .iter()
@@ -328,43 +335,48 @@ impl Canon {
     }
 }
 
-/// Directories under `root` (itself included) whose files form a migration layout.
+/// Directories under `root` (itself included) whose files form a migration layout. The
+/// whole tree is walked, however deep, respecting `.gitignore` and skipping hidden and
+/// build directories; a detected directory is not searched further.
 pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> {
+    use canary_lint_sql::layout::DirKind;
     let mut found = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0usize)];
-    while let Some((dir, depth)) = stack.pop() {
-        use canary_lint_sql::layout::DirKind;
-        match canary_lint_sql::layout::is_migration_dir(&dir, forced) {
-            DirKind::Migrations => {
-                found.push(dir);
-                continue;
-            }
-            DirKind::MigrationsAndBelow => found.push(dir.clone()),
-            DirKind::No => {}
-        }
-        if depth >= 6 {
-            continue;
-        }
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut subs: Vec<PathBuf> = rd
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                !n.starts_with('.') && !SKIP_DIRS.contains(&n.as_str())
-            })
-            .collect();
-        subs.sort();
-        for s in subs.into_iter().rev() {
-            stack.push((s, depth + 1));
-        }
+    match canary_lint_sql::layout::is_migration_dir(root, forced) {
+        DirKind::Migrations => return vec![root.to_path_buf()],
+        DirKind::MigrationsAndBelow => found.push(root.to_path_buf()),
+        DirKind::No => {}
     }
+    let found = std::sync::Arc::new(std::sync::Mutex::new(found));
+    let sink = found.clone();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return false;
+            }
+            let name = e.file_name().to_string_lossy();
+            if SKIP_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            let kind = canary_lint_sql::layout::is_migration_dir(e.path(), forced);
+            if kind != DirKind::No {
+                if let Ok(mut f) = sink.lock() {
+                    f.push(e.path().to_path_buf());
+                }
+            }
+            // A migration folder is not searched further, unless its layout keeps
+            // migrations below it too.
+            kind != DirKind::Migrations
+        })
+        .build();
+    for _ in walker {}
+    let mut found = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
     found.sort();
     found
 }
@@ -642,7 +654,9 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             e => format!("{}: {e}", display(path)),
         })?;
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
-        Ok(f(&canary_lint_config::mask_sql_secrets(text)))
+        // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
+        let text = canary_lint_core::read::normalize_text(text);
+        Ok(f(&canary_lint_config::mask_sql_secrets(&text)))
     })
 }
 

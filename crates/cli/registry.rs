@@ -164,9 +164,9 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     if human && !side_lost {
         let text = canary_lint_config::scrub(&canary_lint_config::diff_text(&s, &c), &secrets);
         if text.is_empty() {
-            println!("\nNo differences in the normalised key = value listings.");
+            crate::outln!("\nNo differences in the normalised key = value listings.");
         } else {
-            println!("\n{text}");
+            crate::outln!("\n{text}");
         }
     }
     code
@@ -268,10 +268,10 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 "expand": expand,
                 "contract": contract,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         FormatArg::Human => {
-            println!("schema-diff ({what})");
+            crate::outln!("schema-diff ({what})");
             for (kind, title) in [
                 (ChangeKind::Expand, "expand (safe for stable)"),
                 (
@@ -280,17 +280,17 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 ),
             ] {
                 let list: Vec<_> = changes.iter().filter(|c| c.change.kind == kind).collect();
-                println!("\n{title}: {}", list.len());
+                crate::outln!("\n{title}: {}", list.len());
                 for c in list {
                     let sign = if kind == ChangeKind::Expand { '+' } else { '-' };
-                    println!(
+                    crate::outln!(
                         "  {sign} {} {}: {}",
                         format!("{:?}", c.change.object_kind).to_lowercase(),
                         c.change.object,
                         c.change.description
                     );
                     for cause in &c.causes {
-                        println!("      at {}:{}:{}", cause.file, cause.line, cause.column);
+                        crate::outln!("      at {}:{}:{}", cause.file, cause.line, cause.column);
                     }
                 }
             }

@@ -68,7 +68,8 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// holds no migrations).
 pub fn has_manifests(dir: &Path) -> bool {
     yaml_files(dir).iter().any(|p| {
-        std::fs::read_to_string(p).is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
+        canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
     })
 }
 

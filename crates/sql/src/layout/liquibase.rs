@@ -45,7 +45,7 @@ fn formatted_header(text: &str) -> bool {
 
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
+    let (mut f, _) = canary_lint_core::read::open_regular(path).ok()?;
     let mut buf = vec![0u8; 512];
     let n = f.read(&mut buf).ok()?;
     buf.truncate(n);
@@ -198,7 +198,9 @@ impl Walk {
             return;
         }
         self.order.push(path.to_path_buf());
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Ok(text) =
+            canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_SQL_BYTES)
+        else {
             // Read errors are reported when the file is checked.
             return;
         };
