@@ -59,6 +59,8 @@ pub enum ColorArg {
 pub enum DialectArg {
     Postgres,
     Mysql,
+    /// MariaDB, read as MySQL.
+    Mariadb,
     Sqlite,
     Mssql,
     Generic,

@@ -10,8 +10,8 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    discover, discover_with, lint_parsed, parse_file_all, parse_file_where, replay_file,
-    statement_spans, Dialect, Layout, LintContext, MigrationFile, ParsedFile,
+    lint_parsed, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect, Layout,
+    LintContext, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -26,6 +26,8 @@ const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor", "build", "dist"
 struct MigrationSet {
     dir: PathBuf,
     files: Vec<MigrationFile>,
+    /// The set's dialect: `--dialect`, the settings, the folder's path, postgres.
+    dialect: Dialect,
     /// Indexes into `files` that are the release; `None`: every file is its own release.
     release: Option<BTreeSet<usize>>,
 }
@@ -43,6 +45,7 @@ pub struct Inputs {
 pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked> {
     let s = &loaded.settings;
     let dialect = crate::dialect_of(args.dialect, s.dialect.as_deref());
+    let explicit_dialect = crate::dialect_set(args.dialect, s.dialect.as_deref());
     let forced_layout = s.migrations.layout.as_deref().and_then(Layout::parse);
     if let Some(l) = &s.migrations.layout {
         if forced_layout.is_none() {
@@ -66,7 +69,8 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
-                let file = SourceFile::new(name.clone(), text);
+                let file =
+                    SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
                 let pf = parse_file_all(&file, layout, dialect);
@@ -80,9 +84,9 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         }
     }
 
-    let inputs = collect_inputs(args, loaded, forced_layout, out);
+    let inputs = collect_inputs(args, loaded, forced_layout, explicit_dialect, out);
     for set in &inputs.sets {
-        parsed_all.extend(check_set(set, dialect, args.verbose, out));
+        parsed_all.extend(check_set(set, set.dialect, args.verbose, out));
     }
     if !inputs.loose.is_empty() {
         let files: Vec<(PathBuf, Layout)> = inputs
@@ -127,6 +131,7 @@ fn collect_inputs(
     args: &CheckArgs,
     loaded: &Loaded,
     forced: Option<Layout>,
+    dialect: Option<Dialect>,
     out: &mut Outcome,
 ) -> Inputs {
     let mut inputs = Inputs::default();
@@ -177,13 +182,14 @@ fn collect_inputs(
     let mut canon = Canon::default();
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in named_sql {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = canary_lint_sql::layout::migration_dir_of(&f);
         by_dir.entry(dir).or_default().push(f);
     }
     for (dir, files) in by_dir {
-        let listing = discover_in(&dir, forced);
+        let listing = discover_in(&dir, forced, dialect);
         match listing {
-            Ok(all) if !all.is_empty() => {
+            Ok(found) if !found.files.is_empty() => {
+                let (all, set_dialect) = (found.files, found.dialect);
                 let names: BTreeSet<PathBuf> = files.iter().map(|f| canon.of(f)).collect();
                 // File names first: resolving every path of a large folder is not free.
                 let file_names: BTreeSet<&std::ffi::OsStr> =
@@ -201,22 +207,29 @@ fn collect_inputs(
                 let listed: BTreeSet<PathBuf> =
                     release.iter().map(|&i| canon.of(&all[i].path)).collect();
                 for f in &files {
-                    if !listed.contains(&canon.of(f)) && !is_rollback(f) {
-                        inputs.loose.push(f.clone());
+                    if listed.contains(&canon.of(f)) {
+                        continue;
+                    }
+                    match canary_lint_sql::layout::rollback_reason(found.layout, f) {
+                        Some(why) => eprintln!(
+                            "canary-lint: {}: skipped: {why} of the {} layout, not a forward migration",
+                            display(f),
+                            found.layout
+                        ),
+                        None => inputs.loose.push(f.clone()),
                     }
                 }
                 if !release.is_empty() {
                     dirs.retain(|d| canonical(d) != canonical(&dir));
                     inputs.sets.push(MigrationSet {
+                        dialect: dialect.or(set_dialect).unwrap_or_default(),
                         dir,
                         files: all,
                         release: Some(release),
                     });
                 }
             }
-            _ => inputs
-                .loose
-                .extend(files.into_iter().filter(|f| !is_rollback(f))),
+            _ => inputs.loose.extend(files),
         }
     }
 
@@ -232,8 +245,13 @@ fn collect_inputs(
         None => None,
     };
     for dir in dirs {
-        match discover_in(&dir, forced) {
-            Ok(files) => {
+        match discover_in(&dir, forced, dialect) {
+            Ok(found) => {
+                for n in &found.notes {
+                    eprintln!("canary-lint: note: {n}");
+                }
+                let set_dialect = dialect.or(found.dialect).unwrap_or_default();
+                let files = found.files;
                 let release = changed.as_ref().map(|changed| {
                     files
                         .iter()
@@ -245,6 +263,7 @@ fn collect_inputs(
                 inputs.sets.push(MigrationSet {
                     dir,
                     files,
+                    dialect: set_dialect,
                     release,
                 });
             }
@@ -259,24 +278,12 @@ fn has_config_pairs(loaded: &Loaded) -> bool {
     !loaded.settings.config.pairs.is_empty()
 }
 
-fn is_rollback(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    name.ends_with(".down.sql")
-        || name == "down.sql"
-        || name.starts_with('u') && name.contains("__")
-}
-
 fn discover_in(
     dir: &Path,
     forced: Option<Layout>,
-) -> Result<Vec<MigrationFile>, canary_lint_sql::DiscoverError> {
-    match forced {
-        Some(l) => discover_with(dir, l),
-        None => discover(dir),
-    }
+    dialect: Option<Dialect>,
+) -> Result<canary_lint_sql::layout::Discovery, canary_lint_sql::DiscoverError> {
+    canary_lint_sql::layout::discover_dir(dir, forced, dialect)
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -323,13 +330,14 @@ pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> 
     let mut found = Vec::new();
     let mut stack = vec![(root.to_path_buf(), 0usize)];
     while let Some((dir, depth)) = stack.pop() {
-        let detected = match forced {
-            Some(_) => has_sql(&dir),
-            None => canary_lint_sql::detect(&dir).is_some() && has_sql_anywhere(&dir),
-        };
-        if detected {
-            found.push(dir);
-            continue;
+        use canary_lint_sql::layout::DirKind;
+        match canary_lint_sql::layout::is_migration_dir(&dir, forced) {
+            DirKind::Migrations => {
+                found.push(dir);
+                continue;
+            }
+            DirKind::MigrationsAndBelow => found.push(dir.clone()),
+            DirKind::No => {}
         }
         if depth >= 6 {
             continue;
@@ -356,25 +364,6 @@ pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> 
     }
     found.sort();
     found
-}
-
-fn has_sql(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|rd| {
-        rd.flatten().any(|e| {
-            e.path()
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("sql"))
-        })
-    })
-}
-
-/// Diesel and Prisma keep one directory per migration.
-fn has_sql_anywhere(dir: &Path) -> bool {
-    has_sql(dir)
-        || std::fs::read_dir(dir).is_ok_and(|rd| {
-            rd.flatten()
-                .any(|e| e.file_type().is_ok_and(|t| t.is_dir()) && has_sql(&e.path()))
-        })
 }
 
 /// What is kept of a checked SQL file once its findings are made: where its
@@ -635,18 +624,15 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
     read_text(path, |text| SourceFile::new(display(path), text))
 }
 
-/// Reads a file as UTF-8 and hands the text to `f`. The bytes go through a
-/// per-thread buffer (`open`, `read` until end, `close`, without the `statx` that
-/// `std::fs::read` makes for a size hint), so nothing is allocated unless `f`
-/// keeps the text. A pre-commit run reads a thousand small history files, where
+/// Reads a file as UTF-8 and hands the text to `f`. Only a regular file is read,
+/// capped by the bytes actually read (`canary_lint_core::read`). The bytes go
+/// through a per-thread buffer, so nothing is allocated unless `f` keeps the text. A pre-commit run reads a thousand small history files, where
 /// system calls and fresh memory are most of the time.
 fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", display(path));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
     BUF.with(|buf| {
         // Asked for again inside `f`: a buffer of its own.
         let mut own = Vec::new();
@@ -655,27 +641,17 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             Ok(b) => &mut **b,
             Err(_) => &mut own,
         };
-        // Plain reads into the buffer: `File::read_to_end` would ask for the size.
-        let mut len = 0;
-        loop {
-            if len == buf.len() {
-                let grow = buf.len().max(64 * 1024);
-                buf.resize(len + grow, 0);
+        // Regular files only, capped by the bytes actually read.
+        canary_lint_core::read::read_capped_into(path, canary_lint_core::read::MAX_SQL_BYTES, buf)
+            .map_err(|e| format!("{}: {e}", display(path)))?;
+        let text = canary_lint_core::read::utf8(buf).map_err(|e| match e {
+            canary_lint_core::read::ReadError::NotUtf8 { line } => {
+                format!("{}:{line}: not valid UTF-8", display(path))
             }
-            match file.read(&mut buf[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(cannot(e)),
-            }
-        }
-        let bytes = &buf[..len];
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            format!("{}:{line}: not valid UTF-8", display(path))
+            e => format!("{}: {e}", display(path)),
         })?;
-        Ok(f(text))
+        // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
+        Ok(f(&canary_lint_config::mask_sql_secrets(text)))
     })
 }
 
@@ -732,7 +708,9 @@ fn check_release(
     // Each history file is read and searched, in lower case, for renames and for
     // the release's names. A name is a plain identifier (letters, digits, `_`,
     // `$`), so a file naming it contains it as text.
-    let history: Vec<usize> = (0..files.len())
+    // History is what runs before the release: later migrations are not.
+    let last = release.last().copied().unwrap_or(0);
+    let history: Vec<usize> = (0..last)
         .filter(|i| release.binary_search(i).is_err())
         .collect();
     let renames = Words::new(["rename", "change"]);

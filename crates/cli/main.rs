@@ -49,13 +49,18 @@ fn no_huge_pages() {
 
 /// The dialect from the flag, else the settings file, else Postgres.
 pub fn dialect_of(flag: Option<DialectArg>, file: Option<&str>) -> Dialect {
+    dialect_set(flag, file).unwrap_or_default()
+}
+
+/// The dialect set on the command line or in the settings file, if any.
+pub fn dialect_set(flag: Option<DialectArg>, file: Option<&str>) -> Option<Dialect> {
     match flag {
-        Some(DialectArg::Postgres) => Dialect::Postgres,
-        Some(DialectArg::Mysql) => Dialect::Mysql,
-        Some(DialectArg::Sqlite) => Dialect::Sqlite,
-        Some(DialectArg::Mssql) => Dialect::Mssql,
-        Some(DialectArg::Generic) => Dialect::Generic,
-        None => file.and_then(Dialect::parse).unwrap_or_default(),
+        Some(DialectArg::Postgres) => Some(Dialect::Postgres),
+        Some(DialectArg::Mysql | DialectArg::Mariadb) => Some(Dialect::Mysql),
+        Some(DialectArg::Sqlite) => Some(Dialect::Sqlite),
+        Some(DialectArg::Mssql) => Some(Dialect::Mssql),
+        Some(DialectArg::Generic) => Some(Dialect::Generic),
+        None => file.and_then(Dialect::parse),
     }
 }
 
@@ -95,12 +100,18 @@ fn cmd_check(a: &CheckArgs) -> i32 {
     let parsed = check::run(a, &loaded, &mut out);
     registry::check_config_pairs(a, &loaded, &packs, &mut out);
     traffic::check(a, &loaded, &mut out);
+    // Migration folders are not stable's code; a migration at the working
+    // directory's root skips only itself, never the whole tree.
     let skip: Vec<std::path::PathBuf> = parsed
         .iter()
-        .filter_map(|p| {
-            std::path::Path::new(&*p.file.path)
-                .parent()
-                .map(|d| d.to_path_buf())
+        .map(|p| {
+            let f = std::path::Path::new(&*p.file.path);
+            match f.parent() {
+                Some(d) if !d.as_os_str().is_empty() && d != std::path::Path::new(".") => {
+                    d.to_path_buf()
+                }
+                _ => f.to_path_buf(),
+            }
         })
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()

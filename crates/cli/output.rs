@@ -17,6 +17,9 @@ pub struct Outcome {
     pub unshown: BTreeSet<String>,
     /// Problems with the run itself (unreadable file, bad config): exit 2.
     pub run_errors: Vec<String>,
+    /// Secret values read from config files: masked at their source already, and
+    /// scrubbed from everything printed as a last guard.
+    pub secrets: Vec<String>,
 }
 
 impl Outcome {
@@ -105,11 +108,15 @@ pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32
         color: use_color(out.color),
     };
     let text = render(format_of(out.format), &report);
+    let text = canary_lint_config::scrub(&text, &outcome.secrets);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     for e in &outcome.run_errors {
-        eprintln!("canary-lint: error: {e}");
+        eprintln!(
+            "canary-lint: error: {}",
+            canary_lint_config::scrub(e, &outcome.secrets)
+        );
     }
     if !outcome.run_errors.is_empty() {
         return 2;

@@ -80,33 +80,37 @@ pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &
 }
 
 fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome) {
-    let (s, c) = load_both(stable, canary);
-    match (s, c) {
-        (Ok(s), Ok(c)) => {
-            for f in s.sources().values().chain(c.sources().values()) {
-                out.add_source(f);
-            }
-            out.diagnostics
-                .extend(canary_lint_config::compare(&s, &c, packs));
-        }
-        (s, c) => {
-            for e in [s.err(), c.err()].into_iter().flatten() {
-                out.run_error(e.to_string());
-            }
-        }
+    let ((s, s_err), (c, c_err)) = load_both(stable, canary);
+    // A bad file is a run error; the other files of both sides are still compared.
+    for e in s_err.iter().chain(&c_err) {
+        out.run_error(e.to_string());
     }
+    for f in s.sources().values().chain(c.sources().values()) {
+        out.add_source(f);
+    }
+    out.secrets
+        .extend(s.secrets.iter().chain(&c.secrets).cloned());
+    let whole_side_missing =
+        |cfg: &canary_lint_config::Config, errs: &[canary_lint_config::ConfigError]| {
+            cfg.files.is_empty() && !errs.is_empty()
+        };
+    if whole_side_missing(&s, &s_err) || whole_side_missing(&c, &c_err) {
+        return; // nothing to compare against: every key would look missing
+    }
+    out.diagnostics
+        .extend(canary_lint_config::compare(&s, &c, packs));
 }
 
-type Loaded2 = (
-    Result<canary_lint_config::Config, canary_lint_config::ConfigError>,
-    Result<canary_lint_config::Config, canary_lint_config::ConfigError>,
+type Side = (
+    canary_lint_config::Config,
+    Vec<canary_lint_config::ConfigError>,
 );
 
 /// Loads stable's and the canary's side at the same time (one per core).
-fn load_both(stable: &Path, canary: &Path) -> Loaded2 {
+fn load_both(stable: &Path, canary: &Path) -> (Side, Side) {
     rayon::join(
-        || canary_lint_config::load_path(stable),
-        || canary_lint_config::load_path(canary),
+        || canary_lint_config::load_path_all(stable),
+        || canary_lint_config::load_path_all(canary),
     )
 }
 
@@ -127,20 +131,23 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
         }
     };
     let rules = all_rules(&packs);
-    let (s, c) = match load_both(&a.stable, &a.canary) {
-        (Ok(s), Ok(c)) => (s, c),
-        (s, c) => {
-            for e in [s.err(), c.err()].into_iter().flatten() {
-                eprintln!("canary-lint: error: {e}");
-            }
-            return 2;
-        }
-    };
+    let ((s, s_err), (c, c_err)) = load_both(&a.stable, &a.canary);
     let mut out = Outcome::default();
     for f in s.sources().values().chain(c.sources().values()) {
         out.add_source(f);
     }
-    out.diagnostics = canary_lint_config::compare(&s, &c, &packs);
+    out.secrets
+        .extend(s.secrets.iter().chain(&c.secrets).cloned());
+    let secrets = out.secrets.clone();
+    // A bad file is named (exit 2); the rest of both sides is still compared.
+    for e in s_err.iter().chain(&c_err) {
+        out.run_error(e.to_string());
+    }
+    let side_lost =
+        (s.files.is_empty() && !s_err.is_empty()) || (c.files.is_empty() && !c_err.is_empty());
+    if !side_lost {
+        out.diagnostics = canary_lint_config::compare(&s, &c, &packs);
+    }
     let known = |r: &str| rules.iter().any(|m| m.name == r);
     crate::check::apply_suppressions(&mut out, &[], &known);
     out.diagnostics = output::filter(
@@ -151,8 +158,8 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     );
     let human = a.output.format == FormatArg::Human;
     let code = output::finish(out, &a.output, &rules);
-    if human {
-        let text = canary_lint_config::diff_text(&s, &c);
+    if human && !side_lost {
+        let text = canary_lint_config::scrub(&canary_lint_config::diff_text(&s, &c), &secrets);
         if text.is_empty() {
             println!("\nNo differences in the normalised key = value listings.");
         } else {

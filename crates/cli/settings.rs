@@ -153,8 +153,9 @@ pub fn resolve(config: Option<&Path>, paths: &[PathBuf]) -> Result<Loaded> {
 
 /// Loads and validates a settings file.
 pub fn load(path: &Path, display_dir: PathBuf) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read settings file", path.display()))?;
+    let text =
+        canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .with_context(|| format!("{}: cannot read settings file", path.display()))?;
     let settings: FileSettings = match toml::from_str(&text) {
         Ok(s) => s,
         Err(e) => {
@@ -194,12 +195,148 @@ pub fn load(path: &Path, display_dir: PathBuf) -> Result<Loaded> {
             );
         }
     }
+    confine_paths(path, &text)?;
     Ok(Loaded {
         file: Some(path.to_path_buf()),
         dir: display_dir,
         settings,
         dir_arg: None,
     })
+}
+
+/// The path-valued settings again, with where each is written (for errors).
+#[derive(Debug, Default, Deserialize)]
+struct PathSpans {
+    #[serde(default)]
+    migrations: SpannedPaths,
+    #[serde(default)]
+    stable: SpannedSrc,
+    #[serde(default)]
+    config: SpannedPairs,
+    #[serde(default)]
+    manifests: SpannedPaths,
+    #[serde(default)]
+    packs: SpannedPaths,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SpannedPaths {
+    #[serde(default)]
+    paths: Vec<toml::Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SpannedSrc {
+    #[serde(default)]
+    src: Vec<toml::Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SpannedPairs {
+    #[serde(default)]
+    pairs: Vec<SpannedPair>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SpannedPair {
+    stable: toml::Spanned<String>,
+    canary: toml::Spanned<String>,
+}
+
+/// The repository that holds `dir`: the nearest ancestor with a `.git` entry, else `dir`.
+fn repository_of(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").symlink_metadata().is_ok())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// Where `p` (relative to `base`) really leads: links followed as far as the path
+/// exists, the rest (which does not exist yet) taken lexically.
+fn physical(base: &Path, p: &Path) -> PathBuf {
+    let full = base.join(p);
+    let mut existing = full.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&existing) {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                match part.to_str() {
+                    Some("..") => {
+                        out.pop();
+                    }
+                    Some(".") => {}
+                    _ => out.push(part),
+                }
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => {
+                // `..` at the end or nothing left that exists: judge lexically.
+                if let Some(last) = existing.components().next_back() {
+                    rest.push(last.as_os_str().to_os_string());
+                }
+                match existing.parent() {
+                    Some(parent) if parent != existing => existing = parent.to_path_buf(),
+                    _ => return full,
+                }
+            }
+        }
+    }
+}
+
+/// Paths from the settings file must stay inside the repository that holds it: an
+/// absolute path, `..` or a symbolic link leading elsewhere (`/proc/self/environ`, the
+/// runner's home) is refused, naming the key and its line. Paths given on the command
+/// line are not affected.
+fn confine_paths(path: &Path, text: &str) -> Result<()> {
+    let Ok(spans) = toml::from_str::<PathSpans>(text) else {
+        return Ok(()); // the strict parse above already accepted it; nothing to check
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir)
+        .with_context(|| format!("{}: cannot resolve its directory", path.display()))?;
+    let repo = repository_of(&dir);
+    let mut all: Vec<(&str, &toml::Spanned<String>)> = Vec::new();
+    all.extend(
+        spans
+            .migrations
+            .paths
+            .iter()
+            .map(|p| ("migrations.paths", p)),
+    );
+    all.extend(spans.stable.src.iter().map(|p| ("stable.src", p)));
+    for pair in &spans.config.pairs {
+        all.push(("config.pairs.stable", &pair.stable));
+        all.push(("config.pairs.canary", &pair.canary));
+    }
+    all.extend(spans.manifests.paths.iter().map(|p| ("manifests.paths", p)));
+    all.extend(spans.packs.paths.iter().map(|p| ("packs.paths", p)));
+    for (key, value) in all {
+        let target = physical(&dir, Path::new(value.get_ref()));
+        if !target.starts_with(&repo) {
+            let (line, col) = line_col(text, value.span().start);
+            bail!(
+                "{}:{}:{}: invalid settings: {} = {:?} leads outside the repository that holds this file ({}); \
+                 paths in {FILE_NAME} must stay inside it (name an outside path on the command line instead)",
+                path.display(),
+                line,
+                col,
+                key,
+                value.get_ref(),
+                repo.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -233,6 +370,55 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    #[test]
+    fn paths_leading_outside_the_repository_are_refused_with_key_and_line() {
+        let root = tempfile::tempdir().unwrap();
+        let repo = root.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("sub/db")).unwrap();
+        std::fs::write(root.path().join("outside.env"), "A=1\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.path().join("outside.env"), repo.join("sub/link.env"))
+            .unwrap();
+        let p = repo.join("sub").join(FILE_NAME);
+        let cases = [
+            (
+                "[[config.pairs]]\nstable = \"a.env\"\ncanary = \"/proc/self/environ\"\n",
+                "config.pairs.canary",
+                ":3:",
+            ),
+            (
+                "[stable]\nsrc = [\"../../outside.env\"]\n",
+                "stable.src",
+                ":2:",
+            ),
+            (
+                "[packs]\npaths = [\"db/../../../x\"]\n",
+                "packs.paths",
+                ":2:",
+            ),
+            #[cfg(unix)]
+            (
+                "[migrations]\npaths = [\"db\", \"link.env\"]\n",
+                "migrations.paths",
+                ":2:",
+            ),
+        ];
+        for (text, key, line) in cases {
+            std::fs::write(&p, text).unwrap();
+            let msg = load(&p, PathBuf::from(".")).unwrap_err().to_string();
+            assert!(msg.contains(key) && msg.contains(line), "{text}: {msg}");
+            assert!(msg.contains("outside the repository"), "{msg}");
+        }
+        // Inside the repository (also through `..` that stays inside, and not yet existing).
+        std::fs::write(
+            &p,
+            "[migrations]\npaths = [\"db\", \"../sub/db\", \"new/dir\"]\n[stable]\nsrc = [\"..\"]\n",
+        )
+        .unwrap();
+        load(&p, PathBuf::from(".")).unwrap();
+    }
+
     fn load_text(text: &str) -> Result<Loaded> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(FILE_NAME);
@@ -258,7 +444,7 @@ mod tests {
     #[test]
     fn full_file_loads() {
         let l = load_text(
-            "dialect = \"mysql\"\n[migrations]\npaths = [\"db\"]\n[stable]\nsrc = [\"../old\"]\n\
+            "dialect = \"mysql\"\n[migrations]\npaths = [\"db\"]\n[stable]\nsrc = [\"old\"]\n\
              [[config.pairs]]\nstable = \"a\"\ncanary = \"b\"\n[rules]\ndrop-column = \"off\"\n",
         )
         .unwrap();

@@ -59,13 +59,26 @@ pub fn annotate(
         if !src.is_dir() {
             return Err(format!("--stable-src {}: not a directory", src.display()));
         }
+        if canary_lint_core::read::in_pseudo_fs(src) {
+            return Err(format!(
+                "--stable-src {}: a kernel pseudo-filesystem, not a source tree",
+                src.display()
+            ));
+        }
         let prefix = crate::check::display(src);
         let prefix = if prefix.ends_with('/') {
             prefix
         } else {
             format!("{prefix}/")
         };
-        results.push((prefix, scan_dir(src, &skip_abs, &targets)));
+        // A skipped folder that holds the whole source tree would hide it all.
+        let root = std::fs::canonicalize(src).unwrap_or_else(|_| src.clone());
+        let skip_here: Vec<PathBuf> = skip_abs
+            .iter()
+            .filter(|s| !root.starts_with(s))
+            .cloned()
+            .collect();
+        results.push((prefix, scan_dir(src, &skip_here, &targets)));
     }
     for r in refs {
         let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
@@ -84,6 +97,17 @@ pub fn annotate(
         }
     }
     let scanned: usize = results.iter().map(|(_, r)| r.files_scanned).sum();
+    // Files that could not be searched are named, and a name not found is then not
+    // established: stable may use it in a file that was not read.
+    let mut unread = 0usize;
+    for (prefix, res) in &results {
+        for (file, why) in &res.unread {
+            eprintln!(
+                "canary-lint: warning: {prefix}{file}: not searched for stable's references: {why}"
+            );
+            unread += 1;
+        }
+    }
     let sources = describe_sources(srcs, refs);
     for d in diags.iter_mut().filter(|d| searchable(&d.rule)) {
         let Some(subject) = d.subject.clone() else {
@@ -103,6 +127,17 @@ pub fn annotate(
                     hits.len(),
                     if hits.len() == 1 { "" } else { "s" },
                     sources
+                ));
+            }
+            _ if scanned == 0 => {
+                d.message.push_str(&format!(
+                    "; no file of stable's code was searched ({sources}: 0 files read), so whether stable still uses `{subject}` is not known"
+                ));
+            }
+            _ if unread > 0 => {
+                d.message.push_str(&format!(
+                    "; `{subject}` was not found in the {scanned} files searched ({sources}), but {unread} file{} could not be searched (named on stderr), so stable's use of it is not established",
+                    if unread == 1 { "" } else { "s" }
                 ));
             }
             _ => {

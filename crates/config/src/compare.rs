@@ -403,14 +403,33 @@ fn run_rule(
                 Some(s) if s.key != c.key => format!("stable's `{}`", s.key),
                 _ => "stable".to_string(),
             };
-            let msg = format!(
-                "`{}`{pn} differs: canary has `{}`, {stable_key} has `{}`; {}",
-                c.key,
-                shown(c),
-                stable_shown,
-                rule.breaks()
-            );
+            // A differing secret is not by itself evidence for the rule: a rotated
+            // password is not "a different database". Only the secret differs when the
+            // key is secret or the values agree once their secret parts are masked.
+            let secret_only = c.secret
+                || s.is_some_and(|s| s.secret)
+                || values_equal(
+                    &crate::secret::mask_embedded(&c.value),
+                    &crate::secret::mask_embedded(&stable_value),
+                );
+            let msg = if secret_only {
+                format!(
+                    "`{}`{pn}: only a secret differs between canary and stable (values not shown); a rotated credential is not by itself a mismatch, but check that both versions can use theirs",
+                    c.key
+                )
+            } else {
+                format!(
+                    "`{}`{pn} differs: canary has `{}`, {stable_key} has `{}`; {}",
+                    c.key,
+                    shown(c),
+                    stable_shown,
+                    rule.breaks()
+                )
+            };
             let mut d = pair.at(rule, pair.canary, c, msg).label("canary value");
+            if secret_only {
+                d.severity = canary_lint_core::Severity::Note;
+            }
             if let Some(s) = s {
                 d.push_related(
                     pair.related(pair.stable, s, format!("stable's value: `{}`", shown(s))),

@@ -21,20 +21,23 @@ mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};
 
+/// The bounded YAML reader (depth limit, alias-expansion bound, merge keys) for other
+/// YAML inputs to share.
+pub mod yaml {
+    pub use crate::load::yaml::{parse_nodes, Node, MAX_ALIAS_NODES, MAX_DEPTH};
+    pub use crate::load::ParseError;
+}
+
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
-pub use load::{detect_format, load_file, load_path, load_str, Format};
+pub use load::{detect_format, load_file, load_path, load_path_all, load_str, Format};
 pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
 pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
-pub use secret::{display_value, is_secret_key, REDACTED};
-
-/// The YAML reader the loaders use (every document of a stream, each node with its
-/// byte span), for the other crates that read YAML: the manifests engine.
-pub mod yaml {
-    pub use crate::load::yaml::{parse_nodes, Node};
-    pub use crate::load::ParseError;
-}
+pub use secret::{
+    display_value, embedded_secret_ranges, is_secret_key, mask_embedded, mask_ranges,
+    mask_sql_secrets, scrub, sql_secret_ranges, REDACTED,
+};
 
 /// One flattened configuration value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +89,9 @@ pub struct Config {
     pub entries: Vec<Entry>,
     pub comments: Vec<Comment>,
     pub replicas: Option<Replicas>,
+    /// Every secret value (and secret part of a value) read, for a last check that none
+    /// reaches an output ([`Config::secrets`]).
+    pub secrets: Vec<String>,
 }
 
 impl Config {
@@ -135,6 +141,9 @@ impl Config {
                 c.file += base;
                 c
             }));
+        self.secrets.extend(other.secrets);
+        self.secrets.sort();
+        self.secrets.dedup();
         if let Some(mut r) = other.replicas {
             r.file += base;
             self.replicas = Some(r);

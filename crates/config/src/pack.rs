@@ -650,7 +650,14 @@ pub fn load_pack(path: &Path) -> Result<Vec<Pack>, PackError> {
         }
         return Ok(packs);
     }
-    let text = std::fs::read_to_string(path).map_err(io)?;
+    let text =
+        canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .map_err(|e| PackError {
+                file: shown.clone(),
+                line: 1,
+                column: 1,
+                message: format!("cannot read rule pack: {e}"),
+            })?;
     Ok(vec![parse_pack(&shown, &text)?])
 }
 

@@ -1,15 +1,22 @@
-//! Secrets: which keys hold them, and how they are kept out of every output.
+//! Secrets: which keys hold them, which values look like them, and how they are kept out of
+//! every output.
 //!
 //! A key is secret when its flat form names a password, secret, token, credential, private
-//! key, API key or access key. Its value is compared like any other but printed as
-//! [`REDACTED`]. Passwords embedded in other values (`scheme://user:pass@host`, a
-//! `password=` URL parameter) are masked the same way. Source text kept for snippets has the
-//! same characters replaced by mask characters of equal UTF-8 length, so byte spans and
-//! character columns stay exactly as in the original file.
+//! key, API key or access key, or when one of its segments is `pwd`, `pass`, `pw` or (as the
+//! last segment) `key` (`tls.key`). Its value is compared like any other but printed as
+//! [`REDACTED`]. Whatever the key, a value is masked where it has the shape of a secret
+//! ([`embedded_secret_ranges`]): the password in any URL's user-info (whatever characters it
+//! holds), `password=`-style parameters (spaces around `=` allowed), PEM private keys, JWTs,
+//! GitHub, GitLab, AWS, Slack, Stripe, Google and other well-known token formats, bearer
+//! tokens and Oracle-style `user/password@host` connect strings. Source text kept for
+//! snippets has the same characters replaced by mask characters of equal UTF-8 length, so
+//! byte spans and character columns stay exactly as in the original file.
 
 use crate::normalize::flat_key;
 use crate::Entry;
+use regex::Regex;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// What is printed instead of a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -26,15 +33,33 @@ const SECRET_WORDS: &[&str] = &[
     "accesskey",
     "signingkey",
     "encryptionkey",
+    "authorization",
+    "bearer",
+    "cookiekey",
+    "sessionkey",
 ];
+
+/// Key segments that name a secret on their own (`db.pwd`, `smtp.pass`).
+const SECRET_SEGMENTS: &[&str] = &["pwd", "pass", "pw", "passwd", "pword"];
 
 /// Whether a key (any spelling) names a secret.
 pub fn is_secret_key(key: &str) -> bool {
     let flat = flat_key(key);
-    SECRET_WORDS.iter().any(|w| flat.contains(w))
+    if SECRET_WORDS.iter().any(|w| flat.contains(w)) {
+        return true;
+    }
+    let segments: Vec<String> = key
+        .split(['.', '_', '-', '[', ']', '/', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    segments
+        .iter()
+        .any(|s| SECRET_SEGMENTS.contains(&s.as_str()))
+        || segments.last().is_some_and(|s| s == "key")
 }
 
-/// The value as it may be printed: [`REDACTED`] for secret keys, embedded passwords masked.
+/// The value as it may be printed: [`REDACTED`] for secret keys, embedded secrets masked.
 /// A container env `valueFrom` reference (`valueFrom secretKeyRef db/password`) is shown: it
 /// says where the secret is kept, not what it is.
 pub fn display_value(entry: &Entry) -> String {
@@ -44,8 +69,8 @@ pub fn display_value(entry: &Entry) -> String {
     mask_embedded(&entry.value)
 }
 
-/// `value` with embedded passwords replaced by [`REDACTED`].
-pub(crate) fn mask_embedded(value: &str) -> String {
+/// `value` with embedded secrets replaced by [`REDACTED`].
+pub fn mask_embedded(value: &str) -> String {
     let ranges = embedded_secret_ranges(value);
     if ranges.is_empty() {
         return value.to_string();
@@ -61,18 +86,73 @@ pub(crate) fn mask_embedded(value: &str) -> String {
     out
 }
 
-/// Byte ranges of passwords inside a value: the password of `scheme://user:password@host`
-/// and the value of `password=`/`pwd=` parameters. Sorted, not overlapping.
-pub(crate) fn embedded_secret_ranges(value: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// Shapes that are secrets wherever they appear; the capture group `s` (or the whole match)
+/// is the secret part.
+fn shapes() -> &'static [Regex] {
+    static SHAPES: OnceLock<Vec<Regex>> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        [
+            // PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK): the body, also
+            // when the END line is missing.
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:(?P<s>.*?))(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
+            // JSON Web Tokens.
+            r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
+            // GitHub tokens and fine-grained PATs.
+            r"\b(?:gh[pousr])_[A-Za-z0-9]{16,}",
+            r"\bgithub_pat_[A-Za-z0-9_]{16,}",
+            // GitLab, npm, PyPI, Docker Hub, Hugging Face, OpenAI/Anthropic-style keys.
+            r"\bglpat-[A-Za-z0-9_-]{16,}",
+            r"\bnpm_[A-Za-z0-9]{20,}",
+            r"\bpypi-[A-Za-z0-9_-]{16,}",
+            r"\bdckr_pat_[A-Za-z0-9_-]{16,}",
+            r"\bhf_[A-Za-z0-9]{20,}",
+            r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}",
+            // AWS access key ids.
+            r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
+            // Slack tokens and incoming webhooks.
+            r"\bxox[abposre]-[A-Za-z0-9-]{10,}",
+            r"hooks\.slack\.com/services/(?P<s>[A-Za-z0-9_/-]+)",
+            r"\bxapp-[A-Za-z0-9-]{10,}",
+            // Stripe, Google, SendGrid, Twilio, Mailgun, Square, Shopify.
+            r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}",
+            r"\bAIza[0-9A-Za-z_-]{30,}",
+            r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+            r"\bSK[0-9a-fA-F]{32}\b",
+            r"\bkey-[0-9a-f]{32}\b",
+            r"\bsq0[a-z]{3}-[0-9A-Za-z_-]{22,}",
+            r"\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}",
+            // Azure storage and service-bus keys inside connection strings.
+            r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?P<s>[^;\s]+)",
+            // Authorization headers.
+            r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
+            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters;
+            // a quoted value up to its closing quote.
+            r#"(?i)(?:^|[?&;,\s{(])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)\s*=\s*(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
+            // Oracle / SQL*Plus style `user/password@host`.
+            r"\b[A-Za-z][A-Za-z0-9_$#.]*/(?P<s>[^\s@/'\x22]+)@[A-Za-z0-9_.:-]+",
+        ]
+        .iter()
+        .filter_map(|p| Regex::new(p).ok())
+        .collect()
+    })
+}
+
+/// Byte ranges of the password in every `scheme://user:password@host`. The user-info ends
+/// at the last `@` before the next URL or line break, so a password holding `/`, `?`, `#`,
+/// `@`, `:` or a space is covered whole (a later `@` in the same text errs towards masking).
+fn url_userinfo_ranges(value: &str, out: &mut Vec<Range<usize>>) {
     let mut search = 0;
     while let Some(i) = value[search..].find("://") {
         let auth_start = search + i + 3;
         let rest = &value[auth_start..];
-        let auth_end = rest.find(['/', '?', '#', ' ']).unwrap_or(rest.len());
-        let authority = &rest[..auth_end];
-        if let Some(at) = authority.rfind('@') {
-            if let Some(colon) = authority[..at].find(':') {
+        let url_end = [rest.find("://"), rest.find(['\n', '\r'])]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        let url = &rest[..url_end];
+        if let Some(at) = url.rfind('@') {
+            if let Some(colon) = url[..at].find(':') {
                 if colon + 1 < at {
                     out.push(auth_start + colon + 1..auth_start + at);
                 }
@@ -80,33 +160,151 @@ pub(crate) fn embedded_secret_ranges(value: &str) -> Vec<Range<usize>> {
         }
         search = auth_start;
     }
-    let lower = value.to_ascii_lowercase();
-    for word in ["password=", "pwd=", "secret=", "token="] {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(word) {
-            let start = from + i + word.len();
-            let boundary_ok = start - word.len() == 0
-                || matches!(
-                    lower.as_bytes()[start - word.len() - 1],
-                    b'?' | b'&' | b';' | b' '
-                );
-            let len = value[start..]
-                .find(['&', ';', ' '])
-                .unwrap_or(value.len() - start);
-            if boundary_ok && len > 0 {
-                out.push(start..start + len);
+}
+
+/// The last two shapes need context (`password=`, `user/pass@`); the others start with
+/// a literal and are cheap to look for in large texts.
+const CONTEXT_SHAPES: usize = 2;
+
+/// Byte ranges of secrets inside a value: URL passwords, secret parameters and the
+/// well-known secret shapes. Sorted, not overlapping.
+pub fn embedded_secret_ranges(value: &str) -> Vec<Range<usize>> {
+    shape_ranges(value, shapes())
+}
+
+fn shape_ranges(value: &str, shapes: &[Regex]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    url_userinfo_ranges(value, &mut out);
+    for re in shapes {
+        for caps in re.captures_iter(value) {
+            let m = ["s", "t", "u"]
+                .iter()
+                .find_map(|g| caps.name(g))
+                .or_else(|| caps.get(0));
+            if let Some(m) = m {
+                if !m.is_empty() {
+                    out.push(m.start()..m.end());
+                }
             }
-            from = start;
+        }
+    }
+    out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// Secrets in SQL text: the literal of `PASSWORD '...'` (`CREATE/ALTER ROLE|USER`, also
+/// `WITH PASSWORD = '...'`), `IDENTIFIED BY '...'`, and the secret shapes of
+/// [`embedded_secret_ranges`] that cannot span a quote. Only characters inside the
+/// literal are in the ranges, so masked SQL still splits and parses the same way.
+pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
+    static SQL: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = SQL.get_or_init(|| {
+        Regex::new(
+            r#"(?i)(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
+        )
+        .ok()
+    });
+    let mut out = Vec::new();
+    if let Some(re) = re {
+        for caps in re.captures_iter(text) {
+            if let Some(m) = ["s", "t", "u"].iter().find_map(|g| caps.name(g)) {
+                if !m.is_empty() {
+                    out.push(m.start()..m.end());
+                }
+            }
+        }
+    }
+    let all = shapes();
+    for r in shape_ranges(text, &all[..all.len() - CONTEXT_SHAPES]) {
+        let part = &text[r.clone()];
+        if !part.contains(['\'', '"', '\n', ';']) {
+            out.push(r);
         }
     }
     out.sort_by_key(|r| r.start);
-    out.dedup_by(|b, a| b.start < a.end);
+    out
+}
+
+/// `text` with the secrets of [`sql_secret_ranges`] masked (same byte length, so spans
+/// stay valid); borrowed when there is nothing to mask.
+pub fn mask_sql_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut ranges = sql_secret_ranges(text);
+    if ranges.is_empty() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(mask_ranges(text, &mut ranges))
+    }
+}
+
+/// The last guard before text leaves the process: every occurrence of a known secret (as
+/// written, and as JSON, XML and GitHub-command escaping would write it) is replaced by
+/// [`REDACTED`]. Secrets shorter than 3 bytes are left (they would erase ordinary text);
+/// they are masked at their source instead.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut forms: Vec<String> = Vec::new();
+    for s in secrets {
+        for part in std::iter::once(s.as_str()).chain(s.lines().map(str::trim)) {
+            if part.len() < 3 {
+                continue;
+            }
+            forms.push(part.to_string());
+            let json = serde_json::to_string(part).unwrap_or_default();
+            forms.push(json[1..json.len().saturating_sub(1).max(1)].to_string());
+            forms.push(
+                part.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&apos;"),
+            );
+            forms.push(
+                part.replace('%', "%25")
+                    .replace('\r', "%0D")
+                    .replace('\n', "%0A"),
+            );
+        }
+    }
+    forms.retain(|f| f.len() >= 3);
+    // Longest first, so a secret is not half-replaced through a shorter one.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    let mut out = text.to_string();
+    for f in &forms {
+        if out.contains(f.as_str()) {
+            out = out.replace(f.as_str(), REDACTED);
+        }
+    }
+    out
+}
+
+/// Every byte range of `text` where one of `needles` occurs (needles of fewer than 3
+/// bytes are skipped: they would mask ordinary text). Used to mask a secret wherever its
+/// value is written again (an anchor's text, a repeated literal).
+pub(crate) fn occurrences(text: &str, needles: &[&str]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for n in needles {
+        if n.len() < 3 {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(i) = text[from..].find(n) {
+            out.push(from + i..from + i + n.len());
+            from += i + n.len();
+        }
+    }
     out
 }
 
 /// Replaces every character in `ranges` of `text` by a mask character of the same UTF-8
 /// length (line breaks kept), so offsets and columns do not move.
-pub(crate) fn mask_ranges(text: &str, ranges: &mut [Range<usize>]) -> String {
+pub fn mask_ranges(text: &str, ranges: &mut [Range<usize>]) -> String {
     if ranges.is_empty() {
         return text.to_string();
     }
@@ -146,6 +344,36 @@ mod tests {
         assert!(is_secret_key("tls.private-key"));
         assert!(!is_secret_key("spring.datasource.url"));
         assert!(!is_secret_key("logging.pattern.console"));
+    }
+
+    #[test]
+    fn secret_segments() {
+        assert!(is_secret_key("tls.key"));
+        assert!(is_secret_key("db.pwd"));
+        assert!(is_secret_key("smtp.pass"));
+        assert!(is_secret_key("SMTP_PASS"));
+        assert!(!is_secret_key("cache.keys.ttl"));
+        assert!(!is_secret_key("passenger.count"));
+    }
+
+    #[test]
+    fn url_passwords_with_any_characters_are_masked() {
+        for (v, want) in [
+            ("redis://app:ab/c@host", "redis://app:[redacted]@host"),
+            (
+                "redis://app:a?b#c@host:6379/0",
+                "redis://app:[redacted]@host:6379/0",
+            ),
+            ("amqp://u:p w@h", "amqp://u:[redacted]@h"),
+            ("postgres://u:p@ss@db/x", "postgres://u:[redacted]@db/x"),
+            (
+                "Server=db;User Id=a;Password = s3 ;x=1",
+                "Server=db;User Id=a;Password = [redacted] ;x=1",
+            ),
+            ("scott/tiger@orcl", "scott/[redacted]@orcl"),
+        ] {
+            assert_eq!(mask_embedded(v), want, "{v}");
+        }
     }
 
     #[test]

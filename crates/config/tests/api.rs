@@ -173,12 +173,12 @@ fn secrets_never_appear_in_any_output() {
 fn diff_is_sorted_normalised_and_redacted() {
     let stable = cfg(
         "s.properties",
-        "b.key=1\na.Key-Name=x\ndb.password=p1\n",
+        "b.knob=1\na.Key-Name=x\ndb.password=p1\n",
         Format::Properties,
     );
     let canary = cfg(
         "c.env",
-        "A_KEYNAME=x\nB_KEY=2\nDB_PASSWORD=p2\nC_NEW=y\n",
+        "A_KEYNAME=x\nB_KNOB=2\nDB_PASSWORD=p2\nC_NEW=y\n",
         Format::Dotenv,
     );
     insta::assert_snapshot!(diff_text(&stable, &canary), @r"
@@ -186,9 +186,9 @@ fn diff_is_sorted_normalised_and_redacted() {
     +++ canary
     @@ -1,3 +1,4 @@
      a.keyname = x
-    -b.key = 1
+    -b.knob = 1
     -db.password = [redacted]
-    +b.key = 2
+    +b.knob = 2
     +c.new = y
     +db.password = [redacted] (differs from stable)
     ");

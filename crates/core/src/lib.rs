@@ -6,6 +6,7 @@
 //! reporter never knows SQL).
 
 mod diagnostic;
+pub mod read;
 mod rule;
 mod source;
 pub mod suppress;

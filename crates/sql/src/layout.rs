@@ -7,6 +7,17 @@
 //! files, diesel `down.sql`, goose `-- +goose Down` and dbmate `-- migrate:down`
 //! sections) are never returned as forward changes.
 
+mod discover_more;
+pub mod liquibase;
+pub mod template;
+pub mod tx;
+
+pub use discover_more::{
+    dialect_from_path, discover_dir, is_migration_dir, migration_dir_of, rollback_reason, DirKind,
+    Discovery,
+};
+pub use tx::{transactions, Transactions};
+
 use canary_lint_core::Span;
 use std::cmp::Ordering;
 use std::fmt;
@@ -31,6 +42,19 @@ pub enum Layout {
     Sqlx,
     /// `20240101000000_init/migration.sql`.
     Prisma,
+    /// gobuffalo pop/fizz: `<version>_<name>.<dialect>.up.sql` / `.down.sql`, one
+    /// file per dialect side by side (`postgres`, `cockroach`, `mysql`, `sqlite3`).
+    Pop,
+    /// `V0001.Name.up.sql` / `V0001.Name.down.sql`.
+    Dotted,
+    /// Folders named after versions (`v1.2/`, `v1.10/`) holding `.sql` files; a
+    /// `manifest.json` in a folder, when present, lists its files in order.
+    VersionFolders,
+    /// `.sql` files without versions in their names: name order.
+    Unversioned,
+    /// Liquibase changelogs: formatted SQL (`--liquibase formatted sql`) and
+    /// XML/YAML/JSON changelogs, ordered by the master changelog's includes.
+    Liquibase,
 }
 
 impl Layout {
@@ -43,6 +67,11 @@ impl Layout {
         "diesel",
         "sqlx",
         "prisma",
+        "pop",
+        "dotted",
+        "version-folders",
+        "unversioned",
+        "liquibase",
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,6 +84,11 @@ impl Layout {
             Layout::Diesel => "diesel",
             Layout::Sqlx => "sqlx",
             Layout::Prisma => "prisma",
+            Layout::Pop => "pop",
+            Layout::Dotted => "dotted",
+            Layout::VersionFolders => "version-folders",
+            Layout::Unversioned => "unversioned",
+            Layout::Liquibase => "liquibase",
         }
     }
 
@@ -62,45 +96,23 @@ impl Layout {
         let s = s.to_ascii_lowercase();
         let s = if s == "migrate" || s == "golang_migrate" {
             "golang-migrate"
+        } else if s == "fizz" {
+            "pop"
         } else {
             s.as_str()
         };
         Layout::NAMES.iter().position(|n| *n == s).map(|i| ALL[i])
     }
 
-    /// Whether the framework runs each migration inside a transaction by default
-    /// (so `CREATE INDEX CONCURRENTLY` fails there).
-    pub fn wraps_in_transaction(self) -> bool {
-        matches!(
-            self,
-            Layout::Goose | Layout::Dbmate | Layout::Diesel | Layout::Sqlx
-        )
-    }
-
-    /// Whether this migration runs inside a transaction its framework opens:
-    /// the layout wraps by default and the file does not opt out (goose
-    /// `-- +goose NO TRANSACTION`, dbmate `transaction:false`, sqlx
-    /// `-- no-transaction` on the first line).
+    /// Whether a migration file runs inside a transaction its framework opens,
+    /// from the file's text alone (no sidecar files); see [`transactions`] for the
+    /// full per-migration fact.
     pub fn file_in_transaction(self, text: &str) -> bool {
-        if !self.wraps_in_transaction() {
-            return false;
-        }
-        match self {
-            Layout::Goose => !text.lines().any(|l| {
-                let l = l.trim().to_ascii_lowercase();
-                l.starts_with("--") && l.contains("+goose no transaction")
-            }),
-            Layout::Dbmate => !text.lines().any(|l| {
-                let l = l.trim();
-                l.starts_with("-- migrate:") && l.contains("transaction:false")
-            }),
-            Layout::Sqlx => !text.trim_start().starts_with("-- no-transaction"),
-            _ => true,
-        }
+        tx::from_text(self, text, crate::Dialect::Postgres).at(0)
     }
 }
 
-const ALL: [Layout; 8] = [
+const ALL: [Layout; 13] = [
     Layout::Plain,
     Layout::GolangMigrate,
     Layout::Flyway,
@@ -109,6 +121,11 @@ const ALL: [Layout; 8] = [
     Layout::Diesel,
     Layout::Sqlx,
     Layout::Prisma,
+    Layout::Pop,
+    Layout::Dotted,
+    Layout::VersionFolders,
+    Layout::Unversioned,
+    Layout::Liquibase,
 ];
 
 impl fmt::Display for Layout {
@@ -274,8 +291,12 @@ type Entry = (String, PathBuf, bool);
 
 /// [`detect`] over a directory listing already read.
 fn detect_in(entries: &[Entry]) -> Option<Layout> {
+    if liquibase::is_liquibase_dir(entries) {
+        return Some(Layout::Liquibase);
+    }
     let mut sql_files = Vec::new();
     let (mut prisma, mut diesel, mut flyway, mut updown) = (0, 0, 0, 0);
+    let (mut pop, mut pop_tagged, mut dotted, mut any_sql) = (0, 0, 0, 0);
     for (name, path, is_dir) in entries {
         if *is_dir {
             if leading_digits(name).is_some() {
@@ -289,6 +310,16 @@ fn detect_in(entries: &[Entry]) -> Option<Layout> {
         }
         if !name.to_ascii_lowercase().ends_with(".sql") {
             continue;
+        }
+        any_sql += 1;
+        if let Some((_, _, tag, _)) = discover_more::pop_name(name) {
+            pop += 1;
+            if !tag.is_empty() {
+                pop_tagged += 1;
+            }
+        }
+        if discover_more::dotted_name(name).is_some() {
+            dotted += 1;
         }
         if flyway_name(name).is_some() {
             flyway += 1;
@@ -305,11 +336,24 @@ fn detect_in(entries: &[Entry]) -> Option<Layout> {
     if diesel > 0 {
         return Some(Layout::Diesel);
     }
+    if discover_more::has_version_folders(entries) && any_sql == 0 {
+        return Some(Layout::VersionFolders);
+    }
+    if dotted > 0 && dotted * 2 >= any_sql {
+        return Some(Layout::Dotted);
+    }
     if flyway > 0 && flyway >= sql_files.len() {
         return Some(Layout::Flyway);
     }
+    // pop/fizz: dialect-tagged up/down files (`.postgres.up.sql`).
+    if pop_tagged > 0 && pop * 2 >= any_sql {
+        return Some(Layout::Pop);
+    }
     if sql_files.is_empty() {
-        return None;
+        if any_sql > 0 {
+            return Some(Layout::Unversioned);
+        }
+        return discover_more::has_version_folders(entries).then_some(Layout::VersionFolders);
     }
     // Section markers decide goose and dbmate; a few files are enough to tell.
     for (_, path) in sql_files.iter().take(8) {
@@ -368,19 +412,13 @@ fn flyway_name(name: &str) -> Option<(char, &str, &str)> {
 
 /// Lists the forward migrations of `dir` in version order, detecting the layout.
 pub fn discover(dir: &Path) -> Result<Vec<MigrationFile>, DiscoverError> {
-    let entries = read_dir(dir)?;
-    match detect_in(&entries) {
-        Some(layout) => discover_entries(entries, layout),
-        None => Err(DiscoverError::NoLayout {
-            path: dir.to_path_buf(),
-        }),
-    }
+    discover_dir(dir, None, None).map(|d| d.files)
 }
 
 /// Lists the forward migrations of `dir` in version order for a given layout
 /// (`[migrations] layout` in `canary-lint.toml` overrides detection).
 pub fn discover_with(dir: &Path, layout: Layout) -> Result<Vec<MigrationFile>, DiscoverError> {
-    discover_entries(read_dir(dir)?, layout)
+    discover_dir(dir, Some(layout), None).map(|d| d.files)
 }
 
 /// [`discover_with`] over a directory listing already read.
@@ -411,6 +449,11 @@ fn discover_entries(
                 ))
             }
             _ if is_dir => None,
+            Layout::Pop
+            | Layout::Dotted
+            | Layout::VersionFolders
+            | Layout::Unversioned
+            | Layout::Liquibase => None,
             Layout::Flyway => match flyway_name(&name) {
                 Some(('V', ver, desc)) => {
                     let parts = parse_parts(&path, ver, &['_', '.'])?;
@@ -509,6 +552,7 @@ pub fn forward_ranges(layout: Layout, text: &str) -> Vec<Span> {
     let marker: fn(&str) -> Option<bool> = match layout {
         Layout::Goose => is_goose_section,
         Layout::Dbmate => is_dbmate_section,
+        Layout::Liquibase => return liquibase::forward_ranges(text),
         _ => return vec![Span::new(0, text.len())],
     };
     let mut out = Vec::new();
@@ -536,6 +580,47 @@ pub fn forward_ranges(layout: Layout, text: &str) -> Vec<Span> {
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// A file made ready for the SQL splitter and parser: placeholders replaced,
+/// a Liquibase XML/YAML/JSON changelog written as SQL. The text keeps the
+/// original's length and line breaks, so positions are the original's.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub file: canary_lint_core::SourceFile,
+    /// `(offset, message)` of a changelog that could not be read.
+    pub error: Option<(usize, String)>,
+}
+
+/// `None` when the file is parsed as it is.
+pub fn prepare(
+    file: &canary_lint_core::SourceFile,
+    layout: Layout,
+    dialect: crate::Dialect,
+) -> Option<Prepared> {
+    let replaced = template::replace_placeholders(&file.text);
+    let text: &str = replaced.as_deref().unwrap_or(&file.text);
+    let mut error = None;
+    let mut sql = None;
+    if layout == Layout::Liquibase {
+        match liquibase::to_sql(&file.path, text, dialect) {
+            Some(Ok(s)) => sql = Some(s),
+            Some(Err(e)) => {
+                error = Some((e.offset, e.message));
+                sql = Some(
+                    text.bytes()
+                        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+                        .collect(),
+                );
+            }
+            None => {}
+        }
+    }
+    let text = sql.or(replaced)?;
+    Some(Prepared {
+        file: canary_lint_core::SourceFile::new(file.path.to_string(), text),
+        error,
+    })
 }
 
 #[cfg(test)]

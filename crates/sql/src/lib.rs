@@ -14,6 +14,7 @@
 //!    [`LintContext::history`], what stable knew ([`replay_schema`]).
 //!    [`lint_each_as_release`] checks every migration against the ones before it.
 
+pub mod bodies;
 pub mod changes;
 pub mod dialect;
 pub mod history;

@@ -114,7 +114,7 @@ fn lint_file(
     out: &mut Vec<Diagnostic>,
 ) {
     let text: &str = &pf.file.text;
-    let framework_tx = pf.layout.file_in_transaction(text);
+    let framework_tx = crate::layout::transactions(pf.layout, &pf.file.path, text, pf.dialect);
     let mut explicit_tx = false;
     let mut lock_timeout_set = false;
     let mut lock_timeout_reported = false;
@@ -125,7 +125,9 @@ fn lint_file(
                 || crate::scan::create_is_index(text, s.span, pf.dialect));
         let schema = s.ast.as_deref().is_some_and(may_change_schema);
         let rejected = s.ast.is_none() && !s.skipped;
-        if !ops && !schema && !rejected {
+        // DDL inside `DO` blocks and routine bodies, found by the token scan.
+        let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
+        if !ops && !schema && !rejected && in_bodies.is_empty() {
             continue;
         }
         let st = StatementText::new(text, s.span, pf.dialect);
@@ -151,12 +153,13 @@ fn lint_file(
             }
             changes.extend(extra);
         }
+        changes.extend(in_bodies);
         let cx = RuleCx {
             file: &pf.file,
             dialect: pf.dialect,
             release: state,
             history: ctx.history,
-            in_transaction: framework_tx || explicit_tx,
+            in_transaction: framework_tx.at(s.span.start) || explicit_tx,
             lock_timeout_set,
             lock_timeout_reported,
         };

@@ -151,6 +151,8 @@ pub fn parse_file_where(
 
 /// The statement spans of the forward part of `file`, without parsing.
 pub fn statement_spans(file: &SourceFile, layout: Layout, dialect: Dialect) -> Vec<Span> {
+    let prepared = crate::layout::prepare(file, layout, dialect);
+    let file = prepared.as_ref().map_or(file, |p| &p.file);
     let text: &str = &file.text;
     forward_ranges(layout, text)
         .into_iter()
@@ -169,9 +171,24 @@ fn parse_filtered(
     all: bool,
     keep: &dyn Fn(&str) -> bool,
 ) -> ParsedFile {
+    // Placeholders replaced, Liquibase changelogs written as SQL (same positions).
+    let prepared = crate::layout::prepare(file, layout, dialect);
+    let file = prepared.as_ref().map_or(file, |p| &p.file);
     let text: &str = &file.text;
     let sql_dialect = dialect.sqlparser();
     let mut statements = Vec::new();
+    if let Some((at, message)) = prepared.as_ref().and_then(|p| p.error.clone()) {
+        statements.push(ParsedStatement {
+            span: Span::new(at, at),
+            leading: Span::new(at, at),
+            ast: None,
+            error: Some(ParseError {
+                message,
+                offset: Some(at),
+            }),
+            skipped: false,
+        });
+    }
     for range in forward_ranges(layout, text) {
         for raw in split(text, range, dialect) {
             if (!all && is_data_statement(text, raw.span, dialect))

@@ -829,6 +829,11 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
     out
 }
 
+/// Changes inside the bodies of `DO` blocks and routines ([`crate::bodies`]).
+pub fn in_bodies(text: &str, span: Span, dialect: Dialect) -> Vec<Change> {
+    crate::bodies::changes(text, span, dialect)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! TypeScript, SQL and mapper XML) with SQL strings and ORM mappings, a few of which reference
 //! the [`bench_targets`]. Deterministic for a given seed.
 
-use crate::scan::Target;
+use crate::search::Target;
 use std::fs;
 use std::io;
 use std::path::Path;

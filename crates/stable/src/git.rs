@@ -5,7 +5,7 @@
 //! `GIT_TERMINAL_PROMPT=0` and no network access. Every error names the git command that
 //! failed and carries its standard error.
 
-use crate::scan::{
+use crate::search::{
     has_binary_extension, scan_content, FileOutcome, Matcher, ScanResult, Target, MAX_FILE_SIZE,
 };
 use std::fmt;
@@ -149,9 +149,40 @@ pub fn repo_root(path: &Path) -> Result<PathBuf, GitError> {
     run_line(path, &["rev-parse", "--show-toplevel"]).map(PathBuf::from)
 }
 
-/// The full commit id of the merge-base of `HEAD` and `base_ref`.
+/// The full commit id `git_ref` names, resolved with `rev-parse --verify` after
+/// `--end-of-options`, so a ref spelled like an option (`--octopus`) is an error, never
+/// an option.
+pub fn resolve_commit(repo: &Path, git_ref: &str) -> Result<String, GitError> {
+    let commit = format!("{git_ref}^{{commit}}");
+    run_line(
+        repo,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ],
+    )
+    .map_err(|e| match e {
+        GitError::Failed {
+            command,
+            code,
+            stderr,
+        } if stderr.trim().is_empty() => GitError::Failed {
+            command,
+            code,
+            stderr: format!("{git_ref} does not name a commit"),
+        },
+        e => e,
+    })
+}
+
+/// The full commit id of the merge-base of `HEAD` and `base_ref` (resolved first with
+/// [`resolve_commit`]).
 pub fn merge_base(repo: &Path, base_ref: &str) -> Result<String, GitError> {
-    run_line(repo, &["merge-base", "HEAD", base_ref])
+    let base = resolve_commit(repo, base_ref)?;
+    run_line(repo, &["merge-base", "HEAD", &base])
 }
 
 /// The files added or modified since the merge-base of `HEAD` and `base_ref`, as the work tree
@@ -217,29 +248,7 @@ pub fn scan_ref(
     targets: &[Target],
 ) -> Result<ScanResult, GitError> {
     let root = repo_root(repo)?;
-    let commit = format!("{git_ref}^{{commit}}");
-    let commit = run_line(
-        &root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            &commit,
-        ],
-    )
-    .map_err(|e| match e {
-        GitError::Failed {
-            command,
-            code,
-            stderr,
-        } if stderr.trim().is_empty() => GitError::Failed {
-            command,
-            code,
-            stderr: format!("{git_ref} does not name a commit"),
-        },
-        e => e,
-    })?;
+    let commit = resolve_commit(&root, git_ref)?;
     let matcher = Matcher::new(targets);
     let listing = run(&root, &["ls-tree", "-r", "-z", "--full-tree", &commit])?;
     let skip: Vec<String> = skip.iter().filter_map(|s| skip_prefix(&root, s)).collect();
@@ -291,7 +300,9 @@ pub fn scan_ref(
         result.files_scanned += part.files_scanned;
         result.files_skipped += part.files_skipped;
         result.hits.extend(part.hits);
+        result.unread.extend(part.unread);
     }
+    result.unread.sort();
     Ok(result.finish())
 }
 
@@ -363,14 +374,14 @@ fn read_batch(
 ) -> Result<(), String> {
     for blob in blobs {
         match read_object(reader, &blob.id)? {
-            Some(bytes) => match scan_content(matcher, &blob.path, &bytes) {
-                FileOutcome::Scanned(hits) => {
-                    result.files_scanned += 1;
-                    result.hits.extend(hits);
-                }
-                FileOutcome::Skipped => result.files_skipped += 1,
-            },
-            None => result.files_skipped += 1,
+            Some(bytes) => result.add(&blob.path, scan_content(matcher, &blob.path, &bytes)),
+            None => result.add(
+                &blob.path,
+                FileOutcome::Unread(
+                    format!("missing or larger than the {MAX_FILE_SIZE}-byte limit"),
+                    Vec::new(),
+                ),
+            ),
         }
     }
     Ok(())

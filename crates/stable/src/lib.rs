@@ -8,7 +8,7 @@
 //! ([`git::scan_ref`], `--stable-ref REF`).
 //!
 //! The matching heuristic (what counts as a reference, and how strong) is documented in
-//! [`scan`]; the git helpers the CLI needs for `--base REF` are in [`git`];
+//! [`search`]; the git helpers the CLI needs for `--base REF` are in [`git`];
 //! [`bench_support`] writes large generated trees for the benchmark.
 //!
 //! ```
@@ -24,9 +24,9 @@
 
 pub mod bench_support;
 pub mod git;
-pub mod scan;
+pub mod search;
 
-pub use scan::{scan_bytes, scan_dir, Hit, ScanResult, Strength, Target, MAX_FILE_SIZE};
+pub use search::{scan_bytes, scan_dir, Hit, ScanResult, Strength, Target, MAX_FILE_SIZE};
 
 /// How a release's drops and renames are looked for in stable's code, for the
 /// documentation of the rules that use this search (`canary-lint rule drop-column`).

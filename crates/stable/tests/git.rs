@@ -151,20 +151,30 @@ fn errors_name_the_command_and_carry_stderr() {
     r.write("a.txt", "1");
     r.commit("base");
     let e = merge_base(r.path(), "no-such-branch").unwrap_err();
-    assert_eq!(e.command(), "git merge-base HEAD no-such-branch");
+    // The ref is resolved (and refused) before `merge-base` sees it.
+    assert_eq!(
+        e.command(),
+        "git rev-parse --verify --quiet --end-of-options no-such-branch^{commit}"
+    );
     match &e {
         GitError::Failed { stderr, code, .. } => {
-            assert!(!stderr.trim().is_empty());
+            assert!(stderr.contains("no-such-branch does not name a commit"));
             assert!(code.is_some());
         }
         other => panic!("unexpected {other:?}"),
     }
     assert!(e
         .to_string()
-        .starts_with("`git merge-base HEAD no-such-branch` failed with exit code"));
+        .starts_with("`git rev-parse --verify --quiet --end-of-options no-such-branch^{commit}` failed with exit code"));
+    // A ref spelled like an option is a ref that does not resolve, never an option.
+    let e = merge_base(r.path(), "--octopus").unwrap_err();
+    assert!(
+        e.to_string().contains("--octopus does not name a commit"),
+        "{e}"
+    );
 
     let e = changed_files_since(r.path(), "no-such-branch").unwrap_err();
-    assert!(e.command().contains("merge-base"));
+    assert!(e.command().contains("rev-parse --verify"));
 
     let e = scan_ref(r.path(), "no-such-ref", &[], &[Target::table("users")]).unwrap_err();
     assert!(

@@ -1,7 +1,7 @@
 //! The matching heuristic, one behaviour per test, on in-memory texts.
 #![allow(clippy::unwrap_used)]
 
-use canary_lint_stable::scan::{has_binary_extension, looks_binary, Matcher};
+use canary_lint_stable::search::{has_binary_extension, looks_binary, Matcher};
 use canary_lint_stable::{scan_bytes, Strength, Target};
 
 /// (target, line, column, strength) of each hit.

@@ -2,4 +2,3 @@
 /* DROP COLUMN email; */
 COMMENT ON TABLE users IS 'we will DROP COLUMN email later';
 INSERT INTO audit (note) VALUES ('ALTER TABLE users DROP COLUMN email');
-CREATE FUNCTION f() RETURNS void AS $$ ALTER TABLE users DROP COLUMN email $$ LANGUAGE sql;

@@ -56,7 +56,8 @@ pub(crate) struct Raw {
 }
 
 /// A parse error at a byte offset of the parsed text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message} (at byte {offset})")]
 pub struct ParseError {
     pub offset: usize,
     pub message: String,
@@ -251,20 +252,53 @@ fn display_path(path: &Path) -> String {
 
 /// Loads a file, or every config file under a directory (recursively, sorted by path,
 /// hidden directories skipped). Later files override earlier ones for the same key.
+/// The first bad file is the error; [`load_path_all`] keeps going.
 pub fn load_path(path: &Path) -> Result<Config, ConfigError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| ConfigError::new(display_path(path), 1, 1, format!("cannot read: {e}")))?;
+    let (config, mut errors) = load_path_all(path);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors.swap_remove(0))
+    }
+}
+
+/// Like [`load_path`], but a file that cannot be read or parsed does not stop the others:
+/// the config of every good file, and an error for each bad one (a directory that cannot
+/// be listed is an error too).
+pub fn load_path_all(path: &Path) -> (Config, Vec<ConfigError>) {
+    let mut errors = Vec::new();
+    let mut config = Config::default();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(ConfigError::new(
+                display_path(path),
+                1,
+                1,
+                format!("cannot read: {e}"),
+            ));
+            return (config, errors);
+        }
+    };
     if !meta.is_dir() {
-        return load_file(path);
+        match load_file(path) {
+            Ok(c) => config = c,
+            Err(e) => errors.push(e),
+        }
+        return (config, errors);
     }
     let mut files = Vec::new();
-    collect(path, &mut files)?;
-    files.sort();
-    let mut config = Config::default();
-    for f in files {
-        config.extend(load_file(&f)?);
+    if let Err(e) = collect(path, &mut files) {
+        errors.push(e);
     }
-    Ok(config)
+    files.sort();
+    for f in files {
+        match load_file(&f) {
+            Ok(c) => config.extend(c),
+            Err(e) => errors.push(e),
+        }
+    }
+    (config, errors)
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), ConfigError> {
@@ -276,6 +310,8 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), ConfigEr
         let hidden = item.file_name().to_string_lossy().starts_with('.');
         if item.file_type().map_err(err)?.is_dir() {
             if !hidden {
+                // A subdirectory that cannot be listed is reported by the caller
+                // once the rest has been collected.
                 collect(&p, out)?;
             }
         } else if is_config_name(&p) {
@@ -288,10 +324,13 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), ConfigEr
 /// Loads one file; its format from [`detect_format`].
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
     let shown = display_path(path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| ConfigError::new(shown.clone(), 1, 1, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| ConfigError::new(shown.clone(), 1, 1, format!("not UTF-8: {e}")))?;
+    use canary_lint_core::read::{read_text_capped, ReadError, MAX_CONFIG_BYTES};
+    let text = read_text_capped(path, MAX_CONFIG_BYTES).map_err(|e| match e {
+        ReadError::NotUtf8 { line } => {
+            ConfigError::new(shown.clone(), line as u32, 1, "not valid UTF-8")
+        }
+        e => ConfigError::new(shown.clone(), 1, 1, e.to_string()),
+    })?;
     let format = detect_format(path, &text).ok_or_else(|| {
         ConfigError::new(shown.clone(), 1, 1, "unknown config format (expected .properties, .yml/.yaml, .env, .json, .toml or a Kubernetes manifest)")
     })?;
@@ -362,47 +401,79 @@ fn comment_lines(text: &str) -> Vec<Comment> {
 }
 
 /// Builds the [`Config`]: normalised keys, secret flags, masked source text.
+///
+/// A value is secret when its key names a secret, when the whole value has a secret's
+/// shape, or when it repeats a secret value of the same file (an alias `*pw` of
+/// `password: &pw x`, a merge key, a copy under a harmless name). Masking covers the value's
+/// span and, since escapes, folding and aliases write a value in other bytes or other
+/// places, every place in the file where a secret (or each line of a multi-line one) is
+/// written out verbatim.
 fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> Config {
+    let secret_values: std::collections::BTreeSet<&str> = loaded
+        .entries
+        .iter()
+        .filter(|r| r.value_from.is_none() && is_secret_key(&r.key))
+        .map(|r| r.value.as_str())
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    let mut secrets: Vec<String> = Vec::new();
     let mut mask = Vec::new();
     let mut entries = Vec::with_capacity(loaded.entries.len());
-    for raw in loaded.entries {
+    for raw in &loaded.entries {
         let (norm, env_form) = if raw.env && !raw.key.contains('.') {
             (canonical_key(env_to_key(&raw.key)), true)
         } else {
             (canonical_key(normalize_key(&raw.key)), false)
         };
-        let secret = is_secret_key(&raw.key);
+        let inner = embedded_secret_ranges(&raw.value);
+        let trimmed = raw.value.trim();
+        let whole_shape = !trimmed.is_empty()
+            && inner.iter().map(|r| r.len()).sum::<usize>() * 10 >= trimmed.len() * 9;
+        let secret = raw.value_from.is_none()
+            && (is_secret_key(&raw.key)
+                || whole_shape
+                || secret_values.contains(raw.value.as_str()));
         let span = raw.value_span;
-        if secret && raw.value_from.is_none() {
+        if secret {
             // (A `valueFrom` reference names where the secret lives; it holds no secret.)
             mask.push(span.start..span.end);
-        } else {
-            let inner = embedded_secret_ranges(&raw.value);
-            if !inner.is_empty() {
-                if text.get(span.start..span.end) == Some(raw.value.as_str()) {
-                    mask.extend(
-                        inner
-                            .into_iter()
-                            .map(|r| span.start + r.start..span.start + r.end),
-                    );
-                } else {
-                    mask.push(span.start..span.end);
-                }
+            secrets.push(raw.value.clone());
+        } else if !inner.is_empty() {
+            if text.get(span.start..span.end) == Some(raw.value.as_str()) {
+                mask.extend(
+                    inner
+                        .iter()
+                        .map(|r| span.start + r.start..span.start + r.end),
+                );
+            } else {
+                mask.push(span.start..span.end);
             }
+            secrets.extend(inner.iter().map(|r| raw.value[r.clone()].to_string()));
         }
         entries.push(Entry {
-            key: raw.key,
+            key: raw.key.clone(),
             norm,
             env_form,
-            value: raw.value,
-            profile: raw.profile,
+            value: raw.value.clone(),
+            profile: raw.profile.clone(),
             file: 0,
             key_span: raw.key_span,
             value_span: raw.value_span,
             secret,
-            value_from: raw.value_from,
+            value_from: raw.value_from.clone(),
         });
     }
+    // The same secrets written elsewhere in the file, whole or line by line.
+    let needles: Vec<&str> = secrets
+        .iter()
+        .flat_map(|s| std::iter::once(s.as_str()).chain(s.lines().map(str::trim)))
+        .collect();
+    mask.extend(crate::secret::occurrences(text, &needles));
+    // Anything still shaped like a secret in the text (comments, keys, unparsed parts).
+    mask.extend(embedded_secret_ranges(text));
+    secrets.retain(|s| !s.trim().is_empty());
+    secrets.sort();
+    secrets.dedup();
     let masked = mask_ranges(text, &mut mask);
     Config {
         files: vec![SourceFile::new(path, masked)],
@@ -413,6 +484,7 @@ fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> C
             file: 0,
             span,
         }),
+        secrets,
     }
 }
 

@@ -1,11 +1,24 @@
 //! YAML (and JSON, which YAML 1.2 reads) into a small tree with byte spans, built from
 //! saphyr-parser's events so that each scalar keeps its source span and style; then Spring's
 //! flattening: nested maps joined with `.`, list items as `key[i]`, one profile per document.
+//!
+//! Input is hostile, so the tree is bounded: nesting deeper than [`MAX_DEPTH`] levels
+//! (also through an alias) and alias expansion beyond [`MAX_ALIAS_NODES`] nodes (the
+//! "billion laughs" bomb) are errors at the offending position, never a stack overflow or
+//! unbounded memory. Merge keys (`<<: *defaults`, `<<: [*a, *b]`) are resolved as YAML 1.1
+//! defines them: the mapping's own keys win, then the merged mappings in order. This module
+//! is public ([`crate::yaml`]) so other YAML readers get the same guarantees.
 
 use super::{document_profile, Loaded, ParseError, Raw};
 use canary_lint_core::{LineIndex, Position, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
+
+/// Deepest nesting of collections accepted (a document's root is level 1).
+pub const MAX_DEPTH: usize = 256;
+/// Most nodes that aliases may add to a stream in all (each alias adds the size of the
+/// node it repeats).
+pub const MAX_ALIAS_NODES: usize = 250_000;
 
 /// A YAML node with the byte span of its text.
 #[derive(Debug, Clone)]
@@ -81,21 +94,35 @@ enum Frame {
         key: Option<Node>,
         start: usize,
         anchor: usize,
+        /// Nodes below this one, and the height of its tallest child.
+        size: usize,
+        height: usize,
     },
     Seq {
         items: Vec<Node>,
         start: usize,
         anchor: usize,
+        size: usize,
+        height: usize,
     },
+}
+
+/// An anchored node with its size (nodes) and height (levels).
+struct Anchored {
+    node: Node,
+    size: usize,
+    height: usize,
 }
 
 struct Builder<'t> {
     text: &'t str,
     index: LineIndex,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Anchored>,
     docs: Vec<Node>,
     root: Option<Node>,
+    /// Nodes added by aliases so far.
+    expanded: usize,
 }
 
 impl Builder<'_> {
@@ -107,25 +134,108 @@ impl Builder<'_> {
         self.index.offset(self.text, pos)
     }
 
-    fn push(&mut self, node: Node) {
+    fn push(&mut self, node: Node, node_size: usize, node_height: usize) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { items, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => items.push((k, node)),
-            },
+            Some(Frame::Seq {
+                items,
+                size,
+                height,
+                ..
+            }) => {
+                items.push(node);
+                *size += node_size;
+                *height = (*height).max(node_height);
+            }
+            Some(Frame::Map {
+                items,
+                key,
+                size,
+                height,
+                ..
+            }) => {
+                *size += node_size;
+                *height = (*height).max(node_height);
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => items.push((k, node)),
+                }
+            }
         }
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    fn remember(&mut self, anchor: usize, node: &Node, size: usize, height: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    size,
+                    height,
+                },
+            );
         }
     }
 }
 
-/// Parses every document of a YAML stream.
+fn is_merge_key(k: &Node) -> bool {
+    matches!(k, Node::Scalar { value, style: ScalarStyle::Plain, .. } if value == "<<")
+}
+
+/// Resolves merge keys (`<<`) of one mapping: its own keys first, then the keys of each
+/// merged mapping (a mapping, or a sequence of mappings, earlier ones winning) that the
+/// mapping does not already have.
+fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, ParseError> {
+    if !items.iter().any(|(k, _)| is_merge_key(k)) {
+        return Ok(items);
+    }
+    let mut own = Vec::with_capacity(items.len());
+    let mut merged: Vec<Vec<(Node, Node)>> = Vec::new();
+    for (k, v) in items {
+        if !is_merge_key(&k) {
+            own.push((k, v));
+            continue;
+        }
+        match v {
+            Node::Map { items, .. } => merged.push(items),
+            Node::Seq { items, .. } => {
+                for item in items {
+                    match item {
+                        Node::Map { items, .. } => merged.push(items),
+                        other => {
+                            return Err(ParseError::new(
+                                other.span().start,
+                                "invalid YAML: a merge key (`<<`) takes mappings only",
+                            ))
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(ParseError::new(
+                    other.span().start,
+                    "invalid YAML: a merge key (`<<`) takes a mapping or a list of mappings",
+                ))
+            }
+        }
+    }
+    let mut seen: std::collections::HashSet<String> = own
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+        .collect();
+    for items in merged {
+        for (k, v) in items {
+            let Some(name) = k.as_str() else { continue };
+            if seen.insert(name.to_string()) {
+                own.push((k, v));
+            }
+        }
+    }
+    Ok(own)
+}
+
+/// Parses every document of a YAML stream, within [`MAX_DEPTH`] and [`MAX_ALIAS_NODES`],
+/// merge keys resolved.
 pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
     let mut b = Builder {
         text,
@@ -134,6 +244,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
         anchors: HashMap::new(),
         docs: Vec::new(),
         root: None,
+        expanded: 0,
     };
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
@@ -155,52 +266,80 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                     style,
                     span: Span::new(start, end),
                 };
-                b.remember(anchor, &node);
-                b.push(node);
+                b.remember(anchor, &node, 1, 0);
+                b.push(node, 1, 0);
             }
             Event::Alias(id) => {
-                let node = b
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| ParseError::new(start, "alias to an unknown anchor"))?;
-                b.push(node);
+                let Some(a) = b.anchors.get(&id) else {
+                    return Err(ParseError::new(start, "alias to an unknown anchor"));
+                };
+                let (size, height) = (a.size, a.height);
+                b.expanded = b.expanded.saturating_add(size);
+                if b.expanded > MAX_ALIAS_NODES {
+                    return Err(ParseError::new(
+                        start,
+                        format!("invalid YAML: aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"),
+                    ));
+                }
+                if b.stack.len() + height > MAX_DEPTH {
+                    return Err(too_deep(start));
+                }
+                let node = a.node.clone();
+                b.push(node, size, height);
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _)
+                if b.stack.len() >= MAX_DEPTH =>
+            {
+                let _ = anchor;
+                return Err(too_deep(start));
             }
             Event::MappingStart(anchor, _) => b.stack.push(Frame::Map {
                 items: Vec::new(),
                 key: None,
                 start,
                 anchor,
+                size: 0,
+                height: 0,
             }),
             Event::SequenceStart(anchor, _) => b.stack.push(Frame::Seq {
                 items: Vec::new(),
                 start,
                 anchor,
+                size: 0,
+                height: 0,
             }),
             Event::MappingEnd | Event::SequenceEnd => {
-                let (node, anchor) = match b.stack.pop() {
+                let (node, anchor, size, height) = match b.stack.pop() {
                     Some(Frame::Map {
                         items,
                         start: s,
                         anchor,
+                        size,
+                        height,
                         ..
                     }) => (
                         Node::Map {
-                            items,
+                            items: resolve_merges(items)?,
                             span: Span::new(s, end),
                         },
                         anchor,
+                        size + 1,
+                        height + 1,
                     ),
                     Some(Frame::Seq {
                         items,
                         start: s,
                         anchor,
+                        size,
+                        height,
                     }) => (
                         Node::Seq {
                             items,
                             span: Span::new(s, end),
                         },
                         anchor,
+                        size + 1,
+                        height + 1,
                     ),
                     None => {
                         return Err(ParseError::new(
@@ -209,13 +348,20 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                         ))
                     }
                 };
-                b.remember(anchor, &node);
-                b.push(node);
+                b.remember(anchor, &node, size, height);
+                b.push(node, size, height);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
     }
     Ok(b.docs)
+}
+
+fn too_deep(at: usize) -> ParseError {
+    ParseError::new(
+        at,
+        format!("invalid YAML: nested deeper than {MAX_DEPTH} levels"),
+    )
 }
 
 fn join(prefix: &str, key: &str) -> String {

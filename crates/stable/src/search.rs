@@ -82,7 +82,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Files larger than this (2 MiB) are skipped: generated bundles and dumps, not code.
@@ -224,6 +223,11 @@ pub struct ScanResult {
     pub files_scanned: usize,
     /// Files not searched: binary, over [`MAX_FILE_SIZE`], or unreadable (walk errors too).
     pub files_skipped: usize,
+    /// Files that may hold code but were not (fully) searched, with the reason: unreadable,
+    /// not a regular file, over [`MAX_FILE_SIZE`], or not UTF-8 (searched as bytes, hits
+    /// kept, but not counted as searched). Callers name them: a search that did not read a
+    /// file cannot say stable no longer uses a name.
+    pub unread: Vec<(String, String)>,
 }
 
 impl ScanResult {
@@ -839,16 +843,47 @@ pub fn scan_bytes(path: &str, bytes: &[u8], targets: &[Target]) -> Vec<Hit> {
 
 /// Outcome of looking at one file.
 pub(crate) enum FileOutcome {
+    /// Binary by extension or content: not code.
     Skipped,
+    /// Not searched (or searched only as bytes), for this reason.
+    Unread(String, Vec<Hit>),
     Scanned(Vec<Hit>),
 }
 
 /// Size, extension and NUL checks, then the search.
 pub(crate) fn scan_content(m: &Matcher, rel: &str, bytes: &[u8]) -> FileOutcome {
-    if bytes.len() as u64 > MAX_FILE_SIZE || has_binary_extension(rel) || looks_binary(bytes) {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return FileOutcome::Unread(
+            format!("larger than the {MAX_FILE_SIZE}-byte limit"),
+            Vec::new(),
+        );
+    }
+    if has_binary_extension(rel) || looks_binary(bytes) {
         return FileOutcome::Skipped;
     }
-    FileOutcome::Scanned(m.scan(rel, bytes))
+    let hits = m.scan(rel, bytes);
+    if std::str::from_utf8(bytes).is_err() {
+        return FileOutcome::Unread("not valid UTF-8 (searched as bytes)".to_string(), hits);
+    }
+    FileOutcome::Scanned(hits)
+}
+
+impl ScanResult {
+    /// Counts one file's outcome.
+    pub(crate) fn add(&mut self, rel: &str, outcome: FileOutcome) {
+        match outcome {
+            FileOutcome::Skipped => self.files_skipped += 1,
+            FileOutcome::Unread(why, hits) => {
+                self.files_skipped += 1;
+                self.unread.push((rel.to_string(), why));
+                self.hits.extend(hits);
+            }
+            FileOutcome::Scanned(hits) => {
+                self.files_scanned += 1;
+                self.hits.extend(hits);
+            }
+        }
+    }
 }
 
 /// `path` relative to `root`, `/`-separated.
@@ -896,15 +931,21 @@ pub fn scan_dir(root: &Path, skip: &[PathBuf], targets: &[Target]) -> ScanResult
     if !skip.is_empty() {
         builder.filter_entry(move |e| !skip.iter().any(|s| e.path().starts_with(s)));
     }
-    let scanned = AtomicUsize::new(0);
-    let skipped = AtomicUsize::new(0);
-    let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
+    let result: Mutex<ScanResult> = Mutex::new(ScanResult::default());
+    let add = |rel: &str, outcome: FileOutcome| {
+        if let Ok(mut r) = result.lock() {
+            r.add(rel, outcome);
+        }
+    };
     builder.build_parallel().run(|| {
         Box::new(|entry| {
             let entry = match entry {
                 Ok(e) => e,
-                Err(_) => {
-                    skipped.fetch_add(1, Ordering::Relaxed);
+                Err(e) => {
+                    add(
+                        &e.to_string(),
+                        FileOutcome::Unread("cannot be walked".into(), Vec::new()),
+                    );
                     return WalkState::Continue;
                 }
             };
@@ -912,35 +953,19 @@ pub fn scan_dir(root: &Path, skip: &[PathBuf], targets: &[Target]) -> ScanResult
                 return WalkState::Continue;
             }
             let rel = relative(&root, entry.path());
-            let too_big = entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_SIZE);
-            if too_big || has_binary_extension(&rel) {
-                skipped.fetch_add(1, Ordering::Relaxed);
+            if has_binary_extension(&rel) {
+                add(&rel, FileOutcome::Skipped);
                 return WalkState::Continue;
             }
-            let Ok(bytes) = fs::read(entry.path()) else {
-                skipped.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            };
-            match scan_content(&matcher, &rel, &bytes) {
-                FileOutcome::Skipped => {
-                    skipped.fetch_add(1, Ordering::Relaxed);
-                }
-                FileOutcome::Scanned(found) => {
-                    scanned.fetch_add(1, Ordering::Relaxed);
-                    if !found.is_empty() {
-                        if let Ok(mut all) = hits.lock() {
-                            all.extend(found);
-                        }
-                    }
-                }
+            // Regular files only, capped by the bytes actually read.
+            match canary_lint_core::read::read_capped(entry.path(), MAX_FILE_SIZE) {
+                Ok(bytes) => add(&rel, scan_content(&matcher, &rel, &bytes)),
+                Err(e) => add(&rel, FileOutcome::Unread(e.to_string(), Vec::new())),
             }
             WalkState::Continue
         })
     });
-    ScanResult {
-        hits: hits.into_inner().unwrap_or_else(|e| e.into_inner()),
-        files_scanned: scanned.into_inner(),
-        files_skipped: skipped.into_inner(),
-    }
-    .finish()
+    let mut result = result.into_inner().unwrap_or_else(|e| e.into_inner());
+    result.unread.sort();
+    result.finish()
 }
