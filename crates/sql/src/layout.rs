@@ -16,7 +16,7 @@ pub use discover_more::{
     dialect_from_path, discover_dir, is_migration_dir, migration_dir_of, rollback_reason, DirKind,
     Discovery,
 };
-pub use liquibase::changeset_units;
+pub use liquibase::{changeset_units, is_changelog_file};
 pub use tx::{transactions, Transactions};
 
 use canary_lint_core::Span;
@@ -358,7 +358,7 @@ fn detect_in(entries: &[Entry]) -> Option<Layout> {
     }
     // Section markers decide goose and dbmate; a few files are enough to tell.
     for (_, path) in sql_files.iter().take(8) {
-        if let Ok(text) = std::fs::read_to_string(path) {
+        if let Some(text) = liquibase::read_small(path) {
             for line in text.lines() {
                 let l = line.trim();
                 if is_goose_section(l).is_some() {

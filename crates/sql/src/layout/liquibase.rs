@@ -43,8 +43,29 @@ fn formatted_header(text: &str) -> bool {
         .starts_with("liquibase formatted sql")
 }
 
+/// A regular file (not a FIFO, a device or a link to one), which can be read
+/// without blocking.
+pub(super) fn regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// Changelogs and manifests larger than this (8 MiB) are not read.
+const MAX_READ: u64 = 8 << 20;
+
+/// The text of a regular file of at most [`MAX_READ`] bytes.
+pub(super) fn read_small(path: &Path) -> Option<String> {
+    let m = std::fs::metadata(path).ok()?;
+    if !m.is_file() || m.len() > MAX_READ {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
+    if !regular(path) {
+        return None;
+    }
     let mut f = std::fs::File::open(path).ok()?;
     let mut buf = vec![0u8; 512];
     let n = f.read(&mut buf).ok()?;
@@ -56,6 +77,12 @@ fn read_head(path: &Path) -> Option<String> {
 fn is_structured_changelog(path: &Path) -> bool {
     matches!(ext(path).as_str(), "xml" | "yaml" | "yml" | "json")
         && read_head(path).is_some_and(|h| h.contains("databaseChangeLog"))
+}
+
+/// Whether a file named on the command line is a Liquibase changelog in XML,
+/// YAML or JSON (a migration, not a config file).
+pub fn is_changelog_file(path: &Path) -> bool {
+    is_structured_changelog(path)
 }
 
 fn is_changelog(path: &Path) -> bool {
@@ -134,7 +161,7 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
                 }
                 let mut up = parent.to_path_buf();
                 for _ in 0..i {
-                    up.push("..");
+                    up = lexical_parent(&up);
                 }
                 return Some(up);
             }
@@ -144,6 +171,16 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The folder above `p` as the user would write it: `a/b` for `a/b/c`, `.`
+/// for `c`, `../..` for `..`.
+fn lexical_parent(p: &Path) -> PathBuf {
+    match (p.file_name(), p.parent()) {
+        (Some(_), Some(up)) if up.as_os_str().is_empty() => PathBuf::from("."),
+        (Some(_), Some(up)) => up.to_path_buf(),
+        _ => p.join(".."),
+    }
 }
 
 /// The changelogs of a folder in the order Liquibase runs them.
@@ -198,7 +235,7 @@ impl Walk {
             return;
         }
         self.order.push(path.to_path_buf());
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Some(text) = read_small(path) else {
             // Read errors are reported when the file is checked.
             return;
         };
@@ -289,11 +326,7 @@ fn resolve(base: &Path, name: &str, relative: bool) -> Option<PathBuf> {
         // The folder above, as the user would read it (relative stays relative).
         let abs = std::fs::canonicalize(&dir).ok()?;
         abs.parent()?;
-        dir = match (dir.file_name(), dir.parent()) {
-            (Some(_), Some(p)) if p.as_os_str().is_empty() => PathBuf::from("."),
-            (Some(_), Some(p)) => p.to_path_buf(),
-            _ => dir.join(".."),
-        };
+        dir = lexical_parent(&dir);
     }
     None
 }

@@ -60,15 +60,14 @@ pub fn transactions(layout: Layout, path: &str, text: &str, dialect: Dialect) ->
         Layout::Diesel => {
             let meta = p.parent().map(|d| d.join("metadata.toml"));
             let opted_out = meta
-                .and_then(|m| std::fs::read_to_string(m).ok())
+                .and_then(|m| super::liquibase::read_small(&m))
                 .is_some_and(|t| toml_flag(&t, "run_in_transaction") == Some(false));
             Transactions::all(!opted_out)
         }
         Layout::Flyway => {
             let mut conf = p.as_os_str().to_owned();
             conf.push(".conf");
-            let set = std::fs::read_to_string(Path::new(&conf))
-                .ok()
+            let set = super::liquibase::read_small(Path::new(&conf))
                 .and_then(|t| conf_flag(&t, "executeInTransaction"));
             Transactions::all(set == Some(true))
         }
