@@ -7,11 +7,10 @@ use crate::settings::Loaded;
 use crate::stable_refs;
 use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
-use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    lint_parsed, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect, Layout,
-    LintContext, MigrationFile, ParsedFile,
+    analyze_release, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect,
+    Knowledge, Layout, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -74,10 +73,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
                 let pf = parse_file_all(&file, layout, dialect);
-                out.diagnostics.extend(lint_parsed(
-                    std::slice::from_ref(&pf),
-                    &LintContext::default(),
-                ));
+                out.diagnostics.extend(alone(&pf));
                 parsed_all.push(Checked::of(&pf));
             }
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
@@ -96,14 +92,21 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
             .collect();
         // Loose SQL files have no migration history: each is linted on its own.
         pipeline(&files, dialect, out, |_, pf, out| {
-            out.diagnostics.extend(lint_parsed(
-                std::slice::from_ref(&pf),
-                &LintContext::default(),
-            ));
+            out.diagnostics.extend(alone(&pf));
             parsed_all.push(Checked::of(&pf));
         });
     }
     parsed_all
+}
+
+/// The findings of a SQL file checked on its own, without history.
+fn alone(pf: &ParsedFile) -> Vec<Diagnostic> {
+    analyze_release(
+        &mut Schema::new(),
+        Knowledge::NoHistory,
+        std::slice::from_ref(pf),
+    )
+    .diagnostics
 }
 
 /// Goose and dbmate mark their sections inside the file; anything else is plain SQL.
@@ -451,33 +454,6 @@ fn pipeline(
     }
 }
 
-/// The history schema as the rules see it: what the replayed migrations say about
-/// the tables they know, and "unknown" for the others. A table the migrations never
-/// created may come from a baseline made elsewhere, so a finding about it is still
-/// made (with its earlier state unknown) rather than silently dropped.
-struct OpenWorld<'a>(&'a Schema);
-
-impl History for OpenWorld<'_> {
-    fn has_table(&self, _table: &str) -> bool {
-        true
-    }
-
-    fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
-        match self.0.table(table) {
-            Some(t) if t.columns_known => History::column(self.0, table, column),
-            _ => Some(ColumnFacts::default()),
-        }
-    }
-
-    fn has_view(&self, _view: &str) -> bool {
-        true
-    }
-
-    fn has_type(&self, _name: &str) -> bool {
-        true
-    }
-}
-
 /// Replays one file into the history schema; with `verbose`, names what the model
 /// did not follow on stderr.
 fn replay_into(schema: &mut Schema, pf: &ParsedFile, verbose: bool) {
@@ -489,6 +465,18 @@ fn replay_into(schema: &mut Schema, pf: &ParsedFile, verbose: bool) {
                 pf.file.path, p.line, p.column
             );
         }
+    }
+}
+
+/// With `--verbose`, names the release statements the model did not follow.
+fn report_not_followed(rel: &[ParsedFile], not_followed: &[(usize, Span, String)]) {
+    for (i, span, why) in not_followed {
+        let f = &rel[*i].file;
+        let p = f.position(span.start);
+        eprintln!(
+            "canary-lint: {}:{}:{}: the schema model did not follow this statement: {why}",
+            f.path, p.line, p.column
+        );
     }
 }
 
@@ -509,13 +497,16 @@ fn check_set(
         None => {
             // Every migration is its own release against the history before it.
             pipeline(&files, dialect, out, |_, pf, out| {
-                let history = OpenWorld(&schema);
-                let ctx = LintContext {
-                    history: Some(&history),
-                };
-                out.diagnostics
-                    .extend(lint_parsed(std::slice::from_ref(&pf), &ctx));
-                replay_into(&mut schema, &pf, verbose);
+                // A Liquibase changelog's changesets are deployed one by one.
+                let units = canary_lint_sql::layout::changeset_units(&pf);
+                for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
+                    let rel = std::slice::from_ref(unit);
+                    let analysis = analyze_release(&mut schema, Knowledge::History, rel);
+                    if verbose {
+                        report_not_followed(rel, &analysis.not_followed);
+                    }
+                    out.diagnostics.extend(analysis.diagnostics);
+                }
                 checked.push(Checked::of(&pf));
             });
         }
@@ -823,11 +814,11 @@ fn check_release(
             None => {}
         }
     }
-    let view = OpenWorld(&schema);
-    let ctx = LintContext {
-        history: Some(&view),
-    };
-    out.diagnostics.extend(lint_parsed(&rel, &ctx));
+    let analysis = analyze_release(&mut schema, Knowledge::History, &rel);
+    if verbose {
+        report_not_followed(&rel, &analysis.not_followed);
+    }
+    out.diagnostics.extend(analysis.diagnostics);
     rel.iter().map(Checked::of).collect()
 }
 
@@ -896,6 +887,7 @@ pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out:
         refs = loaded.settings.stable.git_ref.clone();
     }
     if srcs.is_empty() && refs.is_empty() {
+        stable_refs::note_unsearched(&mut out.diagnostics);
         return;
     }
     let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;

@@ -87,9 +87,49 @@ pub enum ChangeKind {
         table: Name,
         temporary: bool,
         columns: Vec<(Name, ColumnSpec)>,
+        /// `CREATE TABLE .. AS SELECT`: created with rows.
+        filled: bool,
     },
     CreateView {
         view: Name,
+    },
+    /// `INSERT INTO table .. SELECT .. FROM ..`: rows copied from another relation.
+    InsertSelect {
+        table: Name,
+    },
+    /// `CREATE TRIGGER .. ON table`: the trigger may fill columns stable omits.
+    CreateTrigger {
+        table: Name,
+    },
+    /// `ALTER TYPE .. ADD VALUE`.
+    AddEnumValue {
+        ty: Name,
+        label: String,
+    },
+    /// `ALTER TYPE .. RENAME TO`.
+    RenameType {
+        from: Name,
+        to: Name,
+    },
+    /// `DROP TYPE` (also `DROP DOMAIN`).
+    DropType {
+        name: Name,
+        if_exists: bool,
+    },
+    CreateSequence {
+        name: Name,
+    },
+    DropSequence {
+        name: Name,
+        if_exists: bool,
+    },
+    /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
+    CreateFunction {
+        name: Name,
+    },
+    DropFunction {
+        name: Name,
+        if_exists: bool,
     },
     CreateType {
         name: Name,
@@ -115,10 +155,12 @@ pub enum ChangeKind {
     DropTable {
         table: Name,
         temporary: bool,
+        if_exists: bool,
     },
     DropView {
         view: Name,
         materialized: bool,
+        if_exists: bool,
     },
     /// `ALTER COLUMN .. TYPE`, or MySQL `MODIFY`/`CHANGE` restating the column
     /// (`restated`: the new type may equal the old one).
@@ -454,6 +496,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     table: Name::object(&ct.name, d),
                     temporary: ct.temporary,
                     columns,
+                    filled: ct.query.is_some(),
                 },
                 whole,
             );
@@ -467,6 +510,55 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
         Statement::CreateType { name, .. } => push(
             ChangeKind::CreateType {
                 name: Name::object(name, d),
+            },
+            whole,
+        ),
+        Statement::Insert(ins) => {
+            if let (sqlparser::ast::TableObject::TableName(t), Some(q)) = (&ins.table, &ins.source)
+            {
+                if reads_a_relation(q) {
+                    push(
+                        ChangeKind::InsertSelect {
+                            table: Name::object(t, d),
+                        },
+                        whole,
+                    );
+                }
+            }
+        }
+        Statement::CreateTrigger(ct) => push(
+            ChangeKind::CreateTrigger {
+                table: Name::object(&ct.table_name, d),
+            },
+            whole,
+        ),
+        Statement::CreateSequence { name, .. } => push(
+            ChangeKind::CreateSequence {
+                name: Name::object(name, d),
+            },
+            whole,
+        ),
+        Statement::CreateFunction(cf) => push(
+            ChangeKind::CreateFunction {
+                name: Name::object(&cf.name, d),
+            },
+            whole,
+        ),
+        Statement::DropFunction(df) => {
+            for f in &df.func_desc {
+                push(
+                    ChangeKind::DropFunction {
+                        name: Name::object(&f.name, d),
+                        if_exists: df.if_exists,
+                    },
+                    whole,
+                );
+            }
+        }
+        Statement::DropDomain(dd) => push(
+            ChangeKind::DropType {
+                name: Name::object(&dd.name, d),
+                if_exists: dd.if_exists,
             },
             whole,
         ),
@@ -509,8 +601,10 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             object_type,
             names,
             temporary,
+            if_exists,
             ..
         } => {
+            let if_exists = *if_exists;
             for n in names {
                 let clause = if names.len() == 1 {
                     whole
@@ -523,6 +617,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropTable {
                             table: name,
                             temporary: *temporary,
+                            if_exists,
                         },
                         clause,
                     ),
@@ -530,6 +625,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropView {
                             view: name,
                             materialized: false,
+                            if_exists,
                         },
                         clause,
                     ),
@@ -537,28 +633,70 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropView {
                             view: name,
                             materialized: true,
+                            if_exists,
                         },
                         clause,
                     ),
+                    ObjectType::Type => push(ChangeKind::DropType { name, if_exists }, clause),
+                    ObjectType::Sequence => {
+                        push(ChangeKind::DropSequence { name, if_exists }, clause)
+                    }
                     _ => {}
                 }
             }
         }
         Statement::AlterType(at) => {
-            if let AlterTypeOperation::RenameValue(rv) = &at.operation {
-                push(
+            let ty = Name::object(&at.name, d);
+            match &at.operation {
+                AlterTypeOperation::RenameValue(rv) => push(
                     ChangeKind::RenameEnumValue {
-                        ty: Name::object(&at.name, d),
+                        ty,
                         from: rv.from.value.clone(),
                         to: rv.to.value.clone(),
                     },
                     whole,
-                );
+                ),
+                AlterTypeOperation::AddValue(add) => push(
+                    ChangeKind::AddEnumValue {
+                        ty,
+                        label: add.value.value.clone(),
+                    },
+                    whole,
+                ),
+                AlterTypeOperation::Rename(r) => {
+                    let mut parts = at.name.0.clone();
+                    parts.pop();
+                    parts.push(sqlparser::ast::ObjectNamePart::Identifier(
+                        r.new_name.clone(),
+                    ));
+                    push(
+                        ChangeKind::RenameType {
+                            from: ty,
+                            to: Name::object(&ObjectName(parts), d),
+                        },
+                        whole,
+                    )
+                }
             }
         }
         _ => {}
     }
     out
+}
+
+/// Whether a query reads rows from a table or view (not only `VALUES` or constants).
+fn reads_a_relation(q: &sqlparser::ast::Query) -> bool {
+    use sqlparser::ast::SetExpr;
+    fn body(b: &SetExpr) -> bool {
+        match b {
+            SetExpr::Select(s) => !s.from.is_empty(),
+            SetExpr::Query(q) => body(&q.body),
+            SetExpr::SetOperation { left, right, .. } => body(left) || body(right),
+            SetExpr::Table(_) => true,
+            _ => false,
+        }
+    }
+    body(&q.body)
 }
 
 fn name_span(st: &StatementText<'_>, name: &ObjectName) -> Option<Span> {

@@ -76,7 +76,7 @@ const DATA_STATEMENTS: &[&str] = &[
     "USE",
 ];
 
-fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
+pub(crate) fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
     let rest = &text.as_bytes()[span.start..span.end];
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];

@@ -143,7 +143,8 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
             return out;
         };
         let temporary = c.word(1, "TEMPORARY");
-        if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+        let if_exists = c.word(i, "IF") && c.word(i + 1, "EXISTS");
+        if if_exists {
             i += 2;
         }
         let single = {
@@ -169,11 +170,13 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
                 ChangeKind::DropView {
                     view: name,
                     materialized,
+                    if_exists,
                 }
             } else {
                 ChangeKind::DropTable {
                     table: name,
                     temporary,
+                    if_exists,
                 }
             };
             push(&mut out, kind, clause);
@@ -297,6 +300,7 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 table: name,
                 temporary,
                 columns,
+                filled: false,
             }
         }
         1 => ChangeKind::CreateView { view: name },

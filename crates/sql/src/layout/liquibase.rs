@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 
 const EXTS: &[&str] = &["xml", "yaml", "yml", "json", "sql"];
 
+/// Nesting read in a changelog (a change is about six levels down).
+const MAX_DEPTH: usize = 64;
+
 fn ext(p: &Path) -> String {
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -61,7 +64,7 @@ fn is_changelog(path: &Path) -> bool {
 
 /// Whether a folder listing is a Liquibase changelog folder.
 pub(super) fn is_liquibase_dir(entries: &[Entry]) -> bool {
-    let mut sql_checked = 0;
+    let (mut sql_checked, mut structured_checked) = (0, 0);
     for (name, path, is_dir) in entries {
         if *is_dir {
             continue;
@@ -79,8 +82,14 @@ pub(super) fn is_liquibase_dir(entries: &[Entry]) -> bool {
             }
             continue;
         }
-        if name.to_ascii_lowercase().contains("changelog") && is_structured_changelog(path) {
-            return true;
+        // Any name (`master.xml`, `db.changelog-master.yaml`): the root
+        // element says; a few files per folder are enough to tell.
+        let _ = name;
+        if structured_checked < 16 {
+            structured_checked += 1;
+            if is_structured_changelog(path) {
+                return true;
+            }
         }
     }
     false
@@ -279,10 +288,14 @@ fn resolve(base: &Path, name: &str, relative: bool) -> Option<PathBuf> {
         if dir.join(".git").exists() {
             break;
         }
-        // `..` keeps the path as the user would read it (relative stays relative).
+        // The folder above, as the user would read it (relative stays relative).
         let abs = std::fs::canonicalize(&dir).ok()?;
         abs.parent()?;
-        dir.push("..");
+        dir = match (dir.file_name(), dir.parent()) {
+            (Some(_), Some(p)) if p.as_os_str().is_empty() => PathBuf::from("."),
+            (Some(_), Some(p)) => p.to_path_buf(),
+            _ => dir.join(".."),
+        };
     }
     None
 }
@@ -397,7 +410,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
             message: format!("invalid XML changelog: {e}"),
         }
     })?;
-    fn conv(n: roxmltree::Node<'_, '_>) -> Elem {
+    fn conv(n: roxmltree::Node<'_, '_>, depth: usize) -> Elem {
         let r = n.range();
         let mut e = Elem {
             name: n.tag_name().name().to_string(),
@@ -410,8 +423,9 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         };
         let mut text_nodes = false;
         for c in n.children() {
-            if c.is_element() {
-                e.children.push(conv(c));
+            // Changes sit a few levels down; deeper nesting is not a changelog's.
+            if c.is_element() && depth < MAX_DEPTH {
+                e.children.push(conv(c, depth + 1));
             } else if c.is_text() && c.text().is_some_and(|t| !t.trim().is_empty()) {
                 text_nodes = true;
             }
@@ -424,7 +438,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         }
         e
     }
-    Ok(conv(doc.root_element()))
+    Ok(conv(doc.root_element(), 0))
 }
 
 /// A YAML (or JSON) node with byte spans.
@@ -496,6 +510,12 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
                     span: Span::new(start, end),
                 },
             ),
+            Event::MappingStart(..) | Event::SequenceStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(ChangelogError {
+                    offset: start,
+                    message: format!("YAML changelog nested deeper than {MAX_DEPTH} levels"),
+                })
+            }
             Event::MappingStart(..) => stack.push(Frame::Map(Vec::new(), None, start)),
             Event::SequenceStart(..) => stack.push(Frame::Seq(Vec::new(), start)),
             Event::MappingEnd | Event::SequenceEnd => {
@@ -582,10 +602,24 @@ fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
                         }
                         e.attrs.push((kname.clone(), value.clone()));
                     }
-                    Node::Seq(list, _) => {
+                    // `columns:` lists belong to the change itself; other lists
+                    // (`changes:`, `rollback:`) keep their name as a wrapper.
+                    Node::Seq(list, lspan) if kname == "columns" => {
+                        let _ = lspan;
                         for it in list {
                             e.children.extend(elems_of(it, text));
                         }
+                    }
+                    Node::Seq(list, lspan) => {
+                        let mut w = Elem {
+                            name: kname.clone(),
+                            span: Span::new(kspan.start, lspan.end.max(kspan.end)),
+                            ..Default::default()
+                        };
+                        for it in list {
+                            w.children.extend(elems_of(it, text));
+                        }
+                        e.children.push(w);
                     }
                     Node::Map(..) => e.children.push(elem(kname, *kspan, val, text)),
                 }
@@ -641,6 +675,38 @@ pub(super) fn forward_ranges(text: &str) -> Vec<Span> {
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// A Liquibase changelog with several changesets, cut into one parsed file
+/// per changeset: each changeset is deployed on its own, so each is checked
+/// against the changesets before it (as a folder's files are). `None` for any
+/// other file, or a changelog of one changeset.
+pub fn changeset_units(pf: &crate::ParsedFile) -> Option<Vec<crate::ParsedFile>> {
+    if pf.layout != Layout::Liquibase {
+        return None;
+    }
+    let ranges = super::tx::transactions(Layout::Liquibase, "", &pf.file.text, pf.dialect).ranges;
+    if ranges.len() < 2 {
+        return None;
+    }
+    let mut units: Vec<crate::ParsedFile> = ranges
+        .iter()
+        .map(|_| crate::ParsedFile {
+            file: pf.file.clone(),
+            layout: pf.layout,
+            dialect: pf.dialect,
+            statements: Vec::new(),
+        })
+        .collect();
+    for st in &pf.statements {
+        let i = ranges
+            .iter()
+            .rposition(|(r, _)| r.start <= st.span.start)
+            .unwrap_or(0);
+        units[i].statements.push(st.clone());
+    }
+    units.retain(|u| !u.statements.is_empty());
+    Some(units)
 }
 
 /// Marks written at a changeset's start in the SQL made from a structured
@@ -784,6 +850,9 @@ impl<'t> Shadow<'t> {
             }
             Item::Change(e) => {
                 let stmts = statements(e, dialect);
+                if self.compact(e.span, limit, &stmts) {
+                    return;
+                }
                 let mut at = e.span.start;
                 for s in stmts {
                     let mut toks = s;
@@ -800,6 +869,40 @@ impl<'t> Shadow<'t> {
                 }
             }
         }
+    }
+
+    /// Writes the statements on one run of text from the element's start, and
+    /// the element's line breaks at its end, so that every finding in them is
+    /// on the element's first line and the lines after the element keep their
+    /// numbers. `false` (nothing written) when they do not fit in the element.
+    fn compact(&mut self, span: Span, limit: usize, stmts: &[Vec<String>]) -> bool {
+        if stmts.is_empty() {
+            return true;
+        }
+        let end = span.end.min(limit).min(self.buf.len());
+        if end <= span.start {
+            return false;
+        }
+        let sql: String = stmts
+            .iter()
+            .map(|s| format!("{} ;", s.join(" ").replace(['\n', '\r'], " ")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let breaks = self.buf[span.start..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        if sql.len() + breaks > end - span.start {
+            return false;
+        }
+        for b in &mut self.buf[span.start..end] {
+            *b = b' ';
+        }
+        self.buf[span.start..span.start + sql.len()].copy_from_slice(sql.as_bytes());
+        for b in &mut self.buf[end - breaks..end] {
+            *b = b'\n';
+        }
+        true
     }
 
     /// An `<sql>` / `sql:` body, in place.
@@ -1277,6 +1380,29 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert!(t[r[0].start..r[0].end].starts_with("CREATE TABLE"));
         assert!(t[r[1].start..r[1].end].starts_with("ALTER TABLE"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let t = format!(
+            "databaseChangeLog: {}{}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = to_sql("c.yaml", &t, Dialect::Postgres)
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            e.message.contains("nested deeper") || e.message.contains("recursion limit"),
+            "{}",
+            e.message
+        );
+        let x = format!(
+            "<databaseChangeLog>{}{}</databaseChangeLog>",
+            "<a>".repeat(200),
+            "</a>".repeat(200)
+        );
+        assert!(to_sql("c.xml", &x, Dialect::Postgres).unwrap().is_ok());
     }
 
     #[test]
