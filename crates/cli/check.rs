@@ -68,6 +68,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
+                let text = canary_lint_core::read::normalize_text(&text);
                 let file =
                     SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
