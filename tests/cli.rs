@@ -1496,3 +1496,21 @@ fn pre_commit_history_reaches_into_migration_folders_and_stops_at_the_named_file
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(!out.contains("not known"), "{out}");
 }
+
+#[test]
+fn liquibase_changelog_named_on_the_command_line_gets_its_master_history() {
+    let (code, out, err) = check_compact(
+        &root(),
+        &["testdata/layouts/liquibase-yaml/src/main/resources/db/changelog/changes/002-contract.yaml"],
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("src/main/resources/db/changelog/changes/002-contract.yaml:6:30: error:")
+            && out.contains("[drop-column]"),
+        "{out}"
+    );
+    // Shown on the changelog as written, not on the SQL made from it.
+    let o = run(&["check", "testdata/layouts/liquibase", "--color", "never"]);
+    let out = stdout(&o);
+    assert!(out.contains("<renameColumn tableName=\"users\""), "{out}");
+}

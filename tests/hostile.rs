@@ -594,3 +594,27 @@ fn sql_passwords_never_reach_a_snippet() {
         assert!(!all.contains("rolepw"), "{fmt}: {all}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn rule_pack_or_migration_path_linked_to_a_device_is_refused_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    std::os::unix::fs::symlink("/dev/zero", d.join("pack.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev", d.join("devdir")).unwrap();
+    for (text, key) in [
+        ("[packs]\npaths = [\"pack.toml\"]\n", "packs.paths"),
+        ("[migrations]\npaths = [\"devdir\"]\n", "migrations.paths"),
+        ("[manifests]\npaths = [\"/etc\"]\n", "manifests.paths"),
+    ] {
+        write(d, "canary-lint.toml", text);
+        let o = run_in(d, &["check"]);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        assert!(
+            stderr(&o).contains(key) && stderr(&o).contains("canary-lint.toml:2:"),
+            "{text}: {}",
+            stderr(&o)
+        );
+    }
+}
