@@ -297,3 +297,39 @@ fn secrets_in_manifests_never_reach_the_output() {
         assert!(!s.contains("hunter2"), "{format}: {s}");
     }
 }
+
+#[test]
+fn named_files_are_judged_with_the_other_manifests_and_alone_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let both = fixture("nginx-duplicate-canary/quiet_one_canary.yaml");
+    let (main, canary) = both.split_once("---\n").unwrap();
+    write(d, "k8s/main.yaml", main);
+    write(d, "k8s/canary.yaml", canary);
+    write(d, "k8s/other/vs.yaml", &fixture(SWAPPED));
+    // Pre-commit names the staged canary Ingress: its main Ingress is found in the
+    // repository, and the unrelated VirtualService is not reported.
+    let o = run_in(d, &["check", "k8s/canary.yaml", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert_eq!(out(&o).trim(), "");
+    let o = run_in(d, &["check", "k8s/other/vs.yaml", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    assert!(
+        out(&o).lines().all(|l| l.starts_with("k8s/other/vs.yaml:")),
+        "{}",
+        out(&o)
+    );
+}
+
+#[test]
+fn a_suppression_comment_in_a_manifest_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = fixture(SWAPPED).replace(
+        "          weight: 100\n",
+        "          # canary-lint: ignore all-traffic-to-canary -- promotion step, reviewed\n          weight: 100\n",
+    );
+    write(d, "k8s/vs.yaml", &text);
+    let o = run_in(d, &["check", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+}

@@ -9,6 +9,7 @@ use crate::output::Outcome;
 use crate::settings::Loaded;
 use canary_lint_core::SourceFile;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -68,7 +69,8 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// holds no migrations).
 pub fn has_manifests(dir: &Path) -> bool {
     yaml_files(dir).iter().any(|p| {
-        std::fs::read_to_string(p).is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
+        canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
     })
 }
 
@@ -125,15 +127,28 @@ fn settings(
     s
 }
 
-/// The manifest files of this run.
-fn gather(args: &CheckArgs, loaded: &Loaded) -> Vec<PathBuf> {
+/// The manifest files of this run, and the files findings are limited to when
+/// YAML files (and no folders) were named on the command line, as pre-commit names
+/// the staged files: the other manifests (`[manifests] paths`, else the
+/// repository) are then read too, so that the named ones are judged with the
+/// objects they relate to, but only the named ones are reported.
+fn gather(args: &CheckArgs, loaded: &Loaded) -> (Vec<PathBuf>, Option<BTreeSet<PathBuf>>) {
     let paths: Vec<&PathBuf> = args.paths.iter().filter(|p| *p != Path::new("-")).collect();
     let stdin_only = paths.is_empty() && !args.paths.is_empty();
-    let configured = &loaded.settings.manifests.paths;
-    let mut roots: Vec<PathBuf> = Vec::new();
+    let configured: Vec<PathBuf> = loaded
+        .settings
+        .manifests
+        .paths
+        .iter()
+        .map(|p| loaded.resolve(p))
+        .collect();
     let settings_dir = |p: &Path| Some(p) == loaded.settings_dir_arg();
-    if (paths.is_empty() && !stdin_only) || paths.iter().any(|p| settings_dir(p)) {
-        roots.extend(configured.iter().map(|p| loaded.resolve(p)));
+    // Only when a YAML file is named: a pre-commit run over SQL files searches nothing.
+    let named_only =
+        paths.iter().any(|p| p.is_file() && is_yaml(p)) && paths.iter().all(|p| p.is_file());
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if (paths.is_empty() && !stdin_only) || named_only || paths.iter().any(|p| settings_dir(p)) {
+        roots.extend(configured.iter().cloned());
     }
     for p in &paths {
         if settings_dir(p) && !configured.is_empty() {
@@ -141,18 +156,36 @@ fn gather(args: &CheckArgs, loaded: &Loaded) -> Vec<PathBuf> {
         }
         roots.push((*p).clone());
     }
-    if paths.is_empty() && !stdin_only && configured.is_empty() {
+    if (paths.is_empty() && !stdin_only || named_only) && configured.is_empty() {
         roots.push(PathBuf::from("."));
     }
-    let mut files: Vec<PathBuf> = roots
+    let clean = |p: PathBuf| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p);
+    let mut seen = BTreeSet::new();
+    let mut files = Vec::new();
+    // Named files first, so that a file found again by the search keeps its name.
+    let named: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file() && is_yaml(p))
+        .map(|p| clean((*p).clone()))
+        .collect();
+    let found = roots
         .iter()
         .filter(|r| r.is_dir() || is_yaml(r))
         .flat_map(|r| yaml_files(r))
-        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
-        .collect();
-    files.sort();
-    files.dedup();
-    files
+        .map(clean);
+    for p in named.iter().cloned().chain(found) {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            files.push(p);
+        }
+    }
+    let only = named_only.then(|| {
+        named
+            .iter()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect()
+    });
+    (files, only)
 }
 
 /// Checks the manifests of the run and adds the findings to `out`.
@@ -163,13 +196,29 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
         let name = args.stdin_filename.clone().unwrap_or_default();
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => sources.push(SourceFile::new(name, text)),
+            // Read as files are (`check::read_source`): BOM, lone CR, secret shapes masked.
+            Ok(_) => sources.push(SourceFile::new(
+                name,
+                &*canary_lint_config::mask_sql_secrets(&canary_lint_core::read::normalize_text(
+                    &text,
+                )),
+            )),
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
     }
-    for p in gather(args, loaded) {
+    let (files, only) = gather(args, loaded);
+    let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
+    for p in files {
         match read_source(&p) {
-            Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => sources.push(f),
+            Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => {
+                let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                if let (Some(only), Some(rep)) = (&only, &mut reported) {
+                    if only.contains(&canon) {
+                        rep.insert(f.path.to_string());
+                    }
+                }
+                sources.push(f);
+            }
             Ok(_) => {}
             // A YAML file named on the command line must be read; one found while
             // searching a folder is named in the error too.
@@ -192,9 +241,14 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
         }
         return;
     }
-    let found = canary_lint_manifests::check(&sources, &settings);
+    let mut found = canary_lint_manifests::check(&sources, &settings);
+    if let Some(rep) = &reported {
+        found.diagnostics.retain(|d| rep.contains(&*d.file));
+    }
     for f in &found.sources {
-        out.add_source(f);
+        if reported.as_ref().is_none_or(|rep| rep.contains(&*f.path)) {
+            out.add_source(f);
+        }
     }
     for e in found.errors {
         out.run_error(e);

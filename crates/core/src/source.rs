@@ -81,9 +81,20 @@ impl LineIndex {
 
     /// The byte offset of a 1-based line and character column, clamped to that line.
     pub fn offset(&self, text: &str, pos: Position) -> usize {
-        let start = self.line_start(pos.line);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let i = (pos.line.max(1) as usize - 1).min(self.starts.len() - 1);
+        let start = self.starts[i];
+        // The next line's start is known: no search for the line's end.
+        let line_end = self
+            .starts
+            .get(i + 1)
+            .map_or(text.len(), |&next| next - 1)
+            .min(text.len());
         let want = pos.column.max(1) as usize - 1;
+        let line = &text.as_bytes()[start..line_end];
+        // Plain ASCII up to the column: the column is the byte offset.
+        if want <= line.len() && line[..want].is_ascii() {
+            return start + want;
+        }
         text[start..line_end]
             .char_indices()
             .nth(want)

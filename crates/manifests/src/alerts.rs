@@ -43,7 +43,7 @@ pub fn canary_alerts<'c>(ctx: &'c Ctx) -> Vec<Alert<'c>> {
                 if !REQUEST_WORDS.iter().any(|w| lower.contains(w)) {
                     continue;
                 }
-                let Some(app) = ctx.canary_apps().find(|a| mentions(e, a)) else {
+                let Some(app) = words(e).find(|w| ctx.has_canary(w)) else {
                     continue;
                 };
                 out.push(Alert {
@@ -51,7 +51,7 @@ pub fn canary_alerts<'c>(ctx: &'c Ctx) -> Vec<Alert<'c>> {
                     name,
                     expr,
                     rule,
-                    app: app.clone(),
+                    app: app.to_string(),
                 });
             }
         }
@@ -59,12 +59,8 @@ pub fn canary_alerts<'c>(ctx: &'c Ctx) -> Vec<Alert<'c>> {
     out
 }
 
-/// Whether `text` names `word` as a whole word (letters, digits, `_`, `-` around it).
-fn mentions(text: &str, word: &str) -> bool {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
+/// The words of an expression (letters, digits, `_`, `-`): the app names it may mention.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .filter(|w| !w.is_empty())
 }

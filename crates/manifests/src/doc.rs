@@ -89,8 +89,16 @@ pub fn looks_like_manifest(text: &str) -> bool {
 /// document that could not be read. Lists (`kind: List`, `items:`) are opened.
 pub fn read(index: usize, file: &SourceFile) -> (Vec<Resource>, Vec<String>) {
     let text: &str = &file.text;
-    let starts = document_starts(text);
     let mut out = Vec::new();
+    // The whole stream at once when it reads (no spans to move); else one
+    // document at a time, so that the documents around a bad one are still read.
+    if let Ok(docs) = parse_nodes(text) {
+        for doc in docs {
+            collect(index, doc, &mut out);
+        }
+        return (out, Vec::new());
+    }
+    let starts = document_starts(text);
     let mut errors = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());

@@ -52,7 +52,20 @@ pub struct Ctx<'a> {
     /// (host, subset) -> role, from the DestinationRules.
     subset_roles: HashMap<(String, String), Role>,
     canary_apps: BTreeSet<String>,
+    /// Indexes: objects by kind, DestinationRules by host, Services and workloads by name.
+    by_kind: HashMap<String, Vec<usize>>,
+    rules_by_host: HashMap<String, Vec<usize>>,
+    service_by_name: HashMap<String, usize>,
+    workload_by_name: HashMap<String, usize>,
+    workloads_by_app: HashMap<String, Vec<usize>>,
+    /// Every route of the run (see [`crate::routes`]).
+    pub routes: Vec<crate::routes::Route>,
+    /// Workloads by (app label, value) of their pod template.
+    by_app_label: HashMap<(String, String), Vec<usize>>,
 }
+
+/// The labels that name an app.
+const APP_LABELS: &[&str] = &["app.kubernetes.io/name", "app", "k8s-app"];
 
 const WORKLOAD_KINDS: &[&str] = &[
     "Deployment",
@@ -94,7 +107,25 @@ impl<'a> Ctx<'a> {
             services: Vec::new(),
             subset_roles: HashMap::new(),
             canary_apps: BTreeSet::new(),
+            by_kind: HashMap::new(),
+            rules_by_host: HashMap::new(),
+            service_by_name: HashMap::new(),
+            workload_by_name: HashMap::new(),
+            workloads_by_app: HashMap::new(),
+            by_app_label: HashMap::new(),
+            routes: Vec::new(),
         };
+        for (i, r) in ctx.res.iter().enumerate() {
+            ctx.by_kind.entry(r.kind.clone()).or_default().push(i);
+            if r.kind == "DestinationRule" {
+                if let Some(h) = text(path(&r.root, &["spec", "host"])) {
+                    ctx.rules_by_host
+                        .entry(short_host(h).to_string())
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
         ctx.recognise();
         ctx
     }
@@ -149,6 +180,23 @@ impl<'a> Ctx<'a> {
                 role,
                 labels: pod,
             });
+        }
+        for (i, w) in self.workloads.iter().enumerate() {
+            self.workloads_by_app
+                .entry(w.app.clone())
+                .or_default()
+                .push(i);
+            for k in APP_LABELS {
+                if let Some(v) = w.labels.get(*k) {
+                    self.by_app_label
+                        .entry((k.to_string(), v.clone()))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            self.workload_by_name
+                .entry(self.res[w.res].name.clone())
+                .or_insert(i);
         }
         // Flagger: the target receives the new version; Flagger makes `-primary`.
         let mut flagger_targets = Vec::new();
@@ -234,12 +282,8 @@ impl<'a> Ctx<'a> {
                 .or_else(|| self.name_role(&r.name))
                 .or_else(|| self.labels_role(&selector));
             if role.is_none() && !selector.is_empty() {
-                let selected: BTreeSet<Option<Role>> = self
-                    .workloads
-                    .iter()
-                    .filter(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
-                    .map(|w| w.role)
-                    .collect();
+                let selected: BTreeSet<Option<Role>> =
+                    self.selected(&selector).map(|w| w.role).collect();
                 if selected.len() == 1 {
                     role = selected.into_iter().next().flatten();
                 }
@@ -250,6 +294,11 @@ impl<'a> Ctx<'a> {
                 role,
                 selector,
             });
+        }
+        for (i, sv) in self.services.iter().enumerate() {
+            self.service_by_name
+                .entry(self.res[sv.res].name.clone())
+                .or_insert(i);
         }
         for (_, cs, _) in &argo {
             if let Some(cs) = cs {
@@ -279,9 +328,10 @@ impl<'a> Ctx<'a> {
                     .name_role(name)
                     .or_else(|| self.labels_role(&l))
                     .or_else(|| {
+                        // Subset labels apply to the pods the host's Service selects.
+                        let app = self.host_app(&host);
                         let roles: BTreeSet<Option<Role>> = self
-                            .workloads
-                            .iter()
+                            .workloads_of_app(&app)
                             .filter(|w| {
                                 !l.is_empty() && l.iter().all(|(k, v)| w.labels.get(k) == Some(v))
                             })
@@ -350,7 +400,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        for route in crate::routes::weighted_routes(self) {
+        self.routes = crate::routes::weighted_routes(self);
+        for route in &self.routes {
             for d in &route.dests {
                 if d.role == Some(Role::Canary) {
                     apps.insert(self.host_app(&d.host));
@@ -362,7 +413,12 @@ impl<'a> Ctx<'a> {
 
     /// The objects of one kind.
     pub fn of_kind<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s Resource> + 's {
-        self.res.iter().filter(move |r| r.kind == kind)
+        self.by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(move |&i| &self.res[i])
     }
 
     /// The objects of one kind, with their index.
@@ -370,19 +426,55 @@ impl<'a> Ctx<'a> {
         &'s self,
         kind: &'s str,
     ) -> impl Iterator<Item = (usize, &'s Resource)> + 's {
-        self.res
+        self.by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .enumerate()
-            .filter(move |(_, r)| r.kind == kind)
+            .map(move |&i| (i, &self.res[i]))
+    }
+
+    /// The workloads of one app.
+    pub fn workloads_of_app<'s>(&'s self, app: &str) -> impl Iterator<Item = &'s Workload> + 's {
+        self.workloads_by_app
+            .get(app)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(move |&i| &self.workloads[i])
+    }
+
+    /// The workloads whose pod labels a selector matches (by the app label's index
+    /// when the selector has one).
+    pub fn selected<'s>(
+        &'s self,
+        selector: &'s BTreeMap<String, String>,
+    ) -> Box<dyn Iterator<Item = &'s Workload> + 's> {
+        let matches = move |w: &&Workload| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v));
+        let keyed = APP_LABELS
+            .iter()
+            .find_map(|k| Some((*k, selector.get(*k)?)));
+        match keyed {
+            Some((k, v)) => Box::new(
+                self.by_app_label
+                    .get(&(k.to_string(), v.clone()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(move |&i| &self.workloads[i])
+                    .filter(matches),
+            ),
+            None => Box::new(self.workloads.iter().filter(matches)),
+        }
     }
 
     /// The app a host or Service name belongs to.
     pub fn host_app(&self, host: &str) -> String {
         let short = short_host(host);
-        self.services
-            .iter()
-            .find(|s| self.res[s.res].name == short)
-            .map_or_else(|| strip_role(short).to_string(), |s| s.app.clone())
+        self.service_by_name.get(short).map_or_else(
+            || strip_role(short).to_string(),
+            |&i| self.services[i].app.clone(),
+        )
     }
 
     /// The apps that have a canary in this run.
@@ -411,25 +503,23 @@ impl<'a> Ctx<'a> {
 
     /// The role of a Service (or backend) by name.
     pub fn service_role(&self, name: &str) -> Option<Role> {
-        self.services
-            .iter()
-            .find(|s| self.res[s.res].name == name)
-            .and_then(|s| s.role)
+        self.service_by_name
+            .get(name)
+            .and_then(|&i| self.services[i].role)
             .or_else(|| self.name_role(name))
     }
 
     /// The DestinationRules for a host.
     pub fn destination_rules(&self, host: &str) -> Vec<usize> {
-        let short = short_host(host);
-        self.indexed("DestinationRule")
-            .filter(|(_, r)| text(path(&r.root, &["spec", "host"])).map(short_host) == Some(short))
-            .map(|(i, _)| i)
-            .collect()
+        self.rules_by_host
+            .get(short_host(host))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The workload with this name (and, when given, kind).
     pub fn workload_named(&self, name: &str) -> Option<&Workload> {
-        self.workloads.iter().find(|w| self.res[w.res].name == name)
+        self.workload_by_name.get(name).map(|&i| &self.workloads[i])
     }
 
     /// A finding at `span` of object `res`.

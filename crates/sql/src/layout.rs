@@ -248,9 +248,9 @@ fn read_dir(dir: &Path) -> Result<Vec<Entry>, DiscoverError> {
             Ok(t) => t.is_dir(),
             Err(_) => path.is_dir(),
         };
-        if let Some(name) = e.file_name().to_str() {
-            out.push((name.to_string(), path, is_dir));
-        }
+        // A name that is not UTF-8 is kept (lossily, for ordering and display) and
+        // checked like any other: never skipped without a word.
+        out.push((e.file_name().to_string_lossy().into_owned(), path, is_dir));
     }
     out.sort();
     Ok(out)
@@ -358,7 +358,10 @@ fn detect_in(entries: &[Entry]) -> Option<Layout> {
     }
     // Section markers decide goose and dbmate; a few files are enough to tell.
     for (_, path) in sql_files.iter().take(8) {
-        if let Some(text) = liquibase::read_small(path) {
+        // Regular files only, capped (a FIFO or `/dev/zero` link is not waited on).
+        if let Ok(text) =
+            canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_SQL_BYTES)
+        {
             for line in text.lines() {
                 let l = line.trim();
                 if is_goose_section(l).is_some() {

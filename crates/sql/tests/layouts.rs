@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{detect, discover, lint_release, parse_file, Dialect, Layout, LintContext};
+use canary_lint_sql::{detect, discover, lint_release, parse_file, Dialect, Layout};
 use std::path::{Path, PathBuf};
 
 fn dir(layout: &str) -> PathBuf {
@@ -166,11 +166,11 @@ fn findings_in_sections_point_at_the_original_line() {
             })
             .collect();
         // The whole directory as one release: the drop is of a column the release created.
-        let all = lint_release(&release, Dialect::Postgres, &LintContext::default());
+        let all = lint_release(&release, Dialect::Postgres);
         assert!(all.iter().all(|d| d.rule != "drop-column"), "{all:?}");
         // Only the last file as the release: the drop breaks stable.
         let last = &release[release.len() - 1..];
-        let diags: Vec<_> = lint_release(last, Dialect::Postgres, &LintContext::default())
+        let diags: Vec<_> = lint_release(last, Dialect::Postgres)
             .into_iter()
             .filter(|d| d.rule == "drop-column")
             .collect();

@@ -1,6 +1,5 @@
 use crate::model::{Ctx, Role};
 use crate::nginx;
-use crate::routes::weighted_routes;
 use crate::rules::MAX_RELATED;
 use canary_lint_core::{declare_rule, Diagnostic};
 
@@ -26,7 +25,7 @@ declare_rule! {
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in weighted_routes(ctx) {
+    for route in &ctx.routes {
         let total = route.total();
         let canary = route.share(Role::Canary);
         if !route.weighted() || total <= 0 || canary < total {

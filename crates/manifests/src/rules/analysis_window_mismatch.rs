@@ -131,12 +131,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 let Some(name) = text(t.get("templateName")) else {
                     continue;
                 };
-                for (ti, at) in ctx.res.iter().enumerate() {
-                    if !matches!(
-                        at.kind.as_str(),
-                        "AnalysisTemplate" | "ClusterAnalysisTemplate"
-                    ) || at.name != name
-                    {
+                let templates = ctx
+                    .indexed("AnalysisTemplate")
+                    .chain(ctx.indexed("ClusterAnalysisTemplate"));
+                for (ti, at) in templates {
+                    if at.name != name {
                         continue;
                     }
                     for m in path(&at.root, &["spec", "metrics"])

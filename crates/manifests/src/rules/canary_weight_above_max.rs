@@ -1,6 +1,5 @@
 use crate::model::{Ctx, Role};
 use crate::nginx;
-use crate::routes::weighted_routes;
 use crate::util::{int, path};
 use canary_lint_core::{declare_rule, Diagnostic};
 
@@ -37,7 +36,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let max = ctx.settings.max_canary_weight;
     let help = format!("keep the canary at or under {max}% until an analysis has judged it (`[traffic] max_canary_weight`)");
     let mut out = Vec::new();
-    for route in weighted_routes(ctx) {
+    for route in &ctx.routes {
         let total = route.total();
         let canary = route.share(Role::Canary);
         if !route.weighted() || canary >= total || percent(canary, total) <= max {

@@ -1,6 +1,10 @@
 use crate::model::{Ctx, Role};
 use crate::util::{labels, path};
 use canary_lint_core::{declare_rule, Diagnostic};
+use std::collections::{BTreeMap, HashMap};
+
+/// Label selectors by their app label (`None`: selectors without one).
+type ByApp = HashMap<Option<(String, String)>, Vec<BTreeMap<String, String>>>;
 
 declare_rule! {
     /// A canary workload whose pods no PodDisruptionBudget in the run covers.
@@ -20,11 +24,18 @@ declare_rule! {
 }
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
-    let budgets: Vec<_> = ctx
-        .of_kind("PodDisruptionBudget")
-        .map(|p| labels(path(&p.root, &["spec", "selector", "matchLabels"])))
-        .filter(|l| !l.is_empty())
-        .collect();
+    // Budgets by their app label (those without one are tried for every workload).
+    let mut budgets: ByApp = HashMap::new();
+    for p in ctx.of_kind("PodDisruptionBudget") {
+        let l = labels(path(&p.root, &["spec", "selector", "matchLabels"]));
+        if l.is_empty() {
+            continue;
+        }
+        let key = ["app.kubernetes.io/name", "app", "k8s-app"]
+            .iter()
+            .find_map(|k| Some((k.to_string(), l.get(*k)?.clone())));
+        budgets.entry(key).or_default().push(l);
+    }
     let mut out = Vec::new();
     for w in &ctx.workloads {
         let r = &ctx.res[w.res];
@@ -34,9 +45,18 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if !canary || w.labels.is_empty() {
             continue;
         }
-        if budgets
+        let covers =
+            |b: &BTreeMap<String, String>| b.iter().all(|(k, v)| w.labels.get(k) == Some(v));
+        let keyed = w
+            .labels
             .iter()
-            .any(|b| b.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
+            .flat_map(|(k, v)| budgets.get(&Some((k.clone(), v.clone()))));
+        if budgets
+            .get(&None)
+            .into_iter()
+            .chain(keyed)
+            .flatten()
+            .any(covers)
         {
             continue;
         }

@@ -180,12 +180,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .iter()
         .filter(|w| w.role == Some(Role::Canary))
         .flat_map(|c| {
-            ctx.workloads
-                .iter()
+            ctx.workloads_of_app(&c.app)
                 .filter(move |s| {
-                    s.role == Some(Role::Stable)
-                        && s.app == c.app
-                        && ctx.res[s.res].kind == ctx.res[c.res].kind
+                    s.role == Some(Role::Stable) && ctx.res[s.res].kind == ctx.res[c.res].kind
                 })
                 .map(move |s| (c, s))
         })

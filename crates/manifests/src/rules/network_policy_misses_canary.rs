@@ -19,6 +19,13 @@ declare_rule! {
         summary: "NetworkPolicy selects stable by a version label and none selects the canary" };
 }
 
+/// Whether a selector may select a workload: not when its app label names another app.
+fn same_app(sel: &std::collections::BTreeMap<String, String>, w: &crate::model::Workload) -> bool {
+    ["app.kubernetes.io/name", "app", "k8s-app"]
+        .iter()
+        .all(|k| sel.get(*k).is_none_or(|v| w.labels.get(*k) == Some(v)))
+}
+
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let policies: Vec<(usize, std::collections::BTreeMap<String, String>)> = ctx
         .indexed("NetworkPolicy")
@@ -39,15 +46,18 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .iter()
         .filter(|w| w.role == Some(Role::Canary) && !w.labels.is_empty())
     {
-        if policies.iter().any(|(_, sel)| selects(sel, &canary.labels)) {
+        if policies
+            .iter()
+            .filter(|(_, sel)| same_app(sel, canary))
+            .any(|(_, sel)| selects(sel, &canary.labels))
+        {
             continue;
         }
         for stable in ctx
-            .workloads
-            .iter()
-            .filter(|w| w.role == Some(Role::Stable) && w.app == canary.app)
+            .workloads_of_app(&canary.app)
+            .filter(|w| w.role == Some(Role::Stable))
         {
-            for (pi, sel) in &policies {
+            for (pi, sel) in policies.iter().filter(|(_, sel)| same_app(sel, stable)) {
                 if sel.is_empty() || !selects(sel, &stable.labels) {
                     continue;
                 }

@@ -1,5 +1,4 @@
 use crate::model::{Ctx, Role};
-use crate::routes::weighted_routes;
 use crate::rules::MAX_RELATED;
 use crate::util::{int, path};
 use canary_lint_config::yaml::Node;
@@ -39,7 +38,7 @@ fn has_breaker(dr: &Node) -> bool {
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in weighted_routes(ctx) {
+    for route in &ctx.routes {
         let Some(attempts) = path(&route.node, &["retries", "attempts"]) else {
             continue;
         };

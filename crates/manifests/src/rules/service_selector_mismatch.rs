@@ -28,16 +28,12 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if s.selector.is_empty() || !ctx.has_canary(&s.app) {
             continue;
         }
-        let matches = |l: &std::collections::BTreeMap<String, String>| {
-            s.selector.iter().all(|(k, v)| l.get(k) == Some(v))
-        };
-        if ctx.workloads.iter().any(|w| matches(&w.labels)) {
+        if ctx.selected(&s.selector).next().is_some() {
             continue;
         }
         let same_app: Vec<_> = ctx
-            .workloads
-            .iter()
-            .filter(|w| w.app == s.app && !w.labels.is_empty())
+            .workloads_of_app(&s.app)
+            .filter(|w| !w.labels.is_empty())
             .collect();
         let Some(closest) = same_app.iter().max_by_key(|w| {
             s.selector

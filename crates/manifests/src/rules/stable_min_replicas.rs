@@ -31,7 +31,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let Some(target) = text(path(&hpa.root, &["spec", "scaleTargetRef", "name"])) else {
             continue;
         };
-        let Some(w) = ctx.workloads.iter().find(|w| ctx.res[w.res].name == target) else {
+        let Some(w) = ctx.workload_named(target) else {
             continue;
         };
         if w.role != Some(Role::Stable) || !ctx.has_canary(&w.app) {

@@ -1,5 +1,4 @@
 use crate::model::{entry, Ctx, Role};
-use crate::routes::weighted_routes;
 use crate::rules::MAX_RELATED;
 use crate::util::{path, short_host, text};
 use canary_lint_config::yaml::Node;
@@ -44,7 +43,7 @@ fn hashes(dr: &Node) -> Vec<Span> {
 }
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
-    let routes = weighted_routes(ctx);
+    let routes = &ctx.routes;
     let mut out = Vec::new();
     for (i, dr) in ctx.indexed("DestinationRule") {
         let Some(host) = text(path(&dr.root, &["spec", "host"])) else {

@@ -1,5 +1,4 @@
 use crate::model::Ctx;
-use crate::routes::weighted_routes;
 use crate::rules::MAX_RELATED;
 use crate::util::{path, text};
 use canary_lint_config::yaml::Node;
@@ -26,7 +25,7 @@ declare_rule! {
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in weighted_routes(ctx) {
+    for route in &ctx.routes {
         for d in &route.dests {
             let Some(subset) = &d.subset else { continue };
             let drs = ctx.destination_rules(&d.host);

@@ -1,5 +1,4 @@
 use crate::model::Ctx;
-use crate::routes::weighted_routes;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -18,7 +17,7 @@ declare_rule! {
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in weighted_routes(ctx) {
+    for route in &ctx.routes {
         if !route.percent || route.dests.iter().all(|d| d.weight.is_none()) {
             continue;
         }

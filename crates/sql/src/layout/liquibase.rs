@@ -49,24 +49,9 @@ pub(super) fn regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
-/// Changelogs and manifests larger than this (8 MiB) are not read.
-const MAX_READ: u64 = 8 << 20;
-
-/// The text of a regular file of at most [`MAX_READ`] bytes.
-pub(super) fn read_small(path: &Path) -> Option<String> {
-    let m = std::fs::metadata(path).ok()?;
-    if !m.is_file() || m.len() > MAX_READ {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
-}
-
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
-    if !regular(path) {
-        return None;
-    }
-    let mut f = std::fs::File::open(path).ok()?;
+    let (mut f, _) = canary_lint_core::read::open_regular(path).ok()?;
     let mut buf = vec![0u8; 512];
     let n = f.read(&mut buf).ok()?;
     buf.truncate(n);
@@ -235,7 +220,9 @@ impl Walk {
             return;
         }
         self.order.push(path.to_path_buf());
-        let Some(text) = read_small(path) else {
+        let Ok(text) =
+            canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_SQL_BYTES)
+        else {
             // Read errors are reported when the file is checked.
             return;
         };
