@@ -9,7 +9,7 @@ use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    analyze_release, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect,
+    analyze_release, parse_file_checked, parse_file_where, replay_file, statement_spans, Dialect,
     Knowledge, Layout, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
@@ -73,7 +73,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
                     SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
-                let pf = parse_file_all(&file, layout, dialect);
+                let pf = parse_file_checked(&file, layout, dialect);
                 out.diagnostics.extend(alone(&pf));
                 parsed_all.push(Checked::of(&pf));
             }
@@ -422,7 +422,7 @@ type Parsed = Result<(ParsedFile, Option<SourceFile>), String>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
     let src = read_source(path)?;
-    let pf = parse_file_all(&src, layout, dialect);
+    let pf = parse_file_checked(&src, layout, dialect);
     let prepared = !std::sync::Arc::ptr_eq(&src.text, &pf.file.text);
     Ok((pf, prepared.then_some(src)))
 }
@@ -716,7 +716,7 @@ fn check_release(
         .filter_map(|(s, &i)| {
             s.as_ref()
                 .ok()
-                .map(|f| parse_file_all(f, files[i].1, dialect))
+                .map(|f| parse_file_checked(f, files[i].1, dialect))
         })
         .collect();
     let mut names: HashSet<String> = rel

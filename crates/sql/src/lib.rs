@@ -39,8 +39,8 @@ pub use layout::{
 };
 pub use lint::{lint_each_as_release, lint_release, replay_file, replay_schema};
 pub use parse::{
-    parse_file, parse_file_all, parse_file_where, statement_spans, ParseError, ParsedFile,
-    ParsedStatement,
+    parse_file, parse_file_all, parse_file_checked, parse_file_where, statement_spans, ParseError,
+    ParsedFile, ParsedStatement,
 };
 
 /// Every SQL rule (compat and parse families).

@@ -4,7 +4,7 @@
 use crate::engine::{analyze_release, Knowledge};
 use crate::layout::Layout;
 use crate::model::Schema;
-use crate::parse::{parse_file_all, ParsedFile};
+use crate::parse::{parse_file_checked, ParsedFile};
 use crate::rules::ReleaseState;
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, Span};
@@ -15,7 +15,7 @@ use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, Span};
 pub fn lint_release(release: &[(SourceFile, Layout)], dialect: Dialect) -> Vec<Diagnostic> {
     let parsed: Vec<ParsedFile> = release
         .iter()
-        .map(|(f, l)| parse_file_all(f, *l, dialect))
+        .map(|(f, l)| parse_file_checked(f, *l, dialect))
         .collect();
     analyze_release(&mut Schema::new(), Knowledge::NoHistory, &parsed).diagnostics
 }
@@ -111,6 +111,7 @@ pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::parse_file_all;
 
     #[test]
     fn related_column_names() {

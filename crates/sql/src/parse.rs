@@ -147,6 +147,16 @@ pub fn parse_file_all(file: &SourceFile, layout: Layout, dialect: Dialect) -> Pa
     parse_impl(file, layout, dialect, true)
 }
 
+/// As [`parse_file_all`] (every statement goes through the parser, so each one it
+/// rejects is reported), but a syntax tree that neither the release engine nor the
+/// schema model reads is dropped as soon as it is made: its statement is kept as
+/// [`ParsedStatement::skipped`], as if it had not been parsed. A `Statement` is
+/// about 3.5 KB before its children, so keeping the tree of every `INSERT ..
+/// VALUES` of a seed-heavy migration took about 150 times the file's size.
+pub fn parse_file_checked(file: &SourceFile, layout: Layout, dialect: Dialect) -> ParsedFile {
+    parse_filtered(file, layout, dialect, true, true, &|_| true)
+}
+
 /// As [`parse_file`], but only the statements for which `keep(statement text)`
 /// holds go through the parser; the others are kept as skipped. Replaying a long
 /// history for a small release only needs the statements that name what the
@@ -157,7 +167,7 @@ pub fn parse_file_where(
     dialect: Dialect,
     keep: &dyn Fn(&str) -> bool,
 ) -> ParsedFile {
-    parse_filtered(file, layout, dialect, false, keep)
+    parse_filtered(file, layout, dialect, false, false, keep)
 }
 
 /// The statement spans of the forward part of `file`, without parsing.
@@ -172,7 +182,7 @@ pub fn statement_spans(file: &SourceFile, layout: Layout, dialect: Dialect) -> V
 }
 
 fn parse_impl(file: &SourceFile, layout: Layout, dialect: Dialect, all: bool) -> ParsedFile {
-    parse_filtered(file, layout, dialect, all, &|_| true)
+    parse_filtered(file, layout, dialect, all, false, &|_| true)
 }
 
 fn parse_filtered(
@@ -180,6 +190,7 @@ fn parse_filtered(
     layout: Layout,
     dialect: Dialect,
     all: bool,
+    lean: bool,
     keep: &dyn Fn(&str) -> bool,
 ) -> ParsedFile {
     // Placeholders replaced, Liquibase changelogs written as SQL (same positions).
@@ -214,7 +225,7 @@ fn parse_filtered(
                 });
                 continue;
             }
-            parse_one(text, raw, dialect, &*sql_dialect, &mut statements);
+            parse_one(text, raw, dialect, &*sql_dialect, lean, &mut statements);
         }
     }
     ParsedFile {
@@ -230,6 +241,7 @@ fn parse_one(
     raw: RawStatement,
     ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
+    lean: bool,
     out: &mut Vec<ParsedStatement>,
 ) {
     let sql = &text[raw.span.start..raw.span.end];
@@ -263,6 +275,16 @@ fn parse_one(
     match result {
         Ok(stmts) if !stmts.is_empty() => {
             for ast in stmts {
+                if lean && tree_unused(&ast, text, raw.span, ours) {
+                    out.push(ParsedStatement {
+                        span: raw.span,
+                        leading: raw.leading,
+                        ast: None,
+                        error: None,
+                        skipped: true,
+                    });
+                    continue;
+                }
                 out.push(ParsedStatement {
                     span: raw.span,
                     leading: raw.leading,
@@ -293,6 +315,30 @@ fn parse_one(
                 skipped: false,
             });
         }
+    }
+}
+
+/// A parsed statement whose tree nothing reads: the release engine makes no change
+/// from it (its lock and data facts come from the token scan of its text) and the
+/// schema model ignores it. Kept as skipped, it goes through the engine as it did
+/// with its tree: no change from the tree, the same token scan, nothing replayed.
+fn tree_unused(ast: &Statement, text: &str, span: Span, dialect: Dialect) -> bool {
+    match ast {
+        Statement::Query(_)
+        | Statement::Update(_)
+        | Statement::Delete(_)
+        | Statement::Merge(_)
+        | Statement::Copy { .. }
+        | Statement::Grant(_)
+        | Statement::Revoke(_)
+        | Statement::Comment { .. } => true,
+        // `INSERT .. SELECT` from a table fills it (a change); `INSERT .. VALUES`
+        // makes none.
+        Statement::Insert(_) => {
+            let st = crate::changes::StatementText::new(text, span, dialect);
+            crate::changes::from_statement(ast, &st).is_empty()
+        }
+        _ => false,
     }
 }
 
@@ -540,5 +586,62 @@ mod tests {
             p.statements[0].ast.as_deref(),
             Some(Statement::CreateTable(_))
         ));
+    }
+}
+
+#[cfg(test)]
+mod lean_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::engine::{analyze_release, Knowledge};
+    use crate::model::Schema;
+
+    const SQL: &str = "CREATE TABLE users (id int PRIMARY KEY, email text, name text);
+INSERT INTO users (id, email) VALUES (1, 'a@example.com');
+INSERT INTO users_copy SELECT * FROM users;
+SELECT 1;
+UPDATE users SET name = NULL;
+DELETE FROM users;
+INSERT INTO users (id VALUES (2;
+ALTER TABLE users DROP COLUMN email;
+";
+
+    fn kinds(pf: &ParsedFile) -> Vec<(bool, bool, bool)> {
+        pf.statements
+            .iter()
+            .map(|s| (s.ast.is_some(), s.error.is_some(), s.skipped))
+            .collect()
+    }
+
+    #[test]
+    fn trees_nothing_reads_are_dropped_and_rejections_kept() {
+        let file = SourceFile::new("m.sql", SQL);
+        let pf = parse_file_checked(&file, Layout::Plain, Dialect::Postgres);
+        assert_eq!(
+            kinds(&pf),
+            vec![
+                (true, false, false), // CREATE TABLE: replayed
+                (false, false, true), // INSERT .. VALUES: tree dropped
+                (true, false, false), // INSERT .. SELECT: fills a table
+                (false, false, true), // SELECT
+                (false, false, true), // UPDATE: token-scanned
+                (false, false, true), // DELETE
+                (false, true, false), // rejected: still reported
+                (true, false, false), // ALTER TABLE
+            ]
+        );
+    }
+
+    #[test]
+    fn dropping_trees_changes_no_finding() {
+        let file = SourceFile::new("m.sql", SQL);
+        let run = |pf: ParsedFile| {
+            let a = analyze_release(&mut Schema::new(), Knowledge::NoHistory, &[pf]);
+            (format!("{:?}", a.diagnostics), format!("{:?}", a.delta))
+        };
+        assert_eq!(
+            run(parse_file_checked(&file, Layout::Plain, Dialect::Postgres)),
+            run(parse_file_all(&file, Layout::Plain, Dialect::Postgres))
+        );
     }
 }
