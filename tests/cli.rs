@@ -1378,6 +1378,11 @@ fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
         "{out}"
     );
     assert!(!out.contains("unparsed-statement"), "{out}");
+    // Messages name the table as the file writes it.
+    assert!(
+        out.contains("`{{ index .Options \"Namespace\" }}.users.email`"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -97,6 +97,11 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
             parsed_all.push(Checked::of(&pf));
         });
     }
+    // Names made from template placeholders read as the placeholders again.
+    let sources = &out.sources;
+    canary_lint_sql::layout::template::restore_in(&mut out.diagnostics, &|p| {
+        sources.get(p).map(|f| f.text.clone())
+    });
     parsed_all
 }
 
