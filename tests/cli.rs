@@ -1076,6 +1076,70 @@ fn verbose_lists_statements_the_model_skipped() {
     assert!(!stderr(&quiet).contains("did not follow"));
 }
 
+/// `add-column-rewrite` was folded into `table-rewrite`: the old name still works
+/// in a suppression, `--select`, `--ignore`, `[rules]` and `canary-lint rule`.
+#[test]
+fn the_former_add_column_rewrite_name_means_table_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n";
+    let f = write(dir.path(), "001_token.sql", sql);
+    let f = f.to_str().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            f,
+            "--format",
+            "compact",
+            "--select",
+            "add-column-rewrite",
+        ],
+    );
+    assert!(stdout(&o).contains("[table-rewrite]"), "{}", stdout(&o));
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            f,
+            "--format",
+            "compact",
+            "--ignore",
+            "add-column-rewrite",
+        ],
+    );
+    assert!(!stdout(&o).contains("[table-rewrite]"), "{}", stdout(&o));
+    write(
+        dir.path(),
+        "canary-lint.toml",
+        "[rules]\nadd-column-rewrite = \"error\"\n",
+    );
+    let o = run_in(dir.path(), &["check", f, "--format", "compact"]);
+    assert!(
+        stdout(&o).contains("error: adding `token`"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_file(dir.path().join("canary-lint.toml")).unwrap();
+    let suppressed =
+        format!("-- canary-lint: ignore add-column-rewrite -- orders is a small table\n{sql}");
+    let f2 = write(dir.path(), "002_token.sql", &suppressed);
+    let o = run_in(
+        dir.path(),
+        &["check", f2.to_str().unwrap(), "--format", "compact"],
+    );
+    let out = stdout(&o);
+    assert!(!out.contains("table-rewrite"), "{out}");
+    assert!(!out.contains("unused-suppression"), "{out}");
+    let o = run(&["rule", "add-column-rewrite"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with("# table-rewrite\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 // ---- Layouts of real repositories (issue 11) ----
 
 /// `check <folder>` with no other flag: exit code and compact findings.
@@ -1314,6 +1378,11 @@ fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
         "{out}"
     );
     assert!(!out.contains("unparsed-statement"), "{out}");
+    // Messages name the table as the file writes it.
+    assert!(
+        out.contains("`{{ index .Options \"Namespace\" }}.users.email`"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -1431,4 +1500,22 @@ fn pre_commit_history_reaches_into_migration_folders_and_stops_at_the_named_file
     let (code, out, err) = check_compact(&d.join("flat"), &["2_w.sql"]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(!out.contains("not known"), "{out}");
+}
+
+#[test]
+fn liquibase_changelog_named_on_the_command_line_gets_its_master_history() {
+    let (code, out, err) = check_compact(
+        &root(),
+        &["testdata/layouts/liquibase-yaml/src/main/resources/db/changelog/changes/002-contract.yaml"],
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("src/main/resources/db/changelog/changes/002-contract.yaml:6:30: error:")
+            && out.contains("[drop-column]"),
+        "{out}"
+    );
+    // Shown on the changelog as written, not on the SQL made from it.
+    let o = run(&["check", "testdata/layouts/liquibase", "--color", "never"]);
+    let out = stdout(&o);
+    assert!(out.contains("<renameColumn tableName=\"users\""), "{out}");
 }

@@ -68,6 +68,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
+                let text = canary_lint_core::read::normalize_text(&text);
                 let file =
                     SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
@@ -96,6 +97,11 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
             parsed_all.push(Checked::of(&pf));
         });
     }
+    // Names made from template placeholders read as the placeholders again.
+    let sources = &out.sources;
+    canary_lint_sql::layout::template::restore_in(&mut out.diagnostics, &|p| {
+        sources.get(p).map(|f| f.text.clone())
+    });
     parsed_all
 }
 
@@ -166,7 +172,9 @@ fn collect_inputs(
             }
             dirs.extend(found);
         } else if p.is_file() {
-            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")) {
+            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+                || canary_lint_sql::layout::is_changelog_file(p)
+            {
                 named_sql.push((*p).clone());
             } else {
                 inputs.named_other.push((*p).clone());
@@ -407,10 +415,16 @@ fn batch_size(files: usize) -> usize {
     (files / 8).clamp(16, 64)
 }
 
-type Parsed = Result<ParsedFile, String>;
+/// A parsed file, and its text as read when parsing saw a prepared one
+/// (placeholders replaced, a changelog written as SQL): findings are shown on
+/// the file as the user wrote it.
+type Parsed = Result<(ParsedFile, Option<SourceFile>), String>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
-    Ok(parse_file_all(&read_source(path)?, layout, dialect))
+    let src = read_source(path)?;
+    let pf = parse_file_all(&src, layout, dialect);
+    let prepared = !std::sync::Arc::ptr_eq(&src.text, &pf.file.text);
+    Ok((pf, prepared.then_some(src)))
 }
 
 fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
@@ -440,8 +454,8 @@ fn pipeline(
             || {
                 for r in batch {
                     match r {
-                        Ok(pf) => {
-                            out.add_source(&pf.file);
+                        Ok((pf, original)) => {
+                            out.add_source(original.as_ref().unwrap_or(&pf.file));
                             visit(index, pf, out);
                         }
                         Err(e) => out.run_error(e),

@@ -198,10 +198,15 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
             return 2;
         }
     };
-    match rules.iter().find(|r| r.name == a.name) {
+    let name = canary_lint_core::current_rule_name(&a.name);
+    match rules.iter().find(|r| r.name == name) {
         Some(r) => {
             crate::outln!("# {}", r.name);
             crate::outln!();
+            if name != a.name {
+                crate::outln!("(`{}` is a former name of this rule.)", a.name);
+                crate::outln!();
+            }
             crate::outln!("family: {}, default severity: {}", r.family, r.severity);
             crate::outln!("{}", r.summary);
             crate::outln!();

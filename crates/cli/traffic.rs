@@ -196,7 +196,13 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
         let name = args.stdin_filename.clone().unwrap_or_default();
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => sources.push(SourceFile::new(name, text)),
+            // Read as files are (`check::read_source`): BOM, lone CR, secret shapes masked.
+            Ok(_) => sources.push(SourceFile::new(
+                name,
+                &*canary_lint_config::mask_sql_secrets(&canary_lint_core::read::normalize_text(
+                    &text,
+                )),
+            )),
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
     }

@@ -12,7 +12,8 @@ use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    DataType, Ident, ObjectName, ObjectType, RenameTableNameKind, Statement,
+    DataType, GeneratedExpressionMode, Ident, ObjectName, ObjectType, RenameTableNameKind,
+    Statement,
 };
 
 /// A named object or column: its comparison key (see [`crate::names`]) and the
@@ -61,23 +62,144 @@ pub struct ColumnSpec {
     /// The default calls a volatile function (`random()`, `gen_random_uuid()`,
     /// `clock_timestamp()`, `nextval(..)` ...): Postgres rewrites the table.
     pub volatile_default: bool,
+    /// The database computes a value for every existing row when the column is
+    /// added: serial, identity, auto-increment, or a stored generated column (a
+    /// `VIRTUAL` generated column is computed on read and is not counted).
+    pub fills_rows: bool,
+    /// An inline `REFERENCES` (a foreign key).
+    pub references: bool,
+    /// An inline `UNIQUE`.
+    pub unique: bool,
+    /// An inline `PRIMARY KEY`.
+    pub primary_key: bool,
 }
 
-/// Functions whose use as a column default makes Postgres rewrite the table.
-const VOLATILE: &[&str] = &[
-    "random(",
-    "gen_random_uuid(",
-    "uuid_generate_v1(",
-    "uuid_generate_v4(",
-    "clock_timestamp(",
-    "timeofday(",
-    "nextval(",
-    "uuid()",
+/// Built-in functions that are not volatile (immutable or stable in Postgres's
+/// catalogue), so a default calling them is evaluated once, not per row: `ADD
+/// COLUMN` with such a default only touches the catalogue (Postgres 11+). Any other
+/// function call, built-in volatile (`random()`, `gen_random_uuid()`,
+/// `clock_timestamp()`, `nextval()`) or user-defined, is taken as volatile: the
+/// table is rewritten.
+const NOT_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "current_schema",
+    "session_user",
+    "timezone",
+    "to_timestamp",
+    "to_date",
+    "to_char",
+    "to_json",
+    "to_jsonb",
+    "make_date",
+    "make_interval",
+    "make_timestamp",
+    "make_timestamptz",
+    "date_trunc",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "lower",
+    "upper",
+    "concat",
+    "length",
+    "abs",
+    "round",
+    "json_build_object",
+    "jsonb_build_object",
+    "json_build_array",
+    "jsonb_build_array",
+    "array",
+    "cast",
+    "interval",
+    "row",
+    "in",
+    "and",
+    "or",
+    "not",
+    // Type names that take arguments in a cast: `'0'::numeric(10, 2)`.
+    "numeric",
+    "decimal",
+    "varchar",
+    "char",
+    "character",
+    "bit",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "float",
+    // MySQL: `DEFAULT (CURRENT_TIMESTAMP)` forms are handled by the MySQL rules.
+    "utc_timestamp",
 ];
 
+/// Built-ins of [`NOT_VOLATILE`] that take no arguments.
+const NO_ARGUMENTS: &[&str] = &[
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "current_schema",
+    "session_user",
+];
+
+/// Whether a default expression calls a function that must be assumed volatile:
+/// any call of a name that is not in [`NOT_VOLATILE`]. Casts are not calls.
 pub(crate) fn is_volatile_default(expr: &str) -> bool {
-    let lower = expr.to_ascii_lowercase().replace(' ', "");
-    VOLATILE.iter().any(|f| lower.contains(f))
+    let b = expr.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let ch = b[i];
+        if in_str {
+            if ch == b'\'' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if ch == b'\'' {
+            in_str = true;
+            i += 1;
+            continue;
+        }
+        if ch.is_ascii_alphabetic() || ch == b'_' || ch == b'"' {
+            let start = i;
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'"'))
+            {
+                i += 1;
+            }
+            let word = expr[start..i].trim_matches('"').to_ascii_lowercase();
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let is_call = b.get(j) == Some(&b'(');
+            let after_cast = expr[..start].trim_end().ends_with("::");
+            if is_call && !after_cast {
+                let bare = word.rsplit('.').next().unwrap_or(&word);
+                let bare = bare.trim_matches('"');
+                // `now()` takes no arguments: `now(123)` is some other function.
+                let no_args = expr[j + 1..].trim_start().starts_with(')');
+                let known =
+                    NOT_VOLATILE.contains(&bare) && (no_args || !NO_ARGUMENTS.contains(&bare));
+                if !known {
+                    return true;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// One change to the schema.
@@ -213,6 +335,10 @@ pub enum ChangeKind {
         kind: ConstraintKind,
         not_valid: bool,
         using_index: bool,
+        /// The constraint's name, when given (`ADD CONSTRAINT name ..`).
+        name: Option<Name>,
+        /// A `CHECK (c IS NOT NULL)`: the column it keeps from NULL.
+        not_null_check: Option<Name>,
     },
     /// MySQL `ALTER TABLE .. ALGORITHM=COPY`.
     AlgorithmCopy {
@@ -239,6 +365,52 @@ pub enum ChangeKind {
     Begin,
     /// `COMMIT` / `END` / `ROLLBACK`.
     Commit,
+    /// `ALTER TABLE .. VALIDATE CONSTRAINT name`.
+    ValidateConstraint {
+        table: Name,
+        name: Name,
+    },
+    /// A statement that rewrites a whole table (or, without a table, every table it
+    /// may touch) while holding an exclusive lock, other than a column change.
+    Rewrite {
+        table: Option<Name>,
+        cause: RewriteCause,
+    },
+    /// `REINDEX [CONCURRENTLY] INDEX | TABLE | SCHEMA | DATABASE | SYSTEM name`.
+    Reindex {
+        /// `INDEX`, `TABLE`, `SCHEMA` ...: what the name names.
+        what: String,
+        name: Option<Name>,
+        concurrently: bool,
+    },
+}
+
+/// What makes a [`ChangeKind::Rewrite`] statement rewrite the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewriteCause {
+    /// `ALTER TABLE .. SET LOGGED` / `SET UNLOGGED`.
+    SetLogged,
+    /// `ALTER TABLE .. SET TABLESPACE`.
+    SetTablespace,
+    /// `VACUUM FULL`.
+    VacuumFull,
+    /// `CLUSTER`.
+    Cluster,
+    /// MySQL `CONVERT TO CHARACTER SET`.
+    ConvertCharset,
+}
+
+impl RewriteCause {
+    /// The clause as written in SQL, for messages.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            RewriteCause::SetLogged => "SET LOGGED/UNLOGGED",
+            RewriteCause::SetTablespace => "SET TABLESPACE",
+            RewriteCause::VacuumFull => "VACUUM FULL",
+            RewriteCause::Cluster => "CLUSTER",
+            RewriteCause::ConvertCharset => "CONVERT TO CHARACTER SET",
+        }
+    }
 }
 
 /// The kind of a constraint added to an existing table.
@@ -435,11 +607,13 @@ fn spec_from<'a>(
 ) -> ColumnSpec {
     let ty = data_type.to_string();
     let lower = ty.to_ascii_lowercase();
+    let serial = matches!(
+        lower.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    );
     let mut spec = ColumnSpec {
-        generated: matches!(
-            lower.as_str(),
-            "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-        ),
+        generated: serial,
+        fills_rows: serial,
         data_type: ty,
         ..ColumnSpec::default()
     };
@@ -451,10 +625,27 @@ fn spec_from<'a>(
                 spec.has_default = true;
                 spec.volatile_default = is_volatile_default(&e.to_string());
             }
-            ColumnOption::Generated { .. }
-            | ColumnOption::Identity(_)
-            | ColumnOption::Materialized(_) => spec.generated = true,
-            ColumnOption::PrimaryKey(_) => spec.not_null = true,
+            ColumnOption::Generated {
+                generation_expr,
+                generation_expr_mode,
+                ..
+            } => {
+                spec.generated = true;
+                // An expression without `STORED` is virtual (MySQL's default,
+                // Postgres 18's); an identity has no expression and fills rows.
+                spec.fills_rows |= generation_expr.is_none()
+                    || matches!(generation_expr_mode, Some(GeneratedExpressionMode::Stored));
+            }
+            ColumnOption::Identity(_) | ColumnOption::Materialized(_) => {
+                spec.generated = true;
+                spec.fills_rows = true;
+            }
+            ColumnOption::PrimaryKey(_) => {
+                spec.not_null = true;
+                spec.primary_key = true;
+            }
+            ColumnOption::Unique(_) => spec.unique = true,
+            ColumnOption::ForeignKey(_) => spec.references = true,
             ColumnOption::DialectSpecific(toks) => {
                 let s = toks
                     .iter()
@@ -463,6 +654,7 @@ fn spec_from<'a>(
                     .to_ascii_uppercase();
                 if s.contains("AUTO_INCREMENT") || s.contains("AUTOINCREMENT") {
                     spec.generated = true;
+                    spec.fills_rows = true;
                 }
             }
             _ => {}
@@ -887,5 +1079,39 @@ fn restate(
             },
             c,
         );
+    }
+}
+
+#[cfg(test)]
+mod volatile_tests {
+    use super::is_volatile_default;
+
+    #[test]
+    fn calls_that_must_be_assumed_volatile() {
+        for v in [
+            "gen_random_uuid()",
+            "random()",
+            "nextval('s'::regclass)",
+            "make_code()",
+            "app.new_id()",
+            "now(123)",
+            "uuid()",
+        ] {
+            assert!(is_volatile_default(v), "{v}");
+        }
+        for q in [
+            "now()",
+            "'x'",
+            "0",
+            "'{}'::jsonb",
+            "'0'::numeric(10, 2)",
+            "(now() at time zone 'utc')",
+            "current_timestamp",
+            "'random()'",
+            "ARRAY[]::text[]",
+            "lower('A')",
+        ] {
+            assert!(!is_volatile_default(q), "{q}");
+        }
     }
 }

@@ -292,6 +292,10 @@ impl History for BeforeView<'_> {
     fn has_type(&self, name: &str) -> bool {
         self.open || self.pick(ObjKey::Type(name.into())).has_type(name)
     }
+
+    fn not_null_checked(&self, table: &str, column: &str) -> bool {
+        History::not_null_checked(self.pick(ObjKey::Table(table.into())), table, column)
+    }
 }
 
 /// The objects one change touches, and how.
@@ -334,7 +338,18 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         K::DropTable { table, .. } => vec![(t(table), Act::Drop)],
         K::InsertSelect { table } => vec![(t(table), Act::Fill)],
         K::CreateTrigger { table } => vec![(t(table), Act::Trigger)],
-        K::AddConstraint { table, .. } => vec![(t(table), Act::Constrain)],
+        K::AddConstraint {
+            table,
+            not_null_check,
+            ..
+        } => {
+            let mut v = vec![(t(table), Act::Constrain)];
+            // `CHECK (c IS NOT NULL)` keeps `c` from NULL as `SET NOT NULL` would.
+            if let Some(col) = not_null_check {
+                v.push((c(table, col), Act::Alter));
+            }
+            v
+        }
         K::CreateIndex { table, index, .. } => {
             let mut v = vec![(t(table), Act::Constrain)];
             if let Some(i) = index {
@@ -370,7 +385,11 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         | K::Truncate { .. }
         | K::SetLockTimeout
         | K::Begin
-        | K::Commit => Vec::new(),
+        | K::Commit
+        // Lock facts: they change no schema stable sees.
+        | K::ValidateConstraint { .. }
+        | K::Rewrite { .. }
+        | K::Reindex { .. } => Vec::new(),
     }
 }
 
@@ -457,6 +476,7 @@ impl Walk {
         let mut lock_timeout_reported = false;
         self.tx += 1;
         let file_tx = self.tx;
+        self.state.start_file();
         for s in &pf.statements {
             let first = first_word(text, s.span);
             let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
@@ -483,6 +503,7 @@ impl Walk {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
                 (None, _) if skipped => Vec::new(),
+                (None, _) if crate::scan::fully_read(&st) => Vec::new(),
                 (None, err) => {
                     let (message, at) = match err {
                         Some(e) => (e.message.as_str(), e.offset),
@@ -900,7 +921,7 @@ fn judge_candidate(
 /// reads (see [`crate::scan::scan_ops`]).
 const OPS_WORDS: &[&str] = &[
     "CREATE", "DROP", "ALTER", "TRUNCATE", "UPDATE", "DELETE", "SET", "BEGIN", "START", "COMMIT",
-    "END", "ROLLBACK", "EXEC", "EXECUTE",
+    "END", "ROLLBACK", "EXEC", "EXECUTE", "VACUUM", "CLUSTER", "REINDEX",
 ];
 
 fn first_word(text: &str, span: Span) -> &str {

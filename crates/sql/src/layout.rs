@@ -16,7 +16,7 @@ pub use discover_more::{
     dialect_from_path, discover_dir, is_migration_dir, migration_dir_of, rollback_reason, DirKind,
     Discovery,
 };
-pub use liquibase::changeset_units;
+pub use liquibase::{changeset_units, is_changelog_file};
 pub use tx::{transactions, Transactions};
 
 use canary_lint_core::Span;

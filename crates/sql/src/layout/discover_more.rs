@@ -322,7 +322,7 @@ fn version_folders(entries: &[Entry]) -> Result<Vec<MigrationFile>, DiscoverErro
                 let mut v: Vec<PathBuf> = listed
                     .iter()
                     .map(|f| path.join(f))
-                    .filter(|p| p.is_file())
+                    .filter(|p| super::liquibase::regular(p))
                     .collect();
                 // SQL the manifest does not list still gets checked, after it.
                 for (_, p, _) in &sql {

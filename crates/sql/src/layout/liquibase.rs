@@ -43,6 +43,12 @@ fn formatted_header(text: &str) -> bool {
         .starts_with("liquibase formatted sql")
 }
 
+/// A regular file (not a FIFO, a device or a link to one), which can be read
+/// without blocking.
+pub(super) fn regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
     let (mut f, _) = canary_lint_core::read::open_regular(path).ok()?;
@@ -56,6 +62,12 @@ fn read_head(path: &Path) -> Option<String> {
 fn is_structured_changelog(path: &Path) -> bool {
     matches!(ext(path).as_str(), "xml" | "yaml" | "yml" | "json")
         && read_head(path).is_some_and(|h| h.contains("databaseChangeLog"))
+}
+
+/// Whether a file named on the command line is a Liquibase changelog in XML,
+/// YAML or JSON (a migration, not a config file).
+pub fn is_changelog_file(path: &Path) -> bool {
+    is_structured_changelog(path)
 }
 
 fn is_changelog(path: &Path) -> bool {
@@ -134,7 +146,7 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
                 }
                 let mut up = parent.to_path_buf();
                 for _ in 0..i {
-                    up.push("..");
+                    up = lexical_parent(&up);
                 }
                 return Some(up);
             }
@@ -144,6 +156,16 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The folder above `p` as the user would write it: `a/b` for `a/b/c`, `.`
+/// for `c`, `../..` for `..`.
+fn lexical_parent(p: &Path) -> PathBuf {
+    match (p.file_name(), p.parent()) {
+        (Some(_), Some(up)) if up.as_os_str().is_empty() => PathBuf::from("."),
+        (Some(_), Some(up)) => up.to_path_buf(),
+        _ => p.join(".."),
+    }
 }
 
 /// The changelogs of a folder in the order Liquibase runs them.
@@ -291,11 +313,7 @@ fn resolve(base: &Path, name: &str, relative: bool) -> Option<PathBuf> {
         // The folder above, as the user would read it (relative stays relative).
         let abs = std::fs::canonicalize(&dir).ok()?;
         abs.parent()?;
-        dir = match (dir.file_name(), dir.parent()) {
-            (Some(_), Some(p)) if p.as_os_str().is_empty() => PathBuf::from("."),
-            (Some(_), Some(p)) => p.to_path_buf(),
-            _ => dir.join(".."),
-        };
+        dir = lexical_parent(&dir);
     }
     None
 }

@@ -5,14 +5,14 @@
 //! history knew. Rules never guess silently: when a fact they need is unknown they
 //! still report and say which fact was missing.
 
-use crate::changes::{Change, ChangeKind, Name};
+use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
 use crate::engine::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
 use crate::model::{Rename, Schema, Table};
 use crate::parse::ParsedFile;
 use crate::Dialect;
 use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod add_required_column;
 pub mod change_column_type;
@@ -37,13 +37,13 @@ pub mod rename_type;
 pub mod tighten_constraint;
 
 pub mod add_check_validating;
-pub mod add_column_rewrite;
 pub mod add_foreign_key_validating;
 pub mod add_unique_blocking;
 pub mod concurrent_index_in_transaction;
 pub mod create_index_non_concurrently;
 pub mod drop_index_non_concurrently;
 pub mod missing_lock_timeout;
+pub mod table_rewrite;
 pub mod truncate_table;
 pub mod unbounded_delete;
 pub mod unbounded_update;
@@ -159,10 +159,7 @@ pub const RULES: &[SqlRule] = &[
         &add_unique_blocking::ADD_UNIQUE_BLOCKING,
         add_unique_blocking::check,
     ),
-    SqlRule::statement(
-        &add_column_rewrite::ADD_COLUMN_REWRITE,
-        add_column_rewrite::check,
-    ),
+    SqlRule::statement(&table_rewrite::TABLE_REWRITE, table_rewrite::check),
     SqlRule::statement(
         &missing_lock_timeout::MISSING_LOCK_TIMEOUT,
         missing_lock_timeout::check,
@@ -204,6 +201,13 @@ pub struct ReleaseState {
     views: BTreeSet<String>,
     types: BTreeSet<String>,
     indexes: BTreeSet<String>,
+    /// Constraints added `NOT VALID`, by (table, constraint) key: their kind and
+    /// the transaction they were added in (see `epoch`).
+    not_valid: BTreeMap<(String, String), (ConstraintKind, u32)>,
+    /// Columns a `CHECK (c IS NOT NULL)` keeps from NULL: (table, column).
+    not_null_checked: BTreeSet<(String, String)>,
+    /// Counts transaction boundaries: `BEGIN`, `COMMIT` and the start of a file.
+    epoch: u32,
 }
 
 impl ReleaseState {
@@ -241,8 +245,48 @@ impl ReleaseState {
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
                 self.columns.insert((table.key.clone(), to.key.clone()));
             }
+            ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
+            ChangeKind::AddConstraint {
+                table,
+                kind,
+                not_valid,
+                name,
+                not_null_check,
+                ..
+            } => {
+                // Even `NOT VALID`, the check rejects NULL in every new write.
+                if let Some(c) = not_null_check {
+                    self.not_null_checked
+                        .insert((table.key.clone(), c.key.clone()));
+                }
+                if let (true, Some(n)) = (not_valid, name) {
+                    self.not_valid
+                        .insert((table.key.clone(), n.key.clone()), (*kind, self.epoch));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// A new file starts: its statements run in a transaction of their own.
+    pub fn start_file(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// The kind of a constraint added `NOT VALID` earlier in the current
+    /// transaction (same file, no `BEGIN` or `COMMIT` since).
+    pub fn not_valid_in_this_transaction(&self, t: &Name, c: &Name) -> Option<ConstraintKind> {
+        self.not_valid
+            .get(&(t.key.clone(), c.key.clone()))
+            .filter(|(_, epoch)| *epoch == self.epoch)
+            .map(|(k, _)| *k)
+    }
+
+    /// A `CHECK (c IS NOT NULL)` on the column was added in the release (even
+    /// `NOT VALID`, it rejects NULL in every new write).
+    pub fn not_null_checked(&self, t: &Name, c: &Name) -> bool {
+        self.not_null_checked
+            .contains(&(t.key.clone(), c.key.clone()))
     }
 
     pub fn table(&self, t: &Name) -> bool {
