@@ -618,3 +618,44 @@ fn rule_pack_or_migration_path_linked_to_a_device_is_refused_by_key() {
         );
     }
 }
+
+#[test]
+fn configmap_quoted_escaped_and_folded_secrets_are_masked_on_their_own_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cm = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n\
+             db.password: 'it''s-{v}-Qz1'\n  \
+             api.token: \"{v}\\u0041-Qz2\\t\"\n  \
+             other.secret: >\n    {v}-folded-Qz3\n    second-line-Qz4\n  \
+             tls.key: |\n    {v}-literal-Qz5\n  \
+             spring.datasource.url: jdbc:postgresql://{v}-host/shop\n"
+        )
+        .replace("data:\ndb", "data:\n  db")
+    };
+    write(d, "stable.yaml", &cm("stable"));
+    write(d, "canary.yaml", &cm("canary"));
+    for fmt in ALL_FORMATS {
+        let o = run_in(d, &["diff", "stable.yaml", "canary.yaml", "--format", fmt]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{fmt}: {all}");
+        for secret in [
+            "Qz1",
+            "Qz2",
+            "Qz3",
+            "Qz4",
+            "Qz5",
+            "s-stable",
+            "s-canary",
+            "stable\\u0041",
+            "stableA",
+        ] {
+            assert!(!all.contains(secret), "{fmt} printed {secret}:\n{all}");
+        }
+        // The URL (not a secret) is still shown where a finding quotes it.
+        if *fmt == "compact" {
+            assert!(all.contains("jdbc:postgresql://canary-host/shop"), "{all}");
+        }
+    }
+}

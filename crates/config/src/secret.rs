@@ -246,13 +246,13 @@ pub fn mask_sql_secrets(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The last guard before text leaves the process: every occurrence of a known secret (as
 /// written, and as JSON, XML and GitHub-command escaping would write it) is replaced by
-/// [`REDACTED`]. Secrets shorter than 3 bytes are left (they would erase ordinary text);
+/// [`REDACTED`]. Secrets shorter than 4 bytes are left (they would erase ordinary text);
 /// they are masked at their source instead.
 pub fn scrub(text: &str, secrets: &[String]) -> String {
     let mut forms: Vec<String> = Vec::new();
     for s in secrets {
         for part in std::iter::once(s.as_str()).chain(s.lines().map(str::trim)) {
-            if part.len() < 3 {
+            if part.len() < 4 {
                 continue;
             }
             forms.push(part.to_string());
@@ -272,7 +272,7 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
             );
         }
     }
-    forms.retain(|f| f.len() >= 3);
+    forms.retain(|f| f.len() >= 4);
     // Longest first, so a secret is not half-replaced through a shorter one.
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     forms.dedup();
@@ -433,5 +433,24 @@ mod shape_tests {
             .map_or(src.len(), |i| start + i);
         let listed = src[start..end].matches("\n            r").count();
         assert_eq!(super::shapes().len(), listed);
+    }
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::*;
+
+    #[test]
+    fn scrub_finds_every_escaped_form() {
+        let secrets = vec!["p\"w<&>d\nline-two".to_string(), "ab".to_string()];
+        let text =
+            "raw p\"w<&>d\nline-two json p\\\"w<&>d\\nline-two xml p&quot;w&lt;&amp;&gt;d ab";
+        let out = scrub(text, &secrets);
+        assert!(
+            !out.contains("line-two") && !out.contains("w<&>d") && !out.contains("&lt;&amp;"),
+            "{out}"
+        );
+        // Too short to scrub without erasing ordinary text: masked at the source instead.
+        assert!(out.ends_with(" ab"), "{out}");
     }
 }

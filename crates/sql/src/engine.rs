@@ -175,8 +175,13 @@ pub fn analyze_release(
         tx: 0,
         seq: 0,
         not_followed: Vec::new(),
+        history_is_empty: false,
     };
     let renames_at_start = schema.renames().len();
+    // A history that created nothing says nothing about what it never created.
+    if knowledge == Knowledge::History && schema.tables().next().is_none() {
+        w.history_is_empty = true;
+    }
     if let Some(f) = release.first() {
         w.before.set_dialect(f.dialect);
     }
@@ -207,6 +212,10 @@ fn judged_by_net_effect(rule: &str) -> bool {
 struct Candidate {
     diag: Diagnostic,
     kind: ChangeKind,
+    /// The schema model followed the statement: the net effect can judge it.
+    /// A change found by the token scan (a rejected statement, DDL inside a `DO`
+    /// block) or in a statement the model did not follow keeps its finding.
+    replayed: bool,
 }
 
 /// Who holds a table name during the release.
@@ -235,6 +244,7 @@ struct Walk {
     tx: usize,
     seq: usize,
     not_followed: Vec<(usize, Span, String)>,
+    history_is_empty: bool,
 }
 
 /// The history as the rules see it while the release runs: the before state of
@@ -470,10 +480,11 @@ impl Walk {
                 && (!first.eq_ignore_ascii_case("CREATE")
                     || crate::scan::create_is_index(text, s.span, pf.dialect));
             let changes_schema = s.ast.as_deref().is_some_and(may_change_schema);
-            // A data statement or routine the parser rejects feeds no schema fact:
-            // the token scan reads what the data rules need, as when it is skipped.
+            // A routine or PRAGMA the parser rejects is valid SQL that changes no
+            // schema by itself (DDL in routine bodies is read by the body scan).
             let skipped = s.skipped
-                || (s.ast.is_none() && crate::parse::is_data_statement(text, s.span, pf.dialect));
+                || (s.ast.is_none()
+                    && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
             let rejected = s.ast.is_none() && !skipped;
             // DDL inside `DO` blocks and routine bodies, found by the token scan.
             let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
@@ -501,6 +512,7 @@ impl Walk {
                     scan(&st)
                 }
             };
+            let from_ast = if s.ast.is_some() { changes.len() } else { 0 };
             if ops {
                 let mut extra = scan_ops(&st);
                 for c in &mut extra {
@@ -564,7 +576,8 @@ impl Walk {
                 lock_timeout_reported,
             };
             let mut found = Vec::new();
-            for c in &changes {
+            let first_candidate = self.candidates.len();
+            for (i, c) in changes.iter().enumerate() {
                 let before = found.len();
                 rules::check(&cx, c, &mut found);
                 for d in found.drain(before..).collect::<Vec<_>>() {
@@ -575,6 +588,7 @@ impl Walk {
                         self.candidates.push(Candidate {
                             diag: d,
                             kind: c.kind.clone(),
+                            replayed: i < from_ast,
                         });
                     } else {
                         found.push(d);
@@ -612,15 +626,29 @@ impl Walk {
                 self.state.note(c);
             }
             if let Some(ast) = &s.ast {
-                self.replay(fi, s.span, ast, pf.dialect, schema);
+                if !self.replay(fi, s.span, ast, pf.dialect, schema) {
+                    for c in &mut self.candidates[first_candidate..] {
+                        c.replayed = false;
+                    }
+                }
             }
         }
     }
 
-    fn replay(&mut self, fi: usize, span: Span, ast: &Statement, d: Dialect, schema: &mut Schema) {
+    /// Replays one statement; `false` when the model did not follow it.
+    fn replay(
+        &mut self,
+        fi: usize,
+        span: Span,
+        ast: &Statement,
+        d: Dialect,
+        schema: &mut Schema,
+    ) -> bool {
         if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, d) {
             self.not_followed.push((fi, span, why));
+            return false;
         }
+        true
     }
 
     fn finish(
@@ -690,7 +718,12 @@ impl Walk {
         // Statement findings, judged by the net effect.
         let mut confirmed = BTreeSet::new();
         for c in std::mem::take(&mut self.candidates) {
-            if let Some(d) = judge_candidate(c, &self.before, &after, self.knowledge) {
+            let knowledge = if self.history_is_empty {
+                Knowledge::NoHistory
+            } else {
+                self.knowledge
+            };
+            if let Some(d) = judge_candidate(c, &self.before, &after, knowledge) {
                 if let Some(s) = &d.subject {
                     confirmed.insert((d.rule.clone(), s.to_string()));
                 }
@@ -745,7 +778,7 @@ impl Walk {
 /// Keeps a compat statement finding when the net effect of the release still
 /// does what the statement did to an object stable knew; drops it when a later
 /// statement undid it. Findings about objects the history never created are kept
-/// and say so.
+/// and say so (a `DROP .. IF EXISTS` of one is a note: it may exist nowhere).
 fn judge_candidate(
     c: Candidate,
     before: &Schema,
@@ -824,8 +857,11 @@ fn judge_candidate(
         ),
         _ => (false, true, None, false),
     };
-    if known {
+    if known && c.replayed {
         return keep.then_some(d);
+    }
+    if known {
+        return Some(d);
     }
     // Not in the history: the object may exist outside the migrations seen.
     if knowledge == Knowledge::History {
@@ -838,9 +874,9 @@ fn judge_candidate(
                         n.display
                     );
                 } else {
-                    if d.severity == Severity::Error {
-                        d.severity = Severity::Warning;
-                    }
+                    d.message = d
+                        .message
+                        .replace("stable's schema has", "stable's database may have");
                     d.message.push_str(&format!(
                         "; the migrations seen never create `{}`, so its earlier state is unknown",
                         n.display

@@ -133,16 +133,24 @@ mod tests {
         .enumerate()
         .map(|(i, t)| parse_file_all(&SourceFile::new(format!("{i}.sql"), *t), Layout::Plain, Dialect::Postgres))
         .collect();
-        let compat: Vec<(String, String)> = lint_each_as_release(&files)
-            .into_iter()
+        let all = lint_each_as_release(&files);
+        let compat: Vec<(String, String)> = all
+            .iter()
             .filter(|d| d.severity == canary_lint_core::Severity::Error)
-            .map(|d| (d.file.to_string(), d.rule))
+            .map(|d| (d.file.to_string(), d.rule.clone()))
             .collect();
         // 1.sql drops a column it added itself; phone was already NOT NULL; the
-        // history never saw never_created.
+        // history never created never_created: the table may exist outside the
+        // migrations, so the drop is reported, and says what is not known.
         assert_eq!(
             compat,
-            vec![("2.sql".to_string(), "drop-column".to_string())]
+            vec![
+                ("2.sql".to_string(), "drop-column".to_string()),
+                ("3.sql".to_string(), "drop-table".to_string())
+            ]
         );
+        assert!(all
+            .iter()
+            .any(|d| d.file.as_ref() == "3.sql" && d.message.contains("never create")));
     }
 }

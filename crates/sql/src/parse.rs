@@ -76,11 +76,22 @@ const DATA_STATEMENTS: &[&str] = &[
     "USE",
 ];
 
-pub(crate) fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
+fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
     let rest = &text.as_bytes()[span.start..span.end];
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];
     DATA_STATEMENTS.iter().any(|k| k.eq_ignore_ascii_case(word))
+        || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
+}
+
+/// A routine (`CREATE FUNCTION | PROCEDURE | TRIGGER | EVENT`, whose body the
+/// body scan reads for DDL) or a SQLite `PRAGMA`: valid statements sqlparser often
+/// cannot read, and none changes the schema stable sees by itself.
+pub(crate) fn is_routine_or_pragma(text: &str, span: Span, dialect: Dialect) -> bool {
+    let rest = &text.as_bytes()[span.start..span.end];
+    let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &text[span.start..span.start + n];
+    word.eq_ignore_ascii_case("PRAGMA")
         || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
 }
 

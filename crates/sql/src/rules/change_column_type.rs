@@ -225,6 +225,8 @@ pub(crate) fn tier(
                 "smallint" | "int" | "bigint" | "tinyint" | "mediumint" => "integer",
                 "real" | "float" | "float4" | "double" => "float",
                 "varchar" | "text" | "char" => "text",
+                "binary" | "varbinary" | "bytea" | "tinyblob" | "blob" | "mediumblob"
+                | "longblob" => "binary",
                 other => {
                     if other.starts_with("varchar") {
                         "text"
