@@ -1352,7 +1352,7 @@ fn named_file_is_never_dropped_silently() {
     );
     let (_, out, err) = check_compact(d, &["sql/update__prices.sql"]);
     assert!(
-        out.contains("update__prices.sql:1:20: warning:") && out.contains("[drop-column]"),
+        out.contains("update__prices.sql:1:20:") && out.contains("[drop-column]"),
         "{out}{err}"
     );
     // A Flyway undo script named explicitly: skipped, and said so.
