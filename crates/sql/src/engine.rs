@@ -584,7 +584,10 @@ impl Walk {
                 let before = found.len();
                 rules::check(&cx, c, &mut found);
                 for d in found.drain(before..).collect::<Vec<_>>() {
-                    if judged_by_net_effect(&d.rule) {
+                    // A change found by the token scan (a rejected statement, a
+                    // DO block or routine body) never reaches the model, so the
+                    // net effect cannot judge it: it is kept as found.
+                    if judged_by_net_effect(&d.rule) && !c.by_scan {
                         let table_origin = subject_table(&c.kind).and_then(|t| {
                             match self.holder(&t.key, schema) {
                                 Holder::Original(k) => Some(k),
