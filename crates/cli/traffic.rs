@@ -4,7 +4,7 @@
 //! it found to the run. The `[traffic]` settings section lives here too.
 
 use crate::args::CheckArgs;
-use crate::check::{display, read_source};
+use crate::check::display;
 use crate::output::Outcome;
 use crate::settings::Loaded;
 use canary_lint_core::SourceFile;
@@ -68,9 +68,21 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// Whether a directory holds Kubernetes manifests (so that it is no error that it
 /// holds no migrations).
 pub fn has_manifests(dir: &Path) -> bool {
-    yaml_files(dir).iter().any(|p| {
-        std::fs::read_to_string(p).is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
-    })
+    yaml_files(dir)
+        .iter()
+        .any(|p| read(p).is_ok_and(|f| canary_lint_manifests::looks_like_manifest(&f.text)))
+}
+
+/// Reads a manifest: a regular file only, capped like configuration files.
+fn read(path: &Path) -> Result<SourceFile, String> {
+    use canary_lint_core::read::{read_text_capped, ReadError, MAX_CONFIG_BYTES};
+    match read_text_capped(path, MAX_CONFIG_BYTES) {
+        Ok(text) => Ok(SourceFile::new(display(path), text)),
+        Err(ReadError::NotUtf8 { line }) => {
+            Err(format!("{}:{line}: not valid UTF-8", display(path)))
+        }
+        Err(e) => Err(format!("{}: {e}", display(path))),
+    }
 }
 
 /// The engine's settings from `[traffic]`, and the off-by-default rules this run
@@ -202,7 +214,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
     let (files, only) = gather(args, loaded);
     let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
     for p in files {
-        match read_source(&p) {
+        match read(&p) {
             Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if let (Some(only), Some(rep)) = (&only, &mut reported) {
