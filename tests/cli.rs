@@ -1075,3 +1075,447 @@ fn verbose_lists_statements_the_model_skipped() {
     let quiet = run_in(d, &["check", "db", "--format", "compact"]);
     assert!(!stderr(&quiet).contains("did not follow"));
 }
+
+/// `add-column-rewrite` was folded into `table-rewrite`: the old name still works
+/// in a suppression, `--select`, `--ignore`, `[rules]` and `canary-lint rule`.
+#[test]
+fn the_former_add_column_rewrite_name_means_table_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n";
+    let f = write(dir.path(), "001_token.sql", sql);
+    let f = f.to_str().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            f,
+            "--format",
+            "compact",
+            "--select",
+            "add-column-rewrite",
+        ],
+    );
+    assert!(stdout(&o).contains("[table-rewrite]"), "{}", stdout(&o));
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            f,
+            "--format",
+            "compact",
+            "--ignore",
+            "add-column-rewrite",
+        ],
+    );
+    assert!(!stdout(&o).contains("[table-rewrite]"), "{}", stdout(&o));
+    write(
+        dir.path(),
+        "canary-lint.toml",
+        "[rules]\nadd-column-rewrite = \"error\"\n",
+    );
+    let o = run_in(dir.path(), &["check", f, "--format", "compact"]);
+    assert!(
+        stdout(&o).contains("error: adding `token`"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_file(dir.path().join("canary-lint.toml")).unwrap();
+    let suppressed =
+        format!("-- canary-lint: ignore add-column-rewrite -- orders is a small table\n{sql}");
+    let f2 = write(dir.path(), "002_token.sql", &suppressed);
+    let o = run_in(
+        dir.path(),
+        &["check", f2.to_str().unwrap(), "--format", "compact"],
+    );
+    let out = stdout(&o);
+    assert!(!out.contains("table-rewrite"), "{out}");
+    assert!(!out.contains("unused-suppression"), "{out}");
+    let o = run(&["rule", "add-column-rewrite"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with("# table-rewrite\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// ---- Layouts of real repositories (issue 11) ----
+
+/// `check <folder>` with no other flag: exit code and compact findings.
+fn check_compact(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut a = vec!["check"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["--format", "compact"]);
+    let o = run_in(dir, &a);
+    (o.status.code(), stdout(&o), stderr(&o))
+}
+
+#[test]
+fn layout_pop_folder_checks_only_the_chosen_dialect() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/pop"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("the `postgres` files were checked"), "{err}");
+    assert!(
+        out.contains("pop/20150100000002000000_drop_email.postgres.up.sql:1:19: error:")
+            && out.contains("[drop-column]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains(".mysql.") && !out.contains(".cockroach."),
+        "{out}"
+    );
+    let (code, out, _) = check_compact(&root(), &["testdata/layouts/pop", "--dialect", "mysql"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("drop_email.mysql.up.sql:1:21: error:"),
+        "{out}"
+    );
+    assert!(!out.contains(".postgres."), "{out}");
+}
+
+#[test]
+fn layout_dotted_versions_and_version_folders_are_ordered_by_version() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/dotted"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("dotted/V0010.Drop_Email.up.sql:1:19: error:"),
+        "{out}"
+    );
+    assert!(!out.contains(".down.sql"), "{out}");
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/version-folders"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("version-folders/v1.10/a_drop_email.sql:1:19: error:")
+            && out.contains("[drop-column]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn layout_unversioned_folder_is_checked_in_name_order_with_a_note() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/unversioned"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("no version in the file names; the 2 files were checked in name order"),
+        "{err}"
+    );
+    assert!(
+        out.contains("unversioned/drop_email.sql:1:19: error:"),
+        "{out}"
+    );
+    // No SQL at all: the only case for "no migration files found".
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "db/README.md", "nothing here\n");
+    let (code, _, err) = check_compact(dir.path(), &["db"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("db: no migration files found"), "{err}");
+}
+
+#[test]
+fn layout_liquibase_xml_findings_point_at_the_change_element() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/liquibase"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    for want in [
+        "liquibase/changes/002-contract.xml:4:27: error:",
+        "[rename-column]",
+        "liquibase/changes/002-contract.xml:10:27: error:",
+        "[drop-column]",
+        "[add-required-column]",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    // The rollback and the widening of `email` are not findings.
+    assert!(
+        !out.contains("down_marker") && !out.contains("[change-column-type]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn layout_liquibase_spring_boot_default_is_found_from_the_project_root() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/liquibase-yaml"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("db/changelog/changes/002-contract.yaml:6:30: error:")
+            && out.contains("[drop-column]")
+            && out.contains("[set-not-null]"),
+        "{out}"
+    );
+    // runInTransaction: false takes the concurrent index out of a transaction.
+    assert!(!out.contains("concurrent-index-in-transaction"), "{out}");
+    assert!(!out.contains("down_marker"), "{out}");
+}
+
+#[test]
+fn layout_liquibase_json_and_formatted_sql_check_each_changeset_against_the_ones_before() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/liquibase-json"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("changelog.json:24:39: error:") && out.contains("[rename-table]"),
+        "{out}"
+    );
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/liquibase-sql"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("changelog.sql:8:22: error:") && out.contains("[drop-column]"),
+        "{out}"
+    );
+    // Changeset 3 opts out of the transaction, changeset 4 does not.
+    assert!(out.contains("changelog.sql:15:1: warning:"), "{out}");
+    assert!(!out.contains("changelog.sql:12:"), "{out}");
+    assert!(!out.contains("down_marker"), "{out}");
+}
+
+#[test]
+fn dialect_comes_from_a_path_component_and_mariadb_is_accepted() {
+    let (code, out, err) = check_compact(&root(), &["testdata/layouts/dialect-path"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("dialect-path/mysql/2_rename.sql:1:19: error:")
+            && out.contains("[rename-column]"),
+        "{out}"
+    );
+    assert!(!out.contains("unparsed-statement"), "{out}");
+    let (code, out, err) = check_compact(
+        &root(),
+        &[
+            "testdata/layouts/dialect-path/mysql",
+            "--dialect",
+            "mariadb",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("[rename-column]"), "{out}");
+}
+
+#[test]
+fn migration_at_the_working_directory_root_does_not_hide_stable_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "drop.sql", "ALTER TABLE users DROP COLUMN email;\n");
+    write(d, "src/app.py", "q = \"SELECT email FROM users\"\n");
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "drop.sql",
+            "--stable-src",
+            "src",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d0 = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "drop-column")
+        .unwrap();
+    assert_eq!(d0["severity"], "error", "{v}");
+    assert_eq!(d0["related"][0]["file"], "src/app.py", "{v}");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn no_file_searched_keeps_the_severity_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "db/1_drop.sql", "ALTER TABLE users DROP COLUMN email;\n");
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    let (code, out, err) = check_compact(d, &["db", "--stable-src", "empty"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("error:") && out.contains("no file of stable's code was searched"),
+        "{out}"
+    );
+}
+
+#[test]
+fn named_file_is_never_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Not a Flyway folder: `update__prices.sql` is a migration like any other.
+    write(
+        d,
+        "sql/update__prices.sql",
+        "ALTER TABLE prices DROP COLUMN amount;\n",
+    );
+    let (code, out, err) = check_compact(d, &["sql/update__prices.sql"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("update__prices.sql:1:20: error:"), "{out}");
+    // A Flyway undo script named explicitly: skipped, and said so.
+    write(d, "db/V1__init.sql", "CREATE TABLE t (a int, b int);\n");
+    write(d, "db/V2__drop.sql", "ALTER TABLE t DROP COLUMN b;\n");
+    write(d, "db/U2__drop.sql", "ALTER TABLE t ADD COLUMN b int;\n");
+    let (code, out, err) = check_compact(d, &["db/U2__drop.sql"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        err.contains("db/U2__drop.sql: skipped: a Flyway undo script"),
+        "{err}"
+    );
+}
+
+#[test]
+fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/1_init.up.sql",
+        "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id uuid, email text);\n",
+    );
+    write(
+        d,
+        "migrations/2_drop.up.sql",
+        "{{ if .Debug }}{{ end }}\nALTER TABLE {{ index .Options \"Namespace\" }}.users DROP COLUMN email;\n",
+    );
+    let (code, out, err) = check_compact(d, &["migrations"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("migrations/2_drop.up.sql:2:52: error:") && out.contains("[drop-column]"),
+        "{out}"
+    );
+    assert!(!out.contains("unparsed-statement"), "{out}");
+    // Messages name the table as the file writes it.
+    assert!(
+        out.contains("`{{ index .Options \"Namespace\" }}.users.email`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ddl_inside_a_do_block_is_found_by_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/1_init.sql",
+        "CREATE TABLE users (id int, name text);\n",
+    );
+    write(
+        d,
+        "db/2_rename.sql",
+        "DO $$\nBEGIN\n  ALTER TABLE users RENAME COLUMN name TO full_name;\nEND\n$$;\n",
+    );
+    let (code, out, err) = check_compact(d, &["db"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("db/2_rename.sql:3:21: error:") && out.contains("[rename-column]"),
+        "{out}"
+    );
+    let o = run_in(d, &["check", "db", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rename = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "rename-column")
+        .unwrap();
+    assert_eq!(rename["found_by_scan"], true, "{rename}");
+    assert_eq!(rename["line"], 3, "{rename}");
+}
+
+#[test]
+fn diesel_metadata_toml_takes_a_migration_out_of_its_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/2024-01-01-000000_init/up.sql",
+        "CREATE TABLE t (a int);\n",
+    );
+    write(
+        d,
+        "migrations/2024-01-01-000000_init/down.sql",
+        "DROP TABLE t;\n",
+    );
+    write(
+        d,
+        "migrations/2024-02-01-000000_idx/up.sql",
+        "CREATE INDEX CONCURRENTLY t_a ON t (a);\n",
+    );
+    write(
+        d,
+        "migrations/2024-03-01-000000_idx2/up.sql",
+        "CREATE INDEX CONCURRENTLY t_a2 ON t (a);\n",
+    );
+    write(
+        d,
+        "migrations/2024-02-01-000000_idx/metadata.toml",
+        "run_in_transaction = false\n",
+    );
+    let (_, out, err) = check_compact(d, &["migrations"]);
+    assert!(!out.contains("2024-02-01-000000_idx/up.sql"), "{out}{err}");
+    assert!(
+        out.contains("2024-03-01-000000_idx2/up.sql:1:1: warning:")
+            && out.contains("[concurrent-index-in-transaction]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn pre_commit_history_reaches_into_migration_folders_and_stops_at_the_named_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/2024-01-01-000000_init/up.sql",
+        "CREATE TABLE users (id int, bio varchar(512));\n",
+    );
+    write(
+        d,
+        "migrations/2024-02-01-000000_widen/up.sql",
+        "ALTER TABLE users ALTER COLUMN bio TYPE varchar(2000);\n",
+    );
+    // After the named file: not its history.
+    write(
+        d,
+        "migrations/2024-03-01-000000_later/up.sql",
+        "ALTER TABLE users ALTER COLUMN bio TYPE int USING 0;\n",
+    );
+    let (code, out, err) = check_compact(d, &["migrations/2024-02-01-000000_widen/up.sql"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(!out.contains("not known"), "{out}");
+    // Prisma, and a file named from inside its own folder.
+    write(
+        d,
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE t (a varchar(10));\n",
+    );
+    write(
+        d,
+        "prisma/migrations/20240201000000_w/migration.sql",
+        "ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\n",
+    );
+    let (code, out, err) = check_compact(d, &["prisma/migrations/20240201000000_w/migration.sql"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    write(d, "flat/1_init.sql", "CREATE TABLE t (a varchar(10));\n");
+    write(
+        d,
+        "flat/2_w.sql",
+        "ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\n",
+    );
+    let (code, out, err) = check_compact(&d.join("flat"), &["2_w.sql"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(!out.contains("not known"), "{out}");
+}
+
+#[test]
+fn liquibase_changelog_named_on_the_command_line_gets_its_master_history() {
+    let (code, out, err) = check_compact(
+        &root(),
+        &["testdata/layouts/liquibase-yaml/src/main/resources/db/changelog/changes/002-contract.yaml"],
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("src/main/resources/db/changelog/changes/002-contract.yaml:6:30: error:")
+            && out.contains("[drop-column]"),
+        "{out}"
+    );
+    // Shown on the changelog as written, not on the SQL made from it.
+    let o = run(&["check", "testdata/layouts/liquibase", "--color", "never"]);
+    let out = stdout(&o);
+    assert!(out.contains("<renameColumn tableName=\"users\""), "{out}");
+}

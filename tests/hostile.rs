@@ -251,3 +251,411 @@ fn stable_source_that_cannot_be_read_is_named_and_not_counted_as_searched() {
     );
     assert!(!out.contains("safe for that stable"), "{out}");
 }
+
+fn history_and(d: &Path, release: &[u8]) {
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    std::fs::write(d.join("db/V2__release.sql"), release).unwrap();
+}
+
+fn compact(d: &Path) -> (Option<i32>, String) {
+    let o = run_in(d, &["check", "db", "--format", "compact"]);
+    (o.status.code(), stdout(&o))
+}
+
+#[test]
+fn bom_does_not_hide_the_first_statement_and_positions_stay_right() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"\xef\xbb\xbfALTER TABLE users DROP COLUMN email;\n",
+    );
+    let (code, out) = compact(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("db/V2__release.sql:1:19: error:") && out.contains("[drop-column]"),
+        "{out}"
+    );
+    assert!(!out.contains("unparsed-statement"), "{out}");
+}
+
+#[test]
+fn lone_cr_ends_a_line_comment_as_postgres_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"SELECT 1; -- harmless\rALTER TABLE users DROP COLUMN email;\r\nSELECT 2;\n",
+    );
+    let (code, out) = compact(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    // The lone CR is a line end: the DROP is on line 2, in every format.
+    assert!(out.contains("db/V2__release.sql:2:19: error:"), "{out}");
+    let o = run_in(dir.path(), &["check", "db", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let drop = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "drop-column")
+        .unwrap();
+    assert_eq!(
+        (drop["line"].as_u64(), drop["column"].as_u64()),
+        (Some(2), Some(19))
+    );
+    let human = stdout(&run_in(dir.path(), &["check", "db"]));
+    assert!(human.contains("db/V2__release.sql:2:19"), "{human}");
+}
+
+#[test]
+fn unterminated_block_comment_is_reported_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"SELECT 1;\n  /* never closed\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    let (code, out) = compact(dir.path());
+    assert!(
+        out.contains("db/V2__release.sql:2:3: warning:")
+            && out.contains("unterminated block comment"),
+        "{out}"
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let o = run_in(dir.path(), &["check", "db", "--fail-on", "warning"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn unterminated_string_is_reported_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"SELECT 1;\nSELECT 'abc\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    let (_, out) = compact(dir.path());
+    assert!(out.contains("db/V2__release.sql:2:8: warning:"), "{out}");
+}
+
+#[test]
+fn migration_name_that_is_not_utf8_is_named_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/V1__init.sql",
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"V2__\xff.sql");
+        std::fs::write(
+            d.join("db").join(name),
+            "ALTER TABLE users DROP COLUMN email;\n",
+        )
+        .unwrap();
+        let o = run_in(d, &["check", "db", "--format", "compact"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+        assert!(stdout(&o).contains("[drop-column]"), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn discovery_follows_the_whole_tree_and_respects_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let deep = "a/b/c/d/e/f/g/h/i/db";
+    write(
+        d,
+        &format!("{deep}/V1__init.sql"),
+        "CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        d,
+        &format!("{deep}/V2__drop.sql"),
+        "ALTER TABLE users DROP COLUMN email;\n",
+    );
+    write(
+        d,
+        "ignored/db/V1__init.sql",
+        "CREATE TABLE t (id int, x int);\n",
+    );
+    write(
+        d,
+        "ignored/db/V2__drop.sql",
+        "ALTER TABLE t DROP COLUMN x;\n",
+    );
+    write(d, ".gitignore", "ignored/\n");
+    let o = run_in(d, &["check", ".", "--format", "compact"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{deep}/V2__drop.sql:1:19: error:")),
+        "{out}"
+    );
+    assert!(!out.contains("ignored/"), "{out}");
+}
+
+#[test]
+fn diff_of_directories_reports_a_bad_file_and_compares_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "s/app.properties",
+        "spring.datasource.url=jdbc:postgresql://db/shop\n",
+    );
+    write(
+        d,
+        "c/app.properties",
+        "spring.datasource.url=jdbc:postgresql://other/shop\n",
+    );
+    write(d, "c/broken.yaml", "a: [1, 2\n");
+    let o = run_in(d, &["diff", "s", "c", "--format", "compact"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("c/broken.yaml:"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("[database-target-mismatch]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// ---- 3. No crash, no hang ---------------------------------------------------------------
+
+#[test]
+fn finding_past_column_65536_renders_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sql = " ".repeat(70_000).into_bytes();
+    sql.extend_from_slice(b"ALTER TABLE users DROP COLUMN email;\n");
+    history_and(dir.path(), &sql);
+    for fmt in ALL_FORMATS {
+        let o = run_in(dir.path(), &["check", "db", "--format", fmt]);
+        assert_eq!(o.status.code(), Some(1), "{fmt}: {}", stderr(&o));
+        assert!(stdout(&o).contains("70019"), "{fmt}");
+    }
+}
+
+#[test]
+fn long_operator_chains_are_reported_not_a_stack_overflow() {
+    for (op, n) in [
+        (" AND ", 40_000),
+        (" OR ", 40_000),
+        (" + ", 40_000),
+        (" || ", 40_000),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let chain = vec!["id = 1"; n].join(op);
+        let sql = format!(
+            "UPDATE users SET id = 1 WHERE {chain};\nALTER TABLE users DROP COLUMN email;\n"
+        );
+        history_and(dir.path(), sql.as_bytes());
+        let (code, out) = compact(dir.path());
+        assert_eq!(code, Some(1), "{op}");
+        assert!(out.contains("too deeply nested"), "{op}: {out}");
+        assert!(out.contains("db/V2__release.sql:2:19: error:"), "{op}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sql = format!("SELECT 1 {};\n", vec!["UNION SELECT 1"; 40_000].join(" "));
+    history_and(dir.path(), sql.as_bytes());
+    let (code, out) = compact(dir.path());
+    assert_eq!(code, Some(0));
+    assert!(out.contains("too deeply nested"), "{out}");
+}
+
+#[test]
+fn yaml_alias_bomb_and_deep_nesting_are_errors_not_memory_or_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = 'a';
+    for n in "bcdefghi".chars() {
+        bomb.push_str(&format!(
+            "{n}: &{n} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+        prev = n;
+    }
+    assert!(bomb.len() < 800);
+    write(d, "bomb.yaml", &bomb);
+    write(
+        d,
+        "deep.yaml",
+        &format!("a: {}{}\n", "[".repeat(7000), "]".repeat(7000)),
+    );
+    let block: String = (0..600).map(|i| format!("{}-\n", "  ".repeat(i))).collect();
+    write(d, "deep-block.yaml", &block);
+    write(d, "ok.yaml", "a: 1\n");
+    for (f, want) in [
+        ("bomb.yaml", "aliases expand to more than"),
+        ("deep.yaml", "invalid YAML"),
+        ("deep-block.yaml", "nested deeper than"),
+    ] {
+        let o = run_in(d, &["diff", "ok.yaml", f]);
+        assert_eq!(o.status.code(), Some(2), "{f}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{f}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn yaml_merge_keys_are_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base =
+        "defaults: &d\n  url: jdbc:postgresql://db/shop\nspring:\n  datasource:\n    <<: *d\n";
+    write(d, "stable.yaml", base);
+    write(d, "canary.yaml", &base.replace("db/shop", "elsewhere/shop"));
+    let o = run_in(
+        d,
+        &["diff", "stable.yaml", "canary.yaml", "--format", "compact"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("`spring.datasource.url` differs")
+            && stdout(&o).contains("[database-target-mismatch]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Runs a command whose reader goes away at once: no panic (exit 101), no abort.
+fn closed_pipe(d: &Path, args: &[&str]) -> Option<i32> {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(d)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    o.status.code()
+}
+
+#[test]
+fn every_command_survives_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    history_and(d, b"ALTER TABLE users DROP COLUMN email;\n");
+    let many: String = (0..5000).map(|i| format!("k{i}=v{i}\n")).collect();
+    write(d, "a.properties", &many);
+    write(d, "b.properties", &many.replace("=v", "=w"));
+    for args in [
+        &["rules"][..],
+        &["rules", "--json"],
+        &["rule", "drop-column"],
+        &["schema-diff", "db"],
+        &["diff", "a.properties", "b.properties"],
+        &["check", "db"],
+    ] {
+        let code = closed_pipe(d, args);
+        assert!(matches!(code, Some(0..=2)), "{args:?}: {code:?}");
+    }
+}
+
+#[test]
+fn parser_messages_never_quote_a_string_literal() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"INSERT INTO users VALUES ('hunter2-literal' 'x' garbage;\nSELECT \"quoted-secret\" \"y\" oops;\n",
+    );
+    for fmt in ALL_FORMATS {
+        let o = run_in(dir.path(), &["check", "db", "--format", fmt]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(all.contains("unparsed-statement"), "{fmt}: {all}");
+        for m in all.lines().filter(|l| l.contains("could not read")) {
+            assert!(
+                !m.contains("hunter2-literal") && !m.contains("quoted-secret"),
+                "{fmt}: {m}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sql_passwords_never_reach_a_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    history_and(
+        dir.path(),
+        b"CREATE ROLE app LOGIN PASSWORD 'rolepw-Zq81';\nALTER USER app WITH PASSWORD 'rolepw-Zq82';\nALTER TABLE users DROP COLUMN email;\n",
+    );
+    for fmt in ALL_FORMATS {
+        let o = run_in(
+            dir.path(),
+            &["check", "db", "--format", fmt, "--fail-on", "never"],
+        );
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("rolepw"), "{fmt}: {all}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn rule_pack_or_migration_path_linked_to_a_device_is_refused_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    std::os::unix::fs::symlink("/dev/zero", d.join("pack.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev", d.join("devdir")).unwrap();
+    for (text, key) in [
+        ("[packs]\npaths = [\"pack.toml\"]\n", "packs.paths"),
+        ("[migrations]\npaths = [\"devdir\"]\n", "migrations.paths"),
+        ("[manifests]\npaths = [\"/etc\"]\n", "manifests.paths"),
+    ] {
+        write(d, "canary-lint.toml", text);
+        let o = run_in(d, &["check"]);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        assert!(
+            stderr(&o).contains(key) && stderr(&o).contains("canary-lint.toml:2:"),
+            "{text}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn configmap_quoted_escaped_and_folded_secrets_are_masked_on_their_own_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cm = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n\
+             db.password: 'it''s-{v}-Qz1'\n  \
+             api.token: \"{v}\\u0041-Qz2\\t\"\n  \
+             other.secret: >\n    {v}-folded-Qz3\n    second-line-Qz4\n  \
+             tls.key: |\n    {v}-literal-Qz5\n  \
+             spring.datasource.url: jdbc:postgresql://{v}-host/shop\n"
+        )
+        .replace("data:\ndb", "data:\n  db")
+    };
+    write(d, "stable.yaml", &cm("stable"));
+    write(d, "canary.yaml", &cm("canary"));
+    for fmt in ALL_FORMATS {
+        let o = run_in(d, &["diff", "stable.yaml", "canary.yaml", "--format", fmt]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{fmt}: {all}");
+        for secret in [
+            "Qz1",
+            "Qz2",
+            "Qz3",
+            "Qz4",
+            "Qz5",
+            "s-stable",
+            "s-canary",
+            "stable\\u0041",
+            "stableA",
+        ] {
+            assert!(!all.contains(secret), "{fmt} printed {secret}:\n{all}");
+        }
+        // The URL (not a secret) is still shown where a finding quotes it.
+        if *fmt == "compact" {
+            assert!(all.contains("jdbc:postgresql://canary-host/shop"), "{all}");
+        }
+    }
+}

@@ -79,10 +79,10 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
     /// Only these rules (comma separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = current_rule_name)]
     pub select: Vec<String>,
     /// Not these rules (comma separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = current_rule_name)]
     pub ignore: Vec<String>,
     /// Settings file (default: canary-lint.toml found by walking up from the working directory).
     #[arg(long)]
@@ -162,4 +162,9 @@ pub struct InitArgs {
     /// Overwrite an existing canary-lint.toml.
     #[arg(long)]
     pub force: bool,
+}
+
+/// A rule name as given, or the rule a former name was folded into.
+fn current_rule_name(name: &str) -> Result<String, std::convert::Infallible> {
+    Ok(canary_lint_core::current_rule_name(name).to_string())
 }

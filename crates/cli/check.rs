@@ -7,11 +7,10 @@ use crate::settings::Loaded;
 use crate::stable_refs;
 use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
-use canary_lint_sql::history::{ColumnFacts, History};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    lint_parsed, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect, Layout,
-    LintContext, MigrationFile, ParsedFile,
+    analyze_release, parse_file_all, parse_file_where, replay_file, statement_spans, Dialect,
+    Knowledge, Layout, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -69,15 +68,13 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
+                let text = canary_lint_core::read::normalize_text(&text);
                 let file =
                     SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
                 let pf = parse_file_all(&file, layout, dialect);
-                out.diagnostics.extend(lint_parsed(
-                    std::slice::from_ref(&pf),
-                    &LintContext::default(),
-                ));
+                out.diagnostics.extend(alone(&pf));
                 parsed_all.push(Checked::of(&pf));
             }
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
@@ -96,14 +93,26 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
             .collect();
         // Loose SQL files have no migration history: each is linted on its own.
         pipeline(&files, dialect, out, |_, pf, out| {
-            out.diagnostics.extend(lint_parsed(
-                std::slice::from_ref(&pf),
-                &LintContext::default(),
-            ));
+            out.diagnostics.extend(alone(&pf));
             parsed_all.push(Checked::of(&pf));
         });
     }
+    // Names made from template placeholders read as the placeholders again.
+    let sources = &out.sources;
+    canary_lint_sql::layout::template::restore_in(&mut out.diagnostics, &|p| {
+        sources.get(p).map(|f| f.text.clone())
+    });
     parsed_all
+}
+
+/// The findings of a SQL file checked on its own, without history.
+fn alone(pf: &ParsedFile) -> Vec<Diagnostic> {
+    analyze_release(
+        &mut Schema::new(),
+        Knowledge::NoHistory,
+        std::slice::from_ref(pf),
+    )
+    .diagnostics
 }
 
 /// Goose and dbmate mark their sections inside the file; anything else is plain SQL.
@@ -163,7 +172,9 @@ fn collect_inputs(
             }
             dirs.extend(found);
         } else if p.is_file() {
-            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")) {
+            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+                || canary_lint_sql::layout::is_changelog_file(p)
+            {
                 named_sql.push((*p).clone());
             } else {
                 inputs.named_other.push((*p).clone());
@@ -252,6 +263,13 @@ fn collect_inputs(
                 }
                 let set_dialect = dialect.or(found.dialect).unwrap_or_default();
                 let files = found.files;
+                // A name that is not UTF-8 is checked under a lossy name, and said so.
+                for m in files.iter().filter(|m| m.path.to_str().is_none()) {
+                    eprintln!(
+                        "canary-lint: warning: {}: file name is not valid UTF-8; checked under this lossy name",
+                        display(&m.path)
+                    );
+                }
                 let release = changed.as_ref().map(|changed| {
                     files
                         .iter()
@@ -325,43 +343,48 @@ impl Canon {
     }
 }
 
-/// Directories under `root` (itself included) whose files form a migration layout.
+/// Directories under `root` (itself included) whose files form a migration layout. The
+/// whole tree is walked, however deep, respecting `.gitignore` and skipping hidden and
+/// build directories; a detected directory is not searched further.
 pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> {
+    use canary_lint_sql::layout::DirKind;
     let mut found = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0usize)];
-    while let Some((dir, depth)) = stack.pop() {
-        use canary_lint_sql::layout::DirKind;
-        match canary_lint_sql::layout::is_migration_dir(&dir, forced) {
-            DirKind::Migrations => {
-                found.push(dir);
-                continue;
-            }
-            DirKind::MigrationsAndBelow => found.push(dir.clone()),
-            DirKind::No => {}
-        }
-        if depth >= 6 {
-            continue;
-        }
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut subs: Vec<PathBuf> = rd
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                !n.starts_with('.') && !SKIP_DIRS.contains(&n.as_str())
-            })
-            .collect();
-        subs.sort();
-        for s in subs.into_iter().rev() {
-            stack.push((s, depth + 1));
-        }
+    match canary_lint_sql::layout::is_migration_dir(root, forced) {
+        DirKind::Migrations => return vec![root.to_path_buf()],
+        DirKind::MigrationsAndBelow => found.push(root.to_path_buf()),
+        DirKind::No => {}
     }
+    let found = std::sync::Arc::new(std::sync::Mutex::new(found));
+    let sink = found.clone();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return false;
+            }
+            let name = e.file_name().to_string_lossy();
+            if SKIP_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            let kind = canary_lint_sql::layout::is_migration_dir(e.path(), forced);
+            if kind != DirKind::No {
+                if let Ok(mut f) = sink.lock() {
+                    f.push(e.path().to_path_buf());
+                }
+            }
+            // A migration folder is not searched further, unless its layout keeps
+            // migrations below it too.
+            kind != DirKind::Migrations
+        })
+        .build();
+    for _ in walker {}
+    let mut found = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
     found.sort();
     found
 }
@@ -392,10 +415,16 @@ fn batch_size(files: usize) -> usize {
     (files / 8).clamp(16, 64)
 }
 
-type Parsed = Result<ParsedFile, String>;
+/// A parsed file, and its text as read when parsing saw a prepared one
+/// (placeholders replaced, a changelog written as SQL): findings are shown on
+/// the file as the user wrote it.
+type Parsed = Result<(ParsedFile, Option<SourceFile>), String>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
-    Ok(parse_file_all(&read_source(path)?, layout, dialect))
+    let src = read_source(path)?;
+    let pf = parse_file_all(&src, layout, dialect);
+    let prepared = !std::sync::Arc::ptr_eq(&src.text, &pf.file.text);
+    Ok((pf, prepared.then_some(src)))
 }
 
 fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
@@ -425,8 +454,8 @@ fn pipeline(
             || {
                 for r in batch {
                     match r {
-                        Ok(pf) => {
-                            out.add_source(&pf.file);
+                        Ok((pf, original)) => {
+                            out.add_source(original.as_ref().unwrap_or(&pf.file));
                             visit(index, pf, out);
                         }
                         Err(e) => out.run_error(e),
@@ -436,33 +465,6 @@ fn pipeline(
             },
         );
         current = parsed_next;
-    }
-}
-
-/// The history schema as the rules see it: what the replayed migrations say about
-/// the tables they know, and "unknown" for the others. A table the migrations never
-/// created may come from a baseline made elsewhere, so a finding about it is still
-/// made (with its earlier state unknown) rather than silently dropped.
-struct OpenWorld<'a>(&'a Schema);
-
-impl History for OpenWorld<'_> {
-    fn has_table(&self, _table: &str) -> bool {
-        true
-    }
-
-    fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
-        match self.0.table(table) {
-            Some(t) if t.columns_known => History::column(self.0, table, column),
-            _ => Some(ColumnFacts::default()),
-        }
-    }
-
-    fn has_view(&self, _view: &str) -> bool {
-        true
-    }
-
-    fn has_type(&self, _name: &str) -> bool {
-        true
     }
 }
 
@@ -477,6 +479,18 @@ fn replay_into(schema: &mut Schema, pf: &ParsedFile, verbose: bool) {
                 pf.file.path, p.line, p.column
             );
         }
+    }
+}
+
+/// With `--verbose`, names the release statements the model did not follow.
+fn report_not_followed(rel: &[ParsedFile], not_followed: &[(usize, Span, String)]) {
+    for (i, span, why) in not_followed {
+        let f = &rel[*i].file;
+        let p = f.position(span.start);
+        eprintln!(
+            "canary-lint: {}:{}:{}: the schema model did not follow this statement: {why}",
+            f.path, p.line, p.column
+        );
     }
 }
 
@@ -497,13 +511,16 @@ fn check_set(
         None => {
             // Every migration is its own release against the history before it.
             pipeline(&files, dialect, out, |_, pf, out| {
-                let history = OpenWorld(&schema);
-                let ctx = LintContext {
-                    history: Some(&history),
-                };
-                out.diagnostics
-                    .extend(lint_parsed(std::slice::from_ref(&pf), &ctx));
-                replay_into(&mut schema, &pf, verbose);
+                // A Liquibase changelog's changesets are deployed one by one.
+                let units = canary_lint_sql::layout::changeset_units(&pf);
+                for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
+                    let rel = std::slice::from_ref(unit);
+                    let analysis = analyze_release(&mut schema, Knowledge::History, rel);
+                    if verbose {
+                        report_not_followed(rel, &analysis.not_followed);
+                    }
+                    out.diagnostics.extend(analysis.diagnostics);
+                }
                 checked.push(Checked::of(&pf));
             });
         }
@@ -651,7 +668,9 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
             e => format!("{}: {e}", display(path)),
         })?;
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
-        Ok(f(&canary_lint_config::mask_sql_secrets(text)))
+        // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
+        let text = canary_lint_core::read::normalize_text(text);
+        Ok(f(&canary_lint_config::mask_sql_secrets(&text)))
     })
 }
 
@@ -809,11 +828,11 @@ fn check_release(
             None => {}
         }
     }
-    let view = OpenWorld(&schema);
-    let ctx = LintContext {
-        history: Some(&view),
-    };
-    out.diagnostics.extend(lint_parsed(&rel, &ctx));
+    let analysis = analyze_release(&mut schema, Knowledge::History, &rel);
+    if verbose {
+        report_not_followed(&rel, &analysis.not_followed);
+    }
+    out.diagnostics.extend(analysis.diagnostics);
     rel.iter().map(Checked::of).collect()
 }
 
@@ -882,6 +901,7 @@ pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out:
         refs = loaded.settings.stable.git_ref.clone();
     }
     if srcs.is_empty() && refs.is_empty() {
+        stable_refs::note_unsearched(&mut out.diagnostics);
         return;
     }
     let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;

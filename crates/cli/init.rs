@@ -18,7 +18,7 @@ pub fn run(a: &InitArgs) -> i32 {
         eprintln!("canary-lint: error: {FILE_NAME}: cannot write: {e}");
         return 2;
     }
-    print!("{text}");
+    crate::out!("{text}");
     eprintln!("canary-lint: wrote {FILE_NAME}");
     0
 }

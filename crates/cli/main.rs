@@ -23,6 +23,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     no_huge_pages();
+    // Worker threads with a known, generous stack: deep (but accepted) syntax trees
+    // are walked and dropped there. Failing leaves rayon's default pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build_global();
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Check(a) => cmd_check(a),
@@ -165,16 +170,16 @@ fn cmd_rules(a: &RulesArgs) -> i32 {
                 })
             })
             .collect();
-        println!(
+        crate::outln!(
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
         return 0;
     }
     let w = rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
-    println!("{:w$}  {:8}  {:8}  SUMMARY", "RULE", "FAMILY", "SEVERITY");
+    crate::outln!("{:w$}  {:8}  {:8}  SUMMARY", "RULE", "FAMILY", "SEVERITY");
     for r in &rules {
-        println!(
+        crate::outln!(
             "{:w$}  {:8}  {:8}  {}",
             r.name,
             r.family.as_str(),
@@ -193,17 +198,22 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
             return 2;
         }
     };
-    match rules.iter().find(|r| r.name == a.name) {
+    let name = canary_lint_core::current_rule_name(&a.name);
+    match rules.iter().find(|r| r.name == name) {
         Some(r) => {
-            println!("# {}", r.name);
-            println!();
-            println!("family: {}, default severity: {}", r.family, r.severity);
-            println!("{}", r.summary);
-            println!();
-            print!("{}", r.doc);
+            crate::outln!("# {}", r.name);
+            crate::outln!();
+            if name != a.name {
+                crate::outln!("(`{}` is a former name of this rule.)", a.name);
+                crate::outln!();
+            }
+            crate::outln!("family: {}, default severity: {}", r.family, r.severity);
+            crate::outln!("{}", r.summary);
+            crate::outln!();
+            crate::out!("{}", r.doc);
             if stable_refs::searchable(&r.name) {
-                println!("\n## Evidence from stable's code\n");
-                print!("{}", canary_lint_stable::HEURISTIC);
+                crate::outln!("\n## Evidence from stable's code\n");
+                crate::out!("{}", canary_lint_stable::HEURISTIC);
             }
             0
         }

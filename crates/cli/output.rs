@@ -6,6 +6,35 @@ use canary_lint_report::{render, Format, Report};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 
+/// Writes to standard output, ignoring a closed pipe (`canary-lint rules | head -1`):
+/// the reader has what it wanted, and the exit code still tells the run's outcome.
+/// Every command prints through this (or [`out!`]/[`outln!`]), never `println!`, which
+/// panics when the pipe is gone.
+pub fn write_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// `print!` that survives a closed pipe.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_out(&format!($($arg)*))
+    };
+}
+
+/// `println!` that survives a closed pipe.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::output::write_out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 /// Everything a run found, plus the problems that made the run itself fail.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -109,9 +138,7 @@ pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32
     };
     let text = render(format_of(out.format), &report);
     let text = canary_lint_config::scrub(&text, &outcome.secrets);
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    write_out(&text);
     for e in &outcome.run_errors {
         eprintln!(
             "canary-lint: error: {}",

@@ -9,7 +9,10 @@ use crate::settings::{self, Loaded};
 use canary_lint_config::Pack;
 use canary_lint_core::RuleMeta;
 use canary_lint_sql::model::{diff, ChangeKind, Schema};
-use canary_lint_sql::{parse_file, replay_file, replay_schema, Dialect, MigrationFile, ParsedFile};
+use canary_lint_sql::{
+    analyze_release, parse_file_all, replay_file, replay_schema, DeltaEntry, Dialect, Knowledge,
+    MigrationFile, ParsedFile,
+};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -161,9 +164,9 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     if human && !side_lost {
         let text = canary_lint_config::scrub(&canary_lint_config::diff_text(&s, &c), &secrets);
         if text.is_empty() {
-            println!("\nNo differences in the normalised key = value listings.");
+            crate::outln!("\nNo differences in the normalised key = value listings.");
         } else {
-            println!("\n{text}");
+            crate::outln!("\n{text}");
         }
     }
     code
@@ -172,7 +175,7 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
 fn parse_all(files: &[MigrationFile], dialect: Dialect) -> Result<Vec<ParsedFile>, String> {
     files
         .par_iter()
-        .map(|m| Ok(parse_file(&read_source(&m.path)?, m.layout, dialect)))
+        .map(|m| Ok(parse_file_all(&read_source(&m.path)?, m.layout, dialect)))
         .collect()
 }
 
@@ -198,16 +201,19 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
         }
     };
     let dialect = crate::dialect_of(a.dialect, loaded.settings.dialect.as_deref());
-    let result = (|| -> Result<(Schema, Schema, String), String> {
+    let result = (|| -> Result<(Vec<DeltaEntry>, String), String> {
         match a.paths.as_slice() {
             [old, new] => {
                 let s_old = replay_schema(&parse_all(&migrations_under(old)?, dialect)?);
                 let s_new = replay_schema(&parse_all(&migrations_under(new)?, dialect)?);
-                Ok((
-                    s_old,
-                    s_new,
-                    format!("{} -> {}", display(old), display(new)),
-                ))
+                let delta = diff(&s_old, &s_new)
+                    .into_iter()
+                    .map(|change| DeltaEntry {
+                        change,
+                        causes: Vec::new(),
+                    })
+                    .collect();
+                Ok((delta, format!("{} -> {}", display(old), display(new))))
             }
             [path] => {
                 let files = migrations_under(path)?;
@@ -229,34 +235,32 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| !**r) {
                     replay_file(&mut history, pf);
                 }
-                let mut next = history.clone();
-                let mut names = Vec::new();
-                for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| **r) {
-                    replay_file(&mut next, pf);
-                    names.push(pf.file.path.to_string());
-                }
-                Ok((history, next, format!("release: {}", names.join(", "))))
+                // The release delta `check` judges: the same engine, the same delta.
+                let (rel, _): (Vec<ParsedFile>, Vec<bool>) =
+                    parsed.into_iter().zip(release).filter(|(_, r)| *r).unzip();
+                let names: Vec<String> = rel.iter().map(|pf| pf.file.path.to_string()).collect();
+                let delta = analyze_release(&mut history, Knowledge::History, &rel).delta;
+                Ok((delta, format!("release: {}", names.join(", "))))
             }
             _ => Err("schema-diff takes PATH or OLD NEW".to_string()),
         }
     })();
-    let (old, new, what) = match result {
+    let (changes, what) = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("canary-lint: error: {e}");
             return 2;
         }
     };
-    let changes = diff(&old, &new);
     match a.format {
         FormatArg::Json => {
             let expand: Vec<_> = changes
                 .iter()
-                .filter(|c| c.kind == ChangeKind::Expand)
+                .filter(|c| c.change.kind == ChangeKind::Expand)
                 .collect();
             let contract: Vec<_> = changes
                 .iter()
-                .filter(|c| c.kind == ChangeKind::Contract)
+                .filter(|c| c.change.kind == ChangeKind::Contract)
                 .collect();
             let doc = serde_json::json!({
                 "version": 1,
@@ -264,10 +268,10 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 "expand": expand,
                 "contract": contract,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            crate::outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         FormatArg::Human => {
-            println!("schema-diff ({what})");
+            crate::outln!("schema-diff ({what})");
             for (kind, title) in [
                 (ChangeKind::Expand, "expand (safe for stable)"),
                 (
@@ -275,16 +279,19 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                     "contract (breaks stable while it runs)",
                 ),
             ] {
-                let list: Vec<_> = changes.iter().filter(|c| c.kind == kind).collect();
-                println!("\n{title}: {}", list.len());
+                let list: Vec<_> = changes.iter().filter(|c| c.change.kind == kind).collect();
+                crate::outln!("\n{title}: {}", list.len());
                 for c in list {
                     let sign = if kind == ChangeKind::Expand { '+' } else { '-' };
-                    println!(
+                    crate::outln!(
                         "  {sign} {} {}: {}",
-                        format!("{:?}", c.object_kind).to_lowercase(),
-                        c.object,
-                        c.description
+                        format!("{:?}", c.change.object_kind).to_lowercase(),
+                        c.change.object,
+                        c.change.description
                     );
+                    for cause in &c.causes {
+                        crate::outln!("      at {}:{}:{}", cause.file, cause.line, cause.column);
+                    }
                 }
             }
         }

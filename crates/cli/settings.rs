@@ -196,6 +196,16 @@ pub fn load(path: &Path, display_dir: PathBuf) -> Result<Loaded> {
         }
     }
     confine_paths(path, &text)?;
+    let mut settings = settings;
+    settings.rules = std::mem::take(&mut settings.rules)
+        .into_iter()
+        .map(|(rule, level)| {
+            (
+                canary_lint_core::current_rule_name(&rule).to_string(),
+                level,
+            )
+        })
+        .collect();
     Ok(Loaded {
         file: Some(path.to_path_buf()),
         dir: display_dir,

@@ -22,6 +22,20 @@ pub fn searchable(rule: &str) -> bool {
     )
 }
 
+/// Without a stable source to search, the findings say how to get one searched.
+pub fn note_unsearched(diags: &mut [Diagnostic]) {
+    for d in diags
+        .iter_mut()
+        .filter(|d| searchable(&d.rule) && d.subject.is_some())
+    {
+        let note = "stable's code was not searched: pass --stable-src DIR or --stable-ref REV to find where it still uses this";
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}. {note}"),
+            None => note.to_string(),
+        });
+    }
+}
+
 /// Scans every stable source for the subjects of `diags` and annotates them.
 pub fn annotate(
     diags: &mut [Diagnostic],

@@ -4,7 +4,7 @@
 //! it found to the run. The `[traffic]` settings section lives here too.
 
 use crate::args::CheckArgs;
-use crate::check::display;
+use crate::check::{display, read_source};
 use crate::output::Outcome;
 use crate::settings::Loaded;
 use canary_lint_core::SourceFile;
@@ -68,21 +68,10 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// Whether a directory holds Kubernetes manifests (so that it is no error that it
 /// holds no migrations).
 pub fn has_manifests(dir: &Path) -> bool {
-    yaml_files(dir)
-        .iter()
-        .any(|p| read(p).is_ok_and(|f| canary_lint_manifests::looks_like_manifest(&f.text)))
-}
-
-/// Reads a manifest: a regular file only, capped like configuration files.
-fn read(path: &Path) -> Result<SourceFile, String> {
-    use canary_lint_core::read::{read_text_capped, ReadError, MAX_CONFIG_BYTES};
-    match read_text_capped(path, MAX_CONFIG_BYTES) {
-        Ok(text) => Ok(SourceFile::new(display(path), text)),
-        Err(ReadError::NotUtf8 { line }) => {
-            Err(format!("{}:{line}: not valid UTF-8", display(path)))
-        }
-        Err(e) => Err(format!("{}: {e}", display(path))),
-    }
+    yaml_files(dir).iter().any(|p| {
+        canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
+    })
 }
 
 /// The engine's settings from `[traffic]`, and the off-by-default rules this run
@@ -207,14 +196,22 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
         let name = args.stdin_filename.clone().unwrap_or_default();
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => sources.push(SourceFile::new(name, text)),
+            // Read as files are (`check::read_source`): BOM, lone CR, secret shapes masked.
+            Ok(_) => sources.push(SourceFile::new(
+                name,
+                &*canary_lint_config::mask_sql_secrets(&canary_lint_core::read::normalize_text(
+                    &text,
+                )),
+            )),
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
     }
     let (files, only) = gather(args, loaded);
     let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
     for p in files {
-        match read(&p) {
+        // Read as every input is: regular files only, capped, BOM and lone CR
+        // normalised, secret shapes masked.
+        match read_source(&p) {
             Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if let (Some(only), Some(rep)) = (&only, &mut reported) {

@@ -21,8 +21,9 @@ mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};
 
-/// The bounded YAML reader (depth limit, alias-expansion bound, merge keys) for other
-/// YAML inputs to share.
+/// The YAML reader the loaders use (every document of a stream, each node with its byte
+/// span), bounded (depth limit, alias-expansion bound) and with merge keys resolved, for
+/// the other crates that read YAML: the manifests engine.
 pub mod yaml {
     pub use crate::load::yaml::{parse_nodes, Node, MAX_ALIAS_NODES, MAX_DEPTH};
     pub use crate::load::ParseError;

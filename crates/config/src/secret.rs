@@ -125,9 +125,10 @@ fn shapes() -> &'static [Regex] {
             r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?P<s>[^;\s]+)",
             // Authorization headers.
             r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
-            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters;
+            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters
+            // (also `password: x`, with a YAML anchor or JSON quotes, inside a value);
             // a quoted value up to its closing quote.
-            r#"(?i)(?:^|[?&;,\s{(])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)\s*=\s*(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
+            r#"(?i)(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)["']?\s*[=:]\s*(?:&[^\s]+\s+)?(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
             // Oracle / SQL*Plus style `user/password@host`.
             r"\b[A-Za-z][A-Za-z0-9_$#.]*/(?P<s>[^\s@/'\x22]+)@[A-Za-z0-9_.:-]+",
         ]
@@ -207,7 +208,7 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
     static SQL: OnceLock<Option<Regex>> = OnceLock::new();
     let re = SQL.get_or_init(|| {
         Regex::new(
-            r#"(?i)(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
+            r#"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
         )
         .ok()
     });
@@ -245,13 +246,13 @@ pub fn mask_sql_secrets(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The last guard before text leaves the process: every occurrence of a known secret (as
 /// written, and as JSON, XML and GitHub-command escaping would write it) is replaced by
-/// [`REDACTED`]. Secrets shorter than 3 bytes are left (they would erase ordinary text);
+/// [`REDACTED`]. Secrets shorter than 4 bytes are left (they would erase ordinary text);
 /// they are masked at their source instead.
 pub fn scrub(text: &str, secrets: &[String]) -> String {
     let mut forms: Vec<String> = Vec::new();
     for s in secrets {
         for part in std::iter::once(s.as_str()).chain(s.lines().map(str::trim)) {
-            if part.len() < 3 {
+            if part.len() < 4 {
                 continue;
             }
             forms.push(part.to_string());
@@ -271,7 +272,7 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
             );
         }
     }
-    forms.retain(|f| f.len() >= 3);
+    forms.retain(|f| f.len() >= 4);
     // Longest first, so a secret is not half-replaced through a shorter one.
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     forms.dedup();
@@ -401,5 +402,55 @@ mod tests {
         assert_eq!(masked.chars().count(), text.chars().count());
         assert!(!masked.contains("ssword"));
         assert!(masked.ends_with("\nb=2"));
+    }
+}
+#[cfg(test)]
+mod sql_tests {
+    use super::*;
+
+    #[test]
+    fn sql_passwords_are_masked_in_place() {
+        let sql = "CREATE ROLE app PASSWORD 'rolepw-123' LOGIN;\nALTER USER x IDENTIFIED BY \"p2-secret\";";
+        let masked = mask_sql_secrets(sql);
+        assert_eq!(masked.len(), sql.len());
+        assert!(
+            !masked.contains("rolepw") && !masked.contains("p2-secret"),
+            "{masked}"
+        );
+        assert!(masked.contains("PASSWORD '**********' LOGIN"), "{masked}");
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    #[test]
+    fn every_shape_compiles() {
+        // A pattern that failed to compile would be dropped silently.
+        let src = include_str!("secret.rs");
+        let start = src.find("fn shapes()").unwrap_or(0);
+        let end = src[start..]
+            .find(".iter()")
+            .map_or(src.len(), |i| start + i);
+        let listed = src[start..end].matches("\n            r").count();
+        assert_eq!(super::shapes().len(), listed);
+    }
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::*;
+
+    #[test]
+    fn scrub_finds_every_escaped_form() {
+        let secrets = vec!["p\"w<&>d\nline-two".to_string(), "ab".to_string()];
+        let text =
+            "raw p\"w<&>d\nline-two json p\\\"w<&>d\\nline-two xml p&quot;w&lt;&amp;&gt;d ab";
+        let out = scrub(text, &secrets);
+        assert!(
+            !out.contains("line-two") && !out.contains("w<&>d") && !out.contains("&lt;&amp;"),
+            "{out}"
+        );
+        // Too short to scrub without erasing ordinary text: masked at the source instead.
+        assert!(out.ends_with(" ab"), "{out}");
     }
 }

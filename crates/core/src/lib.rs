@@ -12,5 +12,7 @@ mod source;
 pub mod suppress;
 
 pub use diagnostic::{sort_diagnostics, Diagnostic, Label, Related, Subject};
-pub use rule::{unindent_doc, Family, RuleMeta, Severity, StaticRule};
+pub use rule::{
+    current_rule_name, unindent_doc, Family, RuleMeta, Severity, StaticRule, RENAMED_RULES,
+};
 pub use source::{LineIndex, Position, SourceFile, Span};

@@ -138,10 +138,43 @@ pub fn read_text_capped(path: &Path, cap: u64) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 { line: 1 })
 }
 
+/// Source text as the database reads it: a UTF-8 byte-order mark removed (Flyway and
+/// the `psql` client skip it; left in, it would turn the first statement into an
+/// unparsable one), and a lone carriage return (not followed by a line feed) made a line
+/// feed, since it ends a `--` comment for PostgreSQL and SQL Server; left as it is, the
+/// statement after it would hide in the comment. The replacement has the same length, so
+/// every offset after the mark is kept, and line numbers are the same in every format.
+/// Borrowed when there is nothing to change.
+pub fn normalize_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let b = text.as_bytes();
+    let lone_cr = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone_cr) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = b.to_vec();
+    for (i, byte) in out.iter_mut().enumerate() {
+        if *byte == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            *byte = b'\n';
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn bom_and_lone_cr() {
+        assert_eq!(normalize_text("\u{feff}a\r\nb\rc"), "a\r\nb\nc");
+        assert!(matches!(
+            normalize_text("a\r\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn regular_file_reads_and_cap_counts_bytes() {

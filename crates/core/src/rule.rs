@@ -3,6 +3,19 @@
 use serde::Serialize;
 use std::fmt;
 
+/// Rules that were folded into another one: the old name, still accepted wherever a
+/// rule is named (suppression comments, `--select`, `--ignore`, `[rules]` settings,
+/// `canary-lint rule`), and the rule that now reports those findings.
+pub const RENAMED_RULES: &[(&str, &str)] = &[("add-column-rewrite", "table-rewrite")];
+
+/// The current name of a rule: `name` itself, or the rule it was folded into.
+pub fn current_rule_name(name: &str) -> &str {
+    RENAMED_RULES
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, new)| new)
+}
+
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

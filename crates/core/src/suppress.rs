@@ -195,7 +195,8 @@ fn parse_comment(text: &str, span: Span, marker: usize) -> Option<Directive> {
         if !piece.is_empty() {
             let start = offset;
             rules.push(DirectiveRule {
-                name: piece.to_string(),
+                // A former rule name suppresses the rule it was folded into.
+                name: crate::current_rule_name(piece).to_string(),
                 span: Span::new(start, start + piece.len()),
             });
         }

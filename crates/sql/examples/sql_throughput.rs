@@ -13,9 +13,7 @@
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{
-    discover, lint_release, parse_file_all, statement_spans, Dialect, Layout, LintContext,
-};
+use canary_lint_sql::{discover, lint_release, parse_file_all, statement_spans, Dialect, Layout};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Tokenizer;
 use std::path::Path;
@@ -123,7 +121,7 @@ fn main() {
 
     let t = best(rounds, || {
         let s = Instant::now();
-        std::hint::black_box(lint_release(&files, dialect, &LintContext::default()));
+        std::hint::black_box(lint_release(&files, dialect));
         s.elapsed()
     });
     println!("  parse + lint + replay:   {:6.1}", mb / t);

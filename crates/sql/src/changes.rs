@@ -12,7 +12,8 @@ use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    DataType, Ident, ObjectName, ObjectType, RenameTableNameKind, Statement,
+    DataType, GeneratedExpressionMode, Ident, ObjectName, ObjectType, RenameTableNameKind,
+    Statement,
 };
 
 /// A named object or column: its comparison key (see [`crate::names`]) and the
@@ -61,23 +62,144 @@ pub struct ColumnSpec {
     /// The default calls a volatile function (`random()`, `gen_random_uuid()`,
     /// `clock_timestamp()`, `nextval(..)` ...): Postgres rewrites the table.
     pub volatile_default: bool,
+    /// The database computes a value for every existing row when the column is
+    /// added: serial, identity, auto-increment, or a stored generated column (a
+    /// `VIRTUAL` generated column is computed on read and is not counted).
+    pub fills_rows: bool,
+    /// An inline `REFERENCES` (a foreign key).
+    pub references: bool,
+    /// An inline `UNIQUE`.
+    pub unique: bool,
+    /// An inline `PRIMARY KEY`.
+    pub primary_key: bool,
 }
 
-/// Functions whose use as a column default makes Postgres rewrite the table.
-const VOLATILE: &[&str] = &[
-    "random(",
-    "gen_random_uuid(",
-    "uuid_generate_v1(",
-    "uuid_generate_v4(",
-    "clock_timestamp(",
-    "timeofday(",
-    "nextval(",
-    "uuid()",
+/// Built-in functions that are not volatile (immutable or stable in Postgres's
+/// catalogue), so a default calling them is evaluated once, not per row: `ADD
+/// COLUMN` with such a default only touches the catalogue (Postgres 11+). Any other
+/// function call, built-in volatile (`random()`, `gen_random_uuid()`,
+/// `clock_timestamp()`, `nextval()`) or user-defined, is taken as volatile: the
+/// table is rewritten.
+const NOT_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "current_schema",
+    "session_user",
+    "timezone",
+    "to_timestamp",
+    "to_date",
+    "to_char",
+    "to_json",
+    "to_jsonb",
+    "make_date",
+    "make_interval",
+    "make_timestamp",
+    "make_timestamptz",
+    "date_trunc",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "lower",
+    "upper",
+    "concat",
+    "length",
+    "abs",
+    "round",
+    "json_build_object",
+    "jsonb_build_object",
+    "json_build_array",
+    "jsonb_build_array",
+    "array",
+    "cast",
+    "interval",
+    "row",
+    "in",
+    "and",
+    "or",
+    "not",
+    // Type names that take arguments in a cast: `'0'::numeric(10, 2)`.
+    "numeric",
+    "decimal",
+    "varchar",
+    "char",
+    "character",
+    "bit",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "float",
+    // MySQL: `DEFAULT (CURRENT_TIMESTAMP)` forms are handled by the MySQL rules.
+    "utc_timestamp",
 ];
 
+/// Built-ins of [`NOT_VOLATILE`] that take no arguments.
+const NO_ARGUMENTS: &[&str] = &[
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "current_schema",
+    "session_user",
+];
+
+/// Whether a default expression calls a function that must be assumed volatile:
+/// any call of a name that is not in [`NOT_VOLATILE`]. Casts are not calls.
 pub(crate) fn is_volatile_default(expr: &str) -> bool {
-    let lower = expr.to_ascii_lowercase().replace(' ', "");
-    VOLATILE.iter().any(|f| lower.contains(f))
+    let b = expr.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let ch = b[i];
+        if in_str {
+            if ch == b'\'' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if ch == b'\'' {
+            in_str = true;
+            i += 1;
+            continue;
+        }
+        if ch.is_ascii_alphabetic() || ch == b'_' || ch == b'"' {
+            let start = i;
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'"'))
+            {
+                i += 1;
+            }
+            let word = expr[start..i].trim_matches('"').to_ascii_lowercase();
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let is_call = b.get(j) == Some(&b'(');
+            let after_cast = expr[..start].trim_end().ends_with("::");
+            if is_call && !after_cast {
+                let bare = word.rsplit('.').next().unwrap_or(&word);
+                let bare = bare.trim_matches('"');
+                // `now()` takes no arguments: `now(123)` is some other function.
+                let no_args = expr[j + 1..].trim_start().starts_with(')');
+                let known =
+                    NOT_VOLATILE.contains(&bare) && (no_args || !NO_ARGUMENTS.contains(&bare));
+                if !known {
+                    return true;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// One change to the schema.
@@ -87,9 +209,49 @@ pub enum ChangeKind {
         table: Name,
         temporary: bool,
         columns: Vec<(Name, ColumnSpec)>,
+        /// `CREATE TABLE .. AS SELECT`: created with rows.
+        filled: bool,
     },
     CreateView {
         view: Name,
+    },
+    /// `INSERT INTO table .. SELECT .. FROM ..`: rows copied from another relation.
+    InsertSelect {
+        table: Name,
+    },
+    /// `CREATE TRIGGER .. ON table`: the trigger may fill columns stable omits.
+    CreateTrigger {
+        table: Name,
+    },
+    /// `ALTER TYPE .. ADD VALUE`.
+    AddEnumValue {
+        ty: Name,
+        label: String,
+    },
+    /// `ALTER TYPE .. RENAME TO`.
+    RenameType {
+        from: Name,
+        to: Name,
+    },
+    /// `DROP TYPE` (also `DROP DOMAIN`).
+    DropType {
+        name: Name,
+        if_exists: bool,
+    },
+    CreateSequence {
+        name: Name,
+    },
+    DropSequence {
+        name: Name,
+        if_exists: bool,
+    },
+    /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
+    CreateFunction {
+        name: Name,
+    },
+    DropFunction {
+        name: Name,
+        if_exists: bool,
     },
     CreateType {
         name: Name,
@@ -115,10 +277,12 @@ pub enum ChangeKind {
     DropTable {
         table: Name,
         temporary: bool,
+        if_exists: bool,
     },
     DropView {
         view: Name,
         materialized: bool,
+        if_exists: bool,
     },
     /// `ALTER COLUMN .. TYPE`, or MySQL `MODIFY`/`CHANGE` restating the column
     /// (`restated`: the new type may equal the old one).
@@ -171,6 +335,10 @@ pub enum ChangeKind {
         kind: ConstraintKind,
         not_valid: bool,
         using_index: bool,
+        /// The constraint's name, when given (`ADD CONSTRAINT name ..`).
+        name: Option<Name>,
+        /// A `CHECK (c IS NOT NULL)`: the column it keeps from NULL.
+        not_null_check: Option<Name>,
     },
     /// MySQL `ALTER TABLE .. ALGORITHM=COPY`.
     AlgorithmCopy {
@@ -197,6 +365,52 @@ pub enum ChangeKind {
     Begin,
     /// `COMMIT` / `END` / `ROLLBACK`.
     Commit,
+    /// `ALTER TABLE .. VALIDATE CONSTRAINT name`.
+    ValidateConstraint {
+        table: Name,
+        name: Name,
+    },
+    /// A statement that rewrites a whole table (or, without a table, every table it
+    /// may touch) while holding an exclusive lock, other than a column change.
+    Rewrite {
+        table: Option<Name>,
+        cause: RewriteCause,
+    },
+    /// `REINDEX [CONCURRENTLY] INDEX | TABLE | SCHEMA | DATABASE | SYSTEM name`.
+    Reindex {
+        /// `INDEX`, `TABLE`, `SCHEMA` ...: what the name names.
+        what: String,
+        name: Option<Name>,
+        concurrently: bool,
+    },
+}
+
+/// What makes a [`ChangeKind::Rewrite`] statement rewrite the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewriteCause {
+    /// `ALTER TABLE .. SET LOGGED` / `SET UNLOGGED`.
+    SetLogged,
+    /// `ALTER TABLE .. SET TABLESPACE`.
+    SetTablespace,
+    /// `VACUUM FULL`.
+    VacuumFull,
+    /// `CLUSTER`.
+    Cluster,
+    /// MySQL `CONVERT TO CHARACTER SET`.
+    ConvertCharset,
+}
+
+impl RewriteCause {
+    /// The clause as written in SQL, for messages.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            RewriteCause::SetLogged => "SET LOGGED/UNLOGGED",
+            RewriteCause::SetTablespace => "SET TABLESPACE",
+            RewriteCause::VacuumFull => "VACUUM FULL",
+            RewriteCause::Cluster => "CLUSTER",
+            RewriteCause::ConvertCharset => "CONVERT TO CHARACTER SET",
+        }
+    }
 }
 
 /// The kind of a constraint added to an existing table.
@@ -393,11 +607,13 @@ fn spec_from<'a>(
 ) -> ColumnSpec {
     let ty = data_type.to_string();
     let lower = ty.to_ascii_lowercase();
+    let serial = matches!(
+        lower.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    );
     let mut spec = ColumnSpec {
-        generated: matches!(
-            lower.as_str(),
-            "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-        ),
+        generated: serial,
+        fills_rows: serial,
         data_type: ty,
         ..ColumnSpec::default()
     };
@@ -409,10 +625,27 @@ fn spec_from<'a>(
                 spec.has_default = true;
                 spec.volatile_default = is_volatile_default(&e.to_string());
             }
-            ColumnOption::Generated { .. }
-            | ColumnOption::Identity(_)
-            | ColumnOption::Materialized(_) => spec.generated = true,
-            ColumnOption::PrimaryKey(_) => spec.not_null = true,
+            ColumnOption::Generated {
+                generation_expr,
+                generation_expr_mode,
+                ..
+            } => {
+                spec.generated = true;
+                // An expression without `STORED` is virtual (MySQL's default,
+                // Postgres 18's); an identity has no expression and fills rows.
+                spec.fills_rows |= generation_expr.is_none()
+                    || matches!(generation_expr_mode, Some(GeneratedExpressionMode::Stored));
+            }
+            ColumnOption::Identity(_) | ColumnOption::Materialized(_) => {
+                spec.generated = true;
+                spec.fills_rows = true;
+            }
+            ColumnOption::PrimaryKey(_) => {
+                spec.not_null = true;
+                spec.primary_key = true;
+            }
+            ColumnOption::Unique(_) => spec.unique = true,
+            ColumnOption::ForeignKey(_) => spec.references = true,
             ColumnOption::DialectSpecific(toks) => {
                 let s = toks
                     .iter()
@@ -421,6 +654,7 @@ fn spec_from<'a>(
                     .to_ascii_uppercase();
                 if s.contains("AUTO_INCREMENT") || s.contains("AUTOINCREMENT") {
                     spec.generated = true;
+                    spec.fills_rows = true;
                 }
             }
             _ => {}
@@ -454,6 +688,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     table: Name::object(&ct.name, d),
                     temporary: ct.temporary,
                     columns,
+                    filled: ct.query.is_some(),
                 },
                 whole,
             );
@@ -467,6 +702,55 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
         Statement::CreateType { name, .. } => push(
             ChangeKind::CreateType {
                 name: Name::object(name, d),
+            },
+            whole,
+        ),
+        Statement::Insert(ins) => {
+            if let (sqlparser::ast::TableObject::TableName(t), Some(q)) = (&ins.table, &ins.source)
+            {
+                if reads_a_relation(q) {
+                    push(
+                        ChangeKind::InsertSelect {
+                            table: Name::object(t, d),
+                        },
+                        whole,
+                    );
+                }
+            }
+        }
+        Statement::CreateTrigger(ct) => push(
+            ChangeKind::CreateTrigger {
+                table: Name::object(&ct.table_name, d),
+            },
+            whole,
+        ),
+        Statement::CreateSequence { name, .. } => push(
+            ChangeKind::CreateSequence {
+                name: Name::object(name, d),
+            },
+            whole,
+        ),
+        Statement::CreateFunction(cf) => push(
+            ChangeKind::CreateFunction {
+                name: Name::object(&cf.name, d),
+            },
+            whole,
+        ),
+        Statement::DropFunction(df) => {
+            for f in &df.func_desc {
+                push(
+                    ChangeKind::DropFunction {
+                        name: Name::object(&f.name, d),
+                        if_exists: df.if_exists,
+                    },
+                    whole,
+                );
+            }
+        }
+        Statement::DropDomain(dd) => push(
+            ChangeKind::DropType {
+                name: Name::object(&dd.name, d),
+                if_exists: dd.if_exists,
             },
             whole,
         ),
@@ -509,8 +793,10 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             object_type,
             names,
             temporary,
+            if_exists,
             ..
         } => {
+            let if_exists = *if_exists;
             for n in names {
                 let clause = if names.len() == 1 {
                     whole
@@ -523,6 +809,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropTable {
                             table: name,
                             temporary: *temporary,
+                            if_exists,
                         },
                         clause,
                     ),
@@ -530,6 +817,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropView {
                             view: name,
                             materialized: false,
+                            if_exists,
                         },
                         clause,
                     ),
@@ -537,28 +825,70 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         ChangeKind::DropView {
                             view: name,
                             materialized: true,
+                            if_exists,
                         },
                         clause,
                     ),
+                    ObjectType::Type => push(ChangeKind::DropType { name, if_exists }, clause),
+                    ObjectType::Sequence => {
+                        push(ChangeKind::DropSequence { name, if_exists }, clause)
+                    }
                     _ => {}
                 }
             }
         }
         Statement::AlterType(at) => {
-            if let AlterTypeOperation::RenameValue(rv) = &at.operation {
-                push(
+            let ty = Name::object(&at.name, d);
+            match &at.operation {
+                AlterTypeOperation::RenameValue(rv) => push(
                     ChangeKind::RenameEnumValue {
-                        ty: Name::object(&at.name, d),
+                        ty,
                         from: rv.from.value.clone(),
                         to: rv.to.value.clone(),
                     },
                     whole,
-                );
+                ),
+                AlterTypeOperation::AddValue(add) => push(
+                    ChangeKind::AddEnumValue {
+                        ty,
+                        label: add.value.value.clone(),
+                    },
+                    whole,
+                ),
+                AlterTypeOperation::Rename(r) => {
+                    let mut parts = at.name.0.clone();
+                    parts.pop();
+                    parts.push(sqlparser::ast::ObjectNamePart::Identifier(
+                        r.new_name.clone(),
+                    ));
+                    push(
+                        ChangeKind::RenameType {
+                            from: ty,
+                            to: Name::object(&ObjectName(parts), d),
+                        },
+                        whole,
+                    )
+                }
             }
         }
         _ => {}
     }
     out
+}
+
+/// Whether a query reads rows from a table or view (not only `VALUES` or constants).
+fn reads_a_relation(q: &sqlparser::ast::Query) -> bool {
+    use sqlparser::ast::SetExpr;
+    fn body(b: &SetExpr) -> bool {
+        match b {
+            SetExpr::Select(s) => !s.from.is_empty(),
+            SetExpr::Query(q) => body(&q.body),
+            SetExpr::SetOperation { left, right, .. } => body(left) || body(right),
+            SetExpr::Table(_) => true,
+            _ => false,
+        }
+    }
+    body(&q.body)
 }
 
 fn name_span(st: &StatementText<'_>, name: &ObjectName) -> Option<Span> {
@@ -749,5 +1079,39 @@ fn restate(
             },
             c,
         );
+    }
+}
+
+#[cfg(test)]
+mod volatile_tests {
+    use super::is_volatile_default;
+
+    #[test]
+    fn calls_that_must_be_assumed_volatile() {
+        for v in [
+            "gen_random_uuid()",
+            "random()",
+            "nextval('s'::regclass)",
+            "make_code()",
+            "app.new_id()",
+            "now(123)",
+            "uuid()",
+        ] {
+            assert!(is_volatile_default(v), "{v}");
+        }
+        for q in [
+            "now()",
+            "'x'",
+            "0",
+            "'{}'::jsonb",
+            "'0'::numeric(10, 2)",
+            "(now() at time zone 'utc')",
+            "current_timestamp",
+            "'random()'",
+            "ARRAY[]::text[]",
+            "lower('A')",
+        ] {
+            assert!(!is_volatile_default(q), "{q}");
+        }
     }
 }

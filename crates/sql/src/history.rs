@@ -22,6 +22,11 @@ pub trait History: Sync {
     fn column(&self, table: &str, column: &str) -> Option<ColumnFacts>;
     fn has_view(&self, view: &str) -> bool;
     fn has_type(&self, name: &str) -> bool;
+    /// A `CHECK (column IS NOT NULL)` constraint on the table keeps the column
+    /// from NULL.
+    fn not_null_checked(&self, _table: &str, _column: &str) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

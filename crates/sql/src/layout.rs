@@ -16,6 +16,7 @@ pub use discover_more::{
     dialect_from_path, discover_dir, is_migration_dir, migration_dir_of, rollback_reason, DirKind,
     Discovery,
 };
+pub use liquibase::{changeset_units, is_changelog_file};
 pub use tx::{transactions, Transactions};
 
 use canary_lint_core::Span;
@@ -247,9 +248,9 @@ fn read_dir(dir: &Path) -> Result<Vec<Entry>, DiscoverError> {
             Ok(t) => t.is_dir(),
             Err(_) => path.is_dir(),
         };
-        if let Some(name) = e.file_name().to_str() {
-            out.push((name.to_string(), path, is_dir));
-        }
+        // A name that is not UTF-8 is kept (lossily, for ordering and display) and
+        // checked like any other: never skipped without a word.
+        out.push((e.file_name().to_string_lossy().into_owned(), path, is_dir));
     }
     out.sort();
     Ok(out)
@@ -357,7 +358,10 @@ fn detect_in(entries: &[Entry]) -> Option<Layout> {
     }
     // Section markers decide goose and dbmate; a few files are enough to tell.
     for (_, path) in sql_files.iter().take(8) {
-        if let Ok(text) = std::fs::read_to_string(path) {
+        // Regular files only, capped (a FIFO or `/dev/zero` link is not waited on).
+        if let Ok(text) =
+            canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_SQL_BYTES)
+        {
             for line in text.lines() {
                 let l = line.trim();
                 if is_goose_section(l).is_some() {

@@ -8,15 +8,17 @@
 //!    dialect's sqlparser parser, keeping byte spans of the original file; the
 //!    parser is fed tokens made by [`sqltokens`] where that tokenizer covers the
 //!    statement, and tokenizes the statement itself otherwise.
-//! 3. [`lint_release`] / [`lint_parsed`] turn statements into [`changes`] (from
-//!    the AST, or from the token [`scan`] when the parser rejected a statement)
-//!    and run the rules ([`mod@rules`]) with what the release created and, via
-//!    [`LintContext::history`], what stable knew ([`replay_schema`]).
+//! 3. [`analyze_release`] (the [`engine`]) turns statements into [`changes`]
+//!    (from the AST, or from the token [`scan`] when the parser rejected a
+//!    statement), runs the rules' statement steps ([`mod@rules`]) against what
+//!    stable knew ([`replay_schema`]), replays the release, and judges the
+//!    release delta (before against after) with the rules' release steps.
 //!    [`lint_each_as_release`] checks every migration against the ones before it.
 
 pub mod bodies;
 pub mod changes;
 pub mod dialect;
+pub mod engine;
 pub mod history;
 pub mod layout;
 pub mod lex;
@@ -30,13 +32,12 @@ pub mod split;
 pub mod sqltokens;
 
 pub use dialect::Dialect;
+pub use engine::{analyze_release, DeltaEntry, Knowledge, ReleaseAnalysis};
 pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
-pub use lint::{
-    lint_each_as_release, lint_parsed, lint_release, replay_file, replay_schema, LintContext,
-};
+pub use lint::{lint_each_as_release, lint_release, replay_file, replay_schema};
 pub use parse::{
     parse_file, parse_file_all, parse_file_where, statement_spans, ParseError, ParsedFile,
     ParsedStatement,

@@ -84,6 +84,17 @@ fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
         || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
 }
 
+/// A routine (`CREATE FUNCTION | PROCEDURE | TRIGGER | EVENT`, whose body the
+/// body scan reads for DDL) or a SQLite `PRAGMA`: valid statements sqlparser often
+/// cannot read, and none changes the schema stable sees by itself.
+pub(crate) fn is_routine_or_pragma(text: &str, span: Span, dialect: Dialect) -> bool {
+    let rest = &text.as_bytes()[span.start..span.end];
+    let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &text[span.start..span.start + n];
+    word.eq_ignore_ascii_case("PRAGMA")
+        || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
+}
+
 /// `CREATE [OR REPLACE] [DEFINER = ..] FUNCTION | PROCEDURE | TRIGGER | EVENT`:
 /// code, not schema. Neither the rules nor the schema model read routine bodies,
 /// and they are the statements sqlparser most often cannot read.
@@ -222,6 +233,16 @@ fn parse_one(
     out: &mut Vec<ParsedStatement>,
 ) {
     let sql = &text[raw.span.start..raw.span.end];
+    if let Some(error) = guard::too_long_chain(text, raw.span, ours) {
+        out.push(ParsedStatement {
+            span: raw.span,
+            leading: raw.leading,
+            ast: None,
+            error: Some(error),
+            skipped: false,
+        });
+        return;
+    }
     // Our tokenizer where it covers the statement (same tokens, a fraction of the
     // cost), with byte offsets for positions; sqlparser's own where it does not.
     let result = match tokenize_with(sql, ours, Positions::Offsets) {
@@ -263,6 +284,7 @@ fn parse_one(
             let (message, offset) = split_position(&full, text, raw.span.start);
             // No position (or 0:0) means the parser ran out of input: point at the end.
             let offset = offset.or(Some(raw.span.end));
+            let (message, offset) = guard::fail_safe_error(text, raw.span, ours, message, offset);
             out.push(ParsedStatement {
                 span: raw.span,
                 leading: raw.leading,
@@ -270,6 +292,154 @@ fn parse_one(
                 error: Some(ParseError { message, offset }),
                 skipped: false,
             });
+        }
+    }
+}
+
+/// Guards for hostile SQL, kept apart from the parsing itself.
+mod guard {
+    use super::ParseError;
+    use crate::lex::{Lexer, TokenKind};
+    use crate::Dialect;
+    use canary_lint_core::Span;
+
+    /// Longest chain of binary operators (`AND`, `OR`, `+`, `||`, `UNION` ...) one
+    /// statement may hold between commas. Syntax trees of longer chains are deep enough
+    /// to exhaust a thread's stack when walked or dropped, so such a statement is
+    /// reported as unparsed (the token scan still checks it) instead of parsed.
+    pub const MAX_OPERATOR_CHAIN: usize = 10_000;
+
+    /// The error for a statement whose operator chain is over the limit. Only long
+    /// statements are looked at (a chain over the limit takes more than 20 KB).
+    pub fn too_long_chain(text: &str, span: Span, dialect: Dialect) -> Option<ParseError> {
+        if span.len() < 2 * MAX_OPERATOR_CHAIN {
+            return None;
+        }
+        let mut lx = Lexer::new(text, span.start, span.end, dialect);
+        let (mut run, mut longest) = (0usize, 0usize);
+        while let Some(t) = lx.next_token() {
+            let word = |w: &str| t.is_word(text, w);
+            let op = match t.kind {
+                TokenKind::Punct => matches!(
+                    text.as_bytes()[t.start],
+                    b'+' | b'-' | b'*' | b'/' | b'|' | b'=' | b'<' | b'>' | b'%' | b'^' | b'&'
+                ),
+                TokenKind::Word => {
+                    word("AND")
+                        || word("OR")
+                        || word("UNION")
+                        || word("EXCEPT")
+                        || word("INTERSECT")
+                        || word("XOR")
+                }
+                _ => false,
+            };
+            if op {
+                run += 1;
+                longest = longest.max(run);
+            } else if t.is_punct(text, b',') {
+                run = 0;
+            }
+        }
+        (longest > MAX_OPERATOR_CHAIN).then(|| ParseError {
+            message: format!(
+                "statement too deeply nested to parse safely: a chain of {longest} operators (the limit is {MAX_OPERATOR_CHAIN})"
+            ),
+            offset: Some(span.start),
+        })
+    }
+
+    /// A parser message made safe to print, with the right position: string literals
+    /// are never quoted (they may hold passwords), and an unterminated block comment
+    /// is reported where it opens.
+    pub fn fail_safe_error(
+        text: &str,
+        span: Span,
+        dialect: Dialect,
+        message: String,
+        offset: Option<usize>,
+    ) -> (String, Option<usize>) {
+        let message = without_literals(&message);
+        if message.contains("multi-line comment") {
+            let mut lx = Lexer::new(text, span.start, span.end, dialect);
+            let mut open = None;
+            while let Some(t) = lx.next_token() {
+                if t.kind == TokenKind::BlockComment {
+                    open = Some(t.start);
+                }
+            }
+            return (
+                "unterminated block comment (`/*` without its `*/`)".to_string(),
+                open.or(offset),
+            );
+        }
+        (message, offset)
+    }
+
+    /// `message` with every quoted run (`'...'`, `"..."`, `$$...$$`) replaced by a
+    /// placeholder that says what it was.
+    pub fn without_literals(message: &str) -> String {
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message;
+        while let Some(i) = rest.find(['\'', '"', '$']) {
+            let q = rest.as_bytes()[i];
+            let close = if q == b'$' {
+                if !rest[i..].starts_with("$$") {
+                    out.push_str(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                    continue;
+                }
+                "$$"
+            } else if q == b'\'' {
+                "'"
+            } else {
+                "\""
+            };
+            let body = i + close.len();
+            out.push_str(&rest[..i]);
+            match rest[body..].find(close) {
+                Some(j) => {
+                    out.push_str(if q == b'"' {
+                        "a quoted name or string"
+                    } else {
+                        "a string literal"
+                    });
+                    rest = &rest[body + j + close.len()..];
+                }
+                None => {
+                    out.push_str("a string literal");
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn literals_are_not_quoted() {
+            assert_eq!(
+                without_literals("Expected: ), found: 'hunter2' at x"),
+                "Expected: ), found: a string literal at x"
+            );
+            assert_eq!(
+                without_literals("found: \"pw\" and $$body$$ and $1"),
+                "found: a quoted name or string and a string literal and $1"
+            );
+            assert_eq!(without_literals("found: 'open"), "found: a string literal");
+        }
+
+        #[test]
+        fn long_chains_are_refused_short_ones_and_lists_are_not() {
+            let chain = format!("SELECT {}", vec!["1"; 12_000].join(" + "));
+            let e = too_long_chain(&chain, Span::new(0, chain.len()), Dialect::Postgres);
+            assert!(e.is_some_and(|e| e.message.contains("11999 operators")));
+            let list = format!("SELECT {}", vec!["1 + 1"; 12_000].join(", "));
+            assert!(too_long_chain(&list, Span::new(0, list.len()), Dialect::Postgres).is_none());
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::changes::{
     name_from_parts, skip_object_name, Change, ChangeKind, ColumnSpec, ConstraintKind, Name,
-    StatementText,
+    RewriteCause, StatementText,
 };
 use crate::lex::{ident_value, Token, TokenKind};
 use crate::Dialect;
@@ -143,7 +143,8 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
             return out;
         };
         let temporary = c.word(1, "TEMPORARY");
-        if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+        let if_exists = c.word(i, "IF") && c.word(i + 1, "EXISTS");
+        if if_exists {
             i += 2;
         }
         let single = {
@@ -169,11 +170,13 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
                 ChangeKind::DropView {
                     view: name,
                     materialized,
+                    if_exists,
                 }
             } else {
                 ChangeKind::DropTable {
                     table: name,
                     temporary,
+                    if_exists,
                 }
             };
             push(&mut out, kind, clause);
@@ -297,6 +300,7 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 table: name,
                 temporary,
                 columns,
+                filled: false,
             }
         }
         1 => ChangeKind::CreateView { view: name },
@@ -515,14 +519,20 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
     let lower = data_type.to_ascii_lowercase();
     let mut spec = ColumnSpec {
         generated: lower.contains("serial"),
+        fills_rows: lower.contains("serial"),
         data_type,
         ..ColumnSpec::default()
     };
     for x in ty_end..c.to {
-        if (c.word(x, "NOT") && c.word(x + 1, "NULL"))
-            || (c.word(x, "PRIMARY") && c.word(x + 1, "KEY"))
-        {
+        if c.word(x, "NOT") && c.word(x + 1, "NULL") {
             spec.not_null = true;
+        } else if c.word(x, "PRIMARY") && c.word(x + 1, "KEY") {
+            spec.not_null = true;
+            spec.primary_key = true;
+        } else if c.word(x, "UNIQUE") {
+            spec.unique = true;
+        } else if c.word(x, "REFERENCES") {
+            spec.references = true;
         } else if c.word(x, "DEFAULT") {
             spec.has_default = true;
             let end = (x + 1..c.to)
@@ -531,12 +541,18 @@ fn column_spec_tokens(c: &Cursor<'_, '_>, from: usize) -> ColumnSpec {
             let e = c.st.tokens_span(x + 1, end);
             spec.volatile_default =
                 end > x + 1 && crate::changes::is_volatile_default(&c.st.src[e.start..e.end]);
-        } else if c.any_word(
-            x,
-            &["GENERATED", "AUTO_INCREMENT", "AUTOINCREMENT", "IDENTITY"],
-        ) || (c.word(x, "AS") && c.tok(x + 1).is_some_and(|t| t.is_punct(c.st.src, b'(')))
+        } else if c.any_word(x, &["AUTO_INCREMENT", "AUTOINCREMENT", "IDENTITY"]) {
+            spec.generated = true;
+            spec.fills_rows = true;
+        } else if c.word(x, "GENERATED")
+            || (c.word(x, "AS") && c.tok(x + 1).is_some_and(|t| t.is_punct(c.st.src, b'(')))
         {
             spec.generated = true;
+            // `GENERATED .. AS IDENTITY`, or an expression marked STORED: every
+            // existing row gets a value. A bare expression is virtual.
+            if (x..c.to).any(|y| c.any_word(y, &["IDENTITY", "STORED"])) {
+                spec.fills_rows = true;
+            }
         }
     }
     spec
@@ -624,14 +640,23 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
             i += 2;
         }
+        let several = c
+            .object(i)
+            .is_some_and(|(_, e)| c.tok(e).is_some_and(|t| t.is_punct(st.src, b',')));
         while let Some((index, end)) = c.object(i) {
+            // `DROP INDEX a, b`: one change per index, each at its own name.
+            let clause = if several {
+                st.tokens_span(i, end)
+            } else {
+                whole
+            };
             push(
                 &mut out,
                 ChangeKind::DropIndex {
                     index,
                     concurrently,
                 },
-                whole,
+                clause,
             );
             if c.tok(end).is_some_and(|t| t.is_punct(st.src, b',')) {
                 i = end + 1;
@@ -646,13 +671,20 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         let Some(table) = c.find_table_name(name_end) else {
             return out;
         };
-        push(
-            &mut out,
-            ChangeKind::AlterTableLock {
-                table: table.clone(),
-            },
-            whole,
-        );
+        // `VALIDATE CONSTRAINT` alone takes a lock that lets reads and writes go
+        // on (SHARE UPDATE EXCLUSIVE): waiting for it does not queue stable.
+        let validate_only = segs
+            .iter()
+            .all(|&(a, _)| c.word(a, "VALIDATE") && c.word(a + 1, "CONSTRAINT"));
+        if !validate_only {
+            push(
+                &mut out,
+                ChangeKind::AlterTableLock {
+                    table: table.clone(),
+                },
+                whole,
+            );
+        }
         for (a, b) in segs {
             let seg = Cursor { st, from: a, to: b };
             let span = seg.span();
@@ -667,6 +699,46 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                         &mut out,
                         ChangeKind::AlgorithmCopy {
                             table: table.clone(),
+                        },
+                        span,
+                    );
+                }
+                continue;
+            }
+            if seg.word(a, "SET") && seg.any_word(a + 1, &["LOGGED", "UNLOGGED", "TABLESPACE"]) {
+                let cause = if seg.word(a + 1, "TABLESPACE") {
+                    RewriteCause::SetTablespace
+                } else {
+                    RewriteCause::SetLogged
+                };
+                push(
+                    &mut out,
+                    ChangeKind::Rewrite {
+                        table: Some(table.clone()),
+                        cause,
+                    },
+                    span,
+                );
+                continue;
+            }
+            if seg.word(a, "CONVERT") && seg.word(a + 1, "TO") {
+                push(
+                    &mut out,
+                    ChangeKind::Rewrite {
+                        table: Some(table.clone()),
+                        cause: RewriteCause::ConvertCharset,
+                    },
+                    span,
+                );
+                continue;
+            }
+            if seg.word(a, "VALIDATE") && seg.word(a + 1, "CONSTRAINT") {
+                if let Some(name) = seg.ident(a + 2) {
+                    push(
+                        &mut out,
+                        ChangeKind::ValidateConstraint {
+                            table: table.clone(),
+                            name,
                         },
                         span,
                     );
@@ -700,6 +772,16 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
             };
             let not_valid = (a..b).any(|j| seg.word(j, "NOT") && seg.word(j + 1, "VALID"));
             let using_index = (a..b).any(|j| seg.word(j, "USING") && seg.word(j + 1, "INDEX"));
+            let name = if seg.word(a + 1, "CONSTRAINT") {
+                seg.ident(a + 2)
+            } else {
+                None
+            };
+            let not_null_check = if kind == ConstraintKind::Check {
+                not_null_check(&seg, a)
+            } else {
+                None
+            };
             push(
                 &mut out,
                 ChangeKind::AddConstraint {
@@ -707,6 +789,8 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                     kind,
                     not_valid,
                     using_index,
+                    name,
+                    not_null_check,
                 },
                 span,
             );
@@ -816,9 +900,96 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
             _ => {}
         }
     } else if c.word(0, "SET") {
-        if (1..c.to.min(4)).any(|j| c.any_word(j, &["lock_timeout", "lock_wait_timeout"])) {
+        // `SET [SESSION | LOCAL] lock_timeout`; `SET foo.lock_timeout` is a custom
+        // setting of another name, not the lock timeout.
+        let i = if c.any_word(1, &["SESSION", "LOCAL", "GLOBAL"]) {
+            2
+        } else {
+            1
+        };
+        let dotted = c.tok(i + 1).is_some_and(|t| t.is_punct(st.src, b'.'));
+        if c.any_word(
+            i,
+            &[
+                "lock_timeout",
+                "lock_wait_timeout",
+                "innodb_lock_wait_timeout",
+            ],
+        ) && !dotted
+        {
             push(&mut out, ChangeKind::SetLockTimeout, whole);
         }
+    } else if c.word(0, "VACUUM") {
+        // `VACUUM FULL [t]`, `VACUUM (FULL, ..) [t]`: only FULL rewrites.
+        let mut i = 1;
+        let mut full = false;
+        if c.tok(i).is_some_and(|t| t.is_punct(st.src, b'(')) {
+            while i < c.to && !c.tok(i).is_some_and(|t| t.is_punct(st.src, b')')) {
+                full |= c.word(i, "FULL") && !c.any_word(i + 1, &["FALSE", "OFF", "0"]);
+                i += 1;
+            }
+            i += 1;
+        } else {
+            while c.any_word(i, &["FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE"]) {
+                full |= c.word(i, "FULL");
+                i += 1;
+            }
+        }
+        if full {
+            let table = c.object(i).map(|(n, _)| n);
+            push(
+                &mut out,
+                ChangeKind::Rewrite {
+                    table,
+                    cause: RewriteCause::VacuumFull,
+                },
+                whole,
+            );
+        }
+    } else if c.word(0, "CLUSTER") {
+        let mut i = 1;
+        if c.word(i, "VERBOSE") {
+            i += 1;
+        }
+        let table = c.object(i).map(|(n, _)| n);
+        push(
+            &mut out,
+            ChangeKind::Rewrite {
+                table,
+                cause: RewriteCause::Cluster,
+            },
+            whole,
+        );
+    } else if c.word(0, "REINDEX") {
+        let mut i = 1;
+        let mut concurrently = false;
+        if c.tok(i).is_some_and(|t| t.is_punct(st.src, b'(')) {
+            while i < c.to && !c.tok(i).is_some_and(|t| t.is_punct(st.src, b')')) {
+                concurrently |=
+                    c.word(i, "CONCURRENTLY") && !c.any_word(i + 1, &["FALSE", "OFF", "0"]);
+                i += 1;
+            }
+            i += 1;
+        }
+        let what = c
+            .tok(i)
+            .map(|t| st.src[t.start..t.end].to_ascii_uppercase())
+            .unwrap_or_default();
+        i += 1;
+        if c.word(i, "CONCURRENTLY") {
+            concurrently = true;
+            i += 1;
+        }
+        let name = c.object(i).map(|(n, _)| n);
+        push(
+            &mut out,
+            ChangeKind::Reindex {
+                what,
+                name,
+                concurrently,
+            },
+            whole,
+        );
     } else if c.any_word(0, &["BEGIN", "START"]) {
         if c.tok(1).is_none() || c.any_word(1, &["TRANSACTION", "WORK", "ISOLATION"]) {
             push(&mut out, ChangeKind::Begin, whole);
@@ -827,6 +998,71 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
         push(&mut out, ChangeKind::Commit, whole);
     }
     out
+}
+
+/// For `ADD [CONSTRAINT n] CHECK (c IS NOT NULL) ..` starting at token `a`: the
+/// column `c`, when the check is exactly that (parentheses around it allowed).
+fn not_null_check(seg: &Cursor<'_, '_>, a: usize) -> Option<Name> {
+    let src = seg.st.src;
+    let check = (a..seg.to).find(|&j| seg.word(j, "CHECK"))?;
+    let mut i = check + 1;
+    let mut open = 0;
+    while seg.tok(i).is_some_and(|t| t.is_punct(src, b'(')) {
+        open += 1;
+        i += 1;
+    }
+    let column = seg.ident(i)?;
+    if !(seg.word(i + 1, "IS") && seg.word(i + 2, "NOT") && seg.word(i + 3, "NULL")) {
+        return None;
+    }
+    i += 4;
+    for _ in 0..open {
+        if !seg.tok(i).is_some_and(|t| t.is_punct(src, b')')) {
+            return None;
+        }
+        i += 1;
+    }
+    (open > 0).then_some(column)
+}
+
+/// Whether the token scan reads every part of a statement the parser rejected, so
+/// that it need not be reported as unparsed: `DROP INDEX [CONCURRENTLY] [IF
+/// EXISTS] name, ..` and `REINDEX`, `VACUUM`, `CLUSTER` (which change no schema).
+pub fn fully_read(st: &StatementText<'_>) -> bool {
+    let c = Cursor {
+        st,
+        from: 0,
+        to: st.toks().len(),
+    };
+    let src = st.src;
+    if c.any_word(0, &["REINDEX", "VACUUM", "CLUSTER"]) {
+        return true;
+    }
+    if !(c.word(0, "DROP") && c.word(1, "INDEX")) {
+        return false;
+    }
+    let mut i = 2;
+    if c.word(i, "CONCURRENTLY") {
+        i += 1;
+    }
+    if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+        i += 2;
+    }
+    while let Some((_, end)) = c.object(i) {
+        if c.tok(end).is_some_and(|t| t.is_punct(src, b',')) {
+            i = end + 1;
+        } else {
+            i = end;
+            break;
+        }
+    }
+    if c.any_word(i, &["CASCADE", "RESTRICT"]) {
+        i += 1;
+    }
+    while c.tok(i).is_some_and(|t| t.is_punct(src, b';')) {
+        i += 1;
+    }
+    i >= c.to && i > 2
 }
 
 /// Changes inside the bodies of `DO` blocks and routines ([`crate::bodies`]).

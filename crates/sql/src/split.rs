@@ -66,6 +66,16 @@ pub fn split(src: &str, range: Span, dialect: Dialect) -> Vec<RawStatement> {
         };
 
     while let Some(tok) = lx.next_token() {
+        if tok.kind == TokenKind::BlockComment && !comment_closed(tok.text(src), dialect) {
+            // An unterminated block comment swallows the rest of the file: it becomes
+            // (part of) a statement, so the parser reports it instead of it hiding SQL.
+            if cur.start.is_none() {
+                cur.start = Some(tok.start);
+            }
+            cur.last_end = tok.end;
+            cur.last_non_semi_end = tok.end;
+            continue;
+        }
         if tok.is_comment() {
             if tok.kind == TokenKind::LineComment {
                 let text = tok.text(src);
@@ -135,6 +145,30 @@ pub fn split(src: &str, range: Span, dialect: Dialect) -> Vec<RawStatement> {
     };
     flush(&mut cur, &mut out, leading_start, end);
     out
+}
+
+/// Whether a block comment's text ends it (`*/` at depth 0; Postgres nests them).
+fn comment_closed(text: &str, dialect: Dialect) -> bool {
+    let b = text.as_bytes();
+    let nested = dialect == Dialect::Postgres;
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i + 1 < b.len() {
+        if b[i] == b'/' && b[i + 1] == b'*' {
+            if depth == 0 || nested {
+                depth += 1;
+            }
+            i += 2;
+        } else if b[i] == b'*' && b[i + 1] == b'/' {
+            depth = depth.saturating_sub(1);
+            i += 2;
+            if depth == 0 {
+                return i == b.len();
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Tracks `BEGIN … END` nesting inside `CREATE FUNCTION/PROCEDURE/TRIGGER/EVENT`,

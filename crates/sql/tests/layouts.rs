@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{detect, discover, lint_release, parse_file, Dialect, Layout, LintContext};
+use canary_lint_sql::{detect, discover, lint_release, parse_file, Dialect, Layout};
 use std::path::{Path, PathBuf};
 
 fn dir(layout: &str) -> PathBuf {
@@ -76,6 +76,41 @@ const CASES: &[(&str, &[&str])] = &[
             "20240201000000_drop_email/migration.sql",
         ],
     ),
+    (
+        "pop",
+        &[
+            "20150100000001000000_init.postgres.up.sql",
+            "20150100000002000000_drop_email.postgres.up.sql",
+            "20150100000010000000_add_age.up.sql",
+        ],
+    ),
+    (
+        "dotted",
+        &[
+            "V0001.Initial_Schema.up.sql",
+            "V0002.Add_Name.up.sql",
+            "V0010.Drop_Email.up.sql",
+        ],
+    ),
+    (
+        "version-folders",
+        &[
+            "v1.0/schema.sql",
+            "v1.2/add_age.sql",
+            // The manifest's order, not the names'.
+            "v1.10/b_add_nick.sql",
+            "v1.10/a_drop_email.sql",
+        ],
+    ),
+    ("unversioned", &["create_users.sql", "drop_email.sql"]),
+    (
+        "liquibase",
+        &[
+            "db.changelog-master.xml",
+            "changes/001-init.xml",
+            "changes/002-contract.xml",
+        ],
+    ),
 ];
 
 #[test]
@@ -91,11 +126,13 @@ fn layouts_are_detected_ordered_and_exclude_rollbacks() {
             let text = std::fs::read_to_string(&f.path).unwrap();
             let sf = SourceFile::new(rel(name, &f.path), text.clone());
             let parsed = parse_file(&sf, f.layout, Dialect::Postgres);
+            // A master changelog only includes others.
             assert!(
-                !parsed.statements.is_empty(),
+                !parsed.statements.is_empty() || sf.path.contains("master"),
                 "{name}/{}: no forward statement",
                 sf.path
             );
+            let text = parsed.file.text.to_string();
             for s in &parsed.statements {
                 let sql = &text[s.span.start..s.span.end];
                 assert!(
@@ -129,11 +166,11 @@ fn findings_in_sections_point_at_the_original_line() {
             })
             .collect();
         // The whole directory as one release: the drop is of a column the release created.
-        let all = lint_release(&release, Dialect::Postgres, &LintContext::default());
+        let all = lint_release(&release, Dialect::Postgres);
         assert!(all.iter().all(|d| d.rule != "drop-column"), "{all:?}");
         // Only the last file as the release: the drop breaks stable.
         let last = &release[release.len() - 1..];
-        let diags: Vec<_> = lint_release(last, Dialect::Postgres, &LintContext::default())
+        let diags: Vec<_> = lint_release(last, Dialect::Postgres)
             .into_iter()
             .filter(|d| d.rule == "drop-column")
             .collect();
@@ -150,4 +187,68 @@ fn goose_statement_block_is_one_function() {
     let sf = SourceFile::new("00002_touch_fn.sql", std::fs::read_to_string(p).unwrap());
     let parsed = parse_file(&sf, Layout::Goose, Dialect::Postgres);
     assert_eq!(parsed.statements.len(), 1);
+}
+
+/// Liquibase changelogs of every format, each found from its folder, in the
+/// master changelog's order, with rollbacks left out.
+#[test]
+fn liquibase_formats_are_discovered_in_include_order() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "liquibase-yaml/src/main/resources/db/changelog",
+            &[
+                "db.changelog-master.yaml",
+                "changes/001-init.yaml",
+                "changes/002-contract.yaml",
+            ],
+        ),
+        ("liquibase-json", &["changelog.json"]),
+        ("liquibase-sql", &["changelog.sql"]),
+    ];
+    for (name, expected) in cases {
+        let d = dir(name);
+        assert_eq!(detect(&d), Some(Layout::Liquibase), "{name}");
+        let files = discover(&d).unwrap();
+        let got: Vec<String> = files.iter().map(|f| rel(name, &f.path)).collect();
+        assert_eq!(got, *expected, "{name}");
+        for f in &files {
+            let text = std::fs::read_to_string(&f.path).unwrap();
+            let sf = SourceFile::new(rel(name, &f.path), text);
+            let parsed = parse_file(&sf, f.layout, Dialect::Postgres);
+            assert_eq!(parsed.file.text.len(), sf.text.len(), "{name}: same length");
+            for s in &parsed.statements {
+                let sql = &parsed.file.text[s.span.start..s.span.end];
+                assert!(
+                    !sql.contains("down_marker"),
+                    "{name}: rollback linted: {sql}"
+                );
+                assert!(s.ast.is_some() || s.skipped, "{name}: {sql}: {:?}", s.error);
+            }
+        }
+    }
+}
+
+/// The dialect of a pop/fizz folder picks its files; the folder's path names
+/// the dialect of a plain folder.
+#[test]
+fn pop_files_follow_the_dialect_and_paths_name_dialects() {
+    let d = canary_lint_sql::layout::discover_dir(&dir("pop"), None, Some(Dialect::Mysql)).unwrap();
+    let got: Vec<String> = d.files.iter().map(|f| rel("pop", &f.path)).collect();
+    assert_eq!(
+        got,
+        [
+            "20150100000001000000_init.mysql.up.sql",
+            "20150100000002000000_drop_email.mysql.up.sql",
+            "20150100000010000000_add_age.up.sql",
+        ]
+    );
+    assert_eq!(d.dialect, Some(Dialect::Mysql));
+    assert_eq!(
+        canary_lint_sql::layout::dialect_from_path(&dir("dialect-path/mysql")),
+        Some(Dialect::Mysql)
+    );
+    assert_eq!(
+        canary_lint_sql::layout::dialect_from_path(&dir("plain")),
+        None
+    );
 }

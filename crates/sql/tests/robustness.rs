@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::SourceFile;
-use canary_lint_sql::{lint_release, Dialect, Layout, LintContext, ParsedFile};
+use canary_lint_sql::{lint_release, Dialect, Layout, ParsedFile};
 use std::path::Path;
 
 fn fixtures() -> Vec<String> {
@@ -59,7 +59,7 @@ fn truncated_and_mangled_input_never_panics() {
                 for d in dialects {
                     for layout in [Layout::Plain, Layout::Goose] {
                         let f = SourceFile::new("x.sql", s.clone());
-                        let diags = lint_release(&[(f, layout)], d, &LintContext::default());
+                        let diags = lint_release(&[(f, layout)], d);
                         for diag in diags {
                             assert!(diag.span.end <= s.len());
                         }
@@ -75,7 +75,7 @@ fn parsed_files_cross_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<ParsedFile>();
     send_sync::<canary_lint_core::Diagnostic>();
-    send_sync::<LintContext<'static>>();
+    send_sync::<canary_lint_sql::ReleaseAnalysis>();
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn random_token_soup_never_panics() {
             Layout::Goose
         };
         let f = SourceFile::new("soup.sql", s.clone());
-        for diag in lint_release(&[(f, layout)], d, &LintContext::default()) {
+        for diag in lint_release(&[(f, layout)], d) {
             assert!(diag.span.end <= s.len(), "{s:?}");
         }
     }

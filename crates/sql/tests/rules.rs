@@ -3,13 +3,17 @@
 //! `quiet_*.sql` must produce none of `<rule>`. The dialect is named in the file
 //! name (`mysql`, `sqlite`, `mssql`), Postgres otherwise; `goose` in the name lints it
 //! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
-//! to a fixture is replayed into the schema model as stable's history.
+//! to a fixture is replayed into the schema model as stable's history. Fixtures run
+//! through [`analyze_release`], the engine `check` calls.
 #![allow(clippy::unwrap_used)]
 
+use canary_lint_core::Family;
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
+use canary_lint_sql::model::ChangeKind;
+use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
-    lint_release, parse_file, replay_schema, Dialect, History, Layout, LintContext,
+    analyze_release, parse_file_all, replay_schema, Dialect, Knowledge, Layout, ReleaseAnalysis,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +42,8 @@ fn load(rel: &str) -> SourceFile {
 struct Outcome {
     rendered: String,
     rules: Vec<String>,
+    analysis: ReleaseAnalysis,
+    knowledge: Knowledge,
 }
 
 fn lint_fixture(rule: &str, rel: &str) -> Outcome {
@@ -45,23 +51,38 @@ fn lint_fixture(rule: &str, rel: &str) -> Outcome {
     let dialect = dialect_of(name);
     let file = load(rel);
     let history_rel = rel.replace(".sql", ".history.sql");
-    let history = root().join(&history_rel).is_file().then(|| {
+    // As `check` does: a migration folder's history is replayed and the release
+    // judged against it (an object the history never created may exist outside
+    // it); a file without history is judged alone.
+    let (mut schema, knowledge) = if root().join(&history_rel).is_file() {
         let h = load(&history_rel);
-        replay_schema(&[parse_file(&h, Layout::Plain, dialect)])
-    });
-    let ctx = LintContext {
-        history: history.as_ref().map(|h| h as &dyn History),
+        (
+            replay_schema(&[parse_file_all(&h, Layout::Plain, dialect)]),
+            Knowledge::History,
+        )
+    } else {
+        (Schema::new(), Knowledge::NoHistory)
     };
     let layout = if name.contains("goose") {
         Layout::Goose
     } else {
         Layout::Plain
     };
-    let all = lint_release(&[(file.clone(), layout)], dialect, &ctx);
-    let rules: Vec<String> = all.iter().map(|d| d.rule.clone()).collect();
+    let release = [parse_file_all(&file, layout, dialect)];
+    let analysis = analyze_release(&mut schema, knowledge, &release);
+    let rules: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.clone())
+        .collect();
     // Snapshots show the findings of the rule under test only, so that adding a
     // rule does not churn every other rule's snapshots.
-    let diags: Vec<_> = all.into_iter().filter(|d| d.rule == rule).collect();
+    let diags: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .cloned()
+        .collect();
     let mut sources = BTreeMap::new();
     sources.insert(rel.to_string(), file);
     let metas: Vec<_> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();
@@ -75,7 +96,95 @@ fn lint_fixture(rule: &str, rel: &str) -> Outcome {
             color: false,
         },
     );
-    Outcome { rendered, rules }
+    Outcome {
+        rendered,
+        rules,
+        analysis,
+        knowledge,
+    }
+}
+
+/// Every fixture, as (rule folder, path relative to the root).
+fn fixtures() -> Vec<(String, String)> {
+    let base = root().join("testdata/sql");
+    let mut out = Vec::new();
+    let mut rule_dirs: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rule_dirs.sort();
+    for dir in rule_dirs {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_str().unwrap().to_string())
+            .filter(|f| f.ends_with(".sql") && !f.ends_with(".history.sql"))
+            .collect();
+        files.sort();
+        for f in files {
+            out.push((rule.clone(), format!("testdata/sql/{rule}/{f}")));
+        }
+    }
+    out
+}
+
+/// `schema-diff` prints the delta the rules judge: over every fixture, each
+/// contract entry of the release delta has a finding at one of the statements
+/// that caused it, and each compat finding about an object the history knew has
+/// a delta entry caused by the statement it points at.
+#[test]
+fn schema_diff_and_check_agree_on_every_fixture() {
+    let compat: Vec<&str> = canary_lint_sql::rules()
+        .iter()
+        .filter(|r| r.family == Family::Compat)
+        .map(|r| r.name)
+        .collect();
+    let mut failures = Vec::new();
+    let (mut entries, mut findings) = (0, 0);
+    for (rule, rel) in fixtures() {
+        let out = lint_fixture(&rule, &rel);
+        let a = &out.analysis;
+        let at = |file: &str, line: u32, causes: &[canary_lint_sql::engine::Cause]| {
+            causes.iter().any(|c| c.file == file && c.line == line)
+        };
+        for e in &a.delta {
+            if e.change.kind != ChangeKind::Contract {
+                continue;
+            }
+            entries += 1;
+            let found = a
+                .diagnostics
+                .iter()
+                .any(|d| d.rule != "unparsed-statement" && at(&d.file, d.start.line, &e.causes));
+            if !found {
+                failures.push(format!(
+                    "{rel}: contract entry without a finding: {} {}",
+                    e.change.object, e.change.description
+                ));
+            }
+        }
+        if out.knowledge != Knowledge::History {
+            continue;
+        }
+        for d in &a.diagnostics {
+            if !compat.contains(&d.rule.as_str()) || d.message.contains("never create") {
+                continue;
+            }
+            findings += 1;
+            if !a.delta.iter().any(|e| at(&d.file, d.start.line, &e.causes)) {
+                failures.push(format!(
+                    "{rel}: {} finding at line {} without a delta entry: {}",
+                    d.rule, d.start.line, d.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Not vacuous: the fixtures hold many of both.
+    assert!(
+        entries >= 25 && findings >= 25,
+        "{entries} entries, {findings} findings"
+    );
 }
 
 #[test]

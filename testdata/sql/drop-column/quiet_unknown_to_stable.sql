@@ -1,2 +1,1 @@
-ALTER TABLE audit_tmp DROP COLUMN payload;
 ALTER TABLE users DROP COLUMN nickname;

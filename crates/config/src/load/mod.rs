@@ -425,6 +425,13 @@ fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> C
         } else {
             (canonical_key(normalize_key(&raw.key)), false)
         };
+        // A key shaped like a secret (a token pasted as a key) is masked in the text
+        // below and scrubbed from what is printed.
+        secrets.extend(
+            embedded_secret_ranges(&raw.key)
+                .into_iter()
+                .map(|r| raw.key[r].to_string()),
+        );
         let inner = embedded_secret_ranges(&raw.value);
         let trimmed = raw.value.trim();
         let whole_shape = !trimmed.is_empty()

@@ -322,7 +322,7 @@ fn version_folders(entries: &[Entry]) -> Result<Vec<MigrationFile>, DiscoverErro
                 let mut v: Vec<PathBuf> = listed
                     .iter()
                     .map(|f| path.join(f))
-                    .filter(|p| p.is_file())
+                    .filter(|p| super::liquibase::regular(p))
                     .collect();
                 // SQL the manifest does not list still gets checked, after it.
                 for (_, p, _) in &sql {
@@ -355,7 +355,9 @@ fn version_folders(entries: &[Entry]) -> Result<Vec<MigrationFile>, DiscoverErro
 /// The SQL files a version folder's `manifest.json` lists, in its order (any
 /// array of `.sql` names in the document).
 fn manifest_files(path: &Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text =
+        canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_CONFIG_BYTES)
+            .ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     let mut out = Vec::new();
     collect_sql_names(&v, &mut out);

@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 
 const EXTS: &[&str] = &["xml", "yaml", "yml", "json", "sql"];
 
+/// Nesting read in a changelog (a change is about six levels down).
+const MAX_DEPTH: usize = 64;
+
 fn ext(p: &Path) -> String {
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -40,9 +43,15 @@ fn formatted_header(text: &str) -> bool {
         .starts_with("liquibase formatted sql")
 }
 
+/// A regular file (not a FIFO, a device or a link to one), which can be read
+/// without blocking.
+pub(super) fn regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
+    let (mut f, _) = canary_lint_core::read::open_regular(path).ok()?;
     let mut buf = vec![0u8; 512];
     let n = f.read(&mut buf).ok()?;
     buf.truncate(n);
@@ -55,13 +64,19 @@ fn is_structured_changelog(path: &Path) -> bool {
         && read_head(path).is_some_and(|h| h.contains("databaseChangeLog"))
 }
 
+/// Whether a file named on the command line is a Liquibase changelog in XML,
+/// YAML or JSON (a migration, not a config file).
+pub fn is_changelog_file(path: &Path) -> bool {
+    is_structured_changelog(path)
+}
+
 fn is_changelog(path: &Path) -> bool {
     is_structured_changelog(path) || (ext(path) == "sql" && is_formatted_sql(path))
 }
 
 /// Whether a folder listing is a Liquibase changelog folder.
 pub(super) fn is_liquibase_dir(entries: &[Entry]) -> bool {
-    let mut sql_checked = 0;
+    let (mut sql_checked, mut structured_checked) = (0, 0);
     for (name, path, is_dir) in entries {
         if *is_dir {
             continue;
@@ -79,8 +94,14 @@ pub(super) fn is_liquibase_dir(entries: &[Entry]) -> bool {
             }
             continue;
         }
-        if name.to_ascii_lowercase().contains("changelog") && is_structured_changelog(path) {
-            return true;
+        // Any name (`master.xml`, `db.changelog-master.yaml`): the root
+        // element says; a few files per folder are enough to tell.
+        let _ = name;
+        if structured_checked < 16 {
+            structured_checked += 1;
+            if is_structured_changelog(path) {
+                return true;
+            }
         }
     }
     false
@@ -125,7 +146,7 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
                 }
                 let mut up = parent.to_path_buf();
                 for _ in 0..i {
-                    up.push("..");
+                    up = lexical_parent(&up);
                 }
                 return Some(up);
             }
@@ -135,6 +156,16 @@ pub(super) fn master_dir_above(file: &Path, parent: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The folder above `p` as the user would write it: `a/b` for `a/b/c`, `.`
+/// for `c`, `../..` for `..`.
+fn lexical_parent(p: &Path) -> PathBuf {
+    match (p.file_name(), p.parent()) {
+        (Some(_), Some(up)) if up.as_os_str().is_empty() => PathBuf::from("."),
+        (Some(_), Some(up)) => up.to_path_buf(),
+        _ => p.join(".."),
+    }
 }
 
 /// The changelogs of a folder in the order Liquibase runs them.
@@ -189,7 +220,9 @@ impl Walk {
             return;
         }
         self.order.push(path.to_path_buf());
-        let Ok(text) = std::fs::read_to_string(path) else {
+        let Ok(text) =
+            canary_lint_core::read::read_text_capped(path, canary_lint_core::read::MAX_SQL_BYTES)
+        else {
             // Read errors are reported when the file is checked.
             return;
         };
@@ -277,10 +310,10 @@ fn resolve(base: &Path, name: &str, relative: bool) -> Option<PathBuf> {
         if dir.join(".git").exists() {
             break;
         }
-        // `..` keeps the path as the user would read it (relative stays relative).
+        // The folder above, as the user would read it (relative stays relative).
         let abs = std::fs::canonicalize(&dir).ok()?;
         abs.parent()?;
-        dir.push("..");
+        dir = lexical_parent(&dir);
     }
     None
 }
@@ -395,7 +428,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
             message: format!("invalid XML changelog: {e}"),
         }
     })?;
-    fn conv(n: roxmltree::Node<'_, '_>) -> Elem {
+    fn conv(n: roxmltree::Node<'_, '_>, depth: usize) -> Elem {
         let r = n.range();
         let mut e = Elem {
             name: n.tag_name().name().to_string(),
@@ -408,8 +441,9 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         };
         let mut text_nodes = false;
         for c in n.children() {
-            if c.is_element() {
-                e.children.push(conv(c));
+            // Changes sit a few levels down; deeper nesting is not a changelog's.
+            if c.is_element() && depth < MAX_DEPTH {
+                e.children.push(conv(c, depth + 1));
             } else if c.is_text() && c.text().is_some_and(|t| !t.trim().is_empty()) {
                 text_nodes = true;
             }
@@ -422,7 +456,7 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
         }
         e
     }
-    Ok(conv(doc.root_element()))
+    Ok(conv(doc.root_element(), 0))
 }
 
 /// A YAML (or JSON) node with byte spans.
@@ -494,6 +528,12 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
                     span: Span::new(start, end),
                 },
             ),
+            Event::MappingStart(..) | Event::SequenceStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(ChangelogError {
+                    offset: start,
+                    message: format!("YAML changelog nested deeper than {MAX_DEPTH} levels"),
+                })
+            }
             Event::MappingStart(..) => stack.push(Frame::Map(Vec::new(), None, start)),
             Event::SequenceStart(..) => stack.push(Frame::Seq(Vec::new(), start)),
             Event::MappingEnd | Event::SequenceEnd => {
@@ -580,10 +620,24 @@ fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
                         }
                         e.attrs.push((kname.clone(), value.clone()));
                     }
-                    Node::Seq(list, _) => {
+                    // `columns:` lists belong to the change itself; other lists
+                    // (`changes:`, `rollback:`) keep their name as a wrapper.
+                    Node::Seq(list, lspan) if kname == "columns" => {
+                        let _ = lspan;
                         for it in list {
                             e.children.extend(elems_of(it, text));
                         }
+                    }
+                    Node::Seq(list, lspan) => {
+                        let mut w = Elem {
+                            name: kname.clone(),
+                            span: Span::new(kspan.start, lspan.end.max(kspan.end)),
+                            ..Default::default()
+                        };
+                        for it in list {
+                            w.children.extend(elems_of(it, text));
+                        }
+                        e.children.push(w);
                     }
                     Node::Map(..) => e.children.push(elem(kname, *kspan, val, text)),
                 }
@@ -639,6 +693,38 @@ pub(super) fn forward_ranges(text: &str) -> Vec<Span> {
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// A Liquibase changelog with several changesets, cut into one parsed file
+/// per changeset: each changeset is deployed on its own, so each is checked
+/// against the changesets before it (as a folder's files are). `None` for any
+/// other file, or a changelog of one changeset.
+pub fn changeset_units(pf: &crate::ParsedFile) -> Option<Vec<crate::ParsedFile>> {
+    if pf.layout != Layout::Liquibase {
+        return None;
+    }
+    let ranges = super::tx::transactions(Layout::Liquibase, "", &pf.file.text, pf.dialect).ranges;
+    if ranges.len() < 2 {
+        return None;
+    }
+    let mut units: Vec<crate::ParsedFile> = ranges
+        .iter()
+        .map(|_| crate::ParsedFile {
+            file: pf.file.clone(),
+            layout: pf.layout,
+            dialect: pf.dialect,
+            statements: Vec::new(),
+        })
+        .collect();
+    for st in &pf.statements {
+        let i = ranges
+            .iter()
+            .rposition(|(r, _)| r.start <= st.span.start)
+            .unwrap_or(0);
+        units[i].statements.push(st.clone());
+    }
+    units.retain(|u| !u.statements.is_empty());
+    Some(units)
 }
 
 /// Marks written at a changeset's start in the SQL made from a structured
@@ -782,6 +868,9 @@ impl<'t> Shadow<'t> {
             }
             Item::Change(e) => {
                 let stmts = statements(e, dialect);
+                if self.compact(e.span, limit, &stmts) {
+                    return;
+                }
                 let mut at = e.span.start;
                 for s in stmts {
                     let mut toks = s;
@@ -798,6 +887,40 @@ impl<'t> Shadow<'t> {
                 }
             }
         }
+    }
+
+    /// Writes the statements on one run of text from the element's start, and
+    /// the element's line breaks at its end, so that every finding in them is
+    /// on the element's first line and the lines after the element keep their
+    /// numbers. `false` (nothing written) when they do not fit in the element.
+    fn compact(&mut self, span: Span, limit: usize, stmts: &[Vec<String>]) -> bool {
+        if stmts.is_empty() {
+            return true;
+        }
+        let end = span.end.min(limit).min(self.buf.len());
+        if end <= span.start {
+            return false;
+        }
+        let sql: String = stmts
+            .iter()
+            .map(|s| format!("{} ;", s.join(" ").replace(['\n', '\r'], " ")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let breaks = self.buf[span.start..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        if sql.len() + breaks > end - span.start {
+            return false;
+        }
+        for b in &mut self.buf[span.start..end] {
+            *b = b' ';
+        }
+        self.buf[span.start..span.start + sql.len()].copy_from_slice(sql.as_bytes());
+        for b in &mut self.buf[end - breaks..end] {
+            *b = b'\n';
+        }
+        true
     }
 
     /// An `<sql>` / `sql:` body, in place.
@@ -1275,6 +1398,29 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert!(t[r[0].start..r[0].end].starts_with("CREATE TABLE"));
         assert!(t[r[1].start..r[1].end].starts_with("ALTER TABLE"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let t = format!(
+            "databaseChangeLog: {}{}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = to_sql("c.yaml", &t, Dialect::Postgres)
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            e.message.contains("nested deeper") || e.message.contains("recursion limit"),
+            "{}",
+            e.message
+        );
+        let x = format!(
+            "<databaseChangeLog>{}{}</databaseChangeLog>",
+            "<a>".repeat(200),
+            "</a>".repeat(200)
+        );
+        assert!(to_sql("c.xml", &x, Dialect::Postgres).unwrap().is_ok());
     }
 
     #[test]

@@ -60,16 +60,25 @@ pub fn transactions(layout: Layout, path: &str, text: &str, dialect: Dialect) ->
         Layout::Diesel => {
             let meta = p.parent().map(|d| d.join("metadata.toml"));
             let opted_out = meta
-                .and_then(|m| std::fs::read_to_string(m).ok())
+                .and_then(|m| {
+                    canary_lint_core::read::read_text_capped(
+                        &m,
+                        canary_lint_core::read::MAX_CONFIG_BYTES,
+                    )
+                    .ok()
+                })
                 .is_some_and(|t| toml_flag(&t, "run_in_transaction") == Some(false));
             Transactions::all(!opted_out)
         }
         Layout::Flyway => {
             let mut conf = p.as_os_str().to_owned();
             conf.push(".conf");
-            let set = std::fs::read_to_string(Path::new(&conf))
-                .ok()
-                .and_then(|t| conf_flag(&t, "executeInTransaction"));
+            let set = canary_lint_core::read::read_text_capped(
+                Path::new(&conf),
+                canary_lint_core::read::MAX_CONFIG_BYTES,
+            )
+            .ok()
+            .and_then(|t| conf_flag(&t, "executeInTransaction"));
             Transactions::all(set == Some(true))
         }
         _ => from_text(layout, text, dialect),

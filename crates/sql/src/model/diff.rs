@@ -35,6 +35,9 @@ pub enum ObjectKind {
     Enum,
     View,
     Sequence,
+    /// A user type that is not an enum (composite, range, domain, base type).
+    Type,
+    Function,
 }
 
 /// One change of the delta.
@@ -57,6 +60,8 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
     diff_enums(old, new, &origins, &mut out);
     diff_views(old, new, &origins, &mut out);
     diff_sequences(old, new, &origins, &mut out);
+    diff_other_types(old, new, &origins, &mut out);
+    diff_functions(old, new, &mut out);
     out.sort();
     out.dedup();
     out
@@ -153,6 +158,7 @@ impl Origins {
             }
         }
         o.keep_known_origins(old);
+        o.forget_reused_names(new);
         o.object_sources = o
             .objects
             .iter()
@@ -209,6 +215,29 @@ impl Origins {
         self.values.retain(|(parent, _), origin| {
             old.enums
                 .get(&parent_origin(RenameKind::Type, parent))
+                .is_some_and(|e| e.values.contains(origin))
+        });
+    }
+
+    /// Stable finds its objects by name: where the old name still names an object
+    /// of the same kind in `new` (a table swapped in under the old name, a column
+    /// re-added after its rename), stable's queries reach that object, so the two
+    /// are compared by name and the rename is forgotten.
+    fn forget_reused_names(&mut self, new: &Schema) {
+        self.objects.retain(|(kind, _), origin| match kind {
+            RenameKind::Table => !new.tables.contains_key(origin),
+            RenameKind::View => !new.views.contains_key(origin),
+            RenameKind::Index => !new.indexes.contains_key(origin),
+            RenameKind::Type => !new.has_type(origin),
+            RenameKind::Sequence => !new.sequences.contains_key(origin),
+            RenameKind::Column | RenameKind::EnumValue => true,
+        });
+        self.columns.retain(|(parent, _), origin| {
+            !new.tables.get(parent).is_some_and(|t| t.has_column(origin))
+        });
+        self.values.retain(|(parent, _), origin| {
+            !new.enums
+                .get(parent)
                 .is_some_and(|e| e.values.contains(origin))
         });
     }
@@ -586,11 +615,12 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
         if matched.contains(key) {
             continue;
         }
-        // Indexes of a dropped table go with it (the table drop is reported).
+        // Indexes of a dropped table go with it (the table drop is reported). A
+        // dropped index slows stable's queries down; they still work.
         if kept_tables.contains(&index.table) {
             push(
                 out,
-                Contract,
+                Expand,
                 ObjectKind::Index,
                 key,
                 format!(
@@ -782,6 +812,73 @@ fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<S
                 ObjectKind::Sequence,
                 key,
                 "sequence dropped: stable still uses it",
+            );
+        }
+    }
+}
+
+fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    for key in &new.other_types {
+        match origins.origin(RenameKind::Type, key) {
+            Some((o, true)) if old.other_types.contains(&o) => push(
+                out,
+                Contract,
+                ObjectKind::Type,
+                key,
+                format!("type renamed from `{o}`: stable still uses the old name"),
+            ),
+            Some((o, _)) if old.other_types.contains(&o) => {}
+            _ => push(out, Expand, ObjectKind::Type, key, "new type"),
+        }
+    }
+    let kept: BTreeSet<String> = new
+        .other_types
+        .iter()
+        .filter_map(|k| origins.origin(RenameKind::Type, k).map(|(o, _)| o))
+        .collect();
+    for key in &old.other_types {
+        if !kept.contains(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Type,
+                key,
+                "type dropped: stable's columns and casts use it",
+            );
+        }
+    }
+}
+
+fn diff_functions(old: &Schema, new: &Schema, out: &mut Vec<SchemaChange>) {
+    use ChangeKind::*;
+    for (key, f) in &new.functions {
+        match old.functions.get(key) {
+            None => push(out, Expand, ObjectKind::Function, key, "new function"),
+            Some(before) if before.signature != f.signature => push(
+                out,
+                Contract,
+                ObjectKind::Function,
+                key,
+                format!(
+                    "signature changed from `{}` to `{}`: stable's calls use the old one",
+                    before.signature, f.signature
+                ),
+            ),
+            Some(before) if before != f => {
+                push(out, Expand, ObjectKind::Function, key, "body replaced")
+            }
+            Some(_) => {}
+        }
+    }
+    for key in old.functions.keys() {
+        if !new.functions.contains_key(key) {
+            push(
+                out,
+                Contract,
+                ObjectKind::Function,
+                key,
+                "function dropped: stable still calls it",
             );
         }
     }

@@ -26,4 +26,28 @@ impl History for Schema {
     fn has_type(&self, name: &str) -> bool {
         Schema::has_type(self, name)
     }
+
+    fn not_null_checked(&self, table: &str, column: &str) -> bool {
+        let Some(t) = Schema::table(self, table) else {
+            return false;
+        };
+        t.constraints.iter().any(|c| match &c.kind {
+            super::ConstraintKind::Check(expr) => checks_not_null(expr, column),
+            _ => false,
+        })
+    }
+}
+
+/// Whether a check expression is exactly `column IS NOT NULL` (parentheses,
+/// quotes and case aside).
+fn checks_not_null(expr: &str, column: &str) -> bool {
+    let flat: String = expr
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '"'))
+        .collect::<String>()
+        .to_lowercase();
+    let words: Vec<&str> = flat.split_whitespace().collect();
+    words.len() == 4
+        && words[0].to_lowercase() == column.to_lowercase()
+        && words[1..] == ["is", "not", "null"]
 }

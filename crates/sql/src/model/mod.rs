@@ -257,6 +257,14 @@ pub struct Sequence {
     pub name: String,
 }
 
+/// A function (or procedure) as far as callers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    pub name: String,
+    /// Argument types and return type as SQL text; empty when not written.
+    pub signature: String,
+}
+
 /// What kind of object a rename applied to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RenameKind {
@@ -287,6 +295,9 @@ pub struct Schema {
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
+    /// Functions and procedures by name key (overloads share one entry), with
+    /// their signature as SQL text: `(int, text) RETURNS boolean`.
+    functions: BTreeMap<String, Function>,
     /// Keys of user types that are not enums (composite, range, base types, domains).
     other_types: BTreeSet<String>,
     renames: Vec<Rename>,
@@ -394,9 +405,83 @@ impl Schema {
         self.sequences.get(key)
     }
 
+    pub fn function(&self, key: &str) -> Option<&Function> {
+        self.functions.get(key)
+    }
+
     /// Renames seen during replay, oldest first.
     pub fn renames(&self) -> &[Rename] {
         &self.renames
+    }
+
+    // ----- partial copies, for the release delta (see `crate::engine`) -----------------
+
+    /// Copies table `key` and its indexes from `src`, if `src` has it.
+    pub(crate) fn copy_table_from(&mut self, src: &Schema, key: &str) {
+        if let Some(t) = src.tables.get(key) {
+            self.tables.insert(key.to_string(), t.clone());
+        }
+        for k in src.index_keys_of(key) {
+            if let Some(i) = src.indexes.get(&k) {
+                self.insert_index(k, i.clone());
+            }
+        }
+    }
+
+    pub(crate) fn copy_view_from(&mut self, src: &Schema, key: &str) {
+        if let Some(v) = src.views.get(key) {
+            self.views.insert(key.to_string(), v.clone());
+        }
+    }
+
+    pub(crate) fn copy_type_from(&mut self, src: &Schema, key: &str) {
+        if let Some(e) = src.enums.get(key) {
+            self.enums.insert(key.to_string(), e.clone());
+        }
+        if src.other_types.contains(key) {
+            self.other_types.insert(key.to_string());
+        }
+    }
+
+    pub(crate) fn copy_sequence_from(&mut self, src: &Schema, key: &str) {
+        if let Some(s) = src.sequences.get(key) {
+            self.sequences.insert(key.to_string(), s.clone());
+        }
+    }
+
+    pub(crate) fn copy_function_from(&mut self, src: &Schema, key: &str) {
+        if let Some(f) = src.functions.get(key) {
+            self.functions.insert(key.to_string(), f.clone());
+        }
+    }
+
+    /// The table of index `key` (by index key, or by an index name on any table).
+    pub(crate) fn table_of_index(&self, key: &str) -> Option<String> {
+        if let Some(i) = self.indexes.get(key) {
+            return Some(i.table.clone());
+        }
+        let suffix = format!(".{key}");
+        self.indexes
+            .iter()
+            .find(|(k, _)| k.ends_with(&suffix))
+            .map(|(_, i)| i.table.clone())
+    }
+
+    pub(crate) fn set_dialect(&mut self, dialect: crate::Dialect) {
+        self.dialect = dialect;
+    }
+
+    /// Appends renames (the ones a release made) to the log.
+    pub(crate) fn extend_renames(&mut self, renames: &[Rename]) {
+        self.renames.extend_from_slice(renames);
+    }
+
+    pub fn functions(&self) -> impl Iterator<Item = (&str, &Function)> {
+        self.functions.iter().map(|(k, f)| (k.as_str(), f))
+    }
+
+    pub fn sequences(&self) -> impl Iterator<Item = (&str, &Sequence)> {
+        self.sequences.iter().map(|(k, s)| (k.as_str(), s))
     }
 
     fn insert_index(&mut self, key: String, index: Index) {

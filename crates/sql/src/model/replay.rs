@@ -161,6 +161,37 @@ impl Schema {
             } if last_part(name).as_deref() == Some("sp_rename") => {
                 self.sp_rename(parameters, dialect)
             }
+            Statement::CreateFunction(cf) => {
+                let key = object_key(&cf.name, dialect);
+                if !(cf.if_not_exists && self.functions.contains_key(&key)) {
+                    let mut signature = format!(
+                        "({})",
+                        cf.args
+                            .iter()
+                            .flatten()
+                            .map(|a| a.data_type.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    if let Some(r) = &cf.return_type {
+                        signature.push_str(&format!(" RETURNS {r}"));
+                    }
+                    self.functions.insert(
+                        key,
+                        super::Function {
+                            name: cf.name.to_string(),
+                            signature,
+                        },
+                    );
+                }
+                Applied::Understood
+            }
+            Statement::DropFunction(df) => {
+                for f in &df.func_desc {
+                    self.functions.remove(&object_key(&f.name, dialect));
+                }
+                Applied::Understood
+            }
             s if is_irrelevant(s) => Applied::Ignored,
             other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
         }
@@ -1561,8 +1592,6 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::Deny(_)
             | Statement::AlterDefaultPrivileges(_)
             | Statement::Comment { .. }
-            | Statement::CreateFunction(_)
-            | Statement::DropFunction(_)
             | Statement::AlterFunction(_)
             | Statement::CreateProcedure { .. }
             | Statement::DropProcedure { .. }

@@ -1,7 +1,8 @@
 //! add-required-column: `ADD COLUMN .. NOT NULL` without a default.
 
-use super::{qualified, RuleCx};
+use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
+use crate::engine::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -63,4 +64,45 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             column.display
         ),
     ));
+}
+
+/// A column new to a table stable knew that ends the release NOT NULL without a
+/// default, however it got there (`ADD` + `SET NOT NULL`, `NOT NULL DEFAULT x` +
+/// `DROP DEFAULT`, a re-created table with an extra required column): reported at
+/// the statement that completes it, with the first statement as related location.
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (b, a) in cx.kept_tables() {
+        let table = ObjKey::Table(b.key.clone());
+        if cx.first(&table, &[Act::Trigger]).is_some() {
+            continue;
+        }
+        for col in a.columns() {
+            if b.has_column(&cx.column_origin(&b.key, &col.key)) || col.can_be_omitted() {
+                continue;
+            }
+            let obj = ObjKey::Column(b.key.clone(), col.key.clone());
+            let Some(last) = cx.last(&obj, &[]).or_else(|| cx.table_site(&b.key)) else {
+                continue;
+            };
+            let first = cx.first(&obj, &[]).unwrap_or(last);
+            let q = format!("{}.{}", a.name, col.name);
+            let mut d = cx.diag(
+                &ADD_REQUIRED_COLUMN,
+                last,
+                format!(
+                    "`{q}` is new and ends the release NOT NULL without a default: stable's INSERTs into `{}` do not name `{}` and fail with a not-null violation",
+                    a.name, col.name
+                ),
+                format!("`{}` becomes required", col.name),
+                format!(
+                    "keep `{}` nullable (or give it a DEFAULT) in this release, write it from the canary, backfill, and set NOT NULL in a later release",
+                    col.name
+                ),
+            );
+            if first != last {
+                cx.relate(&mut d, first, format!("`{}` is added here", col.name));
+            }
+            out.push(d);
+        }
+    }
 }

@@ -1,18 +1,37 @@
 //! change-column-type: `ALTER COLUMN .. TYPE`, MySQL `MODIFY`/`CHANGE` to another type.
 
-use super::{qualified, RuleCx};
+use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
+use crate::engine::Act;
+use crate::model::TypeChange;
 use crate::Dialect;
+use canary_lint_core::Severity;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `ALTER TABLE .. ALTER COLUMN c [SET DATA] TYPE t` and MySQL
-    /// `MODIFY`/`CHANGE` that give an existing column another type. Provably safe
-    /// widenings are not reported: `varchar(n)` to `varchar(m)` with `m >= n`,
-    /// `varchar` to `text` on Postgres, a larger `numeric` precision with the same
-    /// scale. Without migration history the previous type is unknown, and the
-    /// finding says so.
+    /// Reports a column stable knew whose type differs after the release from its
+    /// type before it (`ALTER COLUMN .. TYPE`, MySQL `MODIFY`/`CHANGE`, a table
+    /// swap), in three tiers:
+    ///
+    /// - **quiet**: the same type, or a widening after which stable decodes the
+    ///   same type: `varchar(n)` to `varchar(m)` with `m >= n`, `varchar` to
+    ///   `text` (Postgres), a larger `numeric` precision with the same scale.
+    ///   (Whether the change rewrites the table is a lock question, not this
+    ///   rule's.)
+    /// - **warning**: every value is kept, but the type stable's driver decodes
+    ///   changes: `smallint` to `integer`, `integer` to `bigint` (a 32-bit field
+    ///   in stable's code overflows on the canary's larger values), `real` to
+    ///   `double precision`.
+    /// - **error**: a change of family or a narrowing: `integer` to `numeric` or
+    ///   to a float (exact becomes approximate, or the driver type changes
+    ///   kind), `text` to `integer`, `timestamp` to `timestamptz` and back (the
+    ///   meaning of stored values shifts with the session time zone), `json` to
+    ///   `jsonb` (key order and duplicate keys are not kept), `varchar(n)` to a
+    ///   shorter length.
+    ///
+    /// Without migration history the previous type is unknown, and the finding
+    /// says so.
     ///
     /// ## Why it breaks stable
     /// The stable version was built against the old type: its drivers decode the
@@ -60,13 +79,13 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     let (message, label) = match &old {
         Some(old) => (
             format!(
-                "changing `{q}` from `{old}` to `{new_type}` breaks stable: stable still reads and writes `{q}` as `{old}`"
+                "changing `{q}` from `{old}` to `{new_type}` breaks stable: stable's schema has `{q}` as `{old}`; the running version may still read or write it as such"
             ),
             format!("changes the type to `{new_type}`"),
         ),
         None => (
             format!(
-                "changing the type of `{q}` to `{new_type}` breaks stable: stable still reads and writes `{q}` as its previous type (not known from the migrations seen)"
+                "changing the type of `{q}` to `{new_type}` breaks stable: the running version may still read or write `{q}` as its previous type (not known from the migrations seen)"
             ),
             format!("sets the type to `{new_type}`"),
         ),
@@ -177,5 +196,116 @@ mod tests {
         assert!(safe_for_stable("VARCHAR(100)", "VARCHAR(200)", pg));
         assert!(!safe_for_stable("VARCHAR(100)", "VARCHAR(20)", pg));
         assert!(!safe_for_stable("text", "integer", pg));
+    }
+}
+
+/// How a type change affects stable, by tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    /// The same type, or a widening that leaves the type stable decodes as it was.
+    Quiet,
+    /// Every value is kept, but stable's driver decodes another type.
+    Decoded,
+    /// Another family of type, or a narrowing.
+    Breaking,
+}
+
+/// The tier of a change from `old` to `new` (see the rule's documentation).
+pub(crate) fn tier(
+    old: &sqlparser::ast::DataType,
+    new: &sqlparser::ast::DataType,
+    dialect: Dialect,
+) -> Tier {
+    match crate::model::type_change(old, new, dialect) {
+        TypeChange::Same | TypeChange::SafeWidening => Tier::Quiet,
+        TypeChange::WideningRewrite => {
+            let base = |t: &sqlparser::ast::DataType| normalize(&t.to_string()).0;
+            let (o, n) = (base(old), base(new));
+            let family = |b: &str| match b {
+                "smallint" | "int" | "bigint" | "tinyint" | "mediumint" => "integer",
+                "real" | "float" | "float4" | "double" => "float",
+                "varchar" | "text" | "char" => "text",
+                "binary" | "varbinary" | "bytea" | "tinyblob" | "blob" | "mediumblob"
+                | "longblob" => "binary",
+                other => {
+                    if other.starts_with("varchar") {
+                        "text"
+                    } else {
+                        "other"
+                    }
+                }
+            };
+            if o == n || (o == "varchar" && n == "text") {
+                Tier::Quiet
+            } else if family(&o) == family(&n) && family(&o) != "other" {
+                Tier::Decoded
+            } else {
+                Tier::Breaking
+            }
+        }
+        TypeChange::Narrowing | TypeChange::FamilyChange => Tier::Breaking,
+    }
+}
+
+/// The net type change of every column stable knew: its type before the release
+/// against its type after, wherever the change came from (`ALTER COLUMN .. TYPE`,
+/// `MODIFY`, a table swap).
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    let dialect = cx.after.dialect();
+    for (b, a) in cx.kept_tables() {
+        for col in b.columns() {
+            let Some(now) = a.column(&col.key) else {
+                continue;
+            };
+            if matches!(
+                (&col.data_type, &now.data_type),
+                (
+                    sqlparser::ast::DataType::Enum(..),
+                    sqlparser::ast::DataType::Enum(..)
+                )
+            ) {
+                // Judged by label: drop-enum-value.
+                continue;
+            }
+            let t = tier(&col.data_type, &now.data_type, dialect);
+            if t == Tier::Quiet {
+                continue;
+            }
+            let Some(at) = cx.column_site(&b.key, &col.key, &[Act::ChangeType]) else {
+                continue;
+            };
+            let q = format!("{}.{}", a.name, now.name);
+            let (old, new) = (col.type_display(), now.type_display());
+            let d = match t {
+                Tier::Decoded => cx
+                    .diag(
+                        &CHANGE_COLUMN_TYPE,
+                        at,
+                        format!(
+                            "`{q}` changes from `{old}` to `{new}`: every value is kept, but stable's driver decodes the column as `{old}` and may reject or truncate what it reads"
+                        ),
+                        format!("`{old}` to `{new}`"),
+                        format!(
+                            "ship code that reads `{}` as `{new}` first, or check that stable's driver maps both to the same type",
+                            now.name
+                        ),
+                    )
+                    .severity(Severity::Warning),
+                _ => cx.diag(
+                    &CHANGE_COLUMN_TYPE,
+                    at,
+                    format!(
+                        "changing `{q}` from `{old}` to `{new}` breaks stable: {}, and its reads and writes of `{old}` values fail or change meaning",
+                        cx.uses(&format!("`{q}` as `{old}`"))
+                    ),
+                    format!("`{old}` to `{new}`"),
+                    format!(
+                        "add a new column of type `{new}`, dual-write from the canary, backfill, switch reads, and drop `{}` in a later release",
+                        now.name
+                    ),
+                ),
+            };
+            out.push(d);
+        }
     }
 }

@@ -7,10 +7,26 @@ use canary_lint_core::{declare_rule, Diagnostic};
 declare_rule! {
     /// ## What it does
     /// Reports `CREATE INDEX CONCURRENTLY` and `DROP INDEX CONCURRENTLY` that run
-    /// inside a transaction: after an explicit `BEGIN` in the same file, or in a
-    /// migration framework that wraps each migration in a transaction (goose,
-    /// dbmate, diesel, sqlx) unless the file opts out (`-- +goose NO
-    /// TRANSACTION`, dbmate `transaction:false`, sqlx `-- no-transaction`).
+    /// inside a transaction: after an explicit `BEGIN` in the same file, or
+    /// where the migration framework runs the migration in one, by each
+    /// framework's own rules:
+    ///
+    /// - diesel: in a transaction unless the migration's `metadata.toml` says
+    ///   `run_in_transaction = false`;
+    /// - goose: in a transaction unless the file says `-- +goose NO TRANSACTION`;
+    /// - dbmate: in a transaction unless the section says `transaction:false`;
+    /// - sqlx: in a transaction unless the file starts with `-- no-transaction`;
+    /// - Flyway: outside one (Flyway runs such a script outside a transaction)
+    ///   unless the script's `.conf` file sets `executeInTransaction=true`;
+    /// - Liquibase: each changeset in a transaction unless it sets
+    ///   `runInTransaction:false` (formatted SQL) or `runInTransaction="false"`;
+    /// - golang-migrate: the file is sent as one multi-statement string, which
+    ///   Postgres runs as one implicit transaction when it holds more than one
+    ///   statement;
+    /// - pop/fizz: in a transaction.
+    ///
+    /// Plain folders, Prisma, version folders and unversioned folders are not
+    /// known to open one.
     ///
     /// ## Why it matters
     /// Postgres refuses `CONCURRENTLY` inside a transaction block: the migration

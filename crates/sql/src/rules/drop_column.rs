@@ -1,7 +1,8 @@
 //! drop-column: `ALTER TABLE .. DROP COLUMN` on a column stable uses.
 
-use super::{qualified, RuleCx};
+use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
+use crate::engine::Act;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -45,7 +46,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         &DROP_COLUMN,
         change,
         format!(
-            "dropping `{q}` breaks stable: stable still reads and writes `{q}`, and those queries fail as soon as the column is gone"
+            "dropping `{q}` breaks stable: stable's schema has `{q}`; the running version may still read or write it, and those queries fail as soon as the column is gone"
         ),
         format!("drops `{q}`"),
         format!(
@@ -54,4 +55,51 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         ),
     )
     .subject(table.key.clone(), Some(column.key.clone())));
+}
+
+/// Columns a table stable knew has lost by the end of the release without a
+/// statement dropping them (a table swap or rebuild): reported at the statement
+/// that gave the table its new shape.
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (b, a) in cx.kept_tables() {
+        for col in b.columns() {
+            if a.has_column(&col.key) {
+                continue;
+            }
+            let subject = format!("{}.{}", b.key, col.key);
+            if cx.confirmed(DROP_COLUMN.name, &subject)
+                || cx.confirmed("rename-column", &subject)
+                || cx
+                    .last(
+                        &crate::engine::ObjKey::Column(b.key.clone(), col.key.clone()),
+                        &[Act::Drop, Act::RenameAway],
+                    )
+                    .is_some()
+            {
+                continue;
+            }
+            let Some(at) = cx.table_site(&b.key) else {
+                continue;
+            };
+            let q = format!("{}.{}", a.name, col.name);
+            out.push(
+                cx.diag(
+                    &DROP_COLUMN,
+                    at,
+                    format!(
+                        "`{}` ends the release without `{}`: {}, and queries naming it fail",
+                        a.name,
+                        col.name,
+                        cx.uses(&format!("`{q}`"))
+                    ),
+                    format!("`{}` has no `{}` after this", a.name, col.name),
+                    format!(
+                        "keep `{}` in the new `{}` in this release; drop it in a later release, once no running version uses it",
+                        col.name, a.name
+                    ),
+                )
+                .subject(b.key.clone(), Some(col.key.clone())),
+            );
+        }
+    }
 }

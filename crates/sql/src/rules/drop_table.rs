@@ -32,7 +32,10 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
-    let ChangeKind::DropTable { table, temporary } = &change.kind else {
+    let ChangeKind::DropTable {
+        table, temporary, ..
+    } = &change.kind
+    else {
         return;
     };
     if *temporary || cx.release.table(table) || !cx.stable_may_know_table(table) {
@@ -42,7 +45,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     out.push(cx.diag(
         &DROP_TABLE,
         change,
-        format!("dropping table `{t}` breaks stable: stable still queries `{t}`, and every such query fails once it is gone"),
+        format!("dropping table `{t}` breaks stable: stable's schema has `{t}`; the running version may still query it, and every such query fails once it is gone"),
         format!("drops `{t}`"),
         format!("stop using `{t}` in this release; drop the table in a later release, once no running version uses it"),
     )

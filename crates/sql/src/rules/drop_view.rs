@@ -1,7 +1,8 @@
 //! drop-view: `DROP VIEW` / `DROP MATERIALIZED VIEW` on a view stable uses.
 
-use super::RuleCx;
+use super::{ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
+use crate::engine::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -32,7 +33,10 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
-    let ChangeKind::DropView { view, materialized } = &change.kind else {
+    let ChangeKind::DropView {
+        view, materialized, ..
+    } = &change.kind
+    else {
         return;
     };
     if cx.release.view(view) {
@@ -52,9 +56,51 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     out.push(cx.diag(
         &DROP_VIEW,
         change,
-        format!("dropping {what} `{v}` breaks stable: stable still selects from `{v}`, and those queries fail once it is gone"),
+        format!("dropping {what} `{v}` breaks stable: stable's schema has `{v}`; the running version may still select from it, and those queries fail once it is gone"),
         format!("drops `{v}`"),
         format!("add the replacement under a new name and move readers to it; drop `{v}` in a later release, once no running version reads it"),
     )
     .subject(view.key.clone(), None));
+}
+
+/// A view stable knew, re-created in the release without some of its columns:
+/// reported at the statement that creates the new shape, naming the lost columns.
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, before) in cx.before.views() {
+        let Some(after) = cx.after.view(key) else {
+            continue;
+        };
+        let (Some(old), Some(new)) = (&before.columns, &after.columns) else {
+            continue;
+        };
+        let lost: Vec<&String> = old.iter().filter(|c| !new.contains(c)).collect();
+        if lost.is_empty() {
+            continue;
+        }
+        let Some(at) = cx.last(
+            &ObjKey::View(key.to_string()),
+            &[Act::Create, Act::RenameInto],
+        ) else {
+            continue;
+        };
+        let v = crate::names::bare(key);
+        let cols = lost
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(
+            cx.diag(
+                &DROP_VIEW,
+                at,
+                format!(
+                    "`{v}` is re-created without {cols}: {}, and queries selecting them fail",
+                    cx.uses(&format!("{cols} in `{v}`"))
+                ),
+                format!("`{v}` loses {cols}"),
+                format!("keep {cols} in `{v}` in this release; remove them in a later release, once no running version reads them"),
+            )
+            .subject(key.to_string(), None),
+        );
+    }
 }

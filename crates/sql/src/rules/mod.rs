@@ -5,11 +5,14 @@
 //! history knew. Rules never guess silently: when a fact they need is unknown they
 //! still report and say which fact was missing.
 
-use crate::changes::{Change, ChangeKind, Name};
+use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
+use crate::engine::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
+use crate::model::{Rename, Schema, Table};
+use crate::parse::ParsedFile;
 use crate::Dialect;
-use canary_lint_core::{Diagnostic, SourceFile, StaticRule};
-use std::collections::BTreeSet;
+use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod add_required_column;
 pub mod change_column_type;
@@ -23,69 +26,170 @@ pub mod rename_table;
 pub mod set_not_null;
 pub mod unparsed_statement;
 
+pub mod add_enum_value;
+pub mod drop_enum_value;
+pub mod drop_function;
+pub mod drop_not_null;
+pub mod drop_sequence;
+pub mod drop_type;
+pub mod recreate_table;
+pub mod rename_type;
+pub mod tighten_constraint;
+
 pub mod add_check_validating;
-pub mod add_column_rewrite;
 pub mod add_foreign_key_validating;
 pub mod add_unique_blocking;
 pub mod concurrent_index_in_transaction;
 pub mod create_index_non_concurrently;
 pub mod drop_index_non_concurrently;
 pub mod missing_lock_timeout;
+pub mod table_rewrite;
 pub mod truncate_table;
 pub mod unbounded_delete;
 pub mod unbounded_update;
 
-/// Every SQL rule.
-pub fn all() -> Vec<&'static StaticRule> {
-    vec![
-        &rename_column::RENAME_COLUMN,
-        &rename_table::RENAME_TABLE,
-        &drop_column::DROP_COLUMN,
-        &drop_table::DROP_TABLE,
-        &drop_view::DROP_VIEW,
-        &change_column_type::CHANGE_COLUMN_TYPE,
-        &add_required_column::ADD_REQUIRED_COLUMN,
-        &set_not_null::SET_NOT_NULL,
-        &drop_default::DROP_DEFAULT,
-        &rename_enum_value::RENAME_ENUM_VALUE,
-        &unparsed_statement::UNPARSED_STATEMENT,
-        &create_index_non_concurrently::CREATE_INDEX_NON_CONCURRENTLY,
-        &drop_index_non_concurrently::DROP_INDEX_NON_CONCURRENTLY,
-        &concurrent_index_in_transaction::CONCURRENT_INDEX_IN_TRANSACTION,
-        &add_foreign_key_validating::ADD_FOREIGN_KEY_VALIDATING,
-        &add_check_validating::ADD_CHECK_VALIDATING,
-        &add_unique_blocking::ADD_UNIQUE_BLOCKING,
-        &add_column_rewrite::ADD_COLUMN_REWRITE,
-        &missing_lock_timeout::MISSING_LOCK_TIMEOUT,
-        &unbounded_update::UNBOUNDED_UPDATE,
-        &unbounded_delete::UNBOUNDED_DELETE,
-        &truncate_table::TRUNCATE_TABLE,
-    ]
+/// One SQL rule: its metadata and the steps it runs at.
+#[derive(Debug)]
+pub struct SqlRule {
+    pub meta: &'static StaticRule,
+    /// Runs on each change of each statement (lock and data rules; compat rules'
+    /// statement findings, which the engine then judges by the net delta).
+    pub statement: Option<StatementStep>,
+    /// Runs once per release on the net delta ([`ReleaseCx`]).
+    pub release: Option<ReleaseStep>,
 }
 
-/// Runs every change rule on `change`.
+pub type StatementStep = fn(&RuleCx<'_>, &Change, &mut Vec<Diagnostic>);
+pub type ReleaseStep = fn(&ReleaseCx<'_>, &mut Vec<Diagnostic>);
+
+impl SqlRule {
+    const fn statement(meta: &'static StaticRule, f: StatementStep) -> SqlRule {
+        SqlRule {
+            meta,
+            statement: Some(f),
+            release: None,
+        }
+    }
+    const fn release(meta: &'static StaticRule, f: ReleaseStep) -> SqlRule {
+        SqlRule {
+            meta,
+            statement: None,
+            release: Some(f),
+        }
+    }
+    const fn both(meta: &'static StaticRule, s: StatementStep, r: ReleaseStep) -> SqlRule {
+        SqlRule {
+            meta,
+            statement: Some(s),
+            release: Some(r),
+        }
+    }
+    /// Reported by the engine itself (the parser's verdict).
+    const fn engine(meta: &'static StaticRule) -> SqlRule {
+        SqlRule {
+            meta,
+            statement: None,
+            release: None,
+        }
+    }
+}
+
+/// The SQL rules: the one list. Adding a rule is its file, its fixtures and one
+/// line here.
+pub const RULES: &[SqlRule] = &[
+    SqlRule::statement(&rename_column::RENAME_COLUMN, rename_column::check),
+    SqlRule::statement(&rename_table::RENAME_TABLE, rename_table::check),
+    SqlRule::both(
+        &drop_column::DROP_COLUMN,
+        drop_column::check,
+        drop_column::judge,
+    ),
+    SqlRule::statement(&drop_table::DROP_TABLE, drop_table::check),
+    SqlRule::both(&drop_view::DROP_VIEW, drop_view::check, drop_view::judge),
+    SqlRule::release(&recreate_table::RECREATE_TABLE, recreate_table::judge),
+    SqlRule::both(
+        &change_column_type::CHANGE_COLUMN_TYPE,
+        change_column_type::check,
+        change_column_type::judge,
+    ),
+    SqlRule::both(
+        &add_required_column::ADD_REQUIRED_COLUMN,
+        add_required_column::check,
+        add_required_column::judge,
+    ),
+    SqlRule::statement(&set_not_null::SET_NOT_NULL, set_not_null::check),
+    SqlRule::release(&drop_not_null::DROP_NOT_NULL, drop_not_null::judge),
+    SqlRule::statement(&drop_default::DROP_DEFAULT, drop_default::check),
+    SqlRule::statement(
+        &rename_enum_value::RENAME_ENUM_VALUE,
+        rename_enum_value::check,
+    ),
+    SqlRule::release(&add_enum_value::ADD_ENUM_VALUE, add_enum_value::judge),
+    SqlRule::release(&drop_enum_value::DROP_ENUM_VALUE, drop_enum_value::judge),
+    SqlRule::release(
+        &tighten_constraint::TIGHTEN_CONSTRAINT,
+        tighten_constraint::judge,
+    ),
+    SqlRule::release(&drop_function::DROP_FUNCTION, drop_function::judge),
+    SqlRule::release(&drop_type::DROP_TYPE, drop_type::judge),
+    SqlRule::release(&rename_type::RENAME_TYPE, rename_type::judge),
+    SqlRule::release(&drop_sequence::DROP_SEQUENCE, drop_sequence::judge),
+    SqlRule::engine(&unparsed_statement::UNPARSED_STATEMENT),
+    SqlRule::statement(
+        &create_index_non_concurrently::CREATE_INDEX_NON_CONCURRENTLY,
+        create_index_non_concurrently::check,
+    ),
+    SqlRule::statement(
+        &drop_index_non_concurrently::DROP_INDEX_NON_CONCURRENTLY,
+        drop_index_non_concurrently::check,
+    ),
+    SqlRule::statement(
+        &concurrent_index_in_transaction::CONCURRENT_INDEX_IN_TRANSACTION,
+        concurrent_index_in_transaction::check,
+    ),
+    SqlRule::statement(
+        &add_foreign_key_validating::ADD_FOREIGN_KEY_VALIDATING,
+        add_foreign_key_validating::check,
+    ),
+    SqlRule::statement(
+        &add_check_validating::ADD_CHECK_VALIDATING,
+        add_check_validating::check,
+    ),
+    SqlRule::statement(
+        &add_unique_blocking::ADD_UNIQUE_BLOCKING,
+        add_unique_blocking::check,
+    ),
+    SqlRule::statement(&table_rewrite::TABLE_REWRITE, table_rewrite::check),
+    SqlRule::statement(
+        &missing_lock_timeout::MISSING_LOCK_TIMEOUT,
+        missing_lock_timeout::check,
+    ),
+    SqlRule::statement(&unbounded_update::UNBOUNDED_UPDATE, unbounded_update::check),
+    SqlRule::statement(&unbounded_delete::UNBOUNDED_DELETE, unbounded_delete::check),
+    SqlRule::statement(&truncate_table::TRUNCATE_TABLE, truncate_table::check),
+];
+
+/// Every SQL rule's metadata, from [`RULES`].
+pub fn all() -> Vec<&'static StaticRule> {
+    RULES.iter().map(|r| r.meta).collect()
+}
+
+/// Runs every statement step on `change`.
 pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
-    rename_column::check(cx, change, out);
-    rename_table::check(cx, change, out);
-    drop_column::check(cx, change, out);
-    drop_table::check(cx, change, out);
-    drop_view::check(cx, change, out);
-    change_column_type::check(cx, change, out);
-    add_required_column::check(cx, change, out);
-    set_not_null::check(cx, change, out);
-    drop_default::check(cx, change, out);
-    rename_enum_value::check(cx, change, out);
-    create_index_non_concurrently::check(cx, change, out);
-    drop_index_non_concurrently::check(cx, change, out);
-    concurrent_index_in_transaction::check(cx, change, out);
-    add_foreign_key_validating::check(cx, change, out);
-    add_check_validating::check(cx, change, out);
-    add_unique_blocking::check(cx, change, out);
-    add_column_rewrite::check(cx, change, out);
-    missing_lock_timeout::check(cx, change, out);
-    unbounded_update::check(cx, change, out);
-    unbounded_delete::check(cx, change, out);
-    truncate_table::check(cx, change, out);
+    for r in RULES {
+        if let Some(f) = r.statement {
+            f(cx, change, out);
+        }
+    }
+}
+
+/// Runs every release step on the net delta.
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for r in RULES {
+        if let Some(f) = r.release {
+            f(cx, out);
+        }
+    }
 }
 
 /// What the release created so far: objects stable never saw, so changing them
@@ -97,6 +201,13 @@ pub struct ReleaseState {
     views: BTreeSet<String>,
     types: BTreeSet<String>,
     indexes: BTreeSet<String>,
+    /// Constraints added `NOT VALID`, by (table, constraint) key: their kind and
+    /// the transaction they were added in (see `epoch`).
+    not_valid: BTreeMap<(String, String), (ConstraintKind, u32)>,
+    /// Columns a `CHECK (c IS NOT NULL)` keeps from NULL: (table, column).
+    not_null_checked: BTreeSet<(String, String)>,
+    /// Counts transaction boundaries: `BEGIN`, `COMMIT` and the start of a file.
+    epoch: u32,
 }
 
 impl ReleaseState {
@@ -134,8 +245,48 @@ impl ReleaseState {
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
                 self.columns.insert((table.key.clone(), to.key.clone()));
             }
+            ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
+            ChangeKind::AddConstraint {
+                table,
+                kind,
+                not_valid,
+                name,
+                not_null_check,
+                ..
+            } => {
+                // Even `NOT VALID`, the check rejects NULL in every new write.
+                if let Some(c) = not_null_check {
+                    self.not_null_checked
+                        .insert((table.key.clone(), c.key.clone()));
+                }
+                if let (true, Some(n)) = (not_valid, name) {
+                    self.not_valid
+                        .insert((table.key.clone(), n.key.clone()), (*kind, self.epoch));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// A new file starts: its statements run in a transaction of their own.
+    pub fn start_file(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// The kind of a constraint added `NOT VALID` earlier in the current
+    /// transaction (same file, no `BEGIN` or `COMMIT` since).
+    pub fn not_valid_in_this_transaction(&self, t: &Name, c: &Name) -> Option<ConstraintKind> {
+        self.not_valid
+            .get(&(t.key.clone(), c.key.clone()))
+            .filter(|(_, epoch)| *epoch == self.epoch)
+            .map(|(k, _)| *k)
+    }
+
+    /// A `CHECK (c IS NOT NULL)` on the column was added in the release (even
+    /// `NOT VALID`, it rejects NULL in every new write).
+    pub fn not_null_checked(&self, t: &Name, c: &Name) -> bool {
+        self.not_null_checked
+            .contains(&(t.key.clone(), c.key.clone()))
     }
 
     pub fn table(&self, t: &Name) -> bool {
@@ -236,4 +387,128 @@ impl RuleCx<'_> {
 /// `table.column` for messages, as written.
 pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
+}
+
+/// What a rule's release step sees: the schema before and after the release
+/// (the objects the release touched), the delta between them, and which
+/// statement touched what.
+#[derive(Debug)]
+pub struct ReleaseCx<'a> {
+    pub files: &'a [ParsedFile],
+    pub before: &'a Schema,
+    pub after: &'a Schema,
+    pub delta: &'a [DeltaEntry],
+    pub touches: &'a [Touch],
+    /// Table names a new table took over during the release.
+    pub recreated: &'a [Recreated],
+    /// Statement findings the net delta confirmed: (rule, subject).
+    pub confirmed: &'a BTreeSet<(String, String)>,
+    /// Renames the release made, in order.
+    pub renames: &'a [Rename],
+    pub knowledge: Knowledge,
+}
+
+impl ReleaseCx<'_> {
+    /// A finding of `rule` at statement `at`.
+    pub fn diag(
+        &self,
+        rule: &StaticRule,
+        at: StmtRef,
+        message: String,
+        label: String,
+        help: String,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, &self.files[at.file].file, at.span, message)
+            .label(label)
+            .help(help)
+    }
+
+    /// `at` as a related location of `d`.
+    pub fn relate(&self, d: &mut Diagnostic, at: StmtRef, message: impl Into<String>) {
+        let f = &self.files[at.file].file;
+        let p = f.position(at.span.start);
+        d.push_related(
+            Related {
+                file: f.path.to_string(),
+                line: p.line,
+                column: p.column,
+                message: message.into(),
+            },
+            5,
+        );
+    }
+
+    /// The statements that touched `object` with one of `acts` (any act when
+    /// empty), in release order.
+    pub fn touching<'b>(
+        &'b self,
+        object: &'b ObjKey,
+        acts: &'b [Act],
+    ) -> impl Iterator<Item = StmtRef> + 'b {
+        self.touches
+            .iter()
+            .filter(move |t| t.object == *object && (acts.is_empty() || acts.contains(&t.act)))
+            .map(|t| t.at)
+    }
+
+    pub fn last(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
+        self.touching(object, acts).last()
+    }
+
+    pub fn first(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
+        self.touching(object, acts).next()
+    }
+
+    /// The statement that gave table `key` its final shape: where a new table
+    /// took the name, else the last statement that touched it.
+    pub fn table_site(&self, key: &str) -> Option<StmtRef> {
+        self.recreated
+            .iter()
+            .find(|r| r.table == key)
+            .map(|r| r.refilled)
+            .or_else(|| self.last(&ObjKey::Table(key.to_string()), &[]))
+    }
+
+    /// Where column `table.column` got its final state: the last statement naming
+    /// it with one of `acts`, else where the table got its final shape.
+    pub fn column_site(&self, table: &str, column: &str, acts: &[Act]) -> Option<StmtRef> {
+        self.last(&ObjKey::Column(table.into(), column.into()), acts)
+            .or_else(|| self.table_site(table))
+    }
+
+    /// Tables stable knew that still exist after the release (by name), with
+    /// both states, when their columns are known on both sides.
+    pub fn kept_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
+        self.before.tables().filter_map(|b| {
+            let a = self.after.table(&b.key)?;
+            (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
+        })
+    }
+
+    /// The name column `column` of `table` had before the release, following the
+    /// release's column renames back (itself when it was not renamed).
+    pub fn column_origin(&self, table: &str, column: &str) -> String {
+        let mut name = column.to_string();
+        for r in self.renames.iter().rev() {
+            if r.kind == crate::model::RenameKind::Column
+                && r.parent.as_deref() == Some(table)
+                && r.to == name
+            {
+                name = r.from.clone();
+            }
+        }
+        name
+    }
+
+    /// Whether a statement finding of `rule` about `subject` was confirmed.
+    pub fn confirmed(&self, rule: &str, subject: &str) -> bool {
+        self.confirmed
+            .contains(&(rule.to_string(), subject.to_string()))
+    }
+
+    /// How a finding about stable's use of an object is phrased: what is known
+    /// (stable's schema has it), not what stable's code does (unsearched here).
+    pub fn uses(&self, what: &str) -> String {
+        format!("stable's schema has {what}; the running version may still use it")
+    }
 }

@@ -44,7 +44,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         &RENAME_COLUMN,
         change,
         format!(
-            "renaming `{q}` to `{}` breaks stable: stable still reads and writes `{q}`, and those queries fail once the column has the new name",
+            "renaming `{q}` to `{}` breaks stable: stable's schema has `{q}`; the running version may still read or write it by that name, and those queries fail once the column has the new name",
             to.display
         ),
         format!("renames `{}` to `{}`", from.display, to.display),

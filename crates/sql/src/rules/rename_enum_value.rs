@@ -48,7 +48,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         &RENAME_ENUM_VALUE,
         change,
         format!(
-            "renaming value '{from}' of type `{}` to '{to}' breaks stable: stable still writes '{from}', which the database then rejects",
+            "renaming value '{from}' of type `{}` to '{to}' breaks stable: stable's schema has '{from}'; the running version may still write it, which the database then rejects",
             ty.display
         ),
         format!("renames '{from}' to '{to}'"),

@@ -41,7 +41,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         &RENAME_TABLE,
         change,
         format!(
-            "renaming table `{}` to `{}` breaks stable: stable still queries `{}`, and those queries fail once the table has the new name",
+            "renaming table `{}` to `{}` breaks stable: stable's schema has `{}`; the running version may still query it by that name, and those queries fail once the table has the new name",
             from.display, to.display, from.display
         ),
         format!("renames `{}` to `{}`", from.display, to.display),

@@ -10,7 +10,11 @@ declare_rule! {
     /// a column `NOT NULL`, when the column was nullable before the release.
     /// With migration history, columns already `NOT NULL` are not reported;
     /// without it the earlier nullability is unknown and the finding says so.
-    /// Columns added in the release are not reported.
+    /// Columns added in the release are not reported, nor columns a `CHECK (c IS
+    /// NOT NULL)` constraint already keeps from NULL (added earlier in the
+    /// release, or in the history): that is the recipe below, and stable's NULL
+    /// writes already failed on the check (even a `NOT VALID` one checks every
+    /// new write).
     ///
     /// ## Why it breaks stable
     /// The stable version may insert rows without the column, or write NULL into
@@ -24,9 +28,11 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Make the canary always write the column, backfill the NULL rows, and add
-    /// the constraint in a later release once no running version writes NULL
-    /// (on Postgres, a `CHECK (c IS NOT NULL) NOT VALID` constraint validated
-    /// separately avoids a long lock).
+    /// the constraint in a later release once no running version writes NULL.
+    /// On Postgres: `ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID`,
+    /// `VALIDATE CONSTRAINT c_not_null` in a later transaction, then `SET NOT
+    /// NULL` (Postgres 12+ uses the validated check and skips the scan) and drop
+    /// the check.
     pub const SET_NOT_NULL = {
         name: "set-not-null",
         family: Compat,
@@ -45,6 +51,15 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
         return;
     };
     if cx.release.column(table, column) || !cx.stable_may_know_column(table, column) {
+        return;
+    }
+    // The recipe: a `CHECK (c IS NOT NULL)` already rejects stable's NULL
+    // writes (validated, Postgres 12+ also uses it to skip the scan).
+    if cx.release.not_null_checked(table, column)
+        || cx
+            .history
+            .is_some_and(|h| h.not_null_checked(&table.key, &column.key))
+    {
         return;
     }
     let nullable = cx.stable_column(table, column).and_then(|f| f.nullable);

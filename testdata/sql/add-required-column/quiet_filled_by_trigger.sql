@@ -1,0 +1,3 @@
+ALTER TABLE users ADD COLUMN tenant_id bigint;
+CREATE TRIGGER users_tenant BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION set_tenant();
+ALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL;

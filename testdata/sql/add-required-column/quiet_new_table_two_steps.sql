@@ -1,0 +1,3 @@
+CREATE TABLE things (id bigint PRIMARY KEY);
+ALTER TABLE things ADD COLUMN kind text;
+ALTER TABLE things ALTER COLUMN kind SET NOT NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE accounts (id integer PRIMARY KEY, balance integer NOT NULL, score smallint, created timestamp, doc json);

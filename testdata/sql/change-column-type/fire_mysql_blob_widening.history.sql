@@ -1,0 +1,1 @@
+CREATE TABLE tasks (id bigint PRIMARY KEY, data BLOB NOT NULL);

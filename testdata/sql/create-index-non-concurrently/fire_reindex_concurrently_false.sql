@@ -1,0 +1,1 @@
+REINDEX (CONCURRENTLY false) INDEX orders_customer_idx;

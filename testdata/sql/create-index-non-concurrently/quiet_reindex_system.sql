@@ -1,0 +1,2 @@
+REINDEX SYSTEM app;
+REINDEX INDEX CONCURRENTLY orders_customer_idx;

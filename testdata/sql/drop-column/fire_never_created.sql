@@ -1,0 +1,1 @@
+ALTER TABLE audit_tmp DROP COLUMN payload;

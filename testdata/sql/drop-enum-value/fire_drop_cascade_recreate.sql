@@ -1,0 +1,2 @@
+DROP TYPE order_status CASCADE;
+CREATE TYPE order_status AS ENUM ('pending', 'shipped');

@@ -1,0 +1,1 @@
+ALTER TABLE orders MODIFY status ENUM('pending', 'shipped') NOT NULL;

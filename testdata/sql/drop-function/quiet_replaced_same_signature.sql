@@ -1,0 +1,2 @@
+DROP FUNCTION user_score(bigint);
+CREATE FUNCTION user_score(uid bigint) RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;

@@ -1,0 +1,2 @@
+DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;
+DROP INDEX CONCURRENTLY orders_created_idx;

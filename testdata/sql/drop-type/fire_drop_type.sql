@@ -1,0 +1,1 @@
+DROP TYPE legacy_flag;

@@ -1,0 +1,2 @@
+CREATE TYPE scratch AS ENUM ('x');
+DROP TYPE scratch;

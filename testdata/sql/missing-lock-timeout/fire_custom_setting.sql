@@ -1,0 +1,2 @@
+SET app.lock_timeout = '2s';
+ALTER TABLE orders ADD COLUMN note text;

@@ -1,0 +1,3 @@
+ALTER TABLE users ADD CONSTRAINT users_phone_not_null CHECK (phone IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_phone_not_null;
+ALTER TABLE users ALTER COLUMN phone SET NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,4);

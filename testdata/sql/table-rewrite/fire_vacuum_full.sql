@@ -1,0 +1,2 @@
+VACUUM FULL orders;
+VACUUM (FULL, ANALYZE) events;

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD CONSTRAINT phone_len CHECK (length(phone) > 5) NOT VALID;

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX CONCURRENTLY users_phone_key ON users (phone);

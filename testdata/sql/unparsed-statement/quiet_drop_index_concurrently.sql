@@ -1,0 +1,5 @@
+DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;
+DROP INDEX CONCURRENTLY IF EXISTS orders_created_idx CASCADE;
+REINDEX INDEX CONCURRENTLY orders_customer_idx;
+VACUUM FULL orders;
+CLUSTER orders;
