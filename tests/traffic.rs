@@ -295,6 +295,7 @@ fn secrets_in_manifests_never_reach_the_output() {
         let s = out(&o);
         assert!(s.contains("DB_PASSWORD"), "{format}: {s}");
         assert!(!s.contains("hunter2"), "{format}: {s}");
+        assert!(!s.contains("s3cret-url-pw"), "{format}: {s}");
     }
 }
 

@@ -209,6 +209,8 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
     let (files, only) = gather(args, loaded);
     let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
     for p in files {
+        // Read as every input is: regular files only, capped, BOM and lone CR
+        // normalised, secret shapes masked.
         match read_source(&p) {
             Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
