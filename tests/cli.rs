@@ -1396,6 +1396,30 @@ fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
 }
 
 #[test]
+fn template_names_stay_as_written_in_the_stable_search_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/1_init.up.sql",
+        "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id uuid, email text);\n",
+    );
+    write(
+        d,
+        "migrations/2_drop.up.sql",
+        "ALTER TABLE {{ index .Options \"Namespace\" }}.users DROP COLUMN email;\n",
+    );
+    write(d, "src/app.py", "db.execute('SELECT email FROM users')\n");
+    let (code, out, err) = check_compact(d, &["migrations", "--stable-src", "src"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("[drop-column]"), "{out}");
+    // The text the stable search appends names the table as the file writes it too,
+    // never the identifier that stood in for the placeholder while parsing.
+    assert!(!out.contains("indexoptions"), "{out}");
+    assert!(out.contains("stable still references"), "{out}");
+}
+
+#[test]
 fn ddl_inside_a_do_block_is_found_by_the_scan() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
