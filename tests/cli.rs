@@ -2,31 +2,14 @@
 //! release selection, stdin, settings, suppressions and the pre-commit hook.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_canary-lint");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CANARY_LINT_STATS")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{git, root, run_in, stderr, stdout, write, BIN};
 
 fn run(args: &[&str]) -> Output {
     run_in(&root(), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
 }
 
 /// A run with one unreadable input: exit 2, the input named on stderr, and the
@@ -36,38 +19,6 @@ fn assert_bad_file_and_others_checked(o: &Output, named: &str, finding: &str) {
     let err = stderr(o);
     assert!(err.contains(named), "{err}");
     assert!(stdout(o).contains(finding), "{}", stdout(o));
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 /// Stages everything and commits it.
