@@ -295,6 +295,7 @@ fn secrets_in_manifests_never_reach_the_output() {
         let s = out(&o);
         assert!(s.contains("DB_PASSWORD"), "{format}: {s}");
         assert!(!s.contains("hunter2"), "{format}: {s}");
+        assert!(!s.contains("s3cret-url-pw"), "{format}: {s}");
     }
 }
 
@@ -332,4 +333,29 @@ fn a_suppression_comment_in_a_manifest_applies() {
     write(d, "k8s/vs.yaml", &text);
     let o = run_in(d, &["check", "--format", "compact"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+}
+
+#[test]
+fn terraform_weighted_dns_is_found_in_a_repository_and_a_bad_tf_file_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "infra/dns.tf",
+        &fixture("dns-weighted-canary/fire_terraform_route53.tf"),
+    );
+    write(
+        dir.path(),
+        "infra/broken.tf",
+        "resource \"aws_route53_record\" \"x\" {\n  weighted_routing_policy {\n    weight = = 1\n  }\n}\n",
+    );
+    write(dir.path(), "infra/other.tf", "variable \"zone_id\" {}\n");
+    let o = run_in(dir.path(), &["check", "--format", "compact"]);
+    let stdout = out(&o);
+    assert!(
+        stdout.contains("infra/dns.tf:24:14: error: aws_route53_record.shop_canary"),
+        "{stdout}\n{}",
+        err(&o)
+    );
+    assert!(err(&o).contains("infra/broken.tf:3:"), "{}", err(&o));
+    assert_ne!(o.status.code(), Some(0));
 }

@@ -97,12 +97,16 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
             parsed_all.push(Checked::of(&pf));
         });
     }
-    // Names made from template placeholders read as the placeholders again.
+    parsed_all
+}
+
+/// Names made from template placeholders read as the placeholders again, in every
+/// message, the stable-search text included (so this runs after [`stable_evidence`]).
+pub fn restore_template_names(out: &mut Outcome) {
     let sources = &out.sources;
     canary_lint_sql::layout::template::restore_in(&mut out.diagnostics, &|p| {
         sources.get(p).map(|f| f.text.clone())
     });
-    parsed_all
 }
 
 /// The findings of a SQL file checked on its own, without history.

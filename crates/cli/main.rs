@@ -122,6 +122,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
         .into_iter()
         .collect();
     check::stable_evidence(a, &loaded, &skip, &mut out);
+    check::restore_template_names(&mut out);
     // A suppression comment may name a config rule even when no pack was needed.
     let late: std::cell::OnceCell<Vec<canary_lint_core::RuleMeta>> = std::cell::OnceCell::new();
     let known = |r: &str| {

@@ -36,6 +36,21 @@ fn is_yaml(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// A manifest file, or a Terraform file (weighted DNS records are read from it).
+fn is_input(p: &Path) -> bool {
+    is_yaml(p) || canary_lint_manifests::terraform::is_terraform(&p.to_string_lossy())
+}
+
+/// Whether a file's text is for the manifests engine: Kubernetes objects, or
+/// Terraform that declares Route 53 records.
+fn wanted(p: &Path, text: &str) -> bool {
+    if canary_lint_manifests::terraform::is_terraform(&p.to_string_lossy()) {
+        canary_lint_manifests::terraform::looks_like_route53(text)
+    } else {
+        canary_lint_manifests::looks_like_manifest(text)
+    }
+}
+
 /// Whether `check -` reads manifests (not SQL): `--stdin-filename` ends in `.yaml`/`.yml`.
 pub fn reads_stdin(args: &CheckArgs) -> bool {
     args.paths.iter().any(|p| p == Path::new("-"))
@@ -58,7 +73,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
         })
         .build()
         .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_yaml(e.path()))
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_input(e.path()))
         .map(|e| e.into_path())
         .collect();
     out.sort();
@@ -70,7 +85,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 pub fn has_manifests(dir: &Path) -> bool {
     yaml_files(dir).iter().any(|p| {
         canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
-            .is_ok_and(|t| canary_lint_manifests::looks_like_manifest(&t))
+            .is_ok_and(|t| wanted(p, &t))
     })
 }
 
@@ -145,7 +160,7 @@ fn gather(args: &CheckArgs, loaded: &Loaded) -> (Vec<PathBuf>, Option<BTreeSet<P
     let settings_dir = |p: &Path| Some(p) == loaded.settings_dir_arg();
     // Only when a YAML file is named: a pre-commit run over SQL files searches nothing.
     let named_only =
-        paths.iter().any(|p| p.is_file() && is_yaml(p)) && paths.iter().all(|p| p.is_file());
+        paths.iter().any(|p| p.is_file() && is_input(p)) && paths.iter().all(|p| p.is_file());
     let mut roots: Vec<PathBuf> = Vec::new();
     if (paths.is_empty() && !stdin_only) || named_only || paths.iter().any(|p| settings_dir(p)) {
         roots.extend(configured.iter().cloned());
@@ -165,12 +180,12 @@ fn gather(args: &CheckArgs, loaded: &Loaded) -> (Vec<PathBuf>, Option<BTreeSet<P
     // Named files first, so that a file found again by the search keeps its name.
     let named: Vec<PathBuf> = paths
         .iter()
-        .filter(|p| p.is_file() && is_yaml(p))
+        .filter(|p| p.is_file() && is_input(p))
         .map(|p| clean((*p).clone()))
         .collect();
     let found = roots
         .iter()
-        .filter(|r| r.is_dir() || is_yaml(r))
+        .filter(|r| r.is_dir() || is_input(r))
         .flat_map(|r| yaml_files(r))
         .map(clean);
     for p in named.iter().cloned().chain(found) {
@@ -209,8 +224,10 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
     let (files, only) = gather(args, loaded);
     let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
     for p in files {
+        // Read as every input is: regular files only, capped, BOM and lone CR
+        // normalised, secret shapes masked.
         match read_source(&p) {
-            Ok(f) if canary_lint_manifests::looks_like_manifest(&f.text) => {
+            Ok(f) if wanted(&p, &f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if let (Some(only), Some(rep)) = (&only, &mut reported) {
                     if only.contains(&canon) {

@@ -19,6 +19,7 @@ mod model;
 mod nginx;
 mod routes;
 pub mod rules;
+pub mod terraform;
 mod util;
 
 use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, StaticRule};
@@ -82,15 +83,26 @@ pub fn rules() -> Vec<StaticRule> {
 /// Reads `files`, relates their objects and runs every rule (the off-by-default
 /// ones only when `settings.enabled` names them).
 pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
+    // Terraform files give weighted DNS records; every other file is YAML.
     let read: Vec<_> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| doc::read(i, f))
+        .map(|(i, f)| {
+            if terraform::is_terraform(&f.path) {
+                let (d, e) = terraform::read(i, f);
+                (Vec::new(), d, e)
+            } else {
+                let (r, e) = doc::read(i, f);
+                (r, Vec::new(), e)
+            }
+        })
         .collect();
     let mut res = Vec::new();
+    let mut dns = Vec::new();
     let mut errors = Vec::new();
-    for (r, e) in read {
+    for (r, d, e) in read {
         res.extend(r);
+        dns.extend(d);
         errors.extend(e);
     }
     let objects = res.len();
@@ -102,7 +114,8 @@ pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
             mask::masked(f, &mine)
         })
         .collect();
-    let ctx = Ctx::new(files, res, settings);
+    let mut ctx = Ctx::new(files, res, settings);
+    ctx.dns_records = dns;
     let mut diagnostics: Vec<Diagnostic> = rules::RULES
         .par_iter()
         .filter(|(r, _)| {

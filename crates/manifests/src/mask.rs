@@ -5,11 +5,36 @@
 
 use crate::doc::Resource;
 use crate::util::{entries, path};
-use canary_lint_config::is_secret_key;
 use canary_lint_config::yaml::Node;
+use canary_lint_config::{embedded_secret_ranges, is_secret_key};
 use canary_lint_core::{SourceFile, Span};
 
-fn secret_spans(r: &Resource, out: &mut Vec<Span>) {
+/// The secret parts of a scalar's value (embedded credentials), as spans of the
+/// source when the value is written as it reads (plain or simply quoted).
+fn embedded(source: &str, v: &Node, out: &mut Vec<Span>) {
+    let (Some(value), span) = (v.as_str(), v.span()) else {
+        return;
+    };
+    let ranges = embedded_secret_ranges(value);
+    if ranges.is_empty() {
+        return;
+    }
+    let written = source.get(span.start..span.end).unwrap_or_default();
+    match written.find(value) {
+        Some(at) => {
+            for r in ranges {
+                out.push(Span::new(
+                    span.start + at + r.start,
+                    span.start + at + r.end,
+                ));
+            }
+        }
+        // Written differently (escapes, folded lines): the whole value is masked.
+        None => out.push(span),
+    }
+}
+
+fn secret_spans(source: &str, r: &Resource, out: &mut Vec<Span>) {
     match r.kind.as_str() {
         "Secret" => {
             for key in ["data", "stringData"] {
@@ -39,8 +64,11 @@ fn secret_spans(r: &Resource, out: &mut Vec<Span>) {
                     .get("name")
                     .and_then(Node::as_str)
                     .is_some_and(is_secret_key);
-                if let (true, Some(v)) = (secret, e.get("value")) {
-                    out.push(v.span());
+                match (secret, e.get("value")) {
+                    (true, Some(v)) => out.push(v.span()),
+                    // A password inside a URL (`postgres://u:pw@db/x`) under any name.
+                    (false, Some(v)) => embedded(source, v, out),
+                    _ => {}
                 }
             }
         }
@@ -51,7 +79,7 @@ fn secret_spans(r: &Resource, out: &mut Vec<Span>) {
 pub fn masked(file: &SourceFile, resources: &[&Resource]) -> SourceFile {
     let mut spans = Vec::new();
     for r in resources {
-        secret_spans(r, &mut spans);
+        secret_spans(&file.text, r, &mut spans);
     }
     if spans.is_empty() {
         return file.clone();

@@ -60,6 +60,8 @@ pub struct Ctx<'a> {
     workloads_by_app: HashMap<String, Vec<usize>>,
     /// Every route of the run (see [`crate::routes`]).
     pub routes: Vec<crate::routes::Route>,
+    /// Weighted DNS records read from Terraform files.
+    pub dns_records: Vec<crate::terraform::WeightedRecord>,
     /// Workloads by (app label, value) of their pod template.
     by_app_label: HashMap<(String, String), Vec<usize>>,
 }
@@ -114,6 +116,7 @@ impl<'a> Ctx<'a> {
             workloads_by_app: HashMap::new(),
             by_app_label: HashMap::new(),
             routes: Vec::new(),
+            dns_records: Vec::new(),
         };
         for (i, r) in ctx.res.iter().enumerate() {
             ctx.by_kind.entry(r.kind.clone()).or_default().push(i);
@@ -531,6 +534,18 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::new(rule, &self.files[self.res[res].file], span, message)
+    }
+
+    /// A related location at `span` of file `file`.
+    pub fn related_in(&self, file: usize, span: Span, message: impl Into<String>) -> Related {
+        let f = &self.files[file];
+        let p = f.position(span.start);
+        Related {
+            file: f.path.to_string(),
+            line: p.line,
+            column: p.column,
+            message: message.into(),
+        }
     }
 
     /// A related location at `span` of object `res`.

@@ -54,7 +54,7 @@ fn fixtures_fire_and_stay_quiet() {
         let mut names: Vec<String> = std::fs::read_dir(&rule_dir)
             .unwrap_or_else(|e| panic!("{}: {e}", rule_dir.display()))
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|n| n.ends_with(".yaml"))
+            .filter(|n| n.ends_with(".yaml") || n.ends_with(".tf"))
             .collect();
         names.sort();
         assert!(
@@ -76,7 +76,11 @@ fn fixtures_fire_and_stay_quiet() {
                     failures.push(format!("{rel}: expected {} (got {all:?})", r.name));
                     continue;
                 }
-                let snap = format!("{}__{}", r.name, name.trim_end_matches(".yaml"));
+                let snap = format!(
+                    "{}__{}",
+                    r.name,
+                    name.trim_end_matches(".yaml").trim_end_matches(".tf")
+                );
                 insta::assert_snapshot!(snap, rendered);
             } else if fired {
                 failures.push(format!(
@@ -87,6 +91,28 @@ fn fixtures_fire_and_stay_quiet() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn malformed_terraform_is_reported_and_the_rest_checked() {
+    let rel = "testdata/traffic/dns-weighted-canary/fire_terraform_route53.tf";
+    let good = std::fs::read_to_string(root().join(rel)).unwrap();
+    let files = [
+        SourceFile::new("bad.tf", "resource \"aws_route53_record\" \"x\" {\n  name = \"a\"\n  weighted_routing_policy {\n    weight = = 3\n  }\n}\n"),
+        SourceFile::new("dns.tf", good.clone()),
+    ];
+    let out = check(&files, &Settings::default());
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert!(out.errors[0].starts_with("bad.tf:4:"), "{:?}", out.errors);
+    let d = out
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "dns-weighted-canary")
+        .unwrap();
+    assert_eq!(&*d.file, "dns.tf");
+    assert_eq!(&good[d.span.start..d.span.end], "10");
+    assert_eq!((d.start.line, d.start.column), (24, 14));
+    assert_eq!(d.related[0].line, 11);
 }
 
 #[test]

@@ -216,6 +216,9 @@ struct Candidate {
     /// A change found by the token scan (a rejected statement, DDL inside a `DO`
     /// block) or in a statement the model did not follow keeps its finding.
     replayed: bool,
+    /// The key stable knew the statement's table by, when the name held a table
+    /// stable knew at that point of the release (renamed or not).
+    table_origin: Option<String>,
 }
 
 /// Who holds a table name during the release.
@@ -581,11 +584,21 @@ impl Walk {
                 let before = found.len();
                 rules::check(&cx, c, &mut found);
                 for d in found.drain(before..).collect::<Vec<_>>() {
-                    if judged_by_net_effect(&d.rule) {
+                    // A change found by the token scan (a rejected statement, a
+                    // DO block or routine body) never reaches the model, so the
+                    // net effect cannot judge it: it is kept as found.
+                    if judged_by_net_effect(&d.rule) && !c.by_scan {
+                        let table_origin = subject_table(&c.kind).and_then(|t| {
+                            match self.holder(&t.key, schema) {
+                                Holder::Original(k) => Some(k),
+                                _ => None,
+                            }
+                        });
                         self.candidates.push(Candidate {
                             diag: d,
                             kind: c.kind.clone(),
                             replayed: i < from_ast,
+                            table_origin,
                         });
                     } else {
                         found.push(d);
@@ -772,6 +785,22 @@ impl Walk {
     }
 }
 
+/// The table (or view) a compat statement finding is about.
+fn subject_table(kind: &ChangeKind) -> Option<&Name> {
+    use ChangeKind as K;
+    match kind {
+        K::DropTable { table, .. }
+        | K::DropColumn { table, .. }
+        | K::RenameColumn { table, .. }
+        | K::SetNotNull { table, .. }
+        | K::DropDefault { table, .. }
+        | K::ChangeType { table, .. }
+        | K::AddColumn { table, .. } => Some(table),
+        K::RenameTable { from, .. } => Some(from),
+        _ => None,
+    }
+}
+
 /// Keeps a compat statement finding when the net effect of the release still
 /// does what the statement did to an object stable knew; drops it when a later
 /// statement undid it. Findings about objects the history never created are kept
@@ -784,10 +813,14 @@ fn judge_candidate(
 ) -> Option<Diagnostic> {
     use ChangeKind as K;
     let mut d = c.diag;
-    let known_table = |t: &Name| before.has_table(&t.key);
+    // The name a table had before the release (a table renamed earlier in the
+    // release is the table stable knew under its old name).
+    let origin =
+        |key: &str| -> String { c.table_origin.clone().unwrap_or_else(|| key.to_string()) };
+    let known_table = |t: &Name| before.has_table(&origin(&t.key));
     let known_column = |t: &Name, col: &Name| {
         before
-            .table(&t.key)
+            .table(&origin(&t.key))
             .is_some_and(|tb| tb.columns_known && tb.has_column(&col.key))
     };
     let after_col = |t: &Name, col: &Name| after.column(&t.key, &col.key);
@@ -796,7 +829,8 @@ fn judge_candidate(
             table, if_exists, ..
         } => (
             known_table(table),
-            !after.has_table(&table.key),
+            // Stable's table is gone from the name stable uses.
+            !after.has_table(&origin(&table.key)),
             Some(table),
             *if_exists,
         ),
@@ -810,7 +844,7 @@ fn judge_candidate(
         ),
         K::RenameTable { from, .. } => (
             known_table(from) || before.has_view(&from.key),
-            !after.has_relation(&from.key),
+            !after.has_relation(&origin(&from.key)),
             Some(from),
             false,
         ),
@@ -863,7 +897,8 @@ fn judge_candidate(
     // Not in the history: the object may exist outside the migrations seen.
     if knowledge == Knowledge::History {
         if let Some(n) = never {
-            if !before.has_table(&n.key) && !before.has_view(&n.key) {
+            let o = origin(&n.key);
+            if !before.has_table(&o) && !before.has_view(&o) {
                 if if_exists {
                     d.severity = Severity::Note;
                     d.message = format!(

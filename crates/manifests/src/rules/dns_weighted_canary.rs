@@ -14,10 +14,14 @@ declare_rule! {
     /// users all land on the canary.
     ///
     /// Recognised: the object is a canary (see the README), or its
-    /// `set-identifier` is one. Terraform `aws_route53_record` blocks with a
-    /// `weighted_routing_policy` are not read by this version: the manifests
-    /// engine reads Kubernetes YAML only (the `hcl-edit` crate parses HCL with
-    /// spans and is the candidate for reading them).
+    /// `set-identifier` is one. Terraform is read too: an `aws_route53_record`
+    /// resource with a `weighted_routing_policy` block in a `.tf` file found with
+    /// the manifests (`check DIR`, the repository, `[manifests] paths`) is a
+    /// canary's when its Terraform name, its `set_identifier` or the first label of
+    /// its record `name` is one (`shop_canary`, `shop-canary`, `canary.shop.example.com`).
+    /// The finding points at the `weight` value; the other weighted records of the
+    /// same DNS name are related locations. A `.tf` file that does not parse is an
+    /// error naming file and line, and the other files are still checked.
     ///
     /// Fix: split canary traffic in the load balancer or mesh (per request, undone
     /// at once), and keep DNS pointing at one entry point.
@@ -52,6 +56,52 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 .label("weighted DNS")
                 .help("split canary traffic in the load balancer or mesh, per request, and keep DNS pointing at one entry point"),
         );
+    }
+    for d in &ctx.dns_records {
+        let first_label = d
+            .record
+            .as_deref()
+            .and_then(|n| n.split('.').next())
+            .unwrap_or_default();
+        let canary = [
+            d.name.replace('_', "-").as_str(),
+            d.set_identifier.as_deref().unwrap_or_default(),
+            first_label,
+        ]
+        .iter()
+        .any(|n| !n.is_empty() && ctx.name_role(n) == Some(Role::Canary));
+        if !canary {
+            continue;
+        }
+        let f = &ctx.files[d.file];
+        let mut diag = Diagnostic::new(
+            &RULE,
+            f,
+            d.weight_span,
+            format!(
+                "aws_route53_record.{} sends users to the canary by weighted DNS (weight {}): cached answers keep them there for hours after a rollback",
+                d.name, d.weight
+            ),
+        )
+        .label("weighted DNS")
+        .help("split canary traffic in the load balancer or mesh, per request, and keep DNS pointing at one entry point");
+        for o in &ctx.dns_records {
+            if std::ptr::eq(o, d) || o.record.is_none() || o.record != d.record {
+                continue;
+            }
+            diag.push_related(
+                ctx.related_in(
+                    o.file,
+                    o.weight_span,
+                    format!(
+                        "aws_route53_record.{} weights the same name ({})",
+                        o.name, o.weight
+                    ),
+                ),
+                5,
+            );
+        }
+        out.push(diag);
     }
     out
 }

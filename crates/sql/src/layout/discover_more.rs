@@ -140,6 +140,8 @@ pub(super) fn pop_name(name: &str) -> Option<(&str, &str, &str, bool)> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    // ory's pop marks a migration that runs outside a transaction `.autocommit`.
+    let rest = rest.strip_suffix(".autocommit").unwrap_or(rest);
     match rest.rsplit_once('.') {
         Some((n, tag)) if POP_DIALECTS.contains(&tag) => Some((digits, n, tag, up)),
         _ => Some((digits, rest, "", up)),
@@ -472,6 +474,10 @@ mod tests {
             Some(("20220420102701000000", "identity_metadata", "", false))
         );
         assert_eq!(pop_name("1_init.sql"), None);
+        assert_eq!(
+            pop_name("20260616000000000000_idx.postgres.autocommit.up.sql"),
+            Some(("20260616000000000000", "idx", "postgres", true))
+        );
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! - golang-migrate: the file is sent as one multi-statement string, which
 //!   Postgres runs as one implicit transaction when it holds more than one
 //!   statement;
-//! - pop/fizz: each migration in a transaction.
+//! - pop/fizz: each migration in a transaction, except ory's
+//!   `<version>_<name>.<dialect>.autocommit.up.sql` files.
 //!
 //! Other layouts (plain files, Prisma, version folders, unversioned folders,
 //! dotted names) are not known to open one.
@@ -81,6 +82,8 @@ pub fn transactions(layout: Layout, path: &str, text: &str, dialect: Dialect) ->
             .and_then(|t| conf_flag(&t, "executeInTransaction"));
             Transactions::all(set == Some(true))
         }
+        // ory's pop runs `.autocommit.` migrations outside a transaction.
+        Layout::Pop if path.contains(".autocommit.") => Transactions::all(false),
         _ => from_text(layout, text, dialect),
     }
 }

@@ -288,7 +288,7 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                         ObjectKind::Table,
                         key,
                         format!(
-                            "table renamed from `{}`: stable still uses the old name",
+                            "table renamed from `{}`: stable's code may still use the old name",
                             old_table.key
                         ),
                     );
@@ -306,7 +306,7 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                 Contract,
                 ObjectKind::Table,
                 key,
-                "table dropped: stable still reads and writes it",
+                "table dropped: the running stable version may still read and write it",
             );
         }
     }
@@ -364,7 +364,7 @@ fn diff_columns(
                 ObjectKind::Column,
                 &object,
                 format!(
-                    "column renamed from `{}`: stable still uses the old name",
+                    "column renamed from `{}`: stable's code may still use the old name",
                     before.key
                 ),
             );
@@ -378,7 +378,7 @@ fn diff_columns(
                 Contract,
                 ObjectKind::Column,
                 format!("{}.{}", new.key, column.key),
-                "column dropped: stable still reads and writes it",
+                "column dropped: the running stable version may still read and write it",
             );
         }
     }
@@ -650,7 +650,7 @@ fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                 Contract,
                 ObjectKind::Enum,
                 key,
-                format!("enum type renamed from `{o}`: stable still uses the old name"),
+                format!("enum type renamed from `{o}`: stable's code may still use the old name"),
             );
         }
         let mut kept = BTreeSet::new();
@@ -676,7 +676,9 @@ fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                             Contract,
                             ObjectKind::Enum,
                             key,
-                            format!("value '{o}' renamed to '{value}': stable still writes '{o}'"),
+                            format!(
+                                "value '{o}' renamed to '{value}': stable may still write '{o}'"
+                            ),
                         );
                     }
                     kept.insert(o);
@@ -707,7 +709,7 @@ fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                     Contract,
                     ObjectKind::Enum,
                     key,
-                    format!("value '{value}' removed: stable still writes it"),
+                    format!("value '{value}' removed: stable may still write it"),
                 );
             }
         }
@@ -743,7 +745,7 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                 Contract,
                 ObjectKind::View,
                 key,
-                format!("view renamed from `{o}`: stable still uses the old name"),
+                format!("view renamed from `{o}`: stable's code may still use the old name"),
             );
         }
         let mut reported = false;
@@ -759,7 +761,7 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                         Contract,
                         ObjectKind::View,
                         key,
-                        format!("column `{c}` no longer in the view: stable still reads it"),
+                        format!("column `{c}` no longer in the view: stable may still read it"),
                     );
                 }
             }
@@ -775,7 +777,7 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                 Contract,
                 ObjectKind::View,
                 key,
-                "view dropped: stable still reads it",
+                "view dropped: stable may still read it",
             );
         }
     }
@@ -796,7 +798,9 @@ fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<S
                         Contract,
                         ObjectKind::Sequence,
                         key,
-                        format!("sequence renamed from `{o}`: stable still uses the old name"),
+                        format!(
+                            "sequence renamed from `{o}`: stable's code may still use the old name"
+                        ),
                     );
                 }
                 matched.insert(o);
@@ -811,7 +815,7 @@ fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<S
                 Contract,
                 ObjectKind::Sequence,
                 key,
-                "sequence dropped: stable still uses it",
+                "sequence dropped: stable may still use it",
             );
         }
     }
@@ -826,7 +830,7 @@ fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec
                 Contract,
                 ObjectKind::Type,
                 key,
-                format!("type renamed from `{o}`: stable still uses the old name"),
+                format!("type renamed from `{o}`: stable's code may still use the old name"),
             ),
             Some((o, _)) if old.other_types.contains(&o) => {}
             _ => push(out, Expand, ObjectKind::Type, key, "new type"),
@@ -878,7 +882,7 @@ fn diff_functions(old: &Schema, new: &Schema, out: &mut Vec<SchemaChange>) {
                 Contract,
                 ObjectKind::Function,
                 key,
-                "function dropped: stable still calls it",
+                "function dropped: stable may still call it",
             );
         }
     }

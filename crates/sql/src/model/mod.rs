@@ -303,6 +303,10 @@ pub struct Schema {
     renames: Vec<Rename>,
     /// Table key to the keys of its indexes (kept exact).
     table_indexes: BTreeMap<String, BTreeSet<String>>,
+    /// How many index keys are schema-qualified: without any, [`Schema::table_of_index`]
+    /// has nothing to search beyond the exact key (a release creating an index asks for
+    /// every new one, which made a long history quadratic).
+    qualified_index_keys: usize,
     /// Table key to the keys of tables that may hold a foreign key to it (a superset: an
     /// entry is checked before use), so renames and drops do not scan every table.
     referrers: BTreeMap<String, BTreeSet<String>>,
@@ -460,6 +464,9 @@ impl Schema {
         if let Some(i) = self.indexes.get(key) {
             return Some(i.table.clone());
         }
+        if self.qualified_index_keys == 0 {
+            return None;
+        }
         let suffix = format!(".{key}");
         self.indexes
             .iter()
@@ -490,11 +497,17 @@ impl Schema {
             .entry(index.table.clone())
             .or_default()
             .insert(key.clone());
+        if key.contains('.') {
+            self.qualified_index_keys += 1;
+        }
         self.indexes.insert(key, index);
     }
 
     fn remove_index(&mut self, key: &str) -> Option<Index> {
         let index = self.indexes.remove(key)?;
+        if key.contains('.') {
+            self.qualified_index_keys -= 1;
+        }
         if let Some(keys) = self.table_indexes.get_mut(&index.table) {
             keys.remove(key);
             if keys.is_empty() {

@@ -169,12 +169,12 @@ impl Schema {
                         cf.args
                             .iter()
                             .flatten()
-                            .map(|a| a.data_type.to_string())
+                            .map(|a| type_spelling(&a.data_type.to_string()))
                             .collect::<Vec<_>>()
                             .join(", ")
                     );
                     if let Some(r) = &cf.return_type {
-                        signature.push_str(&format!(" RETURNS {r}"));
+                        signature.push_str(&format!(" RETURNS {}", type_spelling(&r.to_string())));
                     }
                     self.functions.insert(
                         key,
@@ -1643,6 +1643,18 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::ShowColumns { .. }
             | Statement::ShowCreate { .. }
     )
+}
+
+/// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
+/// function re-created with the same types in other words keeps its signature.
+fn type_spelling(ty: &str) -> String {
+    let (base, args) = crate::rules::change_column_type::normalize(ty);
+    if args.is_empty() {
+        base
+    } else {
+        let args: Vec<String> = args.iter().map(u64::to_string).collect();
+        format!("{base}({})", args.join(","))
+    }
 }
 
 /// The first two words of a statement, for "not modelled" reasons.

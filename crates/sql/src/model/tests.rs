@@ -887,7 +887,7 @@ fn diff_without_shared_history_sees_drop_and_add() {
             (
                 Contract,
                 "a".into(),
-                "table dropped: stable still reads and writes it".into()
+                "table dropped: the running stable version may still read and write it".into()
             ),
             (Expand, "b".into(), "new table".into()),
         ]

@@ -23,7 +23,7 @@ declare_rule! {
     /// - golang-migrate: the file is sent as one multi-statement string, which
     ///   Postgres runs as one implicit transaction when it holds more than one
     ///   statement;
-    /// - pop/fizz: in a transaction.
+    /// - pop/fizz: in a transaction, except `.autocommit.up.sql` files.
     ///
     /// Plain folders, Prisma, version folders and unversioned folders are not
     /// known to open one.

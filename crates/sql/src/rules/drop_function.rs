@@ -11,8 +11,9 @@ declare_rule! {
     /// longer exists under its name, or exists with other argument or return
     /// types. A function dropped and re-created with the same signature (the
     /// usual way to change its body) is not reported; functions created in the
-    /// release are not reported. Overloads are not told apart: the model keeps
-    /// one signature per name.
+    /// release are not reported, nor are trigger functions (`RETURNS trigger`:
+    /// their triggers call them, not stable's code). Overloads are not told
+    /// apart: the model keeps one signature per name.
     ///
     /// ## Why it breaks stable
     /// Stable calls the function by name and argument types; once it is gone, or
@@ -36,6 +37,11 @@ declare_rule! {
 
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for (key, before) in cx.before.functions() {
+        let sig = before.signature.to_ascii_uppercase();
+        if sig.ends_with("RETURNS TRIGGER") || sig.ends_with("RETURNS EVENT_TRIGGER") {
+            // Called by its triggers, not by stable's code.
+            continue;
+        }
         let obj = ObjKey::Function(key.to_string());
         let name = crate::names::bare(key);
         let (at, message) = match cx.after.function(key) {

@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a CHECK, UNIQUE, PRIMARY KEY or FOREIGN KEY constraint, or a
     /// unique index, added to a table stable knew (also with `NOT VALID`: new
-    /// writes are still checked). Quiet for tables created in the release, and for
+    /// writes are still checked). Quiet for tables created in the release, for
+    /// constraints only on columns the release adds (stable does not write them),
+    /// and for
     /// a table swapped under its name with the constraints it had. `EXCLUDE`
     /// constraints are not modelled yet, so they are not reported.
     ///
@@ -46,9 +48,18 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         let origin = |cols: &[String]| -> Vec<String> {
             cols.iter().map(|c| cx.column_origin(&b.key, c)).collect()
         };
+        // A constraint only on columns new in the release constrains no write of
+        // stable's (stable does not write them); an expression counts as old.
+        let touches_old = |cols: &[String]| {
+            cols.is_empty()
+                || cols
+                    .iter()
+                    .any(|c| c.contains('(') || b.has_column(&cx.column_origin(&b.key, c)))
+        };
         let mut added: Vec<String> = a
             .constraints
             .iter()
+            .filter(|c| touches_old(&c.columns))
             .filter(|c| {
                 let cols = origin(&c.columns);
                 !b.constraints
@@ -81,7 +92,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         added.extend(
             cx.after
                 .indexes_on(&a.key)
-                .filter(|i| i.unique && !old_unique.contains(&origin(&i.columns)))
+                .filter(|i| {
+                    i.unique && touches_old(&i.columns) && !old_unique.contains(&origin(&i.columns))
+                })
                 .map(|i| format!("unique index `{}` ({})", i.name, i.columns.join(", "))),
         );
         for c in added {

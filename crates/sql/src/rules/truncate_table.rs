@@ -40,7 +40,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     out.push(cx.diag(
         &TRUNCATE_TABLE,
         change,
-        format!("truncating `{}` removes every row stable still reads and writes, under a lock that blocks its queries", table.display),
+        format!("truncating `{}` removes every row of a table in stable's schema, which the running version may still read and write, under a lock that blocks its queries", table.display),
         format!("truncates `{}`", table.display),
         "stop using the data in this release; delete it in bounded batches (or drop the table) in a later release".to_string(),
     ));

@@ -44,7 +44,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     out.push(cx.diag(
         &UNBOUNDED_DELETE,
         change,
-        format!("this DELETE has no WHERE: it removes every row of `{}`, which stable still reads and writes", table.display),
+        format!("this DELETE has no WHERE: it removes every row of `{}`, which the running stable version may still read and write", table.display),
         "DELETE without WHERE".to_string(),
         "delete in bounded batches with a WHERE naming the rows to go".to_string(),
     ));
