@@ -1,4 +1,4 @@
-//! Command-line interface (DESIGN §2, contract).
+//! Command-line interface (a contract).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

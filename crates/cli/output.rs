@@ -1,4 +1,4 @@
-//! Turning a finished run into output and an exit code (DESIGN §2, §5).
+//! Turning a finished run into output and an exit code.
 
 use crate::args::{ColorArg, FailOn, FormatArg, OutputArgs};
 use canary_lint_core::{sort_diagnostics, Diagnostic, RuleMeta, Severity, SourceFile};

@@ -1,4 +1,4 @@
-//! `canary-lint.toml` (DESIGN §6, contract): found by walking up from the working
+//! `canary-lint.toml` (a contract): found by walking up from the working
 //! directory, or named with `--config`. Unknown keys are an error naming the key,
 //! the file and the line. Command-line flags override what the file says.
 

@@ -1,4 +1,4 @@
-//! Canary vs stable configuration (DESIGN §7): loaders that keep positions, Spring-style
+//! Canary vs stable configuration: loaders that keep positions, Spring-style
 //! key normalisation, declarative rule packs and the comparison that runs them.
 //!
 //! The flow the CLI drives:

@@ -1,4 +1,4 @@
-//! Declarative config rules (DESIGN §7). A pack is a TOML file of `[[rule]]` tables:
+//! Declarative config rules. A pack is a TOML file of `[[rule]]` tables:
 //!
 //! ```toml
 //! [[rule]]

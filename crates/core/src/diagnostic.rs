@@ -23,7 +23,7 @@ pub struct Related {
 /// (the human reporter still uses it for the snippet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Rule name (contract: DESIGN §4).
+    /// Rule name (a contract: names never change).
     pub rule: String,
     pub severity: Severity,
     /// What breaks for stable.

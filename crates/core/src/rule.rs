@@ -1,4 +1,4 @@
-//! Rule metadata: names, families and default severities (DESIGN §4, contract).
+//! Rule metadata: names, families and default severities (a contract).
 
 use serde::Serialize;
 use std::fmt;

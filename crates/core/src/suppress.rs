@@ -1,4 +1,4 @@
-//! Suppression comments (DESIGN §6, contract).
+//! Suppression comments (a contract).
 //!
 //! ```sql
 //! -- canary-lint: ignore drop-column, drop-table -- columns unused since v41

@@ -1,4 +1,4 @@
-//! GitHub Actions workflow commands (DESIGN §5, contract), one per finding:
+//! GitHub Actions workflow commands (a contract), one per finding:
 //! `::error file=P,line=L,col=C,endLine=..,endColumn=..,title=RULE::MESSAGE`.
 //! The runner turns each into an annotation on the pull request's diff.
 //!

@@ -1,4 +1,4 @@
-//! The json format (DESIGN §5, contract): one object with version, tool,
+//! The json format (a contract): one object with version, tool,
 //! diagnostics and summary.
 
 use crate::{Counts, Report};

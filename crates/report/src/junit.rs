@@ -1,4 +1,4 @@
-//! JUnit XML (DESIGN §5, contract) for CI systems that show test reports (GitLab's
+//! JUnit XML (a contract) for CI systems that show test reports (GitLab's
 //! `artifacts:reports:junit`, Jenkins, Azure Pipelines, ...).
 //!
 //! One `<testsuite>` per file, named by its display path; one failing `<testcase>`

@@ -13,7 +13,7 @@ mod json;
 mod junit;
 mod sarif;
 
-/// The output formats of `--format` (DESIGN §5, contract).
+/// The output formats of `--format` (a contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,

@@ -1,4 +1,4 @@
-//! SARIF 2.1.0 (DESIGN §5, contract): one run whose driver lists every rule that
+//! SARIF 2.1.0 (a contract): one run whose driver lists every rule that
 //! fired, one result per finding. Code-scanning services (GitHub's upload-sarif,
 //! GitLab, IDE viewers) read this format.
 //!
