@@ -121,28 +121,8 @@ pub fn weighted_routes(ctx: &Ctx) -> Vec<Route> {
                     continue;
                 };
                 for rule in rules.items() {
-                    let dests = rule
-                        .get("backendRefs")
-                        .map(Node::items)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|b| {
-                            let name_node = b.get("name")?;
-                            let host = name_node.as_str()?.to_string();
-                            let w = b.get("weight");
-                            let weight = w.and_then(int);
-                            let role = ctx.service_role(&host);
-                            Some(Dest {
-                                effective: weight.unwrap_or(1),
-                                weight,
-                                weight_span: w.map(Node::span),
-                                span: name_node.span(),
-                                host,
-                                subset: None,
-                                role,
-                            })
-                        })
-                        .collect();
+                    // Gateway API: a backend without a weight weighs 1.
+                    let dests = weighted_backends(rule.get("backendRefs"), "name", 1, ctx);
                     out.push(Route {
                         res: i,
                         dests,
@@ -153,27 +133,9 @@ pub fn weighted_routes(ctx: &Ctx) -> Vec<Route> {
                 }
             }
             "TrafficSplit" if r.group() == "split.smi-spec.io" => {
-                let dests = path(&r.root, &["spec", "backends"])
-                    .map(Node::items)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|b| {
-                        let name_node = b.get("service")?;
-                        let host = name_node.as_str()?.to_string();
-                        let w = b.get("weight");
-                        let weight = w.and_then(int);
-                        let role = ctx.service_role(&host);
-                        Some(Dest {
-                            effective: weight.unwrap_or(0),
-                            weight,
-                            weight_span: w.map(Node::span),
-                            span: name_node.span(),
-                            host,
-                            subset: None,
-                            role,
-                        })
-                    })
-                    .collect();
+                // SMI: a backend without a weight weighs 0.
+                let dests =
+                    weighted_backends(path(&r.root, &["spec", "backends"]), "service", 0, ctx);
                 out.push(Route {
                     res: i,
                     dests,
@@ -186,4 +148,29 @@ pub fn weighted_routes(ctx: &Ctx) -> Vec<Route> {
         }
     }
     out
+}
+
+/// The Services of a list of weighted backends (Gateway API `backendRefs`, SMI
+/// `backends`): each named by `name_key`, weighing `default` when it states no weight.
+fn weighted_backends(list: Option<&Node>, name_key: &str, default: i64, ctx: &Ctx) -> Vec<Dest> {
+    list.map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|b| {
+            let name_node = b.get(name_key)?;
+            let host = name_node.as_str()?.to_string();
+            let w = b.get("weight");
+            let weight = w.and_then(int);
+            let role = ctx.service_role(&host);
+            Some(Dest {
+                effective: weight.unwrap_or(default),
+                weight,
+                weight_span: w.map(Node::span),
+                span: name_node.span(),
+                host,
+                subset: None,
+                role,
+            })
+        })
+        .collect()
 }
