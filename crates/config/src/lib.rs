@@ -17,6 +17,7 @@ mod error;
 mod load;
 mod normalize;
 mod pack;
+mod quantity;
 mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};

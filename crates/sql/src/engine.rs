@@ -752,7 +752,7 @@ impl Walk {
             knowledge: self.knowledge,
         };
         rules::judge(&cx, &mut self.diags);
-        crate::lint::mark_one_step_renames(&self.state, &mut self.diags);
+        crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
         sort_diagnostics(&mut self.diags);
         ReleaseAnalysis {
             diagnostics: self.diags,
