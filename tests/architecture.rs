@@ -468,25 +468,17 @@ fn module_graph() {
     }
 }
 
-/// Names two crates still share, each with one side in files other work owns
-/// (`sql::model`, `sql::rules`, the layouts, manifests, `config::diff`). A new
-/// shared name fails the test.
+/// Names two crates still share, each with both sides in files other work owns
+/// or in a public API many files use. A new shared name fails the test.
 const KNOWN_SHARED_NAMES: &[&str] = &[
+    // `config::diff` (the key listing) and `sql::model::diff` (schema delta).
     "module diff",
+    // `manifests::model` / `sql::model`, `manifests::rules` / `sql::rules`.
     "module model",
     "module rules",
-    "type Canon",
-    "type Check",
-    "type Entry",
-    "type Format",
-    "type Frame",
-    "type Loaded",
+    // `config::yaml::Node` (public, read by every manifests rule) and a private
+    // tree node of the Liquibase XML reader in `sql::layout::liquibase`.
     "type Node",
-    "type Outcome",
-    "type Pair",
-    "type ParseError",
-    "type Side",
-    "type View",
 ];
 
 #[test]

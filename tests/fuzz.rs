@@ -9,7 +9,7 @@
 //! longer with e.g. `CANARY_FUZZ_CASES=20000 cargo test --release --test fuzz`.
 #![allow(clippy::unwrap_used)]
 
-use canary_lint_config::{diff_text, listing, load_str, Format};
+use canary_lint_config::{diff_text, listing, load_str, ConfigFormat};
 use canary_lint_core::SourceFile;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -249,13 +249,13 @@ const FLAT_PIECES: &[&str] = &[
     "DB_PASSWORD=Zq8SECRETxK1\n",
 ];
 
-const FORMATS: &[Format] = &[
-    Format::Properties,
-    Format::SpringYaml,
-    Format::Kubernetes,
-    Format::Dotenv,
-    Format::Json,
-    Format::Toml,
+const FORMATS: &[ConfigFormat] = &[
+    ConfigFormat::Properties,
+    ConfigFormat::SpringYaml,
+    ConfigFormat::Kubernetes,
+    ConfigFormat::Dotenv,
+    ConfigFormat::Json,
+    ConfigFormat::Toml,
 ];
 
 proptest! {
@@ -277,7 +277,7 @@ proptest! {
                     prop_assert!(t.is_char_boundary(s.start) && t.is_char_boundary(s.end));
                 }
             }
-            let empty = load_str("other", &other, Format::Properties)
+            let empty = load_str("other", &other, ConfigFormat::Properties)
                 .unwrap_or_default();
             let shown = format!(
                 "{}{}{}",

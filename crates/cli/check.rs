@@ -2,7 +2,7 @@
 //! release, run the rules, look at stable's code, apply suppressions.
 
 use crate::args::CheckArgs;
-use crate::output::Outcome;
+use crate::output::RunOutcome;
 use crate::settings::Loaded;
 use anyhow::anyhow;
 use canary_lint_core::suppress::{self, CommentStyle};
@@ -42,7 +42,7 @@ pub struct Inputs {
     named_other: Vec<PathBuf>,
 }
 
-pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked> {
+pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut RunOutcome) -> Vec<Checked> {
     let s = &loaded.settings;
     let dialect = crate::dialect_of(args.dialect, s.dialect.as_deref());
     let explicit_dialect = crate::dialect_set(args.dialect, s.dialect.as_deref());
@@ -103,7 +103,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
 
 /// Names made from template placeholders read as the placeholders again, in every
 /// message, the stable-search text included (so this runs after [`stable_evidence`]).
-pub fn restore_template_names(out: &mut Outcome) {
+pub fn restore_template_names(out: &mut RunOutcome) {
     let sources = &out.sources;
     canary_lint_sql::layout::template::restore_in(&mut out.diagnostics, &|p| {
         sources.get(p).map(|f| f.text.clone())
@@ -146,7 +146,7 @@ fn collect_inputs(
     loaded: &Loaded,
     forced: Option<Layout>,
     dialect: Option<Dialect>,
-    out: &mut Outcome,
+    out: &mut RunOutcome,
 ) -> Inputs {
     let mut inputs = Inputs::default();
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -198,7 +198,7 @@ fn collect_inputs(
     dirs.dedup();
 
     // Explicit files are the release of their directories.
-    let mut canon = Canon::default();
+    let mut canon = CanonCache::default();
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in named_sql {
         let dir = canary_lint_sql::layout::migration_dir_of(&f);
@@ -324,7 +324,7 @@ pub fn changed_since(base: &str) -> anyhow::Result<BTreeSet<PathBuf>> {
         canary_lint_stable::git::repo_root(&cwd).map_err(|e| anyhow!("--base {base}: {e}"))?;
     let files = canary_lint_stable::git::changed_files_since(&root, base)
         .map_err(|e| anyhow!("--base {base}: {e}"))?;
-    let mut canon = Canon::default();
+    let mut canon = CanonCache::default();
     Ok(files.iter().map(|f| canon.of(&root.join(f))).collect())
 }
 
@@ -332,9 +332,9 @@ pub fn changed_since(base: &str) -> anyhow::Result<BTreeSet<PathBuf>> {
 /// included) and the file name kept, so matching named or changed files against
 /// a folder of a thousand migrations is not a thousand `realpath` calls.
 #[derive(Default)]
-struct Canon(HashMap<PathBuf, PathBuf>);
+struct CanonCache(HashMap<PathBuf, PathBuf>);
 
-impl Canon {
+impl CanonCache {
     fn of(&mut self, p: &Path) -> PathBuf {
         let (Some(parent), Some(name)) = (p.parent(), p.file_name()) else {
             return canonical(p);
@@ -450,8 +450,8 @@ fn parse_batch(files: &[(PathBuf, Layout)], dialect: Dialect) -> Vec<Parsed> {
 fn pipeline(
     files: &[(PathBuf, Layout)],
     dialect: Dialect,
-    out: &mut Outcome,
-    mut visit: impl FnMut(usize, ParsedFile, &mut Outcome) + Send,
+    out: &mut RunOutcome,
+    mut visit: impl FnMut(usize, ParsedFile, &mut RunOutcome) + Send,
 ) {
     let batches: Vec<&[(PathBuf, Layout)]> = files.chunks(batch_size(files.len())).collect();
     let mut current = batches.first().map(|b| parse_batch(b, dialect));
@@ -508,7 +508,7 @@ fn check_set(
     set: &MigrationSet,
     dialect: Dialect,
     verbose: bool,
-    out: &mut Outcome,
+    out: &mut RunOutcome,
 ) -> Vec<Checked> {
     let files: Vec<(PathBuf, Layout)> = set
         .files
@@ -637,7 +637,7 @@ fn check_release(
     release: &BTreeSet<usize>,
     dialect: Dialect,
     verbose: bool,
-    out: &mut Outcome,
+    out: &mut RunOutcome,
 ) -> Vec<Checked> {
     // The release first: the names it touches decide which history files matter.
     let release: Vec<usize> = release.iter().copied().collect();
@@ -793,7 +793,7 @@ struct Mentions {
 }
 
 /// Applies `canary-lint:` suppression comments of every source file.
-pub fn apply_suppressions(out: &mut Outcome, checked: &[Checked], known: &dyn Fn(&str) -> bool) {
+pub fn apply_suppressions(out: &mut RunOutcome, checked: &[Checked], known: &dyn Fn(&str) -> bool) {
     let statements: BTreeMap<&str, &Checked> = checked.iter().map(|c| (&*c.file.path, c)).collect();
     let mut diags = std::mem::take(&mut out.diagnostics);
     for (path, file) in &out.sources {

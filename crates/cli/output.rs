@@ -37,7 +37,7 @@ macro_rules! outln {
 
 /// Everything a run found, plus the problems that made the run itself fail.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub struct RunOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Files read, by path, whose text may be shown.
     pub sources: BTreeMap<String, SourceFile>,
@@ -51,7 +51,7 @@ pub struct Outcome {
     pub secrets: Vec<String>,
 }
 
-impl Outcome {
+impl RunOutcome {
     pub fn add_source(&mut self, file: &SourceFile) {
         if !self.sources.contains_key(&*file.path) {
             self.sources.insert(String::from(&*file.path), file.clone());
@@ -126,7 +126,7 @@ pub fn filter(
 
 /// Prints the report and returns the exit code: 2 if the run failed, 1 if a finding
 /// reaches `--fail-on`, else 0.
-pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32 {
+pub fn finish(mut outcome: RunOutcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32 {
     sort_diagnostics(&mut outcome.diagnostics);
     outcome.diagnostics.dedup();
     let report = Report {

@@ -4,7 +4,7 @@
 
 use crate::args::{CheckArgs, DiffArgs, FormatArg, SchemaDiffArgs};
 use crate::check::{display, find_migration_dirs, read_source};
-use crate::output::{self, Outcome};
+use crate::output::{self, RunOutcome};
 use crate::settings::{self, Loaded};
 use anyhow::bail;
 use canary_lint_config::Pack;
@@ -59,7 +59,7 @@ pub fn all_rules(packs: &[Pack]) -> Vec<RuleMeta> {
 /// Compares the config pairs of `canary-lint.toml` (and config files named on the
 /// command line that belong to one). A pair that cannot be loaded is a run error;
 /// the other pairs are still compared.
-pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &mut Outcome) {
+pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &mut RunOutcome) {
     let named: BTreeSet<PathBuf> = a
         .paths
         .iter()
@@ -83,7 +83,7 @@ pub fn check_config_pairs(a: &CheckArgs, loaded: &Loaded, packs: &[Pack], out: &
     }
 }
 
-fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome) {
+fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut RunOutcome) {
     let ((s, s_err), (c, c_err)) = load_both(stable, canary);
     // A bad file is a run error; the other files of both sides are still compared.
     for e in s_err.iter().chain(&c_err) {
@@ -105,13 +105,13 @@ fn compare_pair(stable: &Path, canary: &Path, packs: &[Pack], out: &mut Outcome)
         .extend(canary_lint_config::compare(&s, &c, packs));
 }
 
-type Side = (
+type LoadedSide = (
     canary_lint_config::Config,
     Vec<canary_lint_config::ConfigError>,
 );
 
 /// Loads stable's and the canary's side at the same time (one per core).
-fn load_both(stable: &Path, canary: &Path) -> (Side, Side) {
+fn load_both(stable: &Path, canary: &Path) -> (LoadedSide, LoadedSide) {
     rayon::join(
         || canary_lint_config::load_path_all(stable),
         || canary_lint_config::load_path_all(canary),
@@ -136,7 +136,7 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     };
     let rules = all_rules(&packs);
     let ((s, s_err), (c, c_err)) = load_both(&a.stable, &a.canary);
-    let mut out = Outcome::default();
+    let mut out = RunOutcome::default();
     for f in s.sources().values().chain(c.sources().values()) {
         out.add_source(f);
     }

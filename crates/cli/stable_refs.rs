@@ -7,7 +7,7 @@
 //! contract step is safe for that stable.
 
 use crate::args::CheckArgs;
-use crate::output::Outcome;
+use crate::output::RunOutcome;
 use crate::settings::Loaded;
 use anyhow::{anyhow, bail};
 use canary_lint_core::{Diagnostic, Severity, Subject};
@@ -27,7 +27,7 @@ pub fn searchable(rule: &str) -> bool {
 }
 
 /// Adds what stable's code still references to the findings that drop or rename.
-pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out: &mut Outcome) {
+pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out: &mut RunOutcome) {
     let mut srcs: Vec<PathBuf> = args.stable_src.clone();
     let mut refs: Vec<String> = args.stable_ref.clone();
     if srcs.is_empty() && refs.is_empty() {

@@ -7,7 +7,7 @@
 use crate::args::CheckArgs;
 use crate::check::{display, read_source};
 use crate::manifest_files::{is_input, reads_stdin, wanted, yaml_files};
-use crate::output::Outcome;
+use crate::output::RunOutcome;
 use crate::settings::Loaded;
 use canary_lint_core::SourceFile;
 use std::collections::BTreeSet;
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 fn settings(
     args: &CheckArgs,
     loaded: &Loaded,
-    out: &mut Outcome,
+    out: &mut RunOutcome,
 ) -> canary_lint_manifests::Settings {
     let t = &loaded.settings.traffic;
     let mut s = canary_lint_manifests::Settings {
@@ -129,7 +129,7 @@ fn gather(args: &CheckArgs, loaded: &Loaded) -> (Vec<PathBuf>, Option<BTreeSet<P
 }
 
 /// Checks the manifests of the run and adds the findings to `out`.
-pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
+pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut RunOutcome) {
     let settings = settings(args, loaded, out);
     let mut sources: Vec<SourceFile> = Vec::new();
     if reads_stdin(args) {

@@ -9,10 +9,10 @@
 //! with the number of keys (plus one glob-set match per distinct key).
 
 use crate::normalize::flat_key;
-use crate::pack::{Check, Pack, PackRule, Side};
+use crate::pack::{Pack, PackCheck, PackRule, Side};
 use crate::quantity::quantity;
 use crate::secret::display_value;
-use crate::{Config, Entry};
+use crate::{Config, ConfigEntry};
 use canary_lint_core::{declare_rule, sort_diagnostics, Diagnostic, Related, RuleMeta};
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -107,9 +107,9 @@ fn cmp_quantity(a: (f64, bool), b: (f64, bool)) -> Option<std::cmp::Ordering> {
 /// One side's effective entries by (profile, comparison key).
 /// (Hash maps: keys share long prefixes, which makes ordered-map comparisons costly; the
 /// findings are sorted at the end and listings sort their lines.)
-pub(crate) type View<'a> = HashMap<(Option<&'a str>, &'a str), &'a Entry>;
+pub(crate) type KeyView<'a> = HashMap<(Option<&'a str>, &'a str), &'a ConfigEntry>;
 
-fn view<'a>(cfg: &'a Config, flat_index: &HashMap<String, &'a str>) -> View<'a> {
+fn view<'a>(cfg: &'a Config, flat_index: &HashMap<String, &'a str>) -> KeyView<'a> {
     let mut map = HashMap::with_capacity(cfg.entries.len());
     for e in &cfg.entries {
         let key = if e.env_form && !flat_index.is_empty() {
@@ -126,7 +126,7 @@ fn view<'a>(cfg: &'a Config, flat_index: &HashMap<String, &'a str>) -> View<'a> 
 }
 
 /// Shows a value in a message: secrets redacted, one line, at most 120 characters.
-fn shown(e: &Entry) -> String {
+fn shown(e: &ConfigEntry) -> String {
     let v = display_value(e).replace('\r', "").replace('\n', "\\n");
     if v.chars().count() > 120 {
         let cut: String = v.chars().take(117).collect();
@@ -136,13 +136,13 @@ fn shown(e: &Entry) -> String {
     }
 }
 
-struct Pair<'a> {
+struct Sides<'a> {
     stable: &'a Config,
     canary: &'a Config,
 }
 
-impl Pair<'_> {
-    fn related(&self, cfg: &Config, e: &Entry, message: String) -> Related {
+impl Sides<'_> {
+    fn related(&self, cfg: &Config, e: &ConfigEntry, message: String) -> Related {
         let p = cfg.value_position(e);
         Related {
             file: cfg.files[e.file].path.to_string(),
@@ -152,7 +152,7 @@ impl Pair<'_> {
         }
     }
 
-    fn at(&self, rule: &PackRule, cfg: &Config, e: &Entry, message: String) -> Diagnostic {
+    fn at(&self, rule: &PackRule, cfg: &Config, e: &ConfigEntry, message: String) -> Diagnostic {
         Diagnostic::with_rule_name(
             &rule.name,
             rule.severity,
@@ -177,7 +177,7 @@ pub(crate) fn views<'a>(
     stable: &'a Config,
     canary: &'a Config,
     known: &[&'a str],
-) -> (View<'a>, View<'a>) {
+) -> (KeyView<'a>, KeyView<'a>) {
     let mut flat_index: HashMap<String, &'a str> = HashMap::new();
     let any_env = stable
         .entries
@@ -212,7 +212,7 @@ fn literal_keys(packs: &[Pack]) -> Vec<&str> {
 
 /// Runs every rule of `packs` and the built-in key rules; findings sorted.
 pub fn compare(stable: &Config, canary: &Config, packs: &[Pack]) -> Vec<Diagnostic> {
-    let pair = Pair { stable, canary };
+    let pair = Sides { stable, canary };
     let (sv, cv) = views(stable, canary, &literal_keys(packs));
 
     let rules: Vec<&PackRule> = packs.iter().flat_map(|p| &p.rules).collect();
@@ -253,9 +253,9 @@ pub fn compare(stable: &Config, canary: &Config, packs: &[Pack]) -> Vec<Diagnost
 }
 
 fn key_presence(
-    pair: &Pair<'_>,
-    s: Option<&Entry>,
-    c: Option<&Entry>,
+    pair: &Sides<'_>,
+    s: Option<&ConfigEntry>,
+    c: Option<&ConfigEntry>,
     diags: &mut Vec<Diagnostic>,
 ) {
     match (s, c) {
@@ -299,7 +299,7 @@ fn key_presence(
 
 /// A side's replica count for `rule`: a `replicas_keys` entry, else the workload's
 /// `spec.replicas`.
-fn replicas(rule: &PackRule, cfg: &Config, view: &View<'_>) -> Option<u64> {
+fn replicas(rule: &PackRule, cfg: &Config, view: &KeyView<'_>) -> Option<u64> {
     view.iter()
         .filter(|((p, k), _)| p.is_none() && rule.is_replicas_key(k))
         .filter_map(|((_, k), e)| Some((k, e.value.trim().parse::<u64>().ok()?)))
@@ -330,18 +330,18 @@ fn fmt_num(v: f64) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn run_rule(
-    pair: &Pair<'_>,
+    pair: &Sides<'_>,
     rule: &PackRule,
     profile: Option<&str>,
-    s: Option<&Entry>,
-    c: Option<&Entry>,
-    sv: &View<'_>,
-    cv: &View<'_>,
+    s: Option<&ConfigEntry>,
+    c: Option<&ConfigEntry>,
+    sv: &KeyView<'_>,
+    cv: &KeyView<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let pn = profile_note(profile);
     match rule.check {
-        Check::Equal => {
+        PackCheck::Equal => {
             let Some(c) = c else { return };
             let (stable_value, stable_shown) = match (s, &rule.default) {
                 (Some(s), _) => (s.value.clone(), shown(s)),
@@ -390,15 +390,15 @@ fn run_rule(
             }
             diags.push(d);
         }
-        Check::Forbid | Check::Present => {
-            let sides: &[(&str, Option<&Entry>, &Config)] = match rule.side {
+        PackCheck::Forbid | PackCheck::Present => {
+            let sides: &[(&str, Option<&ConfigEntry>, &Config)] = match rule.side {
                 Side::Canary => &[("canary", c, pair.canary)],
                 Side::Stable => &[("stable", s, pair.stable)],
                 Side::Both => &[("stable", s, pair.stable), ("canary", c, pair.canary)],
             };
             for &(name, e, cfg) in sides {
                 let Some(e) = e else { continue };
-                let hit = rule.check == Check::Present
+                let hit = rule.check == PackCheck::Present
                     || rule
                         .values
                         .iter()
@@ -415,7 +415,7 @@ fn run_rule(
                 diags.push(pair.at(rule, cfg, e, msg).label(format!("set on {name}")));
             }
         }
-        Check::NotGreater | Check::NotLess => {
+        PackCheck::NotGreater | PackCheck::NotLess => {
             let Some(c) = c else { return };
             let Some(cq) = quantity(&c.value) else { return };
             let (sq, stable_shown) = match (s, &rule.default) {
@@ -430,7 +430,7 @@ fn run_rule(
                 (None, None) => return,
             };
             let ord = cmp_quantity(cq, sq);
-            let (bad, word) = if rule.check == Check::NotGreater {
+            let (bad, word) = if rule.check == PackCheck::NotGreater {
                 (ord == Some(std::cmp::Ordering::Greater), "more than")
             } else {
                 (ord == Some(std::cmp::Ordering::Less), "less than")
@@ -458,7 +458,7 @@ fn run_rule(
             }
             diags.push(d);
         }
-        Check::RatioMax => {
+        PackCheck::RatioMax => {
             let Some(c) = c else { return };
             let Some((cp, _)) = quantity(&c.value) else {
                 return;

@@ -1,7 +1,7 @@
 //! `canary-lint diff`: a unified diff of both sides' normalised, sorted `key = value`
 //! listings, secrets redacted.
 
-use crate::compare::{views, View};
+use crate::compare::{views, KeyView};
 use crate::secret::display_value;
 use crate::Config;
 use similar::TextDiff;
@@ -19,7 +19,7 @@ pub fn listing(config: &Config) -> String {
 /// Renders a listing. With `stable` given (the canary's side of a diff), a secret
 /// whose value differs from stable's is marked as differing, so the diff shows the
 /// change without showing either value.
-fn render(view: &View<'_>, stable: Option<&View<'_>>) -> String {
+fn render(view: &KeyView<'_>, stable: Option<&KeyView<'_>>) -> String {
     let mut sorted: Vec<_> = view.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();

@@ -27,15 +27,17 @@ use canary_lint_core::{Position, SourceFile, Span};
 /// the other crates that read YAML: the manifests engine.
 pub mod yaml {
     pub use crate::load::yaml::{parse_nodes, Node, MAX_ALIAS_NODES, MAX_DEPTH};
-    pub use crate::load::ParseError;
+    pub use crate::load::SyntaxError;
 }
 
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
-pub use load::{detect_format, load_file, load_path, load_path_all, load_str, Format};
+pub use load::{detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat};
 pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
-pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
+pub use pack::{
+    builtin_packs, load_pack, parse_pack, Pack, PackCheck, PackRule, Side, BUILTIN_PACKS,
+};
 pub use secret::{
     display_value, embedded_secret_ranges, is_secret_key, mask_embedded, mask_ranges,
     mask_sql_secrets, scrub, sql_secret_ranges, REDACTED,
@@ -43,7 +45,7 @@ pub use secret::{
 
 /// One flattened configuration value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct ConfigEntry {
     /// The key as written (nested formats joined with `.`, lists as `[i]`).
     pub key: String,
     /// The relaxed-binding form of the key (see [`normalize_key`]); for env-style names
@@ -88,7 +90,7 @@ pub struct Replicas {
 pub struct Config {
     /// Source files, secrets masked. Use these for rendering (`Report::sources`).
     pub files: Vec<SourceFile>,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<ConfigEntry>,
     pub comments: Vec<Comment>,
     pub replicas: Option<Replicas>,
     /// Every secret value (and secret part of a value) read, for a last check that none
@@ -98,23 +100,23 @@ pub struct Config {
 
 impl Config {
     /// The file an entry came from.
-    pub fn file_of(&self, entry: &Entry) -> &SourceFile {
+    pub fn file_of(&self, entry: &ConfigEntry) -> &SourceFile {
         &self.files[entry.file]
     }
 
     /// 1-based line and column of an entry's value.
-    pub fn value_position(&self, entry: &Entry) -> Position {
+    pub fn value_position(&self, entry: &ConfigEntry) -> Position {
         self.files[entry.file].position(entry.value_span.start)
     }
 
     /// 1-based line and column of an entry's key.
-    pub fn key_position(&self, entry: &Entry) -> Position {
+    pub fn key_position(&self, entry: &ConfigEntry) -> Position {
         self.files[entry.file].position(entry.key_span.start)
     }
 
     /// The effective entry for each (profile, normalised key): later entries override earlier
     /// ones (later documents and files win, as in Spring).
-    pub fn effective(&self) -> std::collections::BTreeMap<(Option<&str>, &str), &Entry> {
+    pub fn effective(&self) -> std::collections::BTreeMap<(Option<&str>, &str), &ConfigEntry> {
         let mut map = std::collections::BTreeMap::new();
         for e in &self.entries {
             map.insert((e.profile.as_deref(), e.norm.as_str()), e);

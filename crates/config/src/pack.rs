@@ -52,7 +52,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 
 /// What a pack rule checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Check {
+pub enum PackCheck {
     /// Canary and stable must have the same value.
     Equal,
     /// A side must not have one of `values`.
@@ -67,7 +67,7 @@ pub enum Check {
     NotLess,
 }
 
-impl Check {
+impl PackCheck {
     pub const NAMES: &'static [&'static str] = &[
         "equal",
         "forbid",
@@ -77,26 +77,26 @@ impl Check {
         "not-less",
     ];
 
-    pub fn parse(s: &str) -> Option<Check> {
+    pub fn parse(s: &str) -> Option<PackCheck> {
         Some(match s {
-            "equal" => Check::Equal,
-            "forbid" => Check::Forbid,
-            "present" => Check::Present,
-            "ratio-max" => Check::RatioMax,
-            "not-greater" => Check::NotGreater,
-            "not-less" => Check::NotLess,
+            "equal" => PackCheck::Equal,
+            "forbid" => PackCheck::Forbid,
+            "present" => PackCheck::Present,
+            "ratio-max" => PackCheck::RatioMax,
+            "not-greater" => PackCheck::NotGreater,
+            "not-less" => PackCheck::NotLess,
             _ => return None,
         })
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Check::Equal => "equal",
-            Check::Forbid => "forbid",
-            Check::Present => "present",
-            Check::RatioMax => "ratio-max",
-            Check::NotGreater => "not-greater",
-            Check::NotLess => "not-less",
+            PackCheck::Equal => "equal",
+            PackCheck::Forbid => "forbid",
+            PackCheck::Present => "present",
+            PackCheck::RatioMax => "ratio-max",
+            PackCheck::NotGreater => "not-greater",
+            PackCheck::NotLess => "not-less",
         }
     }
 }
@@ -140,7 +140,7 @@ pub struct PackRule {
     /// Globs as written.
     pub keys: Vec<String>,
     pub exclude: Vec<String>,
-    pub check: Check,
+    pub check: PackCheck,
     /// `forbid` values, lower-cased.
     pub values: Vec<String>,
     pub side: Side,
@@ -233,8 +233,10 @@ impl PackRule {
             .map(|d| format!(" (unset means {d})"))
             .unwrap_or_default();
         match self.check {
-            Check::Equal => format!("equal: canary and stable must have the same value{default}"),
-            Check::Forbid => format!(
+            PackCheck::Equal => {
+                format!("equal: canary and stable must have the same value{default}")
+            }
+            PackCheck::Forbid => format!(
                 "forbid: {} must not set {}",
                 self.side_words(),
                 self.values
@@ -243,8 +245,8 @@ impl PackRule {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Check::Present => format!("present: {} must not set these keys", self.side_words()),
-            Check::RatioMax => {
+            PackCheck::Present => format!("present: {} must not set these keys", self.side_words()),
+            PackCheck::RatioMax => {
                 let mut s = format!("ratio-max: canary at most {} x stable{default}", self.ratio);
                 let keys = if self.replicas_keys.is_empty() {
                     String::new()
@@ -257,8 +259,10 @@ impl PackRule {
                 );
                 s
             }
-            Check::NotGreater => format!("not-greater: canary must not be above stable{default}"),
-            Check::NotLess => format!("not-less: canary must not be below stable{default}"),
+            PackCheck::NotGreater => {
+                format!("not-greater: canary must not be above stable{default}")
+            }
+            PackCheck::NotLess => format!("not-less: canary must not be below stable{default}"),
         }
     }
 
@@ -456,13 +460,13 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
                 ));
             }
         }
-        let check = Check::parse(def.check.get_ref()).ok_or_else(|| {
+        let check = PackCheck::parse(def.check.get_ref()).ok_or_else(|| {
             err(
                 def.check.span(),
                 format!(
                     "unknown check `{}` (expected one of: {})",
                     def.check.get_ref(),
-                    Check::NAMES.join(", ")
+                    PackCheck::NAMES.join(", ")
                 ),
             )
         })?;
@@ -478,16 +482,16 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
             .map(|v| v.get_ref().iter().map(|s| s.to_lowercase()).collect())
             .unwrap_or_default();
         match (&def.values, check) {
-            (None, Check::Forbid) => {
+            (None, PackCheck::Forbid) => {
                 return Err(err(
                     start..start,
                     format!("rule `{name}`: check `forbid` needs `values`"),
                 ))
             }
-            (Some(v), Check::Forbid) if v.get_ref().is_empty() => {
+            (Some(v), PackCheck::Forbid) if v.get_ref().is_empty() => {
                 return Err(err(v.span(), "`values` must not be empty".to_string()))
             }
-            (Some(v), c) if c != Check::Forbid => {
+            (Some(v), c) if c != PackCheck::Forbid => {
                 return Err(err(
                     v.span(),
                     format!(
@@ -499,13 +503,13 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
             _ => {}
         }
         let ratio = match (&def.ratio, check) {
-            (None, Check::RatioMax) => {
+            (None, PackCheck::RatioMax) => {
                 return Err(err(
                     start..start,
                     format!("rule `{name}`: check `ratio-max` needs `ratio`"),
                 ))
             }
-            (Some(r), Check::RatioMax) => {
+            (Some(r), PackCheck::RatioMax) => {
                 let r_val = *r.get_ref();
                 if !(r_val > 0.0 && r_val.is_finite()) {
                     return Err(err(
@@ -526,7 +530,7 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
             }
             (None, _) => 1.0,
         };
-        if let (Some(first), false) = (def.replicas_keys.first(), check == Check::RatioMax) {
+        if let (Some(first), false) = (def.replicas_keys.first(), check == PackCheck::RatioMax) {
             return Err(err(
                 first.span(),
                 "`replicas_keys` is only used by check `ratio-max`".to_string(),
@@ -535,7 +539,7 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
         let side = match &def.side {
             None => Side::Canary,
             Some(s) => {
-                if !matches!(check, Check::Forbid | Check::Present) {
+                if !matches!(check, PackCheck::Forbid | PackCheck::Present) {
                     return Err(err(
                         s.span(),
                         format!(
@@ -559,8 +563,10 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
             None => None,
             Some(d) => {
                 let text = value_text(d.get_ref());
-                if matches!(check, Check::RatioMax | Check::NotGreater | Check::NotLess)
-                    && crate::quantity::quantity(&text).is_none()
+                if matches!(
+                    check,
+                    PackCheck::RatioMax | PackCheck::NotGreater | PackCheck::NotLess
+                ) && crate::quantity::quantity(&text).is_none()
                 {
                     return Err(err(
                         d.span(),

@@ -13,7 +13,7 @@
 //! byte spans and character columns stay exactly as in the original file.
 
 use crate::normalize::flat_key;
-use crate::Entry;
+use crate::ConfigEntry;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -62,7 +62,7 @@ pub fn is_secret_key(key: &str) -> bool {
 /// The value as it may be printed: [`REDACTED`] for secret keys, embedded secrets masked.
 /// A container env `valueFrom` reference (`valueFrom secretKeyRef db/password`) is shown: it
 /// says where the secret is kept, not what it is.
-pub fn display_value(entry: &Entry) -> String {
+pub fn display_value(entry: &ConfigEntry) -> String {
     if entry.secret && entry.value_from.is_none() {
         return REDACTED.to_string();
     }

@@ -3,15 +3,15 @@
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_config::{
-    builtin_packs, compare, diff_text, load_path, load_str, parse_pack, rule_metas, Config, Format,
-    REDACTED,
+    builtin_packs, compare, diff_text, load_path, load_str, parse_pack, rule_metas, Config,
+    ConfigFormat, REDACTED,
 };
 use canary_lint_core::Diagnostic;
 use canary_lint_report::{render, Format as Out, Report};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn cfg(path: &str, text: &str, format: Format) -> Config {
+fn cfg(path: &str, text: &str, format: ConfigFormat) -> Config {
     load_str(path, text, format).unwrap()
 }
 
@@ -24,15 +24,15 @@ fn relaxed_binding_matches_every_spelling_across_formats() {
     let stable = cfg(
         "stable.properties",
         "spring.datasource.hikari.maximum-pool-size=20\nspring.datasource.url=jdbc:pg://db/x\nmy.list[0].name=a\n",
-        Format::Properties,
+        ConfigFormat::Properties,
     );
     let spellings = [
-        ("canary.yml", "spring:\n  datasource:\n    hikari:\n      maximumPoolSize: 4\n    url: jdbc:pg://db/x\nmy:\n  list:\n    - name: a\n", Format::SpringYaml),
-        ("canary.properties", "spring.datasource.hikari.maximum_pool_size=4\nspring.datasource.url=jdbc:pg://db/x\nmy.list[0].name=a\n", Format::Properties),
-        ("canary.env", "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=4\nSPRING_DATASOURCE_URL=jdbc:pg://db/x\nMY_LIST_0_NAME=a\n", Format::Dotenv),
-        ("canary.env", "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE=4\nSPRING_DATASOURCE_URL=jdbc:pg://db/x\nMY_LIST_0_NAME=a\n", Format::Dotenv),
-        ("canary.json", "{\"spring\": {\"datasource\": {\"hikari\": {\"maximum-pool-size\": 4}, \"url\": \"jdbc:pg://db/x\"}}, \"my\": {\"list\": [{\"name\": \"a\"}]}}", Format::Json),
-        ("canary.toml", "[spring.datasource]\nurl = \"jdbc:pg://db/x\"\nhikari.maximum_pool_size = 4\n[[my.list]]\nname = \"a\"\n", Format::Toml),
+        ("canary.yml", "spring:\n  datasource:\n    hikari:\n      maximumPoolSize: 4\n    url: jdbc:pg://db/x\nmy:\n  list:\n    - name: a\n", ConfigFormat::SpringYaml),
+        ("canary.properties", "spring.datasource.hikari.maximum_pool_size=4\nspring.datasource.url=jdbc:pg://db/x\nmy.list[0].name=a\n", ConfigFormat::Properties),
+        ("canary.env", "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=4\nSPRING_DATASOURCE_URL=jdbc:pg://db/x\nMY_LIST_0_NAME=a\n", ConfigFormat::Dotenv),
+        ("canary.env", "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE=4\nSPRING_DATASOURCE_URL=jdbc:pg://db/x\nMY_LIST_0_NAME=a\n", ConfigFormat::Dotenv),
+        ("canary.json", "{\"spring\": {\"datasource\": {\"hikari\": {\"maximum-pool-size\": 4}, \"url\": \"jdbc:pg://db/x\"}}, \"my\": {\"list\": [{\"name\": \"a\"}]}}", ConfigFormat::Json),
+        ("canary.toml", "[spring.datasource]\nurl = \"jdbc:pg://db/x\"\nhikari.maximum_pool_size = 4\n[[my.list]]\nname = \"a\"\n", ConfigFormat::Toml),
     ];
     let packs = builtin_packs().unwrap();
     for (path, text, format) in spellings {
@@ -56,12 +56,12 @@ fn pool_ratio_uses_replicas_when_both_sides_give_them() {
         )
     };
     let packs = builtin_packs().unwrap();
-    let stable = cfg("stable.yaml", &deploy("s", 4, 10), Format::Kubernetes);
+    let stable = cfg("stable.yaml", &deploy("s", 4, 10), ConfigFormat::Kubernetes);
     // 10 x 1 = 10 <= 0.5 x 10 x 4 = 20: fine although the per-pod pools are equal.
-    let canary = cfg("canary.yaml", &deploy("c", 1, 10), Format::Kubernetes);
+    let canary = cfg("canary.yaml", &deploy("c", 1, 10), ConfigFormat::Kubernetes);
     assert!(compare(&stable, &canary, &packs).is_empty());
     // 10 x 3 = 30 > 20.
-    let canary = cfg("canary.yaml", &deploy("c", 3, 10), Format::Kubernetes);
+    let canary = cfg("canary.yaml", &deploy("c", 3, 10), ConfigFormat::Kubernetes);
     let diags = compare(&stable, &canary, &packs);
     assert_eq!(rules_of(&diags), ["canary-pool-too-large"]);
     assert!(
@@ -75,12 +75,12 @@ fn pool_ratio_uses_replicas_when_both_sides_give_them() {
     let stable = cfg(
         "stable.properties",
         "server.port=8080\n",
-        Format::Properties,
+        ConfigFormat::Properties,
     );
     let canary = cfg(
         "canary.properties",
         "server.port=8080\nspring.datasource.hikari.maximum-pool-size=8\n",
-        Format::Properties,
+        ConfigFormat::Properties,
     );
     let diags = compare(&stable, &canary, &packs);
     let pool: Vec<_> = diags
@@ -111,11 +111,11 @@ fn secrets_never_appear_in_any_output() {
         load_path(&root.join("testdata/config/database-target-mismatch/fire/stable.yaml")).unwrap();
     let canary =
         load_path(&root.join("testdata/config/database-target-mismatch/fire/canary.yaml")).unwrap();
-    let extra_s = cfg("s.env", "API_TOKEN=tok-abc-123\n", Format::Dotenv);
+    let extra_s = cfg("s.env", "API_TOKEN=tok-abc-123\n", ConfigFormat::Dotenv);
     let extra_c = cfg(
         "c.env",
         "API_TOKEN=tok-xyz-789\nNEW_SECRET=hunter2-canary\n",
-        Format::Dotenv,
+        ConfigFormat::Dotenv,
     );
     let (mut stable, mut canary) = (stable, canary);
     stable.extend(extra_s);
@@ -174,12 +174,12 @@ fn diff_is_sorted_normalised_and_redacted() {
     let stable = cfg(
         "s.properties",
         "b.knob=1\na.Key-Name=x\ndb.password=p1\n",
-        Format::Properties,
+        ConfigFormat::Properties,
     );
     let canary = cfg(
         "c.env",
         "A_KEYNAME=x\nB_KNOB=2\nDB_PASSWORD=p2\nC_NEW=y\n",
-        Format::Dotenv,
+        ConfigFormat::Dotenv,
     );
     insta::assert_snapshot!(diff_text(&stable, &canary), @r"
     --- stable
@@ -219,12 +219,12 @@ fn directories_load_sorted_and_later_files_win() {
 #[test]
 fn malformed_input_is_an_error_with_file_line_and_column() {
     let cases = [
-        ("bad.properties", "a=1\nb=\\uZZ\n", Format::Properties, 2, 3),
-        ("bad.yml", "a: 1\nb: [1, 2\n", Format::SpringYaml, 3, 1),
-        ("bad.env", "A=1\n  not valid\n", Format::Dotenv, 2, 3),
-        ("bad.json", "{\"a\": 1,\n \"b\": }\n", Format::Json, 2, 7),
-        ("bad.toml", "a = 1\nb = = 2\n", Format::Toml, 2, 5),
-        ("bad.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  application.properties: |\n    ok=1\n    x=\\u12\n", Format::Kubernetes, 6, 7),
+        ("bad.properties", "a=1\nb=\\uZZ\n", ConfigFormat::Properties, 2, 3),
+        ("bad.yml", "a: 1\nb: [1, 2\n", ConfigFormat::SpringYaml, 3, 1),
+        ("bad.env", "A=1\n  not valid\n", ConfigFormat::Dotenv, 2, 3),
+        ("bad.json", "{\"a\": 1,\n \"b\": }\n", ConfigFormat::Json, 2, 7),
+        ("bad.toml", "a = 1\nb = = 2\n", ConfigFormat::Toml, 2, 5),
+        ("bad.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  application.properties: |\n    ok=1\n    x=\\u12\n", ConfigFormat::Kubernetes, 6, 7),
     ];
     for (path, text, format, line, column) in cases {
         let e = load_str(path, text, format).unwrap_err();
@@ -245,8 +245,8 @@ fn malformed_input_is_an_error_with_file_line_and_column() {
 
 #[test]
 fn profile_documents_compare_within_their_profile() {
-    let stable = cfg("s.yml", "log:\n  format: json\n---\nspring:\n  config:\n    activate:\n      on-profile: eu\nlog:\n  format: json\n", Format::SpringYaml);
-    let canary = cfg("c.yml", "log:\n  format: json\n---\nspring:\n  config:\n    activate:\n      on-profile: eu\nlog:\n  format: text\n", Format::SpringYaml);
+    let stable = cfg("s.yml", "log:\n  format: json\n---\nspring:\n  config:\n    activate:\n      on-profile: eu\nlog:\n  format: json\n", ConfigFormat::SpringYaml);
+    let canary = cfg("c.yml", "log:\n  format: json\n---\nspring:\n  config:\n    activate:\n      on-profile: eu\nlog:\n  format: text\n", ConfigFormat::SpringYaml);
     let diags = compare(&stable, &canary, &builtin_packs().unwrap());
     assert_eq!(rules_of(&diags), ["log-format-mismatch"]);
     assert!(diags[0].message.contains("(profile `eu`)"));
@@ -271,8 +271,8 @@ fn ten_thousand_keys_compare_correctly() {
     }
     c.push_str("logging.pattern.console=%msg\n");
     s.push_str("logging.pattern.console=%d %msg\n");
-    let stable = cfg("s.properties", &s, Format::Properties);
-    let canary = cfg("c.properties", &c, Format::Properties);
+    let stable = cfg("s.properties", &s, ConfigFormat::Properties);
+    let canary = cfg("c.properties", &c, ConfigFormat::Properties);
     let diags = compare(&stable, &canary, &builtin_packs().unwrap());
     assert_eq!(
         diags
@@ -312,12 +312,12 @@ fn no_input_panics_any_loader() {
     }
     files.sort();
     let formats = [
-        Format::Properties,
-        Format::SpringYaml,
-        Format::Kubernetes,
-        Format::Dotenv,
-        Format::Json,
-        Format::Toml,
+        ConfigFormat::Properties,
+        ConfigFormat::SpringYaml,
+        ConfigFormat::Kubernetes,
+        ConfigFormat::Dotenv,
+        ConfigFormat::Json,
+        ConfigFormat::Toml,
     ];
     let mut loaded = 0;
     for f in files {
@@ -379,8 +379,8 @@ fn user_packs_load_from_files_and_directories() {
     .unwrap();
     let packs = canary_lint_config::load_pack(dir.path()).unwrap();
     assert_eq!(packs.len(), 2);
-    let stable = cfg("s.properties", "feature.x=1\n", Format::Properties);
-    let canary = cfg("c.properties", "feature.x=2\n", Format::Properties);
+    let stable = cfg("s.properties", "feature.x=1\n", ConfigFormat::Properties);
+    let canary = cfg("c.properties", "feature.x=2\n", ConfigFormat::Properties);
     let diags = compare(&stable, &canary, &packs);
     assert_eq!(rules_of(&diags), ["feature-flag-drift", "other", "other"]);
     assert_eq!(&*diags[2].file, "s.properties");
@@ -394,12 +394,12 @@ fn boot2_redis_keys_meet_boot3_keys() {
     let stable = cfg(
         "s.properties",
         "spring.redis.host=redis-a\n",
-        Format::Properties,
+        ConfigFormat::Properties,
     );
     let canary = cfg(
         "c.yml",
         "spring:\n  data:\n    redis:\n      host: redis-b\n",
-        Format::SpringYaml,
+        ConfigFormat::SpringYaml,
     );
     let diags = compare(&stable, &canary, &builtin_packs().unwrap());
     assert_eq!(rules_of(&diags), ["session-store-mismatch"]);
@@ -420,12 +420,12 @@ fn secret_references_are_shown_but_secret_values_are_not() {
     let stable = cfg(
         "s.yaml",
         &deploy("db-stable", "tok-abc-123"),
-        Format::Kubernetes,
+        ConfigFormat::Kubernetes,
     );
     let canary = cfg(
         "c.yaml",
         &deploy("db-canary", "tok-abc-123"),
-        Format::Kubernetes,
+        ConfigFormat::Kubernetes,
     );
     let diags = compare(&stable, &canary, &builtin_packs().unwrap());
     assert_eq!(rules_of(&diags), ["database-target-mismatch"]);

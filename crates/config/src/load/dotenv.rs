@@ -2,7 +2,7 @@
 //! ` #` starts a comment), `'single'` (literal) and `"double"` quotes (`\n`, `\t`, `\"`,
 //! `\\` escapes; may span lines).
 
-use super::{Loaded, ParseError, Raw};
+use super::{LoadedText, Raw, SyntaxError};
 use canary_lint_core::Span;
 
 fn strip_export(line: &str) -> &str {
@@ -30,8 +30,8 @@ pub(crate) fn looks_like_assignment(line: &str) -> bool {
     }
 }
 
-pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
-    let mut loaded = Loaded::default();
+pub(crate) fn parse(text: &str) -> Result<LoadedText, SyntaxError> {
+    let mut loaded = LoadedText::default();
     let mut at = 0;
     while at < text.len() {
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -44,11 +44,11 @@ pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
         let after_export = strip_export(body);
         let key_start = at + (line.len() - after_export.len());
         let Some(eq) = after_export.find('=') else {
-            return Err(ParseError::new(key_start, "expected `KEY=value`"));
+            return Err(SyntaxError::new(key_start, "expected `KEY=value`"));
         };
         let key = after_export[..eq].trim_end();
         if !valid_key(key) {
-            return Err(ParseError::new(
+            return Err(SyntaxError::new(
                 key_start,
                 format!("invalid variable name `{key}`"),
             ));
@@ -89,7 +89,7 @@ pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
 
 /// A quoted value starting at `open`; returns the value, its span (quotes included) and
 /// the offset of the line after it.
-fn quoted(text: &str, open: usize, q: u8) -> Result<(String, Span, usize), ParseError> {
+fn quoted(text: &str, open: usize, q: u8) -> Result<(String, Span, usize), SyntaxError> {
     let mut value = String::new();
     let mut it = text[open + 1..]
         .char_indices()
@@ -112,7 +112,7 @@ fn quoted(text: &str, open: usize, q: u8) -> Result<(String, Span, usize), Parse
         }
         value.push(c);
     }
-    Err(ParseError::new(open, "unterminated quoted value"))
+    Err(SyntaxError::new(open, "unterminated quoted value"))
 }
 
 #[cfg(test)]

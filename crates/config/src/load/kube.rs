@@ -9,7 +9,7 @@
 //! An `env` item with `valueFrom` gets a value describing the reference.
 
 use super::yaml::{parse_nodes, Node};
-use super::{dotenv, flat_kind, properties, yaml, Flat, Loaded, OffsetMap, ParseError, Raw};
+use super::{dotenv, flat_kind, properties, yaml, Flat, LoadedText, OffsetMap, Raw, SyntaxError};
 use canary_lint_core::Span;
 
 /// Whether a YAML text is a Kubernetes manifest (top-level `apiVersion:` and `kind:`).
@@ -34,8 +34,8 @@ const WORKLOADS: &[&str] = &[
     "Rollout",
 ];
 
-pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
-    let mut loaded = Loaded::default();
+pub(crate) fn parse(text: &str) -> Result<LoadedText, SyntaxError> {
+    let mut loaded = LoadedText::default();
     for doc in parse_nodes(text)? {
         let kind = doc
             .get("kind")
@@ -87,12 +87,12 @@ fn embedded_kind(name: &str, content: &str) -> Option<Embedded> {
     }
 }
 
-fn data_entry(text: &str, k: &Node, v: &Node, loaded: &mut Loaded) -> Result<(), ParseError> {
+fn data_entry(text: &str, k: &Node, v: &Node, loaded: &mut LoadedText) -> Result<(), SyntaxError> {
     let Some(name) = k.as_str() else {
         return Ok(());
     };
     let Some(content) = v.as_str() else {
-        return Err(ParseError::new(
+        return Err(SyntaxError::new(
             v.span().start,
             format!("ConfigMap data `{name}` is not a string"),
         ));
@@ -116,7 +116,7 @@ fn data_entry(text: &str, k: &Node, v: &Node, loaded: &mut Loaded) -> Result<(),
         Embedded::Env => dotenv::parse(content),
     }
     .map_err(|e| {
-        ParseError::new(
+        SyntaxError::new(
             map.map(e.offset),
             format!("in ConfigMap data `{name}`: {}", e.message),
         )
@@ -125,7 +125,7 @@ fn data_entry(text: &str, k: &Node, v: &Node, loaded: &mut Loaded) -> Result<(),
     Ok(())
 }
 
-fn workload(doc: &Node, kind: &str, loaded: &mut Loaded) {
+fn workload(doc: &Node, kind: &str, loaded: &mut LoadedText) {
     let spec = doc.get("spec");
     if let Some(r) = spec.and_then(|s| s.get("replicas")) {
         if let Some(n) = r.as_str().and_then(|s| s.trim().parse::<u64>().ok()) {
@@ -151,7 +151,7 @@ fn workload(doc: &Node, kind: &str, loaded: &mut Loaded) {
     }
 }
 
-fn env_item(item: &Node, loaded: &mut Loaded) {
+fn env_item(item: &Node, loaded: &mut LoadedText) {
     let Some(name_node) = item.get("name") else {
         return;
     };

@@ -10,13 +10,13 @@ pub(crate) mod yaml;
 
 use crate::normalize::{canonical_key, env_to_key, normalize_key};
 use crate::secret::{embedded_secret_ranges, is_secret_key, mask_ranges};
-use crate::{Comment, Config, ConfigError, Entry, Replicas};
+use crate::{Comment, Config, ConfigEntry, ConfigError, Replicas};
 use canary_lint_core::{SourceFile, Span};
 use std::path::Path;
 
 /// The formats a config file can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
+pub enum ConfigFormat {
     /// Java/Spring `.properties` (with `#---` documents).
     Properties,
     /// Spring `application.yml` (multi-document, profiles).
@@ -29,15 +29,15 @@ pub enum Format {
     Toml,
 }
 
-impl Format {
+impl ConfigFormat {
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::Properties => "properties",
-            Format::SpringYaml => "yaml",
-            Format::Kubernetes => "kubernetes",
-            Format::Dotenv => "env",
-            Format::Json => "json",
-            Format::Toml => "toml",
+            ConfigFormat::Properties => "properties",
+            ConfigFormat::SpringYaml => "yaml",
+            ConfigFormat::Kubernetes => "kubernetes",
+            ConfigFormat::Dotenv => "env",
+            ConfigFormat::Json => "json",
+            ConfigFormat::Toml => "toml",
         }
     }
 }
@@ -58,14 +58,14 @@ pub(crate) struct Raw {
 /// A parse error at a byte offset of the parsed text.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message} (at byte {offset})")]
-pub struct ParseError {
+pub struct SyntaxError {
     pub offset: usize,
     pub message: String,
 }
 
-impl ParseError {
+impl SyntaxError {
     pub fn new(offset: usize, message: impl Into<String>) -> Self {
-        ParseError {
+        SyntaxError {
             offset,
             message: message.into(),
         }
@@ -74,7 +74,7 @@ impl ParseError {
 
 /// What a file yields: entries, and a replica count for workload manifests.
 #[derive(Debug, Default)]
-pub(crate) struct Loaded {
+pub(crate) struct LoadedText {
     pub entries: Vec<Raw>,
     pub replicas: Option<(u64, Span)>,
 }
@@ -143,9 +143,9 @@ impl OffsetMap {
     }
 }
 
-impl Loaded {
+impl LoadedText {
     /// Moves entries parsed from an embedded text into this one, through `map`.
-    pub fn absorb(&mut self, other: Loaded, map: &OffsetMap) {
+    pub fn absorb(&mut self, other: LoadedText, map: &OffsetMap) {
         for mut raw in other.entries {
             raw.key_span = map.span(raw.key_span);
             raw.value_span = map.span(raw.value_span);
@@ -155,7 +155,7 @@ impl Loaded {
 }
 
 /// The format of `path`, from its name and, for YAML and unknown names, its content.
-pub fn detect_format(path: &Path, text: &str) -> Option<Format> {
+pub fn detect_format(path: &Path, text: &str) -> Option<ConfigFormat> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -167,32 +167,32 @@ pub fn detect_format(path: &Path, text: &str) -> Option<Format> {
         .unwrap_or("")
         .to_ascii_lowercase();
     if name == ".env" || name.starts_with(".env.") || ext == "env" {
-        return Some(Format::Dotenv);
+        return Some(ConfigFormat::Dotenv);
     }
     match ext.as_str() {
-        "properties" => Some(Format::Properties),
-        "json" => Some(Format::Json),
-        "toml" => Some(Format::Toml),
+        "properties" => Some(ConfigFormat::Properties),
+        "json" => Some(ConfigFormat::Json),
+        "toml" => Some(ConfigFormat::Toml),
         "yml" | "yaml" => Some(if kube::looks_like_kubernetes(text) {
-            Format::Kubernetes
+            ConfigFormat::Kubernetes
         } else {
-            Format::SpringYaml
+            ConfigFormat::SpringYaml
         }),
         _ => sniff(text),
     }
 }
 
-fn sniff(text: &str) -> Option<Format> {
+fn sniff(text: &str) -> Option<ConfigFormat> {
     if kube::looks_like_kubernetes(text) {
-        return Some(Format::Kubernetes);
+        return Some(ConfigFormat::Kubernetes);
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        return Some(Format::Json);
+        return Some(ConfigFormat::Json);
     }
     match flat_kind(text) {
-        Flat::Env => Some(Format::Dotenv),
-        Flat::Properties => Some(Format::Properties),
+        Flat::Env => Some(ConfigFormat::Dotenv),
+        Flat::Properties => Some(ConfigFormat::Properties),
         Flat::Empty | Flat::Other => None,
     }
 }
@@ -338,19 +338,19 @@ pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
 }
 
 /// Parses `text` (display path `path`) as `format`.
-pub fn load_str(path: &str, text: &str, format: Format) -> Result<Config, ConfigError> {
+pub fn load_str(path: &str, text: &str, format: ConfigFormat) -> Result<Config, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let original = SourceFile::new(path, text);
     let loaded = match format {
-        Format::Properties => properties::parse(text),
-        Format::SpringYaml => yaml::parse_spring(text),
-        Format::Json => json_checked(text).and_then(|()| yaml::parse_plain(text)),
-        Format::Kubernetes => kube::parse(text),
-        Format::Dotenv => dotenv::parse(text),
-        Format::Toml => tomlfile::parse(text),
+        ConfigFormat::Properties => properties::parse(text),
+        ConfigFormat::SpringYaml => yaml::parse_spring(text),
+        ConfigFormat::Json => json_checked(text).and_then(|()| yaml::parse_plain(text)),
+        ConfigFormat::Kubernetes => kube::parse(text),
+        ConfigFormat::Dotenv => dotenv::parse(text),
+        ConfigFormat::Toml => tomlfile::parse(text),
     }
     .map_err(|e| ConfigError::at(&original, e.offset, e.message))?;
-    let comments = if format == Format::Json {
+    let comments = if format == ConfigFormat::Json {
         Vec::new()
     } else {
         comment_lines(text)
@@ -359,7 +359,7 @@ pub fn load_str(path: &str, text: &str, format: Format) -> Result<Config, Config
 }
 
 /// YAML reads JSON but also accepts what JSON does not (`{"a": }`); check strictly first.
-fn json_checked(text: &str) -> Result<(), ParseError> {
+fn json_checked(text: &str) -> Result<(), SyntaxError> {
     match serde_json::from_str::<serde::de::IgnoredAny>(text) {
         Ok(_) => Ok(()),
         Err(e) => {
@@ -374,7 +374,7 @@ fn json_checked(text: &str) -> Result<(), ParseError> {
                 .next()
                 .unwrap_or(&message)
                 .to_string();
-            Err(ParseError::new(
+            Err(SyntaxError::new(
                 index.offset(text, pos),
                 format!("invalid JSON: {message}"),
             ))
@@ -408,7 +408,7 @@ fn comment_lines(text: &str) -> Vec<Comment> {
 /// span and, since escapes, folding and aliases write a value in other bytes or other
 /// places, every place in the file where a secret (or each line of a multi-line one) is
 /// written out verbatim.
-fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> Config {
+fn assemble(path: &str, text: &str, loaded: LoadedText, comments: Vec<Comment>) -> Config {
     let secret_values: std::collections::BTreeSet<&str> = loaded
         .entries
         .iter()
@@ -457,7 +457,7 @@ fn assemble(path: &str, text: &str, loaded: Loaded, comments: Vec<Comment>) -> C
             }
             secrets.extend(inner.iter().map(|r| raw.value[r.clone()].to_string()));
         }
-        entries.push(Entry {
+        entries.push(ConfigEntry {
             key: raw.key.clone(),
             norm,
             env_form,
@@ -524,22 +524,31 @@ mod tests {
     #[test]
     fn formats_by_name_and_content() {
         let p = Path::new;
-        assert_eq!(detect_format(p("a/.env"), ""), Some(Format::Dotenv));
+        assert_eq!(detect_format(p("a/.env"), ""), Some(ConfigFormat::Dotenv));
         assert_eq!(
             detect_format(p("x.properties"), ""),
-            Some(Format::Properties)
+            Some(ConfigFormat::Properties)
         );
-        assert_eq!(detect_format(p("x.yaml"), "a: 1"), Some(Format::SpringYaml));
+        assert_eq!(
+            detect_format(p("x.yaml"), "a: 1"),
+            Some(ConfigFormat::SpringYaml)
+        );
         let cm = "apiVersion: v1\nkind: ConfigMap\ndata: {}\n";
-        assert_eq!(detect_format(p("x.yaml"), cm), Some(Format::Kubernetes));
+        assert_eq!(
+            detect_format(p("x.yaml"), cm),
+            Some(ConfigFormat::Kubernetes)
+        );
         assert_eq!(
             detect_format(p("config"), "A=1\nB=2\n"),
-            Some(Format::Dotenv)
+            Some(ConfigFormat::Dotenv)
         );
         assert_eq!(
             detect_format(p("config"), "a.b = 1\n"),
-            Some(Format::Properties)
+            Some(ConfigFormat::Properties)
         );
-        assert_eq!(detect_format(p("config"), "{\"a\": 1}"), Some(Format::Json));
+        assert_eq!(
+            detect_format(p("config"), "{\"a\": 1}"),
+            Some(ConfigFormat::Json)
+        );
     }
 }

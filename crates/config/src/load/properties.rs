@@ -2,7 +2,7 @@
 //! (`\uXXXX` included), `\` line continuations, `#`/`!` comment lines, and Spring's `#---`
 //! (or `!---`) document separator, each document possibly bound to a profile.
 
-use super::{document_profile, Loaded, ParseError, Raw};
+use super::{document_profile, LoadedText, Raw, SyntaxError};
 use canary_lint_core::Span;
 
 /// Whether a line reads as `key=value` (used to sniff embedded files).
@@ -85,7 +85,7 @@ fn logical_line(text: &str, start: usize) -> (Logical, usize) {
 
 /// Decodes one character at `k` (an escape pair or a plain character); returns the
 /// character and the index after it.
-fn decode(chars: &[(usize, char)], k: usize) -> Result<(char, usize), ParseError> {
+fn decode(chars: &[(usize, char)], k: usize) -> Result<(char, usize), SyntaxError> {
     let (at, c) = chars[k];
     if c != '\\' || k + 1 >= chars.len() {
         return Ok((c, k + 1));
@@ -102,7 +102,7 @@ fn decode(chars: &[(usize, char)], k: usize) -> Result<(char, usize), ParseError
                 .then(|| u32::from_str_radix(&hex, 16).ok())
                 .flatten()
                 .and_then(char::from_u32)
-                .ok_or_else(|| ParseError::new(at, "malformed \\uXXXX escape"))?;
+                .ok_or_else(|| SyntaxError::new(at, "malformed \\uXXXX escape"))?;
             (code, k + 6)
         }
         other => (other, k + 2),
@@ -110,8 +110,8 @@ fn decode(chars: &[(usize, char)], k: usize) -> Result<(char, usize), ParseError
 }
 
 /// Parses a whole `.properties` text.
-pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
-    let mut loaded = Loaded::default();
+pub(crate) fn parse(text: &str) -> Result<LoadedText, SyntaxError> {
+    let mut loaded = LoadedText::default();
     let mut doc: Vec<Raw> = Vec::new();
     let mut at = 0;
     while at < text.len() {
@@ -139,7 +139,7 @@ pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
     Ok(loaded)
 }
 
-fn finish(doc: &mut Vec<Raw>, loaded: &mut Loaded) {
+fn finish(doc: &mut Vec<Raw>, loaded: &mut LoadedText) {
     let profile = document_profile(doc);
     for mut raw in doc.drain(..) {
         raw.profile = profile.clone();
@@ -147,7 +147,7 @@ fn finish(doc: &mut Vec<Raw>, loaded: &mut Loaded) {
     }
 }
 
-fn entry(line: &Logical) -> Result<Raw, ParseError> {
+fn entry(line: &Logical) -> Result<Raw, SyntaxError> {
     let chars = &line.chars;
     let mut key = String::new();
     let mut k = 0;

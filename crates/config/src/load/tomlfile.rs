@@ -1,17 +1,17 @@
 //! TOML files, flattened: tables joined with `.`, arrays as `key[i]`. Strings keep their
 //! content; other scalars their source text.
 
-use super::{Loaded, ParseError, Raw};
+use super::{LoadedText, Raw, SyntaxError};
 use canary_lint_core::Span;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-pub(crate) fn parse(text: &str) -> Result<Loaded, ParseError> {
+pub(crate) fn parse(text: &str) -> Result<LoadedText, SyntaxError> {
     let table = DeTable::parse(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
-        ParseError::new(at, format!("invalid TOML: {}", e.message().trim()))
+        SyntaxError::new(at, format!("invalid TOML: {}", e.message().trim()))
     })?;
-    let mut loaded = Loaded::default();
+    let mut loaded = LoadedText::default();
     table_entries(text, table.get_ref(), "", &mut loaded.entries);
     Ok(loaded)
 }

@@ -9,7 +9,7 @@
 //! defines them: the mapping's own keys win, then the merged mappings in order. This module
 //! is public ([`crate::yaml`]) so other YAML readers get the same guarantees.
 
-use super::{document_profile, Loaded, ParseError, Raw};
+use super::{document_profile, LoadedText, Raw, SyntaxError};
 use canary_lint_core::{LineIndex, Position, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
@@ -88,7 +88,7 @@ impl Node {
     }
 }
 
-enum Frame {
+enum YamlFrame {
     Map {
         items: Vec<(Node, Node)>,
         key: Option<Node>,
@@ -117,7 +117,7 @@ struct Anchored {
 struct Builder<'t> {
     text: &'t str,
     index: LineIndex,
-    stack: Vec<Frame>,
+    stack: Vec<YamlFrame>,
     anchors: HashMap<usize, Anchored>,
     docs: Vec<Node>,
     root: Option<Node>,
@@ -137,7 +137,7 @@ impl Builder<'_> {
     fn push(&mut self, node: Node, node_size: usize, node_height: usize) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq {
+            Some(YamlFrame::Seq {
                 items,
                 size,
                 height,
@@ -147,7 +147,7 @@ impl Builder<'_> {
                 *size += node_size;
                 *height = (*height).max(node_height);
             }
-            Some(Frame::Map {
+            Some(YamlFrame::Map {
                 items,
                 key,
                 size,
@@ -185,7 +185,7 @@ fn is_merge_key(k: &Node) -> bool {
 /// Resolves merge keys (`<<`) of one mapping: its own keys first, then the keys of each
 /// merged mapping (a mapping, or a sequence of mappings, earlier ones winning) that the
 /// mapping does not already have.
-fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, ParseError> {
+fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, SyntaxError> {
     if !items.iter().any(|(k, _)| is_merge_key(k)) {
         return Ok(items);
     }
@@ -203,7 +203,7 @@ fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, ParseEr
                     match item {
                         Node::Map { items, .. } => merged.push(items),
                         other => {
-                            return Err(ParseError::new(
+                            return Err(SyntaxError::new(
                                 other.span().start,
                                 "invalid YAML: a merge key (`<<`) takes mappings only",
                             ))
@@ -212,7 +212,7 @@ fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, ParseEr
                 }
             }
             other => {
-                return Err(ParseError::new(
+                return Err(SyntaxError::new(
                     other.span().start,
                     "invalid YAML: a merge key (`<<`) takes a mapping or a list of mappings",
                 ))
@@ -236,7 +236,7 @@ fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, ParseEr
 
 /// Parses every document of a YAML stream, within [`MAX_DEPTH`] and [`MAX_ALIAS_NODES`],
 /// merge keys resolved.
-pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
+pub fn parse_nodes(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut b = Builder {
         text,
         index: LineIndex::new(text),
@@ -249,7 +249,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
             let m = e.marker();
-            ParseError::new(b.offset(m), format!("invalid YAML: {}", e.info()))
+            SyntaxError::new(b.offset(m), format!("invalid YAML: {}", e.info()))
         })?;
         let start = b.offset(&span.start);
         let end = b.offset(&span.end).max(start);
@@ -271,12 +271,12 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
             }
             Event::Alias(id) => {
                 let Some(a) = b.anchors.get(&id) else {
-                    return Err(ParseError::new(start, "alias to an unknown anchor"));
+                    return Err(SyntaxError::new(start, "alias to an unknown anchor"));
                 };
                 let (size, height) = (a.size, a.height);
                 b.expanded = b.expanded.saturating_add(size);
                 if b.expanded > MAX_ALIAS_NODES {
-                    return Err(ParseError::new(
+                    return Err(SyntaxError::new(
                         start,
                         format!("invalid YAML: aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"),
                     ));
@@ -293,7 +293,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                 let _ = anchor;
                 return Err(too_deep(start));
             }
-            Event::MappingStart(anchor, _) => b.stack.push(Frame::Map {
+            Event::MappingStart(anchor, _) => b.stack.push(YamlFrame::Map {
                 items: Vec::new(),
                 key: None,
                 start,
@@ -301,7 +301,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                 size: 0,
                 height: 0,
             }),
-            Event::SequenceStart(anchor, _) => b.stack.push(Frame::Seq {
+            Event::SequenceStart(anchor, _) => b.stack.push(YamlFrame::Seq {
                 items: Vec::new(),
                 start,
                 anchor,
@@ -310,7 +310,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
             }),
             Event::MappingEnd | Event::SequenceEnd => {
                 let (node, anchor, size, height) = match b.stack.pop() {
-                    Some(Frame::Map {
+                    Some(YamlFrame::Map {
                         items,
                         start: s,
                         anchor,
@@ -326,7 +326,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                         size + 1,
                         height + 1,
                     ),
-                    Some(Frame::Seq {
+                    Some(YamlFrame::Seq {
                         items,
                         start: s,
                         anchor,
@@ -342,7 +342,7 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
                         height + 1,
                     ),
                     None => {
-                        return Err(ParseError::new(
+                        return Err(SyntaxError::new(
                             start,
                             "invalid YAML: unbalanced collection",
                         ))
@@ -357,8 +357,8 @@ pub fn parse_nodes(text: &str) -> Result<Vec<Node>, ParseError> {
     Ok(b.docs)
 }
 
-fn too_deep(at: usize) -> ParseError {
-    ParseError::new(
+fn too_deep(at: usize) -> SyntaxError {
+    SyntaxError::new(
         at,
         format!("invalid YAML: nested deeper than {MAX_DEPTH} levels"),
     )
@@ -430,8 +430,8 @@ fn empty(key: &str, key_span: Span, span: Span) -> Raw {
 
 /// Spring `application.yml`: every document flattened, documents bound to a profile by
 /// `spring.config.activate.on-profile` (or the older `spring.profiles`).
-pub(crate) fn parse_spring(text: &str) -> Result<Loaded, ParseError> {
-    let mut loaded = Loaded::default();
+pub(crate) fn parse_spring(text: &str) -> Result<LoadedText, SyntaxError> {
+    let mut loaded = LoadedText::default();
     for doc in parse_nodes(text)? {
         if !matches!(doc, Node::Map { .. }) {
             if let Node::Scalar { value, .. } = &doc {
@@ -439,7 +439,7 @@ pub(crate) fn parse_spring(text: &str) -> Result<Loaded, ParseError> {
                     continue;
                 }
             }
-            return Err(ParseError::new(
+            return Err(SyntaxError::new(
                 doc.span().start,
                 "expected a mapping of configuration keys",
             ));
@@ -456,8 +456,8 @@ pub(crate) fn parse_spring(text: &str) -> Result<Loaded, ParseError> {
 }
 
 /// JSON (or profile-less YAML): every document flattened.
-pub(crate) fn parse_plain(text: &str) -> Result<Loaded, ParseError> {
-    let mut loaded = Loaded::default();
+pub(crate) fn parse_plain(text: &str) -> Result<LoadedText, SyntaxError> {
+    let mut loaded = LoadedText::default();
     for doc in parse_nodes(text)? {
         flatten(&doc, "", Span::default(), &mut loaded.entries);
     }
