@@ -2,8 +2,8 @@
 # Large single migrations: time in the human and compact formats, and peak memory, for
 # one release file of 1, 10 and 50 MB (thousands of findings each). Prints one line per
 # run. Usage: benches/large_migrations.sh [path/to/canary-lint] [sizes in MB...]
-# Build first, e.g.:
-#   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release
+# Build first, with the benchmark-only feature that reports peak memory, e.g.:
+#   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release --features bench-stats
 set -euo pipefail
 bin=${1:-target/release/canary-lint}
 shift || true

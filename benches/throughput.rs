@@ -1,8 +1,11 @@
-//! Throughput benchmark of the real `canary-lint` binary (run: `cargo bench`).
+//! Throughput benchmark of the real `canary-lint` binary (run: `cargo bench
+//! --features bench-stats`).
 //!
 //! It generates realistic migration folders (Flyway layout, Postgres), then times
 //! whole `canary-lint check` runs the way CI and pre-commit invoke them, and reads
-//! the peak resident memory the binary reports about itself (`CANARY_LINT_STATS=1`).
+//! the peak resident memory and CPU time the binary reports about itself
+//! (`CANARY_LINT_STATS=1`, read only by a binary built with the `bench-stats`
+//! feature; without it those columns are 0).
 //! Set `CANARY_LINT_BENCH_REAL=DIR` to also time a real migration folder.
 //! Figures go into the README by hand; this is a benchmark, not a test.
 
@@ -261,6 +264,9 @@ fn main() {
     });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("canary-lint throughput benchmark ({cpus} cores)");
+    if !cfg!(feature = "bench-stats") {
+        println!("(peak memory and CPU time need `cargo bench --features bench-stats`)");
+    }
 
     let big = tmp.join("migrations-10000");
     let bytes = generate(&big, 10_000, 0x5eed);

@@ -2,6 +2,8 @@
 //! Rules live in the library crates; this binary only wires them together.
 
 mod args;
+#[cfg(feature = "bench-stats")]
+mod bench_stats;
 mod check;
 mod init;
 mod manifest_files;
@@ -14,7 +16,7 @@ mod traffic;
 use args::{CheckArgs, Cli, Command, DialectArg, RuleArgs, RulesArgs};
 use canary_lint_sql::Dialect;
 use clap::Parser;
-use output::Outcome;
+use output::RunOutcome;
 use std::process::ExitCode;
 
 /// sqlparser allocates many small nodes from several threads at once; mimalloc
@@ -38,9 +40,8 @@ fn main() -> ExitCode {
         Command::Diff(a) => registry::cmd_diff(a),
         Command::SchemaDiff(a) => registry::cmd_schema_diff(a),
     };
-    if std::env::var_os("CANARY_LINT_STATS").is_some() {
-        print_stats();
-    }
+    #[cfg(feature = "bench-stats")]
+    bench_stats::print_if_asked();
     ExitCode::from(code as u8)
 }
 
@@ -102,7 +103,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
         eprintln!("canary-lint: error: unknown rule `{unknown}` (see `canary-lint rules`)");
         return 2;
     }
-    let mut out = Outcome::default();
+    let mut out = RunOutcome::default();
     let parsed = check::run(a, &loaded, &mut out);
     registry::check_config_pairs(a, &loaded, &packs, &mut out);
     traffic::check(a, &loaded, &mut out);
@@ -226,30 +227,5 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
             );
             2
         }
-    }
-}
-
-/// Peak resident memory and CPU time of all threads, for the benchmark
-/// (`CANARY_LINT_STATS=1`).
-fn print_stats() {
-    // Each thread's time on a CPU in nanoseconds is the first field of its
-    // schedstat; rayon's threads are still alive here.
-    let cpu_ns: u64 = std::fs::read_dir("/proc/self/task")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .sum();
-    if cpu_ns > 0 {
-        eprintln!("canary-lint stats: cpu_us={}", cpu_ns / 1000);
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if let Some(kib) = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
-    {
-        eprintln!("canary-lint stats: peak_rss_kib={kib}");
     }
 }

@@ -8,8 +8,9 @@
 //! ([`git::scan_ref`], `--stable-ref REF`).
 //!
 //! The matching heuristic (what counts as a reference, and how strong) is documented in
-//! [`search`]; the git helpers the CLI needs for `--base REF` are in [`git`];
-//! [`bench_support`] writes large generated trees for the benchmark.
+//! [`search`]; the git helpers the CLI needs for `--base REF` are in [`git`].
+//! With the `bench-support` feature (benchmarks, examples and tests only, never the
+//! shipped binary), `bench_support` writes large generated trees.
 //!
 //! ```
 //! use canary_lint_stable::{scan_bytes, Strength, Target};
@@ -22,6 +23,7 @@
 //! assert!(scan_bytes("a.java", b"user.email = form.email;", &targets).is_empty());
 //! ```
 
+#[cfg(feature = "bench-support")]
 pub mod bench_support;
 pub mod git;
 pub mod search;
