@@ -111,6 +111,10 @@ struct Classes {
     line_comment_needs_space: bool,
     /// `$$ ... $$` and `$tag$ ... $tag$` are strings (Postgres).
     dollar_quotes: bool,
+    /// Every ASCII byte that continues a word for [`crate::lex`] continues one
+    /// for the dialect too: an ASCII word the lexer cut is a word here, and only
+    /// the bytes after it need a look.
+    lex_words_fit: bool,
 }
 
 impl Classes {
@@ -124,6 +128,7 @@ impl Classes {
             triple_quotes: d.supports_triple_quoted_string(),
             line_comment_needs_space: d.requires_single_line_comment_whitespace(),
             dollar_quotes: dialect == Dialect::Postgres && !d.supports_dollar_placeholder(),
+            lex_words_fit: false,
         };
         for b in 0u8..128 {
             let ch = b as char;
@@ -131,6 +136,9 @@ impl Classes {
             c.part[b as usize] = d.is_identifier_part(ch);
             c.quote[b as usize] = d.is_delimited_identifier_start(ch);
         }
+        c.lex_words_fit = (0u8..128)
+            .filter(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            .all(|b| c.part[b as usize]);
         c
     }
 
@@ -252,13 +260,17 @@ impl Cursor<'_> {
         let mut newline = false;
         for (i, &x) in gap.iter().enumerate() {
             match x {
-                b' ' | b'\t' => {}
-                b'\n' => newline = true,
-                b'\r' if gap.get(i + 1) == Some(&b'\n') => {}
+                b' ' | b'\t' => self.col += 1,
+                b'\n' => {
+                    newline = true;
+                    self.line += 1;
+                    self.col = 1;
+                }
+                b'\r' if gap.get(i + 1) == Some(&b'\n') => self.col += 1,
                 _ => return None,
             }
         }
-        self.advance_to(to);
+        self.pos = to;
         Some(newline)
     }
 }
@@ -404,7 +416,11 @@ pub fn tokenize_with(
                 }
                 // The dialect's own word characters (`@` and `#` in T-SQL names,
                 // not `$` everywhere).
-                let mut i = t.start + 1;
+                let mut i = if d.lex_words_fit && sql[t.start..t.end].is_ascii() {
+                    t.end
+                } else {
+                    t.start + 1
+                };
                 while i < b.len() && d.part[b[i] as usize] {
                     i += 1;
                 }
