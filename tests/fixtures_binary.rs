@@ -6,7 +6,8 @@
 //! binary: each fixture is copied, with its `.history.sql` when it has one, into a
 //! folder of its own (so the history is the only migration before it), and
 //! `canary-lint check FIXTURE --format json` is run there (the pre-commit path: a
-//! file named on the command line gets the migrations before it as history). The
+//! file named on the command line gets the migrations before it as history), and
+//! `canary-lint check FOLDER` (each migration its own release). The
 //! findings on the fixture (rule, severity, position, message) must equal those of
 //! the in-process run, rendered by the same JSON reporter. Only `help` may differ:
 //! the CLI adds what it knows of stable's code search.
@@ -153,22 +154,26 @@ fn every_rule_fixture_gives_the_same_findings_through_the_binary() {
         if root().join(&history_rel).is_file() {
             std::fs::copy(root().join(&history_rel), tmp.path().join(&shown_history)).unwrap();
         }
-        let out = run_in(
-            tmp.path(),
-            &["check", &shown, "--dialect", dialect, "--format", "json"],
-        );
-        let code = out.status.code();
-        assert!(
-            matches!(code, Some(0) | Some(1)),
-            "{rel}: exit {code:?}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let binary = findings_on(&String::from_utf8_lossy(&out.stdout), &shown);
         let engine = findings_on(&in_process(rel, &shown), &shown);
-        if binary != engine {
-            differ.push(format!(
-                "{rel}\n  binary: {binary:#?}\n  engine: {engine:#?}"
-            ));
+        // The file named (pre-commit), and its folder (each migration its own
+        // release against the ones before it).
+        for target in [shown.as_str(), dir] {
+            let out = run_in(
+                tmp.path(),
+                &["check", target, "--dialect", dialect, "--format", "json"],
+            );
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0) | Some(1)),
+                "{rel}: exit {code:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let binary = findings_on(&String::from_utf8_lossy(&out.stdout), &shown);
+            if binary != engine {
+                differ.push(format!(
+                    "{rel} (check {target})\n  binary: {binary:#?}\n  engine: {engine:#?}"
+                ));
+            }
         }
     }
     assert!(
