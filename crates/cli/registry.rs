@@ -232,14 +232,16 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                     None => (0..files.len()).map(|i| i + 1 == files.len()).collect(),
                 };
                 let mut history = Schema::new();
+                let mut knowledge = Knowledge::NoHistory;
                 for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| !**r) {
                     replay_file(&mut history, pf);
+                    knowledge = Knowledge::History;
                 }
                 // The release delta `check` judges: the same engine, the same delta.
                 let (rel, _): (Vec<ParsedFile>, Vec<bool>) =
                     parsed.into_iter().zip(release).filter(|(_, r)| *r).unzip();
                 let names: Vec<String> = rel.iter().map(|pf| pf.file.path.to_string()).collect();
-                let delta = analyze_release(&mut history, Knowledge::History, &rel).delta;
+                let delta = analyze_release(&mut history, knowledge, &rel).delta;
                 Ok((delta, format!("release: {}", names.join(", "))))
             }
             _ => Err("schema-diff takes PATH or OLD NEW".to_string()),

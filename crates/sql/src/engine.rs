@@ -38,9 +38,13 @@ pub enum Knowledge {
     /// No history was read (a loose file, standard input): every fact about
     /// objects the release did not create is unknown, and findings say so.
     NoHistory,
-    /// The schema is the replayed history. An object it does not have may still
-    /// exist (made outside the migrations seen): findings about it are still
-    /// made, and say that the history never created it.
+    /// The schema is the replayed history: at least one migration ran before the
+    /// release (callers pass [`Knowledge::NoHistory`] for the first one). The
+    /// schema may hold only the objects the release names (`check` replays just
+    /// the history statements that name them), so what it lacks is judged by
+    /// name, never by the schema being empty. An object it does not have may
+    /// still exist (made outside the migrations seen): findings about it are
+    /// still made, and say that the history never created it.
     History,
 }
 
@@ -177,13 +181,8 @@ pub fn analyze_release(
         tx: 0,
         seq: 0,
         not_followed: Vec::new(),
-        history_is_empty: false,
     };
     let renames_at_start = schema.renames().len();
-    // A history that created nothing says nothing about what it never created.
-    if knowledge == Knowledge::History && schema.tables().next().is_none() {
-        w.history_is_empty = true;
-    }
     if let Some(f) = release.first() {
         w.before.set_dialect(f.dialect);
     }
@@ -249,7 +248,6 @@ struct Walk {
     tx: usize,
     seq: usize,
     not_followed: Vec<(usize, Span, String)>,
-    history_is_empty: bool,
 }
 
 /// The history as the rules see it while the release runs: the before state of
@@ -778,12 +776,7 @@ impl Walk {
         // Statement findings, judged by the net effect.
         let mut confirmed = BTreeSet::new();
         for c in std::mem::take(&mut self.candidates) {
-            let knowledge = if self.history_is_empty {
-                Knowledge::NoHistory
-            } else {
-                self.knowledge
-            };
-            if let Some(d) = judge_candidate(c, &self.before, &after, knowledge) {
+            if let Some(d) = judge_candidate(c, &self.before, &after, self.knowledge) {
                 if let Some(s) = &d.subject {
                     confirmed.insert((d.rule.clone(), s.to_string()));
                 }

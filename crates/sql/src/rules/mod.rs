@@ -117,7 +117,11 @@ pub const RULES: &[SqlRule] = &[
         add_required_column::check,
         add_required_column::judge,
     ),
-    SqlRule::statement(&set_not_null::SET_NOT_NULL, set_not_null::check),
+    SqlRule::both(
+        &set_not_null::SET_NOT_NULL,
+        set_not_null::check,
+        set_not_null::judge,
+    ),
     SqlRule::release(&drop_not_null::DROP_NOT_NULL, drop_not_null::judge),
     SqlRule::statement(&drop_default::DROP_DEFAULT, drop_default::check),
     SqlRule::statement(
