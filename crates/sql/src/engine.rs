@@ -312,7 +312,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         K::AddColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Create)]
         }
-        K::DropColumn { table, column } => {
+        K::DropColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Drop)]
         }
         K::RenameColumn { table, from, to } => vec![
@@ -325,7 +325,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         }
         K::SetNotNull { table, column, .. }
         | K::DropNotNull { table, column }
-        | K::SetDefault { table, column }
+        | K::SetDefault { table, column, .. }
         | K::DropDefault { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Alter)]
         }
@@ -377,7 +377,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             v
         }
         K::AlgorithmCopy { table } | K::AlterTableLock { table } => vec![(t(table), Act::Alter)],
-        K::CreateView { view } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
+        K::CreateView { view, .. } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
         K::DropView { view, cascade, .. } => {
             let mut v = vec![(ObjKey::View(view.key.clone()), Act::Drop)];
             if *cascade {
@@ -902,7 +902,7 @@ fn judge_candidate(
             Some(from),
             false,
         ),
-        K::DropColumn { table, column }
+        K::DropColumn { table, column, .. }
         | K::RenameColumn {
             table,
             from: column,

@@ -489,6 +489,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
         ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", cols(&c.columns)),
         ConstraintKind::Unique => format!("UNIQUE ({})", cols(&c.columns)),
         ConstraintKind::Check(e) => format!("CHECK ({e})"),
+        ConstraintKind::Exclude(e) => format!("EXCLUDE {e}"),
         ConstraintKind::ForeignKey { table, columns } => {
             let referred = if columns.is_empty() {
                 String::new()
@@ -762,6 +763,30 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                         ObjectKind::View,
                         key,
                         format!("column `{c}` no longer in the view: stable may still read it"),
+                    );
+                }
+            }
+        }
+        // Column types, where both queries show them.
+        if let (Some(b), Some(a)) = (&before.columns, &view.columns) {
+            for (i, c) in b.iter().enumerate() {
+                let Some(j) = a.iter().position(|n| n == c) else {
+                    continue;
+                };
+                let (Some(Some(t0)), Some(Some(t1))) = (before.types.get(i), view.types.get(j))
+                else {
+                    continue;
+                };
+                if matches!(
+                    type_change(t0, t1, new.dialect),
+                    TypeChange::Narrowing | TypeChange::FamilyChange
+                ) {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::View,
+                        key,
+                        format!("column `{c}` type changed from `{t0}` to `{t1}`: stable reads the old type"),
                     );
                 }
             }

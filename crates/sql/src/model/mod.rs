@@ -101,6 +101,9 @@ pub enum ConstraintKind {
         table: String,
         columns: Vec<String>,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ..) [WHERE ..]`: the part
+    /// after `EXCLUDE` as SQL text.
+    Exclude(String),
 }
 
 /// A primary key, unique, check or foreign-key constraint.
@@ -254,6 +257,9 @@ pub struct View {
     /// Keys of the tables and views named in the query's `FROM` and `JOIN` clauses (not
     /// those only named in subqueries of `WHERE` or the select list), sorted.
     pub depends_on: Vec<String>,
+    /// The type of each output column where the query shows it (a column of a
+    /// known relation, or a cast), in column order; empty when unknown.
+    pub types: Vec<Option<DataType>>,
 }
 
 /// A sequence.

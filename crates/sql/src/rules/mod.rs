@@ -229,7 +229,7 @@ impl ReleaseState {
             ChangeKind::CreateTable { table, .. } => {
                 self.tables.insert(table.key.clone());
             }
-            ChangeKind::CreateView { view } => {
+            ChangeKind::CreateView { view, .. } => {
                 self.views.insert(view.key.clone());
             }
             ChangeKind::CreateType { name, .. } => {
