@@ -796,7 +796,7 @@ impl Walk {
             running: schema,
         };
         rules::judge(&cx, &mut self.diags);
-        crate::lint::mark_one_step_renames(&self.state, &mut self.diags);
+        crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
         sort_diagnostics(&mut self.diags);
         ReleaseAnalysis {
             diagnostics: self.diags,

@@ -9,6 +9,7 @@
 
 use crate::layout::{forward_ranges, Layout};
 use crate::split::{split, RawStatement};
+pub use crate::sqltokens::{to_offset, to_span};
 use crate::sqltokens::{tokenize_with, Positions};
 use crate::Dialect;
 use canary_lint_core::{SourceFile, Span};
@@ -505,38 +506,6 @@ fn split_position(msg: &str, text: &str, base: usize) -> (String, Option<usize>)
         }
     }
     (msg.to_string(), None)
-}
-
-/// Converts a sqlparser location (1-based line and character column, relative
-/// to the statement text starting at byte `base`) to a byte offset of `text`.
-/// `None` for the empty location sqlparser uses when it has no span.
-pub fn to_offset(text: &str, base: usize, loc: Location) -> Option<usize> {
-    if loc.column == 0 {
-        return None;
-    }
-    if loc.line == 0 {
-        // Written by our tokenizer as a byte offset (`Positions::Offsets`).
-        let off = base + (loc.column - 1) as usize;
-        return (off <= text.len() && text.is_char_boundary(off)).then_some(off);
-    }
-    let mut start = base;
-    for _ in 1..loc.line {
-        start += text.get(start..)?.find('\n')? + 1;
-    }
-    let line = text.get(start..)?;
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
-    let want = (loc.column - 1) as usize;
-    Some(match line.char_indices().nth(want) {
-        Some((i, _)) => start + i,
-        None => start + line.len(),
-    })
-}
-
-/// Converts a sqlparser span to a byte span of the file, if it is not empty.
-pub fn to_span(text: &str, base: usize, span: sqlparser::tokenizer::Span) -> Option<Span> {
-    let s = to_offset(text, base, span.start)?;
-    let e = to_offset(text, base, span.end)?;
-    Some(Span::new(s, e))
 }
 
 #[cfg(test)]
