@@ -35,8 +35,10 @@ pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
 pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(Span, String)> {
     let mut skipped = Vec::new();
     for s in &pf.statements {
-        let Some(ast) = &s.ast else { continue };
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, pf.dialect) {
+        let Some(ast) = s.tree(&pf.file.text, pf.dialect) else {
+            continue;
+        };
+        if let crate::model::Applied::NotUnderstood(why) = schema.apply(&ast, pf.dialect) {
             skipped.push((s.span, why));
         }
     }
