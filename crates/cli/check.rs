@@ -520,13 +520,20 @@ fn check_set(
     let mut checked = Vec::with_capacity(files.len());
     match &set.release {
         None => {
-            // Every migration is its own release against the history before it.
+            // Every migration is its own release against the history before it
+            // (the first one has none).
+            let mut first = true;
             pipeline(&files, dialect, out, |_, pf, out| {
                 // A Liquibase changelog's changesets are deployed one by one.
                 let units = canary_lint_sql::layout::changeset_units(&pf);
                 for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
                     let rel = std::slice::from_ref(unit);
-                    let analysis = analyze_release(&mut schema, Knowledge::History, rel);
+                    let knowledge = if std::mem::take(&mut first) {
+                        Knowledge::NoHistory
+                    } else {
+                        Knowledge::History
+                    };
+                    let analysis = analyze_release(&mut schema, knowledge, rel);
                     if verbose {
                         report_not_followed(rel, &analysis.not_followed);
                     }
@@ -543,14 +550,19 @@ fn check_set(
     checked
 }
 
-/// Keywords after which a statement names a table, view, type or index.
+/// Keywords after which a statement names a table, view, type, index, sequence,
+/// domain or routine.
 const OBJECT_KEYWORDS: &[&str] = &[
+    "domain",
     "from",
+    "function",
     "index",
     "into",
     "join",
     "on",
+    "procedure",
     "references",
+    "sequence",
     "table",
     "to",
     "truncate",
@@ -847,7 +859,14 @@ fn check_release(
             None => {}
         }
     }
-    let analysis = analyze_release(&mut schema, Knowledge::History, &rel);
+    // The history is every migration before the release, whether or not its
+    // statements were replayed (only those naming the release's objects are).
+    let knowledge = if history.is_empty() {
+        Knowledge::NoHistory
+    } else {
+        Knowledge::History
+    };
+    let analysis = analyze_release(&mut schema, knowledge, &rel);
     if verbose {
         report_not_followed(&rel, &analysis.not_followed);
     }
@@ -971,6 +990,10 @@ mod tests {
         assert_eq!(
             object_names("ALTER TABLE users RENAME TO people"),
             ["users", "people"]
+        );
+        assert_eq!(
+            object_names("DROP FUNCTION IF EXISTS user_score(bigint); DROP SEQUENCE s"),
+            ["user_score", "s"]
         );
     }
 }

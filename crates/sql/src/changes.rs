@@ -222,24 +222,38 @@ pub enum ChangeKind {
     /// `CREATE TRIGGER .. ON table`: the trigger may fill columns stable omits.
     CreateTrigger {
         table: Name,
+        name: Name,
+        /// Fires `BEFORE INSERT` for each row: it may set columns the insert omits.
+        before_insert: bool,
     },
-    /// `ALTER TYPE .. ADD VALUE`.
+    /// `DROP TRIGGER [IF EXISTS] name [ON table]`.
+    DropTrigger {
+        name: Name,
+        table: Option<Name>,
+    },
+    /// `ALTER TYPE .. ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'other']`.
     AddEnumValue {
         ty: Name,
         label: String,
+        if_not_exists: bool,
+        position: Option<LabelPosition>,
     },
     /// `ALTER TYPE .. RENAME TO`.
     RenameType {
         from: Name,
         to: Name,
     },
-    /// `DROP TYPE` (also `DROP DOMAIN`).
+    /// `DROP TYPE` (also `DROP DOMAIN`: `domain`).
     DropType {
         name: Name,
         if_exists: bool,
+        domain: bool,
     },
     CreateSequence {
         name: Name,
+        /// The name as SQL text (quotes kept), as the model shows it.
+        written: String,
+        if_not_exists: bool,
     },
     DropSequence {
         name: Name,
@@ -248,13 +262,23 @@ pub enum ChangeKind {
     /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
     CreateFunction {
         name: Name,
+        written: String,
+        if_not_exists: bool,
+        signature: Signature,
     },
+    /// `DROP FUNCTION name[(types)]`: with the argument types, one overload;
+    /// without them, every function of that name.
     DropFunction {
         name: Name,
         if_exists: bool,
+        args: Option<Vec<String>>,
     },
+    /// `CREATE TYPE`; `labels` for an enum (`AS ENUM (..)`), `None` for any
+    /// other kind of type (or when not read, by the token scan).
     CreateType {
         name: Name,
+        written: String,
+        labels: Option<Vec<String>>,
     },
     AddColumn {
         table: Name,
@@ -278,11 +302,14 @@ pub enum ChangeKind {
         table: Name,
         temporary: bool,
         if_exists: bool,
+        /// `CASCADE`: the views built on the table go with it.
+        cascade: bool,
     },
     DropView {
         view: Name,
         materialized: bool,
         if_exists: bool,
+        cascade: bool,
     },
     /// `ALTER COLUMN .. TYPE`, or MySQL `MODIFY`/`CHANGE` restating the column
     /// (`restated`: the new type may equal the old one).
@@ -385,6 +412,45 @@ pub enum ChangeKind {
     },
 }
 
+/// Where `ALTER TYPE .. ADD VALUE` puts the new label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelPosition {
+    Before(String),
+    After(String),
+}
+
+/// What callers of a function see of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Signature {
+    /// The types of the arguments that identify an overload (not `OUT` ones),
+    /// one spelling per type.
+    pub args: Vec<String>,
+    /// Argument types and return type as SQL text: `(int, text) RETURNS boolean`.
+    pub text: String,
+    /// `RETURNS TRIGGER`: called by triggers, not by code.
+    pub returns_trigger: bool,
+    /// The tables its body inserts into, with the columns each `INSERT INTO t
+    /// (cols)` names (`None`: no column list, every column in order).
+    pub inserts: Vec<(Name, Option<Vec<String>>)>,
+}
+
+/// The model's key of one overload from its name key and argument types.
+pub fn overload_key(name: &str, args: &[String]) -> String {
+    format!("{name}({})", args.join(", "))
+}
+
+/// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
+/// function re-created with the same types in other words keeps its signature.
+pub(crate) fn type_spelling(ty: &str) -> String {
+    let (base, args) = crate::rules::change_column_type::normalize(ty);
+    if args.is_empty() {
+        base
+    } else {
+        let args: Vec<String> = args.iter().map(u64::to_string).collect();
+        format!("{base}({})", args.join(","))
+    }
+}
+
 /// What makes a [`ChangeKind::Rewrite`] statement rewrite the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RewriteCause {
@@ -452,6 +518,12 @@ impl<'a> StatementText<'a> {
             dialect,
             toks: std::cell::OnceCell::new(),
         }
+    }
+
+    /// A statement without its text, for the schema model's replay of a
+    /// statement alone (clause spans are then the empty span).
+    pub fn detached(dialect: Dialect) -> StatementText<'static> {
+        StatementText::new("", Span::new(0, 0), dialect)
     }
 
     /// The statement's tokens (comments included).
@@ -663,6 +735,38 @@ fn spec_from<'a>(
     spec
 }
 
+/// The statement forms the schema model replays from their change values
+/// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
+/// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
+/// VIEW`, `CREATE INDEX`, `ALTER TABLE`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
+/// TYPE .. RENAME TO`, `RENAME TABLE`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
+/// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
+/// model from the tree (`crate::model::replay`).
+pub fn replayed_from_changes(stmt: &Statement) -> bool {
+    match stmt {
+        Statement::Drop { object_type, .. } => matches!(
+            object_type,
+            ObjectType::Table
+                | ObjectType::View
+                | ObjectType::MaterializedView
+                | ObjectType::Type
+                | ObjectType::Sequence
+        ),
+        Statement::AlterType(at) => matches!(
+            at.operation,
+            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_)
+        ),
+        Statement::DropDomain(_)
+        | Statement::CreateSequence { .. }
+        | Statement::CreateFunction(_)
+        | Statement::DropFunction(_)
+        | Statement::CreateType { .. }
+        | Statement::CreateTrigger(_)
+        | Statement::DropTrigger(_) => true,
+        _ => false,
+    }
+}
+
 /// The changes of one parsed statement. `st` gives the statement's text for
 /// locating clauses.
 pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
@@ -699,12 +803,25 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             },
             whole,
         ),
-        Statement::CreateType { name, .. } => push(
-            ChangeKind::CreateType {
-                name: Name::object(name, d),
-            },
-            whole,
-        ),
+        Statement::CreateType {
+            name,
+            representation,
+        } => {
+            let labels = match representation {
+                Some(sqlparser::ast::UserDefinedTypeRepresentation::Enum { labels }) => {
+                    Some(labels.iter().map(|l| l.value.clone()).collect())
+                }
+                _ => None,
+            };
+            push(
+                ChangeKind::CreateType {
+                    name: Name::object(name, d),
+                    written: name.to_string(),
+                    labels,
+                },
+                whole,
+            )
+        }
         Statement::Insert(ins) => {
             if let (sqlparser::ast::TableObject::TableName(t), Some(q)) = (&ins.table, &ins.source)
             {
@@ -718,21 +835,43 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 }
             }
         }
-        Statement::CreateTrigger(ct) => push(
-            ChangeKind::CreateTrigger {
-                table: Name::object(&ct.table_name, d),
+        Statement::CreateTrigger(ct) => {
+            use sqlparser::ast::{TriggerEvent, TriggerPeriod};
+            push(
+                ChangeKind::CreateTrigger {
+                    table: Name::object(&ct.table_name, d),
+                    name: Name::object(&ct.name, d),
+                    before_insert: matches!(ct.period, Some(TriggerPeriod::Before))
+                        && ct.events.iter().any(|e| matches!(e, TriggerEvent::Insert)),
+                },
+                whole,
+            )
+        }
+        Statement::DropTrigger(dt) => push(
+            ChangeKind::DropTrigger {
+                name: Name::object(&dt.trigger_name, d),
+                table: dt.table_name.as_ref().map(|t| Name::object(t, d)),
             },
             whole,
         ),
-        Statement::CreateSequence { name, .. } => push(
+        Statement::CreateSequence {
+            name,
+            if_not_exists,
+            ..
+        } => push(
             ChangeKind::CreateSequence {
                 name: Name::object(name, d),
+                written: name.to_string(),
+                if_not_exists: *if_not_exists,
             },
             whole,
         ),
         Statement::CreateFunction(cf) => push(
             ChangeKind::CreateFunction {
                 name: Name::object(&cf.name, d),
+                written: cf.name.to_string(),
+                if_not_exists: cf.if_not_exists,
+                signature: signature(cf, d),
             },
             whole,
         ),
@@ -742,6 +881,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     ChangeKind::DropFunction {
                         name: Name::object(&f.name, d),
                         if_exists: df.if_exists,
+                        args: f.args.as_ref().map(|a| identity_args(a)),
                     },
                     whole,
                 );
@@ -751,6 +891,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             ChangeKind::DropType {
                 name: Name::object(&dd.name, d),
                 if_exists: dd.if_exists,
+                domain: true,
             },
             whole,
         ),
@@ -794,9 +935,11 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             names,
             temporary,
             if_exists,
+            cascade,
             ..
         } => {
             let if_exists = *if_exists;
+            let cascade = *cascade;
             for n in names {
                 let clause = if names.len() == 1 {
                     whole
@@ -810,6 +953,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             table: name,
                             temporary: *temporary,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
@@ -818,6 +962,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             view: name,
                             materialized: false,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
@@ -826,10 +971,18 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             view: name,
                             materialized: true,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
-                    ObjectType::Type => push(ChangeKind::DropType { name, if_exists }, clause),
+                    ObjectType::Type => push(
+                        ChangeKind::DropType {
+                            name,
+                            if_exists,
+                            domain: false,
+                        },
+                        clause,
+                    ),
                     ObjectType::Sequence => {
                         push(ChangeKind::DropSequence { name, if_exists }, clause)
                     }
@@ -848,13 +1001,21 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     },
                     whole,
                 ),
-                AlterTypeOperation::AddValue(add) => push(
-                    ChangeKind::AddEnumValue {
-                        ty,
-                        label: add.value.value.clone(),
-                    },
-                    whole,
-                ),
+                AlterTypeOperation::AddValue(add) => {
+                    use sqlparser::ast::AlterTypeAddValuePosition as P;
+                    push(
+                        ChangeKind::AddEnumValue {
+                            ty,
+                            label: add.value.value.clone(),
+                            if_not_exists: add.if_not_exists,
+                            position: add.position.as_ref().map(|p| match p {
+                                P::Before(n) => LabelPosition::Before(n.value.clone()),
+                                P::After(n) => LabelPosition::After(n.value.clone()),
+                            }),
+                        },
+                        whole,
+                    )
+                }
                 AlterTypeOperation::Rename(r) => {
                     let mut parts = at.name.0.clone();
                     parts.pop();
@@ -874,6 +1035,53 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
         _ => {}
     }
     out
+}
+
+/// The argument types that identify an overload: all but `OUT` arguments.
+fn identity_args(args: &[sqlparser::ast::OperateFunctionArg]) -> Vec<String> {
+    args.iter()
+        .filter(|a| !matches!(a.mode, Some(sqlparser::ast::ArgMode::Out)))
+        .map(|a| type_spelling(&a.data_type.to_string()))
+        .collect()
+}
+
+/// A function's [`Signature`]; the body of a trigger function is read for the
+/// tables it inserts into.
+fn signature(cf: &sqlparser::ast::CreateFunction, d: Dialect) -> Signature {
+    let all: Vec<String> = cf
+        .args
+        .iter()
+        .flatten()
+        .map(|a| type_spelling(&a.data_type.to_string()))
+        .collect();
+    let mut text = format!("({})", all.join(", "));
+    let mut returns_trigger = false;
+    if let Some(r) = &cf.return_type {
+        let r = type_spelling(&r.to_string());
+        returns_trigger = r.eq_ignore_ascii_case("trigger");
+        text.push_str(&format!(" RETURNS {r}"));
+    }
+    let inserts = match (&cf.function_body, returns_trigger) {
+        (Some(body), true) => {
+            use sqlparser::ast::CreateFunctionBody as B;
+            let text = match body {
+                B::AsBeforeOptions { body, .. } | B::AsAfterOptions(body) | B::Return(body) => {
+                    body.to_string()
+                }
+                B::AsBeginEnd(b) | B::BeginAtomic(b) => b.to_string(),
+                // A single expression or query inserts nothing.
+                _ => String::new(),
+            };
+            crate::bodies::inserts(&text, d)
+        }
+        _ => Vec::new(),
+    };
+    Signature {
+        args: cf.args.as_deref().map(identity_args).unwrap_or_default(),
+        text,
+        returns_trigger,
+        inserts,
+    }
 }
 
 /// Whether a query reads rows from a table or view (not only `VALUES` or constants).

@@ -38,9 +38,13 @@ pub enum Knowledge {
     /// No history was read (a loose file, standard input): every fact about
     /// objects the release did not create is unknown, and findings say so.
     NoHistory,
-    /// The schema is the replayed history. An object it does not have may still
-    /// exist (made outside the migrations seen): findings about it are still
-    /// made, and say that the history never created it.
+    /// The schema is the replayed history: at least one migration ran before the
+    /// release (callers pass [`Knowledge::NoHistory`] for the first one). The
+    /// schema may hold only the objects the release names (`check` replays just
+    /// the history statements that name them), so what it lacks is judged by
+    /// name, never by the schema being empty. An object it does not have may
+    /// still exist (made outside the migrations seen): findings about it are
+    /// still made, and say that the history never created it.
     History,
 }
 
@@ -98,6 +102,8 @@ pub enum Act {
     Constrain,
     /// A trigger created on the table.
     Trigger,
+    /// A view dropped by `DROP .. CASCADE` of a relation it is built on.
+    Cascade,
     ChangeType,
     /// Any other change.
     Alter,
@@ -175,13 +181,8 @@ pub fn analyze_release(
         tx: 0,
         seq: 0,
         not_followed: Vec::new(),
-        history_is_empty: false,
     };
     let renames_at_start = schema.renames().len();
-    // A history that created nothing says nothing about what it never created.
-    if knowledge == Knowledge::History && schema.tables().next().is_none() {
-        w.history_is_empty = true;
-    }
     if let Some(f) = release.first() {
         w.before.set_dialect(f.dialect);
     }
@@ -247,7 +248,6 @@ struct Walk {
     tx: usize,
     seq: usize,
     not_followed: Vec<(usize, Span, String)>,
-    history_is_empty: bool,
 }
 
 /// The history as the rules see it while the release runs: the before state of
@@ -335,9 +335,21 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             (ObjKey::View(from.key.clone()), Act::RenameAway),
             (ObjKey::View(to.key.clone()), Act::RenameInto),
         ],
-        K::DropTable { table, .. } => vec![(t(table), Act::Drop)],
+        K::DropTable { table, cascade, .. } => {
+            let mut v = vec![(t(table), Act::Drop)];
+            if *cascade {
+                v.extend(
+                    schema
+                        .dependent_views(&table.key)
+                        .into_iter()
+                        .map(|k| (ObjKey::View(k), Act::Cascade)),
+                );
+            }
+            v
+        }
         K::InsertSelect { table } => vec![(t(table), Act::Fill)],
-        K::CreateTrigger { table } => vec![(t(table), Act::Trigger)],
+        K::CreateTrigger { table, .. } => vec![(t(table), Act::Trigger)],
+        K::DropTrigger { .. } => Vec::new(),
         K::AddConstraint {
             table,
             not_null_check,
@@ -366,8 +378,19 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         }
         K::AlgorithmCopy { table } | K::AlterTableLock { table } => vec![(t(table), Act::Alter)],
         K::CreateView { view } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
-        K::DropView { view, .. } => vec![(ObjKey::View(view.key.clone()), Act::Drop)],
-        K::CreateType { name } => vec![(ObjKey::Type(name.key.clone()), Act::Create)],
+        K::DropView { view, cascade, .. } => {
+            let mut v = vec![(ObjKey::View(view.key.clone()), Act::Drop)];
+            if *cascade {
+                v.extend(
+                    schema
+                        .dependent_views(&view.key)
+                        .into_iter()
+                        .map(|k| (ObjKey::View(k), Act::Cascade)),
+                );
+            }
+            v
+        }
+        K::CreateType { name, .. } => vec![(ObjKey::Type(name.key.clone()), Act::Create)],
         K::DropType { name, .. } => vec![(ObjKey::Type(name.key.clone()), Act::Drop)],
         K::RenameEnumValue { ty, .. } | K::AddEnumValue { ty, .. } => {
             vec![(ObjKey::Type(ty.key.clone()), Act::Alter)]
@@ -376,10 +399,27 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             (ObjKey::Type(from.key.clone()), Act::RenameAway),
             (ObjKey::Type(to.key.clone()), Act::RenameInto),
         ],
-        K::CreateSequence { name } => vec![(ObjKey::Sequence(name.key.clone()), Act::Create)],
+        K::CreateSequence { name, .. } => {
+            vec![(ObjKey::Sequence(name.key.clone()), Act::Create)]
+        }
         K::DropSequence { name, .. } => vec![(ObjKey::Sequence(name.key.clone()), Act::Drop)],
-        K::CreateFunction { name } => vec![(ObjKey::Function(name.key.clone()), Act::Create)],
-        K::DropFunction { name, .. } => vec![(ObjKey::Function(name.key.clone()), Act::Drop)],
+        K::CreateFunction {
+            name, signature, ..
+        } => vec![(
+            ObjKey::Function(crate::changes::overload_key(&name.key, &signature.args)),
+            Act::Create,
+        )],
+        K::DropFunction { name, args, .. } => match args {
+            Some(args) => vec![(
+                ObjKey::Function(crate::changes::overload_key(&name.key, args)),
+                Act::Drop,
+            )],
+            None => schema
+                .overloads(&name.key)
+                .into_iter()
+                .map(|k| (ObjKey::Function(k), Act::Drop))
+                .collect(),
+        },
         K::Update { .. }
         | K::Delete { .. }
         | K::Truncate { .. }
@@ -494,7 +534,7 @@ impl Walk {
             if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
                 // Nothing a rule reads; the model may still follow it.
                 if let Some(ast) = &s.ast {
-                    self.replay(fi, s.span, ast, pf.dialect, schema);
+                    self.replay(fi, s.span, ast, &[], pf.dialect, schema);
                 }
                 continue;
             }
@@ -636,7 +676,7 @@ impl Walk {
                 self.state.note(c);
             }
             if let Some(ast) = &s.ast {
-                if !self.replay(fi, s.span, ast, pf.dialect, schema) {
+                if !self.replay(fi, s.span, ast, &changes[..from_ast], pf.dialect, schema) {
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
                     }
@@ -645,16 +685,24 @@ impl Walk {
         }
     }
 
-    /// Replays one statement; `false` when the model did not follow it.
+    /// Replays one statement, from the change values made from its syntax tree
+    /// (`changes`, for the forms the model replays from them) or from the tree;
+    /// `false` when the model did not follow it.
     fn replay(
         &mut self,
         fi: usize,
         span: Span,
         ast: &Statement,
+        changes: &[Change],
         d: Dialect,
         schema: &mut Schema,
     ) -> bool {
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, d) {
+        let applied = if changes.is_empty() {
+            schema.apply(ast, d)
+        } else {
+            schema.apply_with(ast, changes, d)
+        };
+        if let crate::model::Applied::NotUnderstood(why) = applied {
             self.not_followed.push((fi, span, why));
             return false;
         }
@@ -728,12 +776,7 @@ impl Walk {
         // Statement findings, judged by the net effect.
         let mut confirmed = BTreeSet::new();
         for c in std::mem::take(&mut self.candidates) {
-            let knowledge = if self.history_is_empty {
-                Knowledge::NoHistory
-            } else {
-                self.knowledge
-            };
-            if let Some(d) = judge_candidate(c, &self.before, &after, knowledge) {
+            if let Some(d) = judge_candidate(c, &self.before, &after, self.knowledge) {
                 if let Some(s) = &d.subject {
                     confirmed.insert((d.rule.clone(), s.to_string()));
                 }
@@ -750,6 +793,7 @@ impl Walk {
             confirmed: &confirmed,
             renames: &renames,
             knowledge: self.knowledge,
+            running: schema,
         };
         rules::judge(&cx, &mut self.diags);
         crate::lint::mark_one_step_renames(&self.state, &mut self.diags);
@@ -762,10 +806,20 @@ impl Walk {
     }
 
     fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
+        // A function's overloads share their causes: dropping one and creating
+        // another under the same name changes its signature.
+        let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
+        let function = match change.object_kind {
+            crate::model::ObjectKind::Function => overloads_of(&change.object),
+            _ => None,
+        };
         let direct: Vec<StmtRef> = self
             .touches
             .iter()
-            .filter(|t| t.object.delta_key() == change.object)
+            .filter(|t| match (&t.object, &function) {
+                (ObjKey::Function(k), Some(name)) => overloads_of(k).as_ref() == Some(name),
+                _ => t.object.delta_key() == change.object,
+            })
             .map(|t| t.at)
             .collect();
         let mut out = if direct.is_empty() {
@@ -951,5 +1005,6 @@ fn may_change_schema(s: &Statement) -> bool {
             | Statement::CreateFunction(_)
             | Statement::DropFunction(_)
             | Statement::DropDomain(_)
+            | Statement::DropTrigger(_)
     )
 }

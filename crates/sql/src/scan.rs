@@ -143,6 +143,7 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
             return out;
         };
         let temporary = c.word(1, "TEMPORARY");
+        let cascade = st.toks().iter().any(|t| t.is_word(st.src, "CASCADE"));
         let if_exists = c.word(i, "IF") && c.word(i + 1, "EXISTS");
         if if_exists {
             i += 2;
@@ -171,12 +172,14 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
                     view: name,
                     materialized,
                     if_exists,
+                    cascade,
                 }
             } else {
                 ChangeKind::DropTable {
                     table: name,
                     temporary,
                     if_exists,
+                    cascade,
                 }
             };
             push(&mut out, kind, clause);
@@ -304,7 +307,15 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
             }
         }
         1 => ChangeKind::CreateView { view: name },
-        _ => ChangeKind::CreateType { name },
+        _ => {
+            let written = c.st.tokens_span(i, end);
+            ChangeKind::CreateType {
+                name,
+                written: c.st.src[written.start..written.end].to_string(),
+                // Labels are not read by the scan.
+                labels: None,
+            }
+        }
     };
     push(out, kind, c.span());
 }

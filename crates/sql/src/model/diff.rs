@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Whether a change keeps stable working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
+pub enum DeltaKind {
     /// Safe while stable runs: new objects, nullable or defaulted columns, widenings, new
     /// enum values, loosened constraints.
     Expand,
@@ -46,7 +46,7 @@ pub struct SchemaChange {
     /// The object's key: `table`, `table.column`, an index, type, view or sequence key.
     pub object: String,
     pub object_kind: ObjectKind,
-    pub kind: ChangeKind,
+    pub kind: DeltaKind,
     /// What changed and, for a contract, why it breaks stable.
     pub description: String,
 }
@@ -69,7 +69,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
 
 fn push(
     out: &mut Vec<SchemaChange>,
-    kind: ChangeKind,
+    kind: DeltaKind,
     object_kind: ObjectKind,
     object: impl Into<String>,
     description: impl Into<String>,
@@ -272,7 +272,7 @@ impl Origins {
 }
 
 fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, table) in new.tables.iter().filter(|(_, t)| !t.temporary) {
         let found = origins
@@ -319,7 +319,7 @@ fn diff_columns(
     origins: &Origins,
     out: &mut Vec<SchemaChange>,
 ) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     if !old.columns_known || !new.columns_known {
         return;
     }
@@ -391,7 +391,7 @@ fn diff_column(
     object: &str,
     out: &mut Vec<SchemaChange>,
 ) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let change = type_change(&before.data_type, &after.data_type, schema.dialect);
     let types = format!("`{}` to `{}`", before.type_display(), after.type_display());
     match change {
@@ -504,7 +504,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
 }
 
 fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     // Old column key -> new column key, through the renames of this table.
     let renamed: BTreeMap<String, String> = new
         .columns()
@@ -558,7 +558,7 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
 }
 
 fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, index) in &new.indexes {
         let found = origins
@@ -633,7 +633,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
 }
 
 fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, ty) in &new.enums {
         let found = origins
@@ -728,7 +728,7 @@ fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
 }
 
 fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, view) in &new.views {
         let found = origins
@@ -784,7 +784,7 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
 }
 
 fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for key in new.sequences.keys() {
         match origins
@@ -822,7 +822,7 @@ fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<S
 }
 
 fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     for key in &new.other_types {
         match origins.origin(RenameKind::Type, key) {
             Some((o, true)) if old.other_types.contains(&o) => push(
@@ -855,7 +855,7 @@ fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec
 }
 
 fn diff_functions(old: &Schema, new: &Schema, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     for (key, f) in &new.functions {
         match old.functions.get(key) {
             None => push(out, Expand, ObjectKind::Function, key, "new function"),

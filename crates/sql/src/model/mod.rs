@@ -4,7 +4,10 @@
 //! release?", "what was its type?". Connecting to a database to answer would make the linter
 //! depend on an environment it usually does not have in CI, so the model is built by *replaying*
 //! the parsed DDL of every migration, in order, into a [`Schema`]: [`Schema::apply`] takes one
-//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time.
+//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time. The forms listed in
+//! [`crate::changes::replayed_from_changes`] are replayed from the [`crate::changes::Change`]
+//! values the rules read (their tree is read once, in `changes.rs`); the others are still read
+//! from the tree here (see `docs/architecture.md`, "One meaning per DDL form").
 //!
 //! # What it knows
 //! - tables, with their columns in order (name as written, type, nullability, default text,
@@ -21,7 +24,9 @@
 //! # What it deliberately does not know
 //! - **data**: how many rows, whether a column holds NULLs, whether a new constraint holds;
 //! - **effects of code**: triggers, functions, procedures, rules and `DO` blocks are not run,
-//!   dynamic SQL (`EXECUTE format(..)`) is not seen;
+//!   dynamic SQL (`EXECUTE format(..)`) is not seen. What is kept of them: each function
+//!   overload's signature, the tables a trigger function's body inserts into (and the columns
+//!   each insert names), and which triggers fire `BEFORE INSERT` on a table;
 //! - **dependencies** beyond what the text shows: a view depends on the relations of its
 //!   `FROM`/`JOIN` clauses (so `DROP TABLE .. CASCADE` drops it), not on those named only in
 //!   subqueries of `WHERE` or the select list, nor on functions;
@@ -33,14 +38,14 @@
 //! [`Table::columns_known`] `== false` so that rules do not guess.
 
 mod diff;
-mod history;
+mod facts;
 mod replay;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
-pub use diff::{diff, ChangeKind, ObjectKind, SchemaChange};
+pub use diff::{diff, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
@@ -257,12 +262,19 @@ pub struct Sequence {
     pub name: String,
 }
 
-/// A function (or procedure) as far as callers see it.
+/// A function (or procedure) as far as callers see it: one overload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     pub name: String,
+    /// The key of the function's name (shared by its overloads).
+    pub name_key: String,
     /// Argument types and return type as SQL text; empty when not written.
     pub signature: String,
+    /// `RETURNS TRIGGER`.
+    pub returns_trigger: bool,
+    /// Tables its body inserts into (keys), with the column keys each insert
+    /// names (`None`: no column list).
+    pub inserts: Vec<(String, Option<Vec<String>>)>,
 }
 
 /// What kind of object a rename applied to.
@@ -295,9 +307,13 @@ pub struct Schema {
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
-    /// Functions and procedures by name key (overloads share one entry), with
-    /// their signature as SQL text: `(int, text) RETURNS boolean`.
+    /// Functions and procedures by overload key (`name(int, text)`, see
+    /// [`crate::changes::overload_key`]), with their signature as SQL text:
+    /// `(int, text) RETURNS boolean`.
     functions: BTreeMap<String, Function>,
+    /// Triggers by table key, then trigger name key: whether each fires
+    /// `BEFORE INSERT` (and so may set columns an `INSERT` omits).
+    triggers: BTreeMap<String, BTreeMap<String, bool>>,
     /// Keys of user types that are not enums (composite, range, base types, domains).
     other_types: BTreeSet<String>,
     renames: Vec<Rename>,
@@ -409,8 +425,40 @@ impl Schema {
         self.sequences.get(key)
     }
 
+    /// One function overload by its key (`name(types)`).
     pub fn function(&self, key: &str) -> Option<&Function> {
         self.functions.get(key)
+    }
+
+    /// The keys of the overloads of the function named `name_key`.
+    pub fn overloads(&self, name_key: &str) -> Vec<String> {
+        let prefix = format!("{name_key}(");
+        self.functions
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(_, f)| f.name_key == name_key)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Whether a `BEFORE INSERT` trigger on `table` may set the columns an
+    /// `INSERT` omits.
+    pub fn has_before_insert_trigger(&self, table: &str) -> bool {
+        self.triggers
+            .get(table)
+            .is_some_and(|t| t.values().any(|before_insert| *before_insert))
+    }
+
+    /// The inserts into `table` made by trigger functions: for each, the column
+    /// keys it names (`None`: no column list).
+    pub fn trigger_inserts_into(&self, table: &str) -> Vec<Option<&[String]>> {
+        self.functions
+            .values()
+            .filter(|f| f.returns_trigger)
+            .flat_map(|f| f.inserts.iter())
+            .filter(|(t, _)| t == table)
+            .map(|(_, cols)| cols.as_deref())
+            .collect()
     }
 
     /// Renames seen during replay, oldest first.
@@ -551,6 +599,23 @@ impl Schema {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// The views built on `relation` (read in their `FROM`/`JOIN`), and the views
+    /// built on those: what `DROP .. CASCADE` of `relation` drops with it.
+    pub fn dependent_views(&self, relation: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut pending = vec![relation.to_string()];
+        while let Some(r) = pending.pop() {
+            for (k, v) in &self.views {
+                if v.depends_on.contains(&r) && !out.contains(k) && k != relation {
+                    out.push(k.clone());
+                    pending.push(k.clone());
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// Whether a table or view of this key exists (what a query's `FROM` can name).

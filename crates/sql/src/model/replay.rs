@@ -9,15 +9,15 @@ use super::{
     Column, Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema,
     Sequence, Table, View,
 };
+use crate::changes::{Change, ChangeKind, LabelPosition};
 use crate::names::{ident_key, object_key};
 use crate::Dialect;
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
-    AlterTypeAddValuePosition, AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption,
-    CreateIndex, CreateTable, CreateTableLikeDefaults, CreateTableLikeKind, CreateView, DataType,
-    Expr, Ident, IndexColumn, MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, Query,
-    RenameTableNameKind, SelectItem, SetExpr, Statement, TableConstraint,
-    UserDefinedTypeRepresentation,
+    AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable,
+    CreateTableLikeDefaults, CreateTableLikeKind, CreateView, DataType, Expr, Ident, IndexColumn,
+    MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind,
+    SelectItem, SetExpr, Statement, TableConstraint,
 };
 use sqlparser::tokenizer::Token;
 
@@ -53,7 +53,301 @@ fn outcome(problems: Problems) -> Applied {
 
 impl Schema {
     /// Applies one statement. Never panics, never stops: see [`Applied`].
+    ///
+    /// The forms listed in [`crate::changes::replayed_from_changes`] are read
+    /// from the syntax tree once, by [`crate::changes::from_statement`], and
+    /// replayed from those change values (the ones the rules read); the other
+    /// forms are still read from the tree here.
     pub fn apply(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
+        if crate::changes::replayed_from_changes(stmt) {
+            let st = crate::changes::StatementText::detached(dialect);
+            let changes = crate::changes::from_statement(stmt, &st);
+            self.dialect = dialect;
+            return self.replay_changes(&changes);
+        }
+        self.apply_tree(stmt, dialect)
+    }
+
+    /// As [`Schema::apply`], with the statement's change values already made by
+    /// [`crate::changes::from_statement`] (the release engine makes them for the
+    /// rules and hands them on).
+    pub(crate) fn apply_with(
+        &mut self,
+        stmt: &Statement,
+        changes: &[Change],
+        dialect: Dialect,
+    ) -> Applied {
+        if crate::changes::replayed_from_changes(stmt) {
+            self.dialect = dialect;
+            return self.replay_changes(changes);
+        }
+        self.apply_tree(stmt, dialect)
+    }
+
+    /// Replays the change values of one statement.
+    fn replay_changes(&mut self, changes: &[Change]) -> Applied {
+        use ChangeKind as K;
+        let mut missing: Vec<String> = Vec::new();
+        let mut problems = Problems::new();
+        let mut if_exists_all = true;
+        for c in changes {
+            match &c.kind {
+                K::DropTable {
+                    table,
+                    if_exists,
+                    cascade,
+                    ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if !self.drop_table(&table.key, *cascade) {
+                        missing.push(table.key.clone());
+                    }
+                }
+                K::DropView {
+                    view,
+                    if_exists,
+                    cascade,
+                    ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if self.views.remove(&view.key).is_none() {
+                        missing.push(view.key.clone());
+                    } else if *cascade {
+                        self.drop_dependent_views(&view.key);
+                    }
+                }
+                K::DropType {
+                    name,
+                    if_exists,
+                    domain: true,
+                } => {
+                    let known = self.other_types.remove(&name.key);
+                    if !known && !*if_exists {
+                        problems.push(format!("domain `{}` is not known to the model", name.key));
+                    }
+                }
+                K::DropType {
+                    name, if_exists, ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if self.enums.remove(&name.key).is_none() && !self.other_types.remove(&name.key)
+                    {
+                        missing.push(name.key.clone());
+                    }
+                }
+                K::DropSequence { name, if_exists } => {
+                    if_exists_all &= *if_exists;
+                    if self.sequences.remove(&name.key).is_none() {
+                        missing.push(name.key.clone());
+                    }
+                }
+                K::CreateSequence {
+                    name,
+                    written,
+                    if_not_exists,
+                } => {
+                    let keep = *if_not_exists && self.sequences.contains_key(&name.key);
+                    if !keep {
+                        self.sequences.insert(
+                            name.key.clone(),
+                            Sequence {
+                                name: written.clone(),
+                            },
+                        );
+                    }
+                }
+                K::CreateFunction {
+                    name,
+                    written,
+                    if_not_exists,
+                    signature,
+                } => {
+                    let key = crate::changes::overload_key(&name.key, &signature.args);
+                    if !(*if_not_exists && self.functions.contains_key(&key)) {
+                        self.functions.insert(
+                            key,
+                            super::Function {
+                                name: written.clone(),
+                                name_key: name.key.clone(),
+                                signature: signature.text.clone(),
+                                returns_trigger: signature.returns_trigger,
+                                inserts: signature
+                                    .inserts
+                                    .iter()
+                                    .map(|(t, cols)| (t.key.clone(), cols.clone()))
+                                    .collect(),
+                            },
+                        );
+                    }
+                }
+                K::DropFunction { name, args, .. } => {
+                    let keys = match args {
+                        Some(args) => vec![crate::changes::overload_key(&name.key, args)],
+                        None => self.overloads(&name.key),
+                    };
+                    for k in keys {
+                        self.functions.remove(&k);
+                    }
+                }
+                K::CreateType {
+                    name,
+                    written,
+                    labels,
+                } => match labels {
+                    Some(values) => {
+                        self.other_types.remove(&name.key);
+                        self.enums.insert(
+                            name.key.clone(),
+                            EnumType {
+                                name: written.clone(),
+                                values: values.clone(),
+                            },
+                        );
+                    }
+                    None => {
+                        self.enums.remove(&name.key);
+                        self.other_types.insert(name.key.clone());
+                    }
+                },
+                K::AddEnumValue {
+                    ty,
+                    label,
+                    if_not_exists,
+                    position,
+                } => {
+                    if let Err(p) = self.add_enum_value(&ty.key, label, *if_not_exists, position) {
+                        problems.push(p);
+                    }
+                }
+                K::RenameEnumValue { ty, from, to } => {
+                    if let Err(p) = self.rename_enum_value(&ty.key, from, to) {
+                        problems.push(p);
+                    }
+                }
+                K::CreateTrigger {
+                    table,
+                    name,
+                    before_insert,
+                } => {
+                    self.triggers
+                        .entry(table.key.clone())
+                        .or_default()
+                        .insert(name.key.clone(), *before_insert);
+                }
+                K::DropTrigger { name, table } => match table {
+                    Some(t) => {
+                        if let Some(on) = self.triggers.get_mut(&t.key) {
+                            on.remove(&name.key);
+                        }
+                    }
+                    // MySQL: trigger names are per schema.
+                    None => {
+                        for on in self.triggers.values_mut() {
+                            on.remove(&name.key);
+                        }
+                    }
+                },
+                // Other change values of these forms carry no schema change.
+                _ => {}
+            }
+        }
+        if !missing.is_empty() && !if_exists_all {
+            problems.insert(
+                0,
+                format!("`{}` is not known to the model", missing.join("`, `")),
+            );
+        }
+        outcome(problems)
+    }
+
+    /// Drops table `key` (with its indexes and triggers; with `cascade`, the views
+    /// built on it and the foreign keys to it); `false` when it is not known.
+    fn drop_table(&mut self, key: &str, cascade: bool) -> bool {
+        if self.tables.remove(key).is_none() {
+            return false;
+        }
+        for k in self.index_keys_of(key) {
+            self.remove_index(&k);
+        }
+        self.triggers.remove(key);
+        let referrers = self.referrers.remove(key).unwrap_or_default();
+        if cascade {
+            self.drop_dependent_views(key);
+            for r in referrers {
+                if let Some(t) = self.tables.get_mut(&r) {
+                    t.constraints.retain(|c| {
+                        !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
+                    });
+                }
+            }
+        } else if !referrers.is_empty() {
+            self.referrers.insert(key.to_string(), referrers);
+        }
+        true
+    }
+
+    /// `ALTER TYPE .. ADD VALUE`.
+    fn add_enum_value(
+        &mut self,
+        key: &str,
+        label: &str,
+        if_not_exists: bool,
+        position: &Option<LabelPosition>,
+    ) -> Result<(), String> {
+        let Some(enum_type) = self.enums.get_mut(key) else {
+            return Err(format!("type `{key}` is not a known enum type"));
+        };
+        if enum_type.values.iter().any(|v| v == label) {
+            return if if_not_exists {
+                Ok(())
+            } else {
+                Err(format!("enum value '{label}' already exists"))
+            };
+        }
+        let at = match position {
+            None => Ok(enum_type.values.len()),
+            Some(LabelPosition::Before(n)) => enum_type.values.iter().position(|v| v == n).ok_or(n),
+            Some(LabelPosition::After(n)) => enum_type
+                .values
+                .iter()
+                .position(|v| v == n)
+                .map(|i| i + 1)
+                .ok_or(n),
+        };
+        match at {
+            Ok(i) => {
+                enum_type.values.insert(i, label.to_string());
+                Ok(())
+            }
+            Err(n) => {
+                enum_type.values.push(label.to_string());
+                Err(format!("enum value '{n}' is not known"))
+            }
+        }
+    }
+
+    /// `ALTER TYPE .. RENAME VALUE`.
+    fn rename_enum_value(&mut self, key: &str, from: &str, to: &str) -> Result<(), String> {
+        let Some(enum_type) = self.enums.get_mut(key) else {
+            return Err(format!("type `{key}` is not a known enum type"));
+        };
+        match enum_type.values.iter_mut().find(|v| *v == from) {
+            Some(v) => {
+                *v = to.to_string();
+                self.renames.push(Rename {
+                    kind: RenameKind::EnumValue,
+                    parent: Some(key.to_string()),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                });
+                Ok(())
+            }
+            None => Err(format!("enum value '{from}' is not known")),
+        }
+    }
+
+    /// Applies one statement of a form still read from the syntax tree here.
+    fn apply_tree(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
         self.dialect = dialect;
         match stmt {
             Statement::CreateTable(ct) => self.create_table(ct, dialect),
@@ -66,53 +360,8 @@ impl Schema {
             }
             Statement::CreateView(cv) => self.create_view(cv, dialect),
             Statement::CreateIndex(ci) => self.create_index(ci, dialect),
-            Statement::CreateType {
-                name,
-                representation,
-            } => {
-                let key = object_key(name, dialect);
-                if let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation {
-                    self.other_types.remove(&key);
-                    let values = labels.iter().map(|l| l.value.clone()).collect();
-                    self.enums.insert(
-                        key,
-                        EnumType {
-                            name: name.to_string(),
-                            values,
-                        },
-                    );
-                } else {
-                    self.enums.remove(&key);
-                    self.other_types.insert(key);
-                }
-                Applied::Understood
-            }
             Statement::CreateDomain(d) => {
                 self.other_types.insert(object_key(&d.name, dialect));
-                Applied::Understood
-            }
-            Statement::DropDomain(d) => {
-                let key = object_key(&d.name, dialect);
-                if self.other_types.remove(&key) || d.if_exists {
-                    Applied::Understood
-                } else {
-                    Applied::NotUnderstood(format!("domain `{key}` is not known to the model"))
-                }
-            }
-            Statement::CreateSequence {
-                name,
-                if_not_exists,
-                ..
-            } => {
-                let key = object_key(name, dialect);
-                if !(*if_not_exists && self.sequences.contains_key(&key)) {
-                    self.sequences.insert(
-                        key,
-                        Sequence {
-                            name: name.to_string(),
-                        },
-                    );
-                }
                 Applied::Understood
             }
             Statement::AlterTable(at) => self.alter_table(at, dialect),
@@ -133,17 +382,9 @@ impl Schema {
                 object_type,
                 if_exists,
                 names,
-                cascade,
                 table,
                 ..
-            } => self.drop(
-                *object_type,
-                *if_exists,
-                names,
-                *cascade,
-                table.as_ref(),
-                dialect,
-            ),
+            } => self.drop(*object_type, *if_exists, names, table.as_ref(), dialect),
             Statement::RenameTable(pairs) => {
                 let mut problems = Problems::new();
                 for pair in pairs {
@@ -160,37 +401,6 @@ impl Schema {
                 ..
             } if last_part(name).as_deref() == Some("sp_rename") => {
                 self.sp_rename(parameters, dialect)
-            }
-            Statement::CreateFunction(cf) => {
-                let key = object_key(&cf.name, dialect);
-                if !(cf.if_not_exists && self.functions.contains_key(&key)) {
-                    let mut signature = format!(
-                        "({})",
-                        cf.args
-                            .iter()
-                            .flatten()
-                            .map(|a| type_spelling(&a.data_type.to_string()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    if let Some(r) = &cf.return_type {
-                        signature.push_str(&format!(" RETURNS {}", type_spelling(&r.to_string())));
-                    }
-                    self.functions.insert(
-                        key,
-                        super::Function {
-                            name: cf.name.to_string(),
-                            signature,
-                        },
-                    );
-                }
-                Applied::Understood
-            }
-            Statement::DropFunction(df) => {
-                for f in &df.func_desc {
-                    self.functions.remove(&object_key(&f.name, dialect));
-                }
-                Applied::Understood
             }
             s if is_irrelevant(s) => Applied::Ignored,
             other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
@@ -843,6 +1053,9 @@ impl Schema {
             }
             self.note_references(&to);
             self.retarget_views(from, &to);
+            if let Some(t) = self.triggers.remove(from) {
+                self.triggers.insert(to.clone(), t);
+            }
             self.renames.push(Rename {
                 kind: RenameKind::Table,
                 parent: None,
@@ -1064,59 +1277,13 @@ impl Schema {
             });
             return Applied::Understood;
         }
-        let Some(enum_type) = self.enums.get_mut(&key) else {
+        if !self.enums.contains_key(&key) {
             return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
-        };
+        }
         match &at.operation {
-            AlterTypeOperation::AddValue(add) => {
-                let label = add.value.value.clone();
-                if enum_type.values.contains(&label) {
-                    return if add.if_not_exists {
-                        Applied::Understood
-                    } else {
-                        Applied::NotUnderstood(format!("enum value '{label}' already exists"))
-                    };
-                }
-                let at = match &add.position {
-                    None => Ok(enum_type.values.len()),
-                    Some(AlterTypeAddValuePosition::Before(n)) => {
-                        enum_type.values.iter().position(|v| *v == n.value).ok_or(n)
-                    }
-                    Some(AlterTypeAddValuePosition::After(n)) => enum_type
-                        .values
-                        .iter()
-                        .position(|v| *v == n.value)
-                        .map(|i| i + 1)
-                        .ok_or(n),
-                };
-                match at {
-                    Ok(i) => {
-                        enum_type.values.insert(i, label);
-                        Applied::Understood
-                    }
-                    Err(n) => {
-                        enum_type.values.push(label);
-                        Applied::NotUnderstood(format!("enum value '{}' is not known", n.value))
-                    }
-                }
-            }
-            AlterTypeOperation::RenameValue(r) => {
-                match enum_type.values.iter_mut().find(|v| **v == r.from.value) {
-                    Some(v) => {
-                        *v = r.to.value.clone();
-                        self.renames.push(Rename {
-                            kind: RenameKind::EnumValue,
-                            parent: Some(key),
-                            from: r.from.value.clone(),
-                            to: r.to.value.clone(),
-                        });
-                        Applied::Understood
-                    }
-                    None => Applied::NotUnderstood(format!(
-                        "enum value '{}' is not known",
-                        r.from.value
-                    )),
-                }
+            // Replayed from their change values (see `Schema::apply`).
+            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_) => {
+                Applied::Understood
             }
             AlterTypeOperation::Rename(r) => {
                 let new_name = replace_last(&at.name, &r.new_name);
@@ -1153,47 +1320,13 @@ impl Schema {
         object_type: ObjectType,
         if_exists: bool,
         names: &[ObjectName],
-        cascade: bool,
         on_table: Option<&ObjectName>,
         dialect: Dialect,
     ) -> Applied {
         let mut missing = Vec::new();
         match object_type {
-            ObjectType::Table => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.tables.remove(&key).is_none() {
-                        missing.push(key);
-                        continue;
-                    }
-                    for k in self.index_keys_of(&key) {
-                        self.remove_index(&k);
-                    }
-                    let referrers = self.referrers.remove(&key).unwrap_or_default();
-                    if cascade {
-                        self.drop_dependent_views(&key);
-                        for r in referrers {
-                            if let Some(t) = self.tables.get_mut(&r) {
-                                t.constraints.retain(|c| {
-                                    !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
-                                });
-                            }
-                        }
-                    } else if !referrers.is_empty() {
-                        self.referrers.insert(key.clone(), referrers);
-                    }
-                }
-            }
-            ObjectType::View | ObjectType::MaterializedView => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.views.remove(&key).is_none() {
-                        missing.push(key);
-                    } else if cascade {
-                        self.drop_dependent_views(&key);
-                    }
-                }
-            }
+            // Tables, views, types and sequences are replayed from their change
+            // values (see `Schema::apply`).
             ObjectType::Index => {
                 for n in names {
                     let key = match on_table {
@@ -1207,27 +1340,12 @@ impl Schema {
                     }
                 }
             }
-            ObjectType::Type => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.enums.remove(&key).is_none() && !self.other_types.remove(&key) {
-                        missing.push(key);
-                    }
-                }
-            }
-            ObjectType::Sequence => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.sequences.remove(&key).is_none() {
-                        missing.push(key);
-                    }
-                }
-            }
             ObjectType::Schema => {
                 for n in names {
                     let prefix = format!("{}.", object_key(n, dialect));
                     let keep = |k: &String| !k.starts_with(&prefix);
                     self.tables.retain(|k, _| keep(k));
+                    self.triggers.retain(|k, _| keep(k));
                     self.views.retain(|k, _| keep(k));
                     self.enums.retain(|k, _| keep(k));
                     self.sequences.retain(|k, _| keep(k));
@@ -1595,8 +1713,6 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::AlterFunction(_)
             | Statement::CreateProcedure { .. }
             | Statement::DropProcedure { .. }
-            | Statement::CreateTrigger(_)
-            | Statement::DropTrigger(_)
             | Statement::AlterTrigger(_)
             | Statement::CreateExtension(_)
             | Statement::DropExtension(_)
@@ -1643,18 +1759,6 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::ShowColumns { .. }
             | Statement::ShowCreate { .. }
     )
-}
-
-/// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
-/// function re-created with the same types in other words keeps its signature.
-fn type_spelling(ty: &str) -> String {
-    let (base, args) = crate::rules::change_column_type::normalize(ty);
-    if args.is_empty() {
-        base
-    } else {
-        let args: Vec<String> = args.iter().map(u64::to_string).collect();
-        format!("{base}({})", args.join(","))
-    }
 }
 
 /// The first two words of a statement, for "not modelled" reasons.
