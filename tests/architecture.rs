@@ -395,6 +395,11 @@ const KNOWN_CYCLES: &[&str] = &[
     "sql: engine model renames rules",
     // sql: the Liquibase layout builds `ParsedFile`s; parsing uses the layouts.
     "sql: layout parse",
+    // sql: since the model replays change values (`model -> changes`), the groups
+    // above and the scans joined one: changes, bodies and scan produce the change
+    // values, parse and the rules read them. To be split (vocabulary types out of
+    // engine, parse and rules) before this list can shrink.
+    "sql: bodies changes engine layout model parse renames rules scan",
     "sql::layout: liquibase tx",
 ];
 

@@ -296,6 +296,19 @@ fn secrets_in_manifests_never_reach_the_output() {
         assert!(s.contains("DB_PASSWORD"), "{format}: {s}");
         assert!(!s.contains("hunter2"), "{format}: {s}");
         assert!(!s.contains("s3cret-url-pw"), "{format}: {s}");
+        // A rotated secret: the values differ, the finding says so without either.
+        let o = run_in(
+            &root(),
+            &[
+                "check",
+                "testdata/traffic/deployment-drift/fire_probe_volume_account_rotated_secret.yaml",
+                "--format",
+                format,
+            ],
+        );
+        let s = out(&o);
+        assert!(s.contains("API_TOKEN"), "{format}: {s}");
+        assert!(!s.contains("token-never-shown"), "{format}: {s}");
     }
 }
 

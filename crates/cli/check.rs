@@ -84,7 +84,13 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut RunOutcome) -> Vec<Check
 
     let inputs = collect_inputs(args, loaded, forced_layout, explicit_dialect, out);
     for set in &inputs.sets {
-        parsed_all.extend(check_set(set, set.dialect, args.verbose, out));
+        parsed_all.extend(check_set(
+            set,
+            set.dialect,
+            args.verbose,
+            args.base.as_deref(),
+            out,
+        ));
     }
     if !inputs.loose.is_empty() {
         let files: Vec<(PathBuf, Layout)> = inputs
@@ -508,6 +514,7 @@ fn check_set(
     set: &MigrationSet,
     dialect: Dialect,
     verbose: bool,
+    base: Option<&str>,
     out: &mut RunOutcome,
 ) -> Vec<Checked> {
     let files: Vec<(PathBuf, Layout)> = set
@@ -519,13 +526,20 @@ fn check_set(
     let mut checked = Vec::with_capacity(files.len());
     match &set.release {
         None => {
-            // Every migration is its own release against the history before it.
+            // Every migration is its own release against the history before it
+            // (the first one has none).
+            let mut first = true;
             pipeline(&files, dialect, out, |_, pf, out| {
                 // A Liquibase changelog's changesets are deployed one by one.
                 let units = canary_lint_sql::layout::changeset_units(&pf);
                 for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
                     let rel = std::slice::from_ref(unit);
-                    let analysis = analyze_release(&mut schema, Knowledge::History, rel);
+                    let knowledge = if std::mem::take(&mut first) {
+                        Knowledge::NoHistory
+                    } else {
+                        Knowledge::History
+                    };
+                    let analysis = analyze_release(&mut schema, knowledge, rel);
                     if verbose {
                         report_not_followed(rel, &analysis.not_followed);
                     }
@@ -535,7 +549,7 @@ fn check_set(
             });
         }
         Some(release) => {
-            let rel = check_release(&files, release, dialect, verbose, out);
+            let rel = check_release(&files, release, dialect, verbose, base, out);
             checked.extend(rel);
         }
     }
@@ -637,6 +651,7 @@ fn check_release(
     release: &BTreeSet<usize>,
     dialect: Dialect,
     verbose: bool,
+    base: Option<&str>,
     out: &mut RunOutcome,
 ) -> Vec<Checked> {
     // The release first: the names it touches decide which history files matter.
@@ -654,6 +669,13 @@ fn check_release(
                 .map(|f| parse_file_checked(f, files[i].1, dialect))
         })
         .collect();
+    // A changelog's changesets already held at the reference (`--base`, else HEAD) are history.
+    let originals: Vec<(&Path, &SourceFile)> = release
+        .iter()
+        .zip(&rel_sources)
+        .filter_map(|(&i, s)| Some((files[i].0.as_path(), s.as_ref().ok()?)))
+        .collect();
+    let (rel, changelog_history) = canary_lint_sql::layout::split_release(rel, &originals, base);
     let mut names: HashSet<String> = rel
         .iter()
         .flat_map(|pf| object_names(&pf.file.text, pf.dialect))
@@ -744,7 +766,7 @@ fn check_release(
         })
         .collect();
     let mut schema = Schema::new();
-    for pf in parsed.iter().flatten() {
+    for pf in parsed.iter().flatten().chain(&changelog_history) {
         replay_into(&mut schema, pf, verbose);
     }
     // Sources and read errors in folder order.
@@ -767,7 +789,14 @@ fn check_release(
             None => {}
         }
     }
-    let analysis = analyze_release(&mut schema, Knowledge::History, &rel);
+    // The history is every migration before the release, whether or not its
+    // statements were replayed (only those naming the release's objects are).
+    let knowledge = if history.is_empty() {
+        Knowledge::NoHistory
+    } else {
+        Knowledge::History
+    };
+    let analysis = analyze_release(&mut schema, knowledge, &rel);
     if verbose {
         report_not_followed(&rel, &analysis.not_followed);
     }

@@ -9,7 +9,7 @@ use crate::settings::{self, Loaded};
 use anyhow::bail;
 use canary_lint_config::Pack;
 use canary_lint_core::RuleMeta;
-use canary_lint_sql::model::{diff, ChangeKind, Schema};
+use canary_lint_sql::model::{diff, DeltaKind, Schema};
 use canary_lint_sql::{
     analyze_release, parse_file_all, replay_file, replay_schema, DeltaEntry, Dialect, Knowledge,
     MigrationFile, ParsedFile,
@@ -233,14 +233,16 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                     None => (0..files.len()).map(|i| i + 1 == files.len()).collect(),
                 };
                 let mut history = Schema::new();
+                let mut knowledge = Knowledge::NoHistory;
                 for (pf, _) in parsed.iter().zip(&release).filter(|(_, r)| !**r) {
                     replay_file(&mut history, pf);
+                    knowledge = Knowledge::History;
                 }
                 // The release delta `check` judges: the same engine, the same delta.
                 let (rel, _): (Vec<ParsedFile>, Vec<bool>) =
                     parsed.into_iter().zip(release).filter(|(_, r)| *r).unzip();
                 let names: Vec<String> = rel.iter().map(|pf| pf.file.path.to_string()).collect();
-                let delta = analyze_release(&mut history, Knowledge::History, &rel).delta;
+                let delta = analyze_release(&mut history, knowledge, &rel).delta;
                 Ok((delta, format!("release: {}", names.join(", "))))
             }
             _ => bail!("schema-diff takes PATH or OLD NEW"),
@@ -257,11 +259,11 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
         FormatArg::Json => {
             let expand: Vec<_> = changes
                 .iter()
-                .filter(|c| c.change.kind == ChangeKind::Expand)
+                .filter(|c| c.change.kind == DeltaKind::Expand)
                 .collect();
             let contract: Vec<_> = changes
                 .iter()
-                .filter(|c| c.change.kind == ChangeKind::Contract)
+                .filter(|c| c.change.kind == DeltaKind::Contract)
                 .collect();
             let doc = serde_json::json!({
                 "version": 1,
@@ -274,16 +276,16 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
         FormatArg::Human => {
             crate::outln!("schema-diff ({what})");
             for (kind, title) in [
-                (ChangeKind::Expand, "expand (safe for stable)"),
+                (DeltaKind::Expand, "expand (safe for stable)"),
                 (
-                    ChangeKind::Contract,
+                    DeltaKind::Contract,
                     "contract (breaks stable while it runs)",
                 ),
             ] {
                 let list: Vec<_> = changes.iter().filter(|c| c.change.kind == kind).collect();
                 crate::outln!("\n{title}: {}", list.len());
                 for c in list {
-                    let sign = if kind == ChangeKind::Expand { '+' } else { '-' };
+                    let sign = if kind == DeltaKind::Expand { '+' } else { '-' };
                     crate::outln!(
                         "  {sign} {} {}: {}",
                         format!("{:?}", c.change.object_kind).to_lowercase(),

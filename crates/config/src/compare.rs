@@ -126,7 +126,7 @@ fn view<'a>(cfg: &'a Config, flat_index: &HashMap<String, &'a str>) -> KeyView<'
 }
 
 /// Shows a value in a message: secrets redacted, one line, at most 120 characters.
-fn shown(e: &ConfigEntry) -> String {
+pub(crate) fn shown(e: &ConfigEntry) -> String {
     let v = display_value(e).replace('\r', "").replace('\n', "\\n");
     if v.chars().count() > 120 {
         let cut: String = v.chars().take(117).collect();
@@ -308,7 +308,7 @@ fn replicas(rule: &PackRule, cfg: &Config, view: &KeyView<'_>) -> Option<u64> {
         .or(cfg.replicas.as_ref().map(|r| r.count))
 }
 
-fn values_equal(a: &str, b: &str) -> bool {
+pub(crate) fn values_equal(a: &str, b: &str) -> bool {
     let norm = |v: &str| {
         let t = v.trim();
         if t.len() > 1 {

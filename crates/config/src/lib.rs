@@ -14,6 +14,7 @@
 mod compare;
 mod diff;
 mod error;
+mod keyed;
 mod load;
 mod normalize;
 mod pack;
@@ -33,6 +34,7 @@ pub mod yaml {
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
+pub use keyed::{compare_keys, flatten_node, keyed_config, without_equal, KeyDiff, KeyedValue};
 pub use load::{detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat};
 pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
 pub use pack::{

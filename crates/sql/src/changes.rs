@@ -12,8 +12,8 @@ use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    DataType, GeneratedExpressionMode, Ident, ObjectName, ObjectType, RenameTableNameKind,
-    Statement,
+    DataType, Expr, GeneratedExpressionMode, Ident, ObjectName, ObjectType, Query,
+    RenameTableNameKind, SelectItem, SetExpr, Statement,
 };
 
 /// A named object or column: its comparison key (see [`crate::names`]) and the
@@ -72,6 +72,8 @@ pub struct ColumnSpec {
     pub unique: bool,
     /// An inline `PRIMARY KEY`.
     pub primary_key: bool,
+    /// The default expression as SQL text.
+    pub default: Option<String>,
 }
 
 /// Built-in functions that are not volatile (immutable or stable in Postgres's
@@ -212,8 +214,22 @@ pub enum ChangeKind {
         /// `CREATE TABLE .. AS SELECT`: created with rows.
         filled: bool,
     },
+    /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`. What the token scan cannot
+    /// read is left empty (`columns: None`, no sources, no query).
     CreateView {
         view: Name,
+        written: String,
+        materialized: bool,
+        if_not_exists: bool,
+        /// Output column keys (an explicit column list, or a projection of
+        /// plain columns and aliases); `None` when unknown.
+        columns: Option<Vec<String>>,
+        /// Where each output column comes from, in order (empty when unknown).
+        sources: Vec<ColumnSource>,
+        /// The defining query as SQL text.
+        query: String,
+        /// Keys of the relations the query reads in `FROM`/`JOIN`, sorted.
+        depends_on: Vec<String>,
     },
     /// `INSERT INTO table .. SELECT .. FROM ..`: rows copied from another relation.
     InsertSelect {
@@ -222,24 +238,38 @@ pub enum ChangeKind {
     /// `CREATE TRIGGER .. ON table`: the trigger may fill columns stable omits.
     CreateTrigger {
         table: Name,
+        name: Name,
+        /// Fires `BEFORE INSERT` for each row: it may set columns the insert omits.
+        before_insert: bool,
     },
-    /// `ALTER TYPE .. ADD VALUE`.
+    /// `DROP TRIGGER [IF EXISTS] name [ON table]`.
+    DropTrigger {
+        name: Name,
+        table: Option<Name>,
+    },
+    /// `ALTER TYPE .. ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'other']`.
     AddEnumValue {
         ty: Name,
         label: String,
+        if_not_exists: bool,
+        position: Option<LabelPosition>,
     },
     /// `ALTER TYPE .. RENAME TO`.
     RenameType {
         from: Name,
         to: Name,
     },
-    /// `DROP TYPE` (also `DROP DOMAIN`).
+    /// `DROP TYPE` (also `DROP DOMAIN`: `domain`).
     DropType {
         name: Name,
         if_exists: bool,
+        domain: bool,
     },
     CreateSequence {
         name: Name,
+        /// The name as SQL text (quotes kept), as the model shows it.
+        written: String,
+        if_not_exists: bool,
     },
     DropSequence {
         name: Name,
@@ -248,13 +278,23 @@ pub enum ChangeKind {
     /// `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
     CreateFunction {
         name: Name,
+        written: String,
+        if_not_exists: bool,
+        signature: Signature,
     },
+    /// `DROP FUNCTION name[(types)]`: with the argument types, one overload;
+    /// without them, every function of that name.
     DropFunction {
         name: Name,
         if_exists: bool,
+        args: Option<Vec<String>>,
     },
+    /// `CREATE TYPE`; `labels` for an enum (`AS ENUM (..)`), `None` for any
+    /// other kind of type (or when not read, by the token scan).
     CreateType {
         name: Name,
+        written: String,
+        labels: Option<Vec<String>>,
     },
     AddColumn {
         table: Name,
@@ -264,6 +304,8 @@ pub enum ChangeKind {
     DropColumn {
         table: Name,
         column: Name,
+        /// `DROP COLUMN IF EXISTS`.
+        if_exists: bool,
     },
     RenameColumn {
         table: Name,
@@ -278,11 +320,14 @@ pub enum ChangeKind {
         table: Name,
         temporary: bool,
         if_exists: bool,
+        /// `CASCADE`: the views built on the table go with it.
+        cascade: bool,
     },
     DropView {
         view: Name,
         materialized: bool,
         if_exists: bool,
+        cascade: bool,
     },
     /// `ALTER COLUMN .. TYPE`, or MySQL `MODIFY`/`CHANGE` restating the column
     /// (`restated`: the new type may equal the old one).
@@ -291,6 +336,8 @@ pub enum ChangeKind {
         column: Name,
         new_type: String,
         restated: bool,
+        /// The new type, when read from the syntax tree.
+        data_type: Option<DataType>,
     },
     /// `SET NOT NULL`, or a MySQL `MODIFY`/`CHANGE` that says `NOT NULL` (`restated`).
     SetNotNull {
@@ -305,6 +352,8 @@ pub enum ChangeKind {
     SetDefault {
         table: Name,
         column: Name,
+        /// The default expression as SQL text, when read from the syntax tree.
+        value: Option<String>,
     },
     /// `DROP DEFAULT`, or a MySQL `MODIFY`/`CHANGE` without `DEFAULT` (`restated`:
     /// only a change if the column had a default).
@@ -385,6 +434,59 @@ pub enum ChangeKind {
     },
 }
 
+/// Where an output column of a view comes from, as far as the query's text shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnSource {
+    /// A column of a relation read in `FROM` (`relation`: its key when the
+    /// column is qualified; otherwise found among the relations read).
+    Column {
+        relation: Option<String>,
+        column: String,
+    },
+    /// A cast (`x::int`, `CAST(x AS int)`): the column has its type.
+    Cast(DataType),
+    Unknown,
+}
+
+/// Where `ALTER TYPE .. ADD VALUE` puts the new label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelPosition {
+    Before(String),
+    After(String),
+}
+
+/// What callers of a function see of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Signature {
+    /// The types of the arguments that identify an overload (not `OUT` ones),
+    /// one spelling per type.
+    pub args: Vec<String>,
+    /// Argument types and return type as SQL text: `(int, text) RETURNS boolean`.
+    pub text: String,
+    /// `RETURNS TRIGGER`: called by triggers, not by code.
+    pub returns_trigger: bool,
+    /// The tables its body inserts into, with the columns each `INSERT INTO t
+    /// (cols)` names (`None`: no column list, every column in order).
+    pub inserts: Vec<(Name, Option<Vec<String>>)>,
+}
+
+/// The model's key of one overload from its name key and argument types.
+pub fn overload_key(name: &str, args: &[String]) -> String {
+    format!("{name}({})", args.join(", "))
+}
+
+/// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
+/// function re-created with the same types in other words keeps its signature.
+pub(crate) fn type_spelling(ty: &str) -> String {
+    let (base, args) = crate::rules::change_column_type::normalize(ty);
+    if args.is_empty() {
+        base
+    } else {
+        let args: Vec<String> = args.iter().map(u64::to_string).collect();
+        format!("{base}({})", args.join(","))
+    }
+}
+
 /// What makes a [`ChangeKind::Rewrite`] statement rewrite the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RewriteCause {
@@ -452,6 +554,12 @@ impl<'a> StatementText<'a> {
             dialect,
             toks: std::cell::OnceCell::new(),
         }
+    }
+
+    /// A statement without its text, for the schema model's replay of a
+    /// statement alone (clause spans are then the empty span).
+    pub fn detached(dialect: Dialect) -> StatementText<'static> {
+        StatementText::new("", Span::new(0, 0), dialect)
     }
 
     /// The statement's tokens (comments included).
@@ -622,8 +730,10 @@ fn spec_from<'a>(
             ColumnOption::NotNull => spec.not_null = true,
             ColumnOption::Null => spec.not_null = false,
             ColumnOption::Default(e) => {
+                let text = e.to_string();
                 spec.has_default = true;
-                spec.volatile_default = is_volatile_default(&e.to_string());
+                spec.volatile_default = is_volatile_default(&text);
+                spec.default = Some(text);
             }
             ColumnOption::Generated {
                 generation_expr,
@@ -663,6 +773,60 @@ fn spec_from<'a>(
     spec
 }
 
+/// The statement forms the schema model replays from their change values
+/// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
+/// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
+/// INDEX`, `ALTER TABLE` with any other operation, or `IF EXISTS`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
+/// TYPE .. RENAME TO`, `RENAME TABLE`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
+/// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
+/// model from the tree (`crate::model::replay`).
+pub fn replayed_from_changes(stmt: &Statement) -> bool {
+    match stmt {
+        Statement::CreateView(_) => true,
+        // An `ALTER TABLE` whose every operation is a column drop, rename or
+        // `ALTER COLUMN .. SET | DROP NOT NULL | DEFAULT`, `TYPE`.
+        Statement::AlterTable(at) => {
+            !at.if_exists
+                && !at.operations.is_empty()
+                && at.operations.iter().all(|op| {
+                    matches!(
+                        op,
+                        AlterTableOperation::DropColumn { .. }
+                            | AlterTableOperation::RenameColumn { .. }
+                            | AlterTableOperation::AlterColumn {
+                                op: AlterColumnOperation::SetNotNull
+                                    | AlterColumnOperation::DropNotNull
+                                    | AlterColumnOperation::SetDefault { .. }
+                                    | AlterColumnOperation::DropDefault
+                                    | AlterColumnOperation::SetDataType { .. },
+                                ..
+                            }
+                    )
+                })
+        }
+        Statement::Drop { object_type, .. } => matches!(
+            object_type,
+            ObjectType::Table
+                | ObjectType::View
+                | ObjectType::MaterializedView
+                | ObjectType::Type
+                | ObjectType::Sequence
+        ),
+        Statement::AlterType(at) => matches!(
+            at.operation,
+            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_)
+        ),
+        Statement::DropDomain(_)
+        | Statement::CreateSequence { .. }
+        | Statement::CreateFunction(_)
+        | Statement::DropFunction(_)
+        | Statement::CreateType { .. }
+        | Statement::CreateTrigger(_)
+        | Statement::DropTrigger(_) => true,
+        _ => false,
+    }
+}
+
 /// The changes of one parsed statement. `st` gives the statement's text for
 /// locating clauses.
 pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
@@ -693,18 +857,45 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 whole,
             );
         }
-        Statement::CreateView(cv) => push(
-            ChangeKind::CreateView {
-                view: Name::object(&cv.name, d),
-            },
-            whole,
-        ),
-        Statement::CreateType { name, .. } => push(
-            ChangeKind::CreateType {
-                name: Name::object(name, d),
-            },
-            whole,
-        ),
+        Statement::CreateView(cv) => {
+            let columns = if cv.columns.is_empty() {
+                query_columns(&cv.query)
+            } else {
+                Some(cv.columns.iter().map(|c| ident_key(&c.name)).collect())
+            };
+            push(
+                ChangeKind::CreateView {
+                    view: Name::object(&cv.name, d),
+                    written: cv.name.to_string(),
+                    materialized: cv.materialized,
+                    if_not_exists: cv.if_not_exists,
+                    columns,
+                    sources: view_sources(&cv.query, d),
+                    query: cv.query.to_string(),
+                    depends_on: query_relations(&cv.query, d),
+                },
+                whole,
+            )
+        }
+        Statement::CreateType {
+            name,
+            representation,
+        } => {
+            let labels = match representation {
+                Some(sqlparser::ast::UserDefinedTypeRepresentation::Enum { labels }) => {
+                    Some(labels.iter().map(|l| l.value.clone()).collect())
+                }
+                _ => None,
+            };
+            push(
+                ChangeKind::CreateType {
+                    name: Name::object(name, d),
+                    written: name.to_string(),
+                    labels,
+                },
+                whole,
+            )
+        }
         Statement::Insert(ins) => {
             if let (sqlparser::ast::TableObject::TableName(t), Some(q)) = (&ins.table, &ins.source)
             {
@@ -718,21 +909,43 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 }
             }
         }
-        Statement::CreateTrigger(ct) => push(
-            ChangeKind::CreateTrigger {
-                table: Name::object(&ct.table_name, d),
+        Statement::CreateTrigger(ct) => {
+            use sqlparser::ast::{TriggerEvent, TriggerPeriod};
+            push(
+                ChangeKind::CreateTrigger {
+                    table: Name::object(&ct.table_name, d),
+                    name: Name::object(&ct.name, d),
+                    before_insert: matches!(ct.period, Some(TriggerPeriod::Before))
+                        && ct.events.iter().any(|e| matches!(e, TriggerEvent::Insert)),
+                },
+                whole,
+            )
+        }
+        Statement::DropTrigger(dt) => push(
+            ChangeKind::DropTrigger {
+                name: Name::object(&dt.trigger_name, d),
+                table: dt.table_name.as_ref().map(|t| Name::object(t, d)),
             },
             whole,
         ),
-        Statement::CreateSequence { name, .. } => push(
+        Statement::CreateSequence {
+            name,
+            if_not_exists,
+            ..
+        } => push(
             ChangeKind::CreateSequence {
                 name: Name::object(name, d),
+                written: name.to_string(),
+                if_not_exists: *if_not_exists,
             },
             whole,
         ),
         Statement::CreateFunction(cf) => push(
             ChangeKind::CreateFunction {
                 name: Name::object(&cf.name, d),
+                written: cf.name.to_string(),
+                if_not_exists: cf.if_not_exists,
+                signature: signature(cf, d),
             },
             whole,
         ),
@@ -742,6 +955,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     ChangeKind::DropFunction {
                         name: Name::object(&f.name, d),
                         if_exists: df.if_exists,
+                        args: f.args.as_ref().map(|a| identity_args(a)),
                     },
                     whole,
                 );
@@ -751,6 +965,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             ChangeKind::DropType {
                 name: Name::object(&dd.name, d),
                 if_exists: dd.if_exists,
+                domain: true,
             },
             whole,
         ),
@@ -794,9 +1009,11 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             names,
             temporary,
             if_exists,
+            cascade,
             ..
         } => {
             let if_exists = *if_exists;
+            let cascade = *cascade;
             for n in names {
                 let clause = if names.len() == 1 {
                     whole
@@ -810,6 +1027,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             table: name,
                             temporary: *temporary,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
@@ -818,6 +1036,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             view: name,
                             materialized: false,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
@@ -826,10 +1045,18 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                             view: name,
                             materialized: true,
                             if_exists,
+                            cascade,
                         },
                         clause,
                     ),
-                    ObjectType::Type => push(ChangeKind::DropType { name, if_exists }, clause),
+                    ObjectType::Type => push(
+                        ChangeKind::DropType {
+                            name,
+                            if_exists,
+                            domain: false,
+                        },
+                        clause,
+                    ),
                     ObjectType::Sequence => {
                         push(ChangeKind::DropSequence { name, if_exists }, clause)
                     }
@@ -848,13 +1075,21 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     },
                     whole,
                 ),
-                AlterTypeOperation::AddValue(add) => push(
-                    ChangeKind::AddEnumValue {
-                        ty,
-                        label: add.value.value.clone(),
-                    },
-                    whole,
-                ),
+                AlterTypeOperation::AddValue(add) => {
+                    use sqlparser::ast::AlterTypeAddValuePosition as P;
+                    push(
+                        ChangeKind::AddEnumValue {
+                            ty,
+                            label: add.value.value.clone(),
+                            if_not_exists: add.if_not_exists,
+                            position: add.position.as_ref().map(|p| match p {
+                                P::Before(n) => LabelPosition::Before(n.value.clone()),
+                                P::After(n) => LabelPosition::After(n.value.clone()),
+                            }),
+                        },
+                        whole,
+                    )
+                }
                 AlterTypeOperation::Rename(r) => {
                     let mut parts = at.name.0.clone();
                     parts.pop();
@@ -872,6 +1107,201 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             }
         }
         _ => {}
+    }
+    out
+}
+
+/// The argument types that identify an overload: all but `OUT` arguments.
+fn identity_args(args: &[sqlparser::ast::OperateFunctionArg]) -> Vec<String> {
+    args.iter()
+        .filter(|a| !matches!(a.mode, Some(sqlparser::ast::ArgMode::Out)))
+        .map(|a| type_spelling(&a.data_type.to_string()))
+        .collect()
+}
+
+/// A function's [`Signature`]; the body of a trigger function is read for the
+/// tables it inserts into.
+fn signature(cf: &sqlparser::ast::CreateFunction, d: Dialect) -> Signature {
+    let all: Vec<String> = cf
+        .args
+        .iter()
+        .flatten()
+        .map(|a| type_spelling(&a.data_type.to_string()))
+        .collect();
+    let mut text = format!("({})", all.join(", "));
+    let mut returns_trigger = false;
+    if let Some(r) = &cf.return_type {
+        let r = type_spelling(&r.to_string());
+        returns_trigger = r.eq_ignore_ascii_case("trigger");
+        text.push_str(&format!(" RETURNS {r}"));
+    }
+    let inserts = match (&cf.function_body, returns_trigger) {
+        (Some(body), true) => {
+            use sqlparser::ast::CreateFunctionBody as B;
+            let text = match body {
+                B::AsBeforeOptions { body, .. } | B::AsAfterOptions(body) | B::Return(body) => {
+                    body.to_string()
+                }
+                B::AsBeginEnd(b) | B::BeginAtomic(b) => b.to_string(),
+                // A single expression or query inserts nothing.
+                _ => String::new(),
+            };
+            crate::bodies::inserts(&text, d)
+        }
+        _ => Vec::new(),
+    };
+    Signature {
+        args: cf.args.as_deref().map(identity_args).unwrap_or_default(),
+        text,
+        returns_trigger,
+        inserts,
+    }
+}
+
+/// Output column keys of a query whose projection is plain columns and aliases.
+pub(crate) fn query_columns(query: &Query) -> Option<Vec<String>> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident_key(i)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(ident_key),
+            SelectItem::ExprWithAlias { alias, .. } => Some(ident_key(alias)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Keys of the relations a query reads in its `FROM` and `JOIN` clauses (CTE names excluded),
+/// sorted and deduplicated.
+pub(crate) fn query_relations(query: &Query, dialect: Dialect) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ctes = Vec::new();
+    collect_query(query, dialect, &mut ctes, &mut out);
+    out.retain(|k| !ctes.contains(k));
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect_query(query: &Query, dialect: Dialect, ctes: &mut Vec<String>, out: &mut Vec<String>) {
+    if let Some(with) = &query.with {
+        for cte in &with.cte_tables {
+            ctes.push(ident_key(&cte.alias.name));
+            collect_query(&cte.query, dialect, ctes, out);
+        }
+    }
+    collect_set_expr(&query.body, dialect, ctes, out);
+}
+
+fn collect_set_expr(
+    body: &SetExpr,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    match body {
+        SetExpr::Select(select) => {
+            for twj in &select.from {
+                collect_factor(&twj.relation, dialect, ctes, out);
+                for join in &twj.joins {
+                    collect_factor(&join.relation, dialect, ctes, out);
+                }
+            }
+        }
+        SetExpr::Query(q) => collect_query(q, dialect, ctes, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            collect_set_expr(left, dialect, ctes, out);
+            collect_set_expr(right, dialect, ctes, out);
+        }
+        SetExpr::Table(t) => {
+            if let Some(name) = &t.table_name {
+                let key = match &t.schema_name {
+                    Some(schema) => {
+                        crate::names::join_parts(&[ident_key(schema), ident_key(name)], dialect)
+                    }
+                    None => ident_key(name),
+                };
+                out.push(key);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_factor(
+    factor: &sqlparser::ast::TableFactor,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    use sqlparser::ast::TableFactor as F;
+    match factor {
+        F::Table { name, .. } => out.push(object_key(name, dialect)),
+        F::Derived { subquery, .. } => collect_query(subquery, dialect, ctes, out),
+        F::NestedJoin {
+            table_with_joins, ..
+        } => {
+            collect_factor(&table_with_joins.relation, dialect, ctes, out);
+            for join in &table_with_joins.joins {
+                collect_factor(&join.relation, dialect, ctes, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where each output column of a view's query comes from, in projection order
+/// (empty when the query is not a single `SELECT` of listed items).
+pub(crate) fn view_sources(query: &Query, dialect: Dialect) -> Vec<ColumnSource> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Vec::new();
+    };
+    // Qualifiers (aliases and table names) to relation keys.
+    let mut qualifiers: Vec<(String, String)> = Vec::new();
+    for twj in &select.from {
+        for factor in std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation)) {
+            if let sqlparser::ast::TableFactor::Table { name, alias, .. } = factor {
+                let key = object_key(name, dialect);
+                if let Some(a) = alias {
+                    qualifiers.push((ident_key(&a.name), key.clone()));
+                }
+                qualifiers.push((crate::names::bare(&key).to_string(), key));
+            }
+        }
+    }
+    fn source(e: &Expr, qualifiers: &[(String, String)]) -> ColumnSource {
+        match e {
+            Expr::Identifier(i) => ColumnSource::Column {
+                relation: None,
+                column: ident_key(i),
+            },
+            Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                let q = ident_key(&parts[parts.len() - 2]);
+                match qualifiers.iter().find(|(k, _)| *k == q) {
+                    Some((_, relation)) => ColumnSource::Column {
+                        relation: Some(relation.clone()),
+                        column: parts.last().map(ident_key).unwrap_or_default(),
+                    },
+                    None => ColumnSource::Unknown,
+                }
+            }
+            Expr::Cast { data_type, .. } => ColumnSource::Cast(data_type.clone()),
+            Expr::Nested(inner) => source(inner, qualifiers),
+            _ => ColumnSource::Unknown,
+        }
+    }
+    let mut out = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                out.push(source(e, &qualifiers))
+            }
+            _ => return Vec::new(),
+        }
     }
     out
 }
@@ -921,12 +1351,17 @@ fn alter_op(
             },
             clause(Some(&column_def.name)),
         ),
-        AlterTableOperation::DropColumn { column_names, .. } => {
+        AlterTableOperation::DropColumn {
+            column_names,
+            if_exists,
+            ..
+        } => {
             for c in column_names {
                 push(
                     ChangeKind::DropColumn {
                         table: t(),
                         column: Name::ident(c),
+                        if_exists: *if_exists,
                     },
                     clause(Some(c)),
                 );
@@ -1005,9 +1440,14 @@ fn alter_op(
                 AlterColumnOperation::DropNotNull => {
                     push(ChangeKind::DropNotNull { table: t(), column }, c)
                 }
-                AlterColumnOperation::SetDefault { .. } => {
-                    push(ChangeKind::SetDefault { table: t(), column }, c)
-                }
+                AlterColumnOperation::SetDefault { value } => push(
+                    ChangeKind::SetDefault {
+                        table: t(),
+                        column,
+                        value: Some(value.to_string()),
+                    },
+                    c,
+                ),
                 AlterColumnOperation::DropDefault => push(
                     ChangeKind::DropDefault {
                         table: t(),
@@ -1022,6 +1462,7 @@ fn alter_op(
                         column,
                         new_type: data_type.to_string(),
                         restated: false,
+                        data_type: Some(data_type.clone()),
                     },
                     c,
                 ),
@@ -1047,6 +1488,7 @@ fn restate(
             column: column.clone(),
             new_type: spec.data_type.clone(),
             restated: true,
+            data_type: None,
         },
         c,
     );
@@ -1069,7 +1511,14 @@ fn restate(
         );
     }
     if spec.has_default {
-        push(ChangeKind::SetDefault { table, column }, c);
+        push(
+            ChangeKind::SetDefault {
+                table,
+                column,
+                value: spec.default,
+            },
+            c,
+        );
     } else {
         push(
             ChangeKind::DropDefault {

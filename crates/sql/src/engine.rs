@@ -38,9 +38,13 @@ pub enum Knowledge {
     /// No history was read (a loose file, standard input): every fact about
     /// objects the release did not create is unknown, and findings say so.
     NoHistory,
-    /// The schema is the replayed history. An object it does not have may still
-    /// exist (made outside the migrations seen): findings about it are still
-    /// made, and say that the history never created it.
+    /// The schema is the replayed history: at least one migration ran before the
+    /// release (callers pass [`Knowledge::NoHistory`] for the first one). The
+    /// schema may hold only the objects the release names (`check` replays just
+    /// the history statements that name them), so what it lacks is judged by
+    /// name, never by the schema being empty. An object it does not have may
+    /// still exist (made outside the migrations seen): findings about it are
+    /// still made, and say that the history never created it.
     History,
 }
 
@@ -98,6 +102,8 @@ pub enum Act {
     Constrain,
     /// A trigger created on the table.
     Trigger,
+    /// A view dropped by `DROP .. CASCADE` of a relation it is built on.
+    Cascade,
     ChangeType,
     /// Any other change.
     Alter,
@@ -175,13 +181,8 @@ pub fn analyze_release(
         tx: 0,
         seq: 0,
         not_followed: Vec::new(),
-        history_is_empty: false,
     };
     let renames_at_start = schema.renames().len();
-    // A history that created nothing says nothing about what it never created.
-    if knowledge == Knowledge::History && schema.tables().next().is_none() {
-        w.history_is_empty = true;
-    }
     if let Some(f) = release.first() {
         w.before.set_dialect(f.dialect);
     }
@@ -247,7 +248,6 @@ struct Walk {
     tx: usize,
     seq: usize,
     not_followed: Vec<(usize, Span, String)>,
-    history_is_empty: bool,
 }
 
 /// The history as the rules see it while the release runs: the before state of
@@ -312,7 +312,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         K::AddColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Create)]
         }
-        K::DropColumn { table, column } => {
+        K::DropColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Drop)]
         }
         K::RenameColumn { table, from, to } => vec![
@@ -325,7 +325,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         }
         K::SetNotNull { table, column, .. }
         | K::DropNotNull { table, column }
-        | K::SetDefault { table, column }
+        | K::SetDefault { table, column, .. }
         | K::DropDefault { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Alter)]
         }
@@ -335,9 +335,21 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             (ObjKey::View(from.key.clone()), Act::RenameAway),
             (ObjKey::View(to.key.clone()), Act::RenameInto),
         ],
-        K::DropTable { table, .. } => vec![(t(table), Act::Drop)],
+        K::DropTable { table, cascade, .. } => {
+            let mut v = vec![(t(table), Act::Drop)];
+            if *cascade {
+                v.extend(
+                    schema
+                        .dependent_views(&table.key)
+                        .into_iter()
+                        .map(|k| (ObjKey::View(k), Act::Cascade)),
+                );
+            }
+            v
+        }
         K::InsertSelect { table } => vec![(t(table), Act::Fill)],
-        K::CreateTrigger { table } => vec![(t(table), Act::Trigger)],
+        K::CreateTrigger { table, .. } => vec![(t(table), Act::Trigger)],
+        K::DropTrigger { .. } => Vec::new(),
         K::AddConstraint {
             table,
             not_null_check,
@@ -365,9 +377,20 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             v
         }
         K::AlgorithmCopy { table } | K::AlterTableLock { table } => vec![(t(table), Act::Alter)],
-        K::CreateView { view } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
-        K::DropView { view, .. } => vec![(ObjKey::View(view.key.clone()), Act::Drop)],
-        K::CreateType { name } => vec![(ObjKey::Type(name.key.clone()), Act::Create)],
+        K::CreateView { view, .. } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
+        K::DropView { view, cascade, .. } => {
+            let mut v = vec![(ObjKey::View(view.key.clone()), Act::Drop)];
+            if *cascade {
+                v.extend(
+                    schema
+                        .dependent_views(&view.key)
+                        .into_iter()
+                        .map(|k| (ObjKey::View(k), Act::Cascade)),
+                );
+            }
+            v
+        }
+        K::CreateType { name, .. } => vec![(ObjKey::Type(name.key.clone()), Act::Create)],
         K::DropType { name, .. } => vec![(ObjKey::Type(name.key.clone()), Act::Drop)],
         K::RenameEnumValue { ty, .. } | K::AddEnumValue { ty, .. } => {
             vec![(ObjKey::Type(ty.key.clone()), Act::Alter)]
@@ -376,10 +399,27 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             (ObjKey::Type(from.key.clone()), Act::RenameAway),
             (ObjKey::Type(to.key.clone()), Act::RenameInto),
         ],
-        K::CreateSequence { name } => vec![(ObjKey::Sequence(name.key.clone()), Act::Create)],
+        K::CreateSequence { name, .. } => {
+            vec![(ObjKey::Sequence(name.key.clone()), Act::Create)]
+        }
         K::DropSequence { name, .. } => vec![(ObjKey::Sequence(name.key.clone()), Act::Drop)],
-        K::CreateFunction { name } => vec![(ObjKey::Function(name.key.clone()), Act::Create)],
-        K::DropFunction { name, .. } => vec![(ObjKey::Function(name.key.clone()), Act::Drop)],
+        K::CreateFunction {
+            name, signature, ..
+        } => vec![(
+            ObjKey::Function(crate::changes::overload_key(&name.key, &signature.args)),
+            Act::Create,
+        )],
+        K::DropFunction { name, args, .. } => match args {
+            Some(args) => vec![(
+                ObjKey::Function(crate::changes::overload_key(&name.key, args)),
+                Act::Drop,
+            )],
+            None => schema
+                .overloads(&name.key)
+                .into_iter()
+                .map(|k| (ObjKey::Function(k), Act::Drop))
+                .collect(),
+        },
         K::Update { .. }
         | K::Delete { .. }
         | K::Truncate { .. }
@@ -478,28 +518,30 @@ impl Walk {
         let file_tx = self.tx;
         self.state.start_file();
         for s in &pf.statements {
+            // The tree, parsed again here when the file was too large to keep it.
+            let tree = s.tree(text, pf.dialect);
+            let ast: Option<&Statement> = tree.as_deref();
             let first = first_word(text, s.span);
             let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
                 && (!first.eq_ignore_ascii_case("CREATE")
                     || crate::scan::create_is_index(text, s.span, pf.dialect));
-            let changes_schema = s.ast.as_deref().is_some_and(may_change_schema);
+            let changes_schema = ast.is_some_and(may_change_schema);
             // A routine or PRAGMA the parser rejects is valid SQL that changes no
             // schema by itself (DDL in routine bodies is read by the body scan).
             let skipped = s.skipped
-                || (s.ast.is_none()
-                    && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
-            let rejected = s.ast.is_none() && !skipped;
+                || (ast.is_none() && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
+            let rejected = ast.is_none() && !skipped;
             // DDL inside `DO` blocks and routine bodies, found by the token scan.
             let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
             if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
                 // Nothing a rule reads; the model may still follow it.
-                if let Some(ast) = &s.ast {
-                    self.replay(fi, s.span, ast, pf.dialect, schema);
+                if let Some(ast) = ast {
+                    self.replay(fi, s.span, ast, &[], pf.dialect, schema);
                 }
                 continue;
             }
             let st = StatementText::new(text, s.span, pf.dialect);
-            let mut changes: Vec<Change> = match (&s.ast, &s.error) {
+            let mut changes: Vec<Change> = match (ast, &s.error) {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
                 (None, _) if skipped => Vec::new(),
@@ -515,7 +557,7 @@ impl Walk {
                     scan(&st)
                 }
             };
-            let from_ast = if s.ast.is_some() { changes.len() } else { 0 };
+            let from_ast = if ast.is_some() { changes.len() } else { 0 };
             if ops {
                 let mut extra = scan_ops(&st);
                 for c in &mut extra {
@@ -635,8 +677,8 @@ impl Walk {
                 }
                 self.state.note(c);
             }
-            if let Some(ast) = &s.ast {
-                if !self.replay(fi, s.span, ast, pf.dialect, schema) {
+            if let Some(ast) = ast {
+                if !self.replay(fi, s.span, ast, &changes[..from_ast], pf.dialect, schema) {
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
                     }
@@ -645,16 +687,24 @@ impl Walk {
         }
     }
 
-    /// Replays one statement; `false` when the model did not follow it.
+    /// Replays one statement, from the change values made from its syntax tree
+    /// (`changes`, for the forms the model replays from them) or from the tree;
+    /// `false` when the model did not follow it.
     fn replay(
         &mut self,
         fi: usize,
         span: Span,
         ast: &Statement,
+        changes: &[Change],
         d: Dialect,
         schema: &mut Schema,
     ) -> bool {
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, d) {
+        let applied = if changes.is_empty() {
+            schema.apply(ast, d)
+        } else {
+            schema.apply_with(ast, changes, d)
+        };
+        if let crate::model::Applied::NotUnderstood(why) = applied {
             self.not_followed.push((fi, span, why));
             return false;
         }
@@ -687,10 +737,11 @@ impl Walk {
             .to_vec();
         after.extend_renames(&renames);
         let changes = diff(&self.before, &after);
+        let causes = CauseIndex::new(&self.touches);
         let delta: Vec<DeltaEntry> = changes
             .into_iter()
             .map(|change| {
-                let causes = self
+                let causes = causes
                     .causes_of(&change)
                     .into_iter()
                     .map(|r| {
@@ -728,17 +779,16 @@ impl Walk {
         // Statement findings, judged by the net effect.
         let mut confirmed = BTreeSet::new();
         for c in std::mem::take(&mut self.candidates) {
-            let knowledge = if self.history_is_empty {
-                Knowledge::NoHistory
-            } else {
-                self.knowledge
-            };
-            if let Some(d) = judge_candidate(c, &self.before, &after, knowledge) {
+            if let Some(d) = judge_candidate(c, &self.before, &after, self.knowledge) {
                 if let Some(s) = &d.subject {
                     confirmed.insert((d.rule.clone(), s.to_string()));
                 }
                 self.diags.push(d);
             }
+        }
+        let mut touches_of: std::collections::HashMap<ObjKey, Vec<usize>> = Default::default();
+        for (i, t) in self.touches.iter().enumerate() {
+            touches_of.entry(t.object.clone()).or_default().push(i);
         }
         let cx = ReleaseCx {
             files: release,
@@ -746,10 +796,12 @@ impl Walk {
             after: &after,
             delta: &delta,
             touches: &self.touches,
+            touches_of: &touches_of,
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
             knowledge: self.knowledge,
+            running: schema,
         };
         rules::judge(&cx, &mut self.diags);
         crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
@@ -760,24 +812,59 @@ impl Walk {
             not_followed: self.not_followed,
         }
     }
+}
+
+/// The statements that touched each object, by delta key, in release order: one pass
+/// over the touches, so a release of many statements and delta entries stays linear.
+struct CauseIndex {
+    /// Delta key to the statements that touched that object.
+    direct: std::collections::HashMap<String, Vec<StmtRef>>,
+    /// Table key to the statements that touched the table itself.
+    tables: std::collections::HashMap<String, Vec<StmtRef>>,
+}
+
+impl CauseIndex {
+    fn new(touches: &[Touch]) -> CauseIndex {
+        let mut direct: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+        let mut tables: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+        for t in touches {
+            direct.entry(t.object.delta_key()).or_default().push(t.at);
+            if let ObjKey::Table(k) = &t.object {
+                tables.entry(k.clone()).or_default().push(t.at);
+            }
+        }
+        CauseIndex { direct, tables }
+    }
 
     fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
-        let direct: Vec<StmtRef> = self
-            .touches
-            .iter()
-            .filter(|t| t.object.delta_key() == change.object)
-            .map(|t| t.at)
-            .collect();
-        let mut out = if direct.is_empty() {
+        // A function's overloads share their causes: dropping one and creating
+        // another under the same name changes its signature.
+        let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
+        let function = match change.object_kind {
+            crate::model::ObjectKind::Function => overloads_of(&change.object),
+            _ => None,
+        };
+        let direct: Option<Vec<StmtRef>> = match &function {
+            Some(name) => {
+                let v: Vec<StmtRef> = self
+                    .direct
+                    .iter()
+                    .filter(|(k, _)| overloads_of(k).as_ref() == Some(name))
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect();
+                (!v.is_empty()).then_some(v)
+            }
+            None => self.direct.get(&change.object).cloned(),
+        };
+        let mut out = match direct {
+            Some(direct) => direct,
             // A column reached through its table (a table swap, a rebuild).
-            let table = change.object.rsplit_once('.').map(|(t, _)| t);
-            self.touches
-                .iter()
-                .filter(|t| matches!(&t.object, ObjKey::Table(k) if Some(k.as_str()) == table))
-                .map(|t| t.at)
-                .collect()
-        } else {
-            direct
+            None => change
+                .object
+                .rsplit_once('.')
+                .and_then(|(t, _)| self.tables.get(t))
+                .cloned()
+                .unwrap_or_default(),
         };
         out.sort_by_key(|r| (r.seq, r.span.start));
         out.dedup();
@@ -848,7 +935,7 @@ fn judge_candidate(
             Some(from),
             false,
         ),
-        K::DropColumn { table, column }
+        K::DropColumn { table, column, .. }
         | K::RenameColumn {
             table,
             from: column,
@@ -951,5 +1038,6 @@ fn may_change_schema(s: &Statement) -> bool {
             | Statement::CreateFunction(_)
             | Statement::DropFunction(_)
             | Statement::DropDomain(_)
+            | Statement::DropTrigger(_)
     )
 }

@@ -35,8 +35,10 @@ pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
 pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(Span, String)> {
     let mut skipped = Vec::new();
     for s in &pf.statements {
-        let Some(ast) = &s.ast else { continue };
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, pf.dialect) {
+        let Some(ast) = s.tree(&pf.file.text, pf.dialect) else {
+            continue;
+        };
+        if let crate::model::Applied::NotUnderstood(why) = schema.apply(&ast, pf.dialect) {
             skipped.push((s.span, why));
         }
     }
@@ -50,10 +52,13 @@ pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(S
 pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
     let mut schema = crate::model::Schema::new();
     let mut out = Vec::new();
-    for f in files {
-        out.extend(
-            analyze_release(&mut schema, Knowledge::History, std::slice::from_ref(f)).diagnostics,
-        );
+    for (i, f) in files.iter().enumerate() {
+        let knowledge = if i == 0 {
+            Knowledge::NoHistory
+        } else {
+            Knowledge::History
+        };
+        out.extend(analyze_release(&mut schema, knowledge, std::slice::from_ref(f)).diagnostics);
     }
     sort_diagnostics(&mut out);
     out

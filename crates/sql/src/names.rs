@@ -60,14 +60,19 @@ pub fn bare(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
-/// Keywords after which a statement names a table, view, type or index.
+/// Keywords after which a statement names a table, view, type, index, sequence,
+/// domain or routine.
 const OBJECT_KEYWORDS: &[&str] = &[
+    "domain",
     "from",
+    "function",
     "index",
     "into",
     "join",
     "on",
+    "procedure",
     "references",
+    "sequence",
     "table",
     "to",
     "truncate",
@@ -191,6 +196,13 @@ mod tests {
         assert_eq!(
             object_names("ALTER TABLE users RENAME TO people", pg),
             ["users", "people"]
+        );
+        assert_eq!(
+            object_names(
+                "DROP FUNCTION IF EXISTS user_score(bigint); DROP SEQUENCE s",
+                pg
+            ),
+            ["user_score", "s"]
         );
         // Strings and comments name nothing.
         assert_eq!(

@@ -33,7 +33,9 @@ pub struct ParsedStatement {
     pub span: Span,
     /// The text before it since the previous statement (its leading comments).
     pub leading: Span,
-    /// The parsed statement, `None` when the parser rejected it.
+    /// The parsed statement, `None` when the parser rejected it (see `error`), when
+    /// the statement is skipped, or when its tree was not kept
+    /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
     pub ast: Option<Box<Statement>>,
     pub error: Option<ParseError>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
@@ -77,12 +79,14 @@ const DATA_STATEMENTS: &[&str] = &[
     "USE",
 ];
 
-fn is_data_statement(text: &str, span: Span, dialect: Dialect) -> bool {
+/// A statement that changes no object of the schema model. Routines are not
+/// among them: the model keeps functions (their signatures) and triggers, so a
+/// history's `CREATE FUNCTION` is replayed like any other DDL.
+fn is_data_statement(text: &str, span: Span) -> bool {
     let rest = &text.as_bytes()[span.start..span.end];
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];
     DATA_STATEMENTS.iter().any(|k| k.eq_ignore_ascii_case(word))
-        || (word.eq_ignore_ascii_case("CREATE") && is_routine(text, span, dialect))
 }
 
 /// A routine (`CREATE FUNCTION | PROCEDURE | TRIGGER | EVENT`, whose body the
@@ -199,6 +203,7 @@ fn parse_filtered(
     let file = prepared.as_ref().map_or(file, |p| &p.file);
     let text: &str = &file.text;
     let sql_dialect = dialect.sqlparser();
+    let defer = text.len() > KEEP_TREES_UP_TO;
     let mut statements = Vec::new();
     if let Some((at, message)) = prepared.as_ref().and_then(|p| p.error.clone()) {
         statements.push(ParsedStatement {
@@ -214,7 +219,7 @@ fn parse_filtered(
     }
     for range in forward_ranges(layout, text) {
         for raw in split(text, range, dialect) {
-            if (!all && is_data_statement(text, raw.span, dialect))
+            if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
             {
                 statements.push(ParsedStatement {
@@ -226,7 +231,15 @@ fn parse_filtered(
                 });
                 continue;
             }
-            parse_one(text, raw, dialect, &*sql_dialect, lean, &mut statements);
+            parse_one(
+                text,
+                raw,
+                dialect,
+                &*sql_dialect,
+                lean,
+                defer,
+                &mut statements,
+            );
         }
     }
     ParsedFile {
@@ -243,6 +256,7 @@ fn parse_one(
     ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
     lean: bool,
+    defer: bool,
     out: &mut Vec<ParsedStatement>,
 ) {
     let sql = &text[raw.span.start..raw.span.end];
@@ -256,26 +270,22 @@ fn parse_one(
         });
         return;
     }
-    // Our tokenizer where it covers the statement (same tokens, a fraction of the
-    // cost), with byte offsets for positions; sqlparser's own where it does not.
-    let result = match tokenize_with(sql, ours, Positions::Offsets) {
-        Some(tokens) => Parser::new(dialect)
-            .with_tokens_with_locations(tokens)
-            .parse_statements()
-            .or_else(|_| {
-                // The message names a line and column: parse again with them.
-                let tokens = tokenize_with(sql, ours, Positions::LineColumn).unwrap_or_default();
-                Parser::new(dialect)
-                    .with_tokens_with_locations(tokens)
-                    .parse_statements()
-            }),
-        None => Parser::new(dialect)
-            .try_with_sql(sql)
-            .and_then(|mut p| p.parse_statements()),
-    };
+    let result = parse_sql(sql, ours, dialect);
     match result {
         Ok(stmts) if !stmts.is_empty() => {
+            let one = stmts.len() == 1;
             for ast in stmts {
+                if lean && defer && one && !tree_unused(&ast, text, raw.span, ours) {
+                    // Parsed again when the engine reaches it (see `ParsedStatement::tree`).
+                    out.push(ParsedStatement {
+                        span: raw.span,
+                        leading: raw.leading,
+                        ast: None,
+                        error: None,
+                        skipped: false,
+                    });
+                    continue;
+                }
                 if lean && tree_unused(&ast, text, raw.span, ours) {
                     out.push(ParsedStatement {
                         span: raw.span,
@@ -316,6 +326,68 @@ fn parse_one(
                 skipped: false,
             });
         }
+    }
+}
+
+/// sqlparser on one statement's text. Our tokenizer where it covers the statement
+/// (same tokens, a fraction of the cost), with byte offsets for positions;
+/// sqlparser's own where it does not.
+fn parse_sql(
+    sql: &str,
+    ours: Dialect,
+    dialect: &dyn sqlparser::dialect::Dialect,
+) -> Result<Vec<Statement>, sqlparser::parser::ParserError> {
+    match tokenize_with(sql, ours, Positions::Offsets) {
+        Some(tokens) => Parser::new(dialect)
+            .with_tokens_with_locations(tokens)
+            .parse_statements()
+            .or_else(|_| {
+                // The message names a line and column: parse again with them.
+                let tokens = tokenize_with(sql, ours, Positions::LineColumn).unwrap_or_default();
+                Parser::new(dialect)
+                    .with_tokens_with_locations(tokens)
+                    .parse_statements()
+            }),
+        None => Parser::new(dialect)
+            .try_with_sql(sql)
+            .and_then(|mut p| p.parse_statements()),
+    }
+}
+
+/// Files larger than this keep no syntax tree at all after parsing: a schema
+/// statement's tree (sqlparser's `Statement` is about 3.5 KB before its children,
+/// some 80 times a short `ALTER TABLE`) is parsed again, by the same code, when the
+/// release engine or the replay reaches it, so a file of DDL alone costs memory in
+/// proportion to its text, not to its trees. Smaller files, nearly every migration,
+/// keep their trees and are parsed once.
+const KEEP_TREES_UP_TO: usize = 256 * 1024;
+
+impl ParsedStatement {
+    /// Parsed without error and its tree not kept (in a file larger than
+    /// `KEEP_TREES_UP_TO`): [`ParsedStatement::tree`] parses it again.
+    pub fn is_deferred(&self) -> bool {
+        self.ast.is_none() && self.error.is_none() && !self.skipped
+    }
+
+    /// The statement's syntax tree: the one kept, or for a deferred statement the
+    /// same tree parsed again from `text` (the text of the file it was parsed from).
+    pub fn tree<'a>(
+        &'a self,
+        text: &str,
+        dialect: Dialect,
+    ) -> Option<std::borrow::Cow<'a, Statement>> {
+        if let Some(ast) = &self.ast {
+            return Some(std::borrow::Cow::Borrowed(&**ast));
+        }
+        if !self.is_deferred() {
+            return None;
+        }
+        let sql = text.get(self.span.start..self.span.end)?;
+        let mut stmts = parse_sql(sql, dialect, &*dialect.sqlparser()).ok()?;
+        (stmts.len() == 1)
+            .then(|| stmts.pop())
+            .flatten()
+            .map(std::borrow::Cow::Owned)
     }
 }
 

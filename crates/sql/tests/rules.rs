@@ -10,7 +10,7 @@
 use canary_lint_core::Family;
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
-use canary_lint_sql::model::ChangeKind;
+use canary_lint_sql::model::DeltaKind;
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::{
     analyze_release, parse_file_all, replay_schema, Dialect, Knowledge, Layout, ReleaseAnalysis,
@@ -148,7 +148,7 @@ fn schema_diff_and_check_agree_on_every_fixture() {
             causes.iter().any(|c| c.file == file && c.line == line)
         };
         for e in &a.delta {
-            if e.change.kind != ChangeKind::Contract {
+            if e.change.kind != DeltaKind::Contract {
                 continue;
             }
             entries += 1;

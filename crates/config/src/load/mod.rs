@@ -408,7 +408,12 @@ fn comment_lines(text: &str) -> Vec<Comment> {
 /// span and, since escapes, folding and aliases write a value in other bytes or other
 /// places, every place in the file where a secret (or each line of a multi-line one) is
 /// written out verbatim.
-fn assemble(path: &str, text: &str, loaded: LoadedText, comments: Vec<Comment>) -> Config {
+pub(crate) fn assemble(
+    path: &str,
+    text: &str,
+    loaded: LoadedText,
+    comments: Vec<Comment>,
+) -> Config {
     let secret_values: std::collections::BTreeSet<&str> = loaded
         .entries
         .iter()

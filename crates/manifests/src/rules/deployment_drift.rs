@@ -2,7 +2,11 @@ use crate::model::{Ctx, Role, Workload};
 use crate::rules::MAX_RELATED;
 use crate::util::{path, text};
 use canary_lint_config::yaml::Node;
-use canary_lint_core::{declare_rule, Diagnostic, Span};
+use canary_lint_config::{
+    compare_keys, flatten_node, keyed_config, scrub, without_equal, KeyDiff, KeyedValue,
+};
+use canary_lint_core::{declare_rule, Diagnostic, Severity, Span};
+use std::collections::BTreeMap;
 
 declare_rule! {
     /// The canary and stable workloads of one app differ in more than the image,
@@ -16,9 +20,16 @@ declare_rule! {
     /// looked healthy breaks stable's replacement. A canary copied by hand from an
     /// old stable manifest is the usual cause.
     ///
-    /// One finding per differing field, at the canary's value, with stable's as a
-    /// related location. Values are never printed (env values may be secrets);
-    /// only the names of what differs.
+    /// Both pod specs are read as keyed values (`containers[app].env[DB_URL]`,
+    /// `containers[app].resources.limits.memory`, `volumes[data].configMap.name`,
+    /// `serviceAccountName`) and compared by the config comparison, which judges
+    /// which values are secrets and renders the others with embedded credentials
+    /// redacted: a secret value is never printed. One finding per differing field
+    /// (one env variable, a container's resources, a probe, the mounts, the pod's
+    /// volumes or service account), at the canary's value, with stable's as a
+    /// related location. When only a secret differs (a rotated password), the
+    /// finding is a note, as in the config comparison. A lone container on each
+    /// side is compared whatever its name.
     ///
     /// Fix: generate both workloads from one template that varies only the image
     /// and the version labels, or make the difference part of the release on
@@ -27,150 +38,199 @@ declare_rule! {
         summary: "canary and stable workloads differ beyond image, version labels and replicas" };
 }
 
-/// A comparable rendering of a node (map keys sorted, positions ignored).
-fn canon(n: &Node) -> String {
-    match n {
-        Node::Scalar { .. } => n.as_str().unwrap_or_default().to_string(),
-        Node::Seq { items, .. } => format!(
-            "[{}]",
-            items.iter().map(canon).collect::<Vec<_>>().join(",")
-        ),
-        Node::Map { items, .. } => {
-            let mut kv: Vec<String> = items
-                .iter()
-                .map(|(k, v)| format!("{}={}", canon(k), canon(v)))
-                .collect();
-            kv.sort();
-            format!("{{{}}}", kv.join(","))
+/// The fields of a container compared as a whole (keyed by their YAML spelling).
+const CONTAINER_FIELDS: &[&str] = &[
+    "envFrom",
+    "resources",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "volumeMounts",
+];
+
+/// The pod spec of a workload (CronJob and Pod included).
+fn pod_spec(w: &Node) -> Option<&Node> {
+    match text(w.get("kind")) {
+        Some("Pod") => w.get("spec"),
+        Some("CronJob") => path(w, &["spec", "jobTemplate", "spec", "template", "spec"]),
+        _ => path(w, &["spec", "template", "spec"]),
+    }
+}
+
+fn containers(pod: Option<&Node>) -> &[Node] {
+    pod.and_then(|p| p.get("containers"))
+        .map(Node::items)
+        .unwrap_or_default()
+}
+
+/// Where an env item's value comes from, as the config loaders describe it.
+fn describe_value_from(from: &Node) -> String {
+    let field = |n: &Node, k: &str| text(n.get(k)).unwrap_or_default().to_string();
+    for kind in ["secretKeyRef", "configMapKeyRef"] {
+        if let Some(r) = from.get(kind) {
+            return format!("valueFrom {kind} {}/{}", field(r, "name"), field(r, "key"));
         }
     }
+    if let Some(r) = from.get("fieldRef") {
+        return format!("valueFrom fieldRef {}", field(r, "fieldPath"));
+    }
+    if let Some(r) = from.get("resourceFieldRef") {
+        return format!("valueFrom resourceFieldRef {}", field(r, "resource"));
+    }
+    "valueFrom".to_string()
 }
 
-fn containers(w: &Node) -> &[Node] {
-    path(w, &["spec", "template", "spec", "containers"])
-        .map(Node::items)
-        .unwrap_or_default()
-}
-
-fn env(c: &Node) -> Vec<(&str, &Node)> {
-    c.get("env")
-        .map(Node::items)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| Some((text(e.get("name"))?, e)))
-        .collect()
-}
-
-struct Diff {
-    what: String,
-    canary: Span,
-    stable: Span,
-}
-
-fn compare_field(
-    what: String,
-    c: Option<&Node>,
-    s: Option<&Node>,
-    c_at: Span,
-    s_at: Span,
-    out: &mut Vec<Diff>,
-) {
-    let same = match (c, s) {
-        (None, None) => true,
-        (Some(a), Some(b)) => canon(a) == canon(b),
-        _ => false,
-    };
-    if !same {
-        out.push(Diff {
-            what,
-            canary: c.map_or(c_at, Node::span),
-            stable: s.map_or(s_at, Node::span),
-        });
+/// A list of named items (`volumes`, `volumeMounts`) keyed by name where it has one.
+fn named_list(list: &Node, prefix: &str, out: &mut Vec<KeyedValue>) {
+    let items = list.items();
+    if items.is_empty() {
+        out.extend(flatten_node(list, prefix, list.span()));
+    }
+    for (i, item) in items.iter().enumerate() {
+        let key = match text(item.get("name")).or(text(item.get("mountPath"))) {
+            Some(n) => format!("{prefix}[{n}]"),
+            None => format!("{prefix}[{i}]"),
+        };
+        out.extend(flatten_node(item, &key, item.span()));
     }
 }
 
-fn diffs(canary: &Node, stable: &Node, c_name: Span, s_name: Span) -> Vec<Diff> {
+/// One side's pod spec as keyed values. `lone` names the container to key a lone
+/// container by (so a renamed lone container still meets its counterpart).
+fn keyed(w: &Node, lone: Option<&str>) -> Vec<KeyedValue> {
     let mut out = Vec::new();
-    let pod = |w: &'_ Node, k: &str| path(w, &["spec", "template", "spec", k]).cloned();
-    for k in ["serviceAccountName", "volumes"] {
-        compare_field(
-            format!("pod `{k}`"),
-            pod(canary, k).as_ref(),
-            pod(stable, k).as_ref(),
-            c_name,
-            s_name,
-            &mut out,
-        );
+    let pod = pod_spec(w);
+    if let Some((k, v)) = pod.and_then(|p| p.get_entry("serviceAccountName")) {
+        out.extend(flatten_node(v, "serviceAccountName", k.span()));
     }
-    let (cs, ss) = (containers(canary), containers(stable));
-    for c in cs {
-        let name = text(c.get("name")).unwrap_or_default();
-        let s = ss.iter().find(|s| text(s.get("name")) == Some(name)).or(
-            if cs.len() == 1 && ss.len() == 1 {
-                ss.first()
+    if let Some(v) = pod.and_then(|p| p.get("volumes")) {
+        named_list(v, "volumes", &mut out);
+    }
+    let cs = containers(pod);
+    for (i, c) in cs.iter().enumerate() {
+        let name = match lone {
+            Some(n) => n.to_string(),
+            None => text(c.get("name")).map_or_else(|| i.to_string(), str::to_string),
+        };
+        let prefix = format!("containers[{name}]");
+        for item in c.get("env").map(Node::items).unwrap_or_default() {
+            let Some(name_node) = item.get("name") else {
+                continue;
+            };
+            let Some(var) = name_node.as_str() else {
+                continue;
+            };
+            let key = format!("{prefix}.env[{var}]");
+            let (value, value_span, value_from) = if let Some((_, v)) = item.get_entry("value") {
+                (v.as_str().unwrap_or_default().to_string(), v.span(), None)
+            } else if let Some(from) = item.get("valueFrom") {
+                let d = describe_value_from(from);
+                (d.clone(), from.span(), Some(d))
             } else {
-                None
-            },
-        );
-        let Some(s) = s else { continue };
-        let c_at = c.get("name").map_or(c.span(), Node::span);
-        let s_at = s.get("name").map_or(s.span(), Node::span);
-        for k in [
-            "envFrom",
-            "resources",
-            "livenessProbe",
-            "readinessProbe",
-            "startupProbe",
-            "volumeMounts",
-        ] {
-            compare_field(
-                format!("container `{name}` {k}"),
-                c.get(k),
-                s.get(k),
-                c_at,
-                s_at,
-                &mut out,
-            );
+                let end = name_node.span().end;
+                (String::new(), Span::new(end, end), None)
+            };
+            out.push(KeyedValue {
+                key,
+                value,
+                value_from,
+                key_span: name_node.span(),
+                value_span,
+            });
         }
-        let (ce, se) = (env(c), env(s));
-        let env_at = |x: &Node, at: Span| x.get("env").map_or(at, Node::span);
-        for (n, e) in &ce {
-            let other = se.iter().find(|(m, _)| m == n).map(|(_, e)| *e);
-            let c_val = e.get("value").or_else(|| e.get("valueFrom"));
-            let s_val = other.and_then(|o| o.get("value").or_else(|| o.get("valueFrom")));
-            match other {
-                None => out.push(Diff {
-                    what: format!("container `{name}` env `{n}` (only the canary sets it)"),
-                    canary: e.get("name").map_or(e.span(), Node::span),
-                    stable: env_at(s, s_at),
-                }),
-                Some(o) => {
-                    let same = match (c_val, s_val) {
-                        (Some(a), Some(b)) => canon(a) == canon(b),
-                        (None, None) => true,
-                        _ => false,
-                    };
-                    if !same {
-                        out.push(Diff {
-                            what: format!("container `{name}` env `{n}`"),
-                            canary: c_val.map_or(e.span(), Node::span),
-                            stable: s_val.map_or(o.span(), Node::span),
-                        });
-                    }
-                }
-            }
-        }
-        for (n, e) in &se {
-            if !ce.iter().any(|(m, _)| m == n) {
-                out.push(Diff {
-                    what: format!("container `{name}` env `{n}` (only stable sets it)"),
-                    canary: env_at(c, c_at),
-                    stable: e.get("name").map_or(e.span(), Node::span),
-                });
+        for field in CONTAINER_FIELDS {
+            let Some((k, v)) = c.get_entry(field) else {
+                continue;
+            };
+            let key = format!("{prefix}.{field}");
+            if *field == "volumeMounts" {
+                named_list(v, &key, &mut out);
+            } else {
+                out.extend(flatten_node(v, &key, k.span()));
             }
         }
     }
     out
+}
+
+/// The field a key belongs to, as a message names it (e.g. "container `app` resources",
+/// "container `app` env `DB_URL`", "pod `volumes`"), and the container it is in.
+/// Works on the normalised key, whose bracketed parts are verbatim.
+fn field_of(key: &str) -> (String, Option<String>) {
+    let segment = |rest: &str| -> String {
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        rest[..end].to_string()
+    };
+    if let Some(rest) = key.strip_prefix("containers[") {
+        let close = rest.find(']').unwrap_or(rest.len());
+        let container = rest[..close].to_string();
+        let rest = rest
+            .get(close + 1..)
+            .unwrap_or_default()
+            .trim_start_matches('.');
+        if let Some(var) = rest.strip_prefix("env[") {
+            let var = &var[..var.find(']').unwrap_or(var.len())];
+            return (
+                format!("container `{container}` env `{var}`"),
+                Some(container),
+            );
+        }
+        let seg = segment(rest);
+        let shown = CONTAINER_FIELDS
+            .iter()
+            .find(|f| f.to_ascii_lowercase() == seg)
+            .map_or(seg.clone(), |f| (*f).to_string());
+        return (format!("container `{container}` {shown}"), Some(container));
+    }
+    let seg = segment(key);
+    let shown = match seg.as_str() {
+        "serviceaccountname" => "serviceAccountName".to_string(),
+        _ => seg,
+    };
+    (format!("pod `{shown}`"), None)
+}
+
+/// The key as written, without the container prefix (`resources.limits.memory`).
+fn written(d: &KeyDiff<'_>) -> String {
+    let key = d.canary.or(d.stable).map_or(d.key, |e| e.key.as_str());
+    match key.strip_prefix("containers[") {
+        Some(rest) => rest.find("].").map_or(key, |i| &rest[i + 2..]).to_string(),
+        None => key.to_string(),
+    }
+}
+
+/// What one differing key says: its values on both sides, as the comparison renders them.
+/// An env variable is a field of its own: its key is already in the field's name.
+fn describe(d: &KeyDiff<'_>) -> String {
+    let key = written(d);
+    let key = if key.starts_with("env[") || key == "serviceAccountName" {
+        String::new()
+    } else {
+        format!("`{key}` ")
+    };
+    match (&d.canary_shown, &d.stable_shown) {
+        _ if d.secret_only => format!("{key}only a secret differs (values not shown)"),
+        (Some(c), Some(s)) => format!("{key}is `{c}` on the canary, `{s}` on stable"),
+        (Some(c), None) => format!("{key}set only on the canary (`{c}`)"),
+        (None, Some(s)) => format!("{key}set only on stable (`{s}`)"),
+        (None, None) => key,
+    }
+}
+
+/// How many differing keys a finding spells out.
+const MAX_KEYS: usize = 3;
+
+/// Where a side's finding points when it lacks the key: its container's name, else
+/// the workload's name.
+fn anchor(w: &Node, container: Option<&str>, lone: bool, name_span: Span) -> Span {
+    let cs = containers(pod_spec(w));
+    let c = if lone {
+        cs.first()
+    } else {
+        cs.iter()
+            .find(|c| container.is_some() && text(c.get("name")) == container)
+    };
+    c.and_then(|c| c.get("name")).map_or(name_span, Node::span)
 }
 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
@@ -189,13 +249,61 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .collect();
     for (c, s) in pairs {
         let (cr, sr) = (&ctx.res[c.res], &ctx.res[s.res]);
-        for d in diffs(&cr.root, &sr.root, cr.name_span, sr.name_span) {
+        let (cc, sc) = (
+            containers(pod_spec(&cr.root)),
+            containers(pod_spec(&sr.root)),
+        );
+        let lone_name =
+            (cc.len() == 1 && sc.len() == 1).then(|| text(cc[0].get("name")).unwrap_or("0"));
+        let (stable, canary) =
+            without_equal(keyed(&sr.root, lone_name), keyed(&cr.root, lone_name));
+        if stable.is_empty() && canary.is_empty() {
+            continue;
+        }
+        let canary = keyed_config(&cr.id(), canary);
+        let stable = keyed_config(&sr.id(), stable);
+        let secrets: Vec<String> = canary
+            .secrets
+            .iter()
+            .chain(&stable.secrets)
+            .cloned()
+            .collect();
+        let mut fields: BTreeMap<(String, Option<String>), Vec<KeyDiff<'_>>> = BTreeMap::new();
+        for d in compare_keys(&stable, &canary) {
+            fields.entry(field_of(d.key)).or_default().push(d);
+        }
+        for ((field, container), diffs) in fields {
+            let lone = lone_name.is_some();
+            let c_at = diffs
+                .iter()
+                .find_map(|d| d.canary.map(|e| e.value_span))
+                .unwrap_or_else(|| anchor(&cr.root, container.as_deref(), lone, cr.name_span));
+            let s_at = diffs
+                .iter()
+                .find_map(|d| d.stable.map(|e| e.value_span))
+                .unwrap_or_else(|| anchor(&sr.root, container.as_deref(), lone, sr.name_span));
+            let mut parts: Vec<String> = diffs.iter().take(MAX_KEYS).map(describe).collect();
+            if diffs.len() > MAX_KEYS {
+                parts.push(format!("{} more", diffs.len() - MAX_KEYS));
+            }
+            let message = scrub(
+                &format!(
+                    "canary {} and stable {} differ in {field}: {}",
+                    cr.id(),
+                    sr.id(),
+                    parts.join("; ")
+                ),
+                &secrets,
+            );
             let mut diag = ctx
-                .diag(&RULE, c.res, d.canary, format!("canary {} and stable {} differ in {} (values not shown)", cr.id(), sr.id(), d.what))
+                .diag(&RULE, c.res, c_at, message)
                 .label("differs from stable")
                 .help("generate both from one template that varies only the image and the version labels, or suppress with a reason if the change is part of the release");
+            if diffs.iter().all(|d| d.secret_only) {
+                diag.severity = Severity::Note;
+            }
             diag.push_related(
-                ctx.related(s.res, d.stable, format!("stable {}", sr.id())),
+                ctx.related(s.res, s_at, format!("stable {}", sr.id())),
                 MAX_RELATED,
             );
             out.push(diag);

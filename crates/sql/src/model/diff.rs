@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Whether a change keeps stable working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
+pub enum DeltaKind {
     /// Safe while stable runs: new objects, nullable or defaulted columns, widenings, new
     /// enum values, loosened constraints.
     Expand,
@@ -46,7 +46,7 @@ pub struct SchemaChange {
     /// The object's key: `table`, `table.column`, an index, type, view or sequence key.
     pub object: String,
     pub object_kind: ObjectKind,
-    pub kind: ChangeKind,
+    pub kind: DeltaKind,
     /// What changed and, for a contract, why it breaks stable.
     pub description: String,
 }
@@ -69,7 +69,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
 
 fn push(
     out: &mut Vec<SchemaChange>,
-    kind: ChangeKind,
+    kind: DeltaKind,
     object_kind: ObjectKind,
     object: impl Into<String>,
     description: impl Into<String>,
@@ -272,7 +272,7 @@ impl Origins {
 }
 
 fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, table) in new.tables.iter().filter(|(_, t)| !t.temporary) {
         let found = origins
@@ -293,8 +293,18 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                         ),
                     );
                 }
-                diff_columns(old_table, table, new, origins, out);
-                diff_constraints(old_table, table, origins, out);
+                // A table the release never changed (one shared copy, see `TableMap`),
+                // with no renames to map its columns or references through, has no
+                // column or constraint difference.
+                let unchanged = !renamed
+                    && new.same_table(old, key)
+                    && origins.columns.is_empty()
+                    && origins.column_sources.is_empty()
+                    && origins.table_successor.is_empty();
+                if !unchanged {
+                    diff_columns(old_table, table, new, origins, out);
+                    diff_constraints(old_table, table, origins, out);
+                }
             }
             None => push(out, Expand, ObjectKind::Table, key, "new table"),
         }
@@ -319,16 +329,23 @@ fn diff_columns(
     origins: &Origins,
     out: &mut Vec<SchemaChange>,
 ) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     if !old.columns_known || !new.columns_known {
         return;
     }
     let mut matched = BTreeSet::new();
     for column in new.columns() {
-        let object = format!("{}.{}", new.key, column.key);
         let found = origins
             .column_origin(&new.key, &column.key)
             .and_then(|(o, renamed)| old.column(&o).map(|c| (c, renamed)));
+        if let Some((before, false)) = found {
+            if before == column {
+                // Unchanged: nothing to say (and nothing to format).
+                matched.insert(before.key.clone());
+                continue;
+            }
+        }
+        let object = format!("{}.{}", new.key, column.key);
         let Some((before, renamed)) = found else {
             if column.can_be_omitted() {
                 let how = if column.generated.is_some() {
@@ -391,9 +408,9 @@ fn diff_column(
     object: &str,
     out: &mut Vec<SchemaChange>,
 ) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let change = type_change(&before.data_type, &after.data_type, schema.dialect);
-    let types = format!("`{}` to `{}`", before.type_display(), after.type_display());
+    let types = || format!("`{}` to `{}`", before.type_display(), after.type_display());
     match change {
         TypeChange::Same => {}
         TypeChange::SafeWidening => push(
@@ -401,28 +418,34 @@ fn diff_column(
             Expand,
             ObjectKind::Column,
             object,
-            format!("type widened from {types}"),
+            format!("type widened from {}", types()),
         ),
         TypeChange::WideningRewrite => push(
             out,
             Expand,
             ObjectKind::Column,
             object,
-            format!("type widened from {types} (rewrites the table)"),
+            format!("type widened from {} (rewrites the table)", types()),
         ),
         TypeChange::Narrowing => push(
             out,
             Contract,
             ObjectKind::Column,
             object,
-            format!("type narrowed from {types}: values stable writes may no longer fit"),
+            format!(
+                "type narrowed from {}: values stable writes may no longer fit",
+                types()
+            ),
         ),
         TypeChange::FamilyChange => push(
             out,
             Contract,
             ObjectKind::Column,
             object,
-            format!("type changed from {types}: stable reads and writes the old type"),
+            format!(
+                "type changed from {}: stable reads and writes the old type",
+                types()
+            ),
         ),
     }
     if before.nullable && !after.nullable {
@@ -489,6 +512,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
         ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", cols(&c.columns)),
         ConstraintKind::Unique => format!("UNIQUE ({})", cols(&c.columns)),
         ConstraintKind::Check(e) => format!("CHECK ({e})"),
+        ConstraintKind::Exclude(e) => format!("EXCLUDE {e}"),
         ConstraintKind::ForeignKey { table, columns } => {
             let referred = if columns.is_empty() {
                 String::new()
@@ -504,7 +528,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
 }
 
 fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     // Old column key -> new column key, through the renames of this table.
     let renamed: BTreeMap<String, String> = new
         .columns()
@@ -558,7 +582,7 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
 }
 
 fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, index) in &new.indexes {
         let found = origins
@@ -633,7 +657,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
 }
 
 fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, ty) in &new.enums {
         let found = origins
@@ -728,7 +752,7 @@ fn diff_enums(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
 }
 
 fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, view) in &new.views {
         let found = origins
@@ -766,6 +790,30 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                 }
             }
         }
+        // Column types, where both queries show them.
+        if let (Some(b), Some(a)) = (&before.columns, &view.columns) {
+            for (i, c) in b.iter().enumerate() {
+                let Some(j) = a.iter().position(|n| n == c) else {
+                    continue;
+                };
+                let (Some(Some(t0)), Some(Some(t1))) = (before.types.get(i), view.types.get(j))
+                else {
+                    continue;
+                };
+                if matches!(
+                    type_change(t0, t1, new.dialect),
+                    TypeChange::Narrowing | TypeChange::FamilyChange
+                ) {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::View,
+                        key,
+                        format!("column `{c}` type changed from `{t0}` to `{t1}`: stable reads the old type"),
+                    );
+                }
+            }
+        }
         if !reported && before.query != view.query {
             push(out, Expand, ObjectKind::View, key, "definition changed");
         }
@@ -784,7 +832,7 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
 }
 
 fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for key in new.sequences.keys() {
         match origins
@@ -822,7 +870,7 @@ fn diff_sequences(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<S
 }
 
 fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     for key in &new.other_types {
         match origins.origin(RenameKind::Type, key) {
             Some((o, true)) if old.other_types.contains(&o) => push(
@@ -855,7 +903,7 @@ fn diff_other_types(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec
 }
 
 fn diff_functions(old: &Schema, new: &Schema, out: &mut Vec<SchemaChange>) {
-    use ChangeKind::*;
+    use DeltaKind::*;
     for (key, f) in &new.functions {
         match old.functions.get(key) {
             None => push(out, Expand, ObjectKind::Function, key, "new function"),

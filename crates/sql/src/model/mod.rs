@@ -4,7 +4,10 @@
 //! release?", "what was its type?". Connecting to a database to answer would make the linter
 //! depend on an environment it usually does not have in CI, so the model is built by *replaying*
 //! the parsed DDL of every migration, in order, into a [`Schema`]: [`Schema::apply`] takes one
-//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time.
+//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time. The forms listed in
+//! [`crate::changes::replayed_from_changes`] are replayed from the [`crate::changes::Change`]
+//! values the rules read (their tree is read once, in `changes.rs`); the others are still read
+//! from the tree here (see `docs/architecture.md`, "One meaning per DDL form").
 //!
 //! # What it knows
 //! - tables, with their columns in order (name as written, type, nullability, default text,
@@ -21,7 +24,9 @@
 //! # What it deliberately does not know
 //! - **data**: how many rows, whether a column holds NULLs, whether a new constraint holds;
 //! - **effects of code**: triggers, functions, procedures, rules and `DO` blocks are not run,
-//!   dynamic SQL (`EXECUTE format(..)`) is not seen;
+//!   dynamic SQL (`EXECUTE format(..)`) is not seen. What is kept of them: each function
+//!   overload's signature, the tables a trigger function's body inserts into (and the columns
+//!   each insert names), and which triggers fire `BEFORE INSERT` on a table;
 //! - **dependencies** beyond what the text shows: a view depends on the relations of its
 //!   `FROM`/`JOIN` clauses (so `DROP TABLE .. CASCADE` drops it), not on those named only in
 //!   subqueries of `WHERE` or the select list, nor on functions;
@@ -33,19 +38,20 @@
 //! [`Table::columns_known`] `== false` so that rules do not guess.
 
 mod diff;
-mod history;
+mod facts;
 mod replay;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
-pub use diff::{diff, ChangeKind, ObjectKind, SchemaChange};
+pub use diff::{diff, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
 use sqlparser::ast::DataType;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// How a column's value is produced when the writer does not give one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +102,9 @@ pub enum ConstraintKind {
         table: String,
         columns: Vec<String>,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ..) [WHERE ..]`: the part
+    /// after `EXCLUDE` as SQL text.
+    Exclude(String),
 }
 
 /// A primary key, unique, check or foreign-key constraint.
@@ -249,6 +258,9 @@ pub struct View {
     /// Keys of the tables and views named in the query's `FROM` and `JOIN` clauses (not
     /// those only named in subqueries of `WHERE` or the select list), sorted.
     pub depends_on: Vec<String>,
+    /// The type of each output column where the query shows it (a column of a
+    /// known relation, or a cast), in column order; empty when unknown.
+    pub types: Vec<Option<DataType>>,
 }
 
 /// A sequence.
@@ -257,12 +269,19 @@ pub struct Sequence {
     pub name: String,
 }
 
-/// A function (or procedure) as far as callers see it.
+/// A function (or procedure) as far as callers see it: one overload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     pub name: String,
+    /// The key of the function's name (shared by its overloads).
+    pub name_key: String,
     /// Argument types and return type as SQL text; empty when not written.
     pub signature: String,
+    /// `RETURNS TRIGGER`.
+    pub returns_trigger: bool,
+    /// Tables its body inserts into (keys), with the column keys each insert
+    /// names (`None`: no column list).
+    pub inserts: Vec<(String, Option<Vec<String>>)>,
 }
 
 /// What kind of object a rename applied to.
@@ -287,17 +306,91 @@ pub struct Rename {
     pub to: String,
 }
 
+/// Tables by key, each shared copy-on-write: the release engine's before and after
+/// copies of a table are a reference count until the replay changes it, so a release
+/// that touches a wide table does not copy it twice (see `crate::engine`). The methods
+/// are those of the `BTreeMap` they wrap; a mutable borrow makes the table unshared.
+#[derive(Debug, Clone, Default)]
+struct TableMap(BTreeMap<String, Arc<Table>>);
+
+impl TableMap {
+    fn get(&self, key: &str) -> Option<&Table> {
+        self.0.get(key).map(|t| &**t)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Table> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<Table>> {
+        self.0.get(key).cloned()
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    fn insert(&mut self, key: String, table: Table) {
+        self.0.insert(key, Arc::new(table));
+    }
+
+    fn insert_shared(&mut self, key: String, table: Arc<Table>) {
+        self.0.insert(key, table);
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Table> {
+        self.0
+            .remove(key)
+            .map(|t| Arc::try_unwrap(t).unwrap_or_else(|t| (*t).clone()))
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&String, &mut Table) -> bool) {
+        self.0.retain(|k, t| keep(k, Arc::make_mut(t)));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Table)> {
+        self.0.iter().map(|(k, t)| (k, &**t))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.keys()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Table> {
+        self.0.values().map(|t| &**t)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        self.0.values_mut().map(Arc::make_mut)
+    }
+}
+
+impl<'a> IntoIterator for &'a TableMap {
+    type Item = (&'a String, &'a Table);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, Arc<Table>>,
+        fn((&'a String, &'a Arc<Table>)) -> (&'a String, &'a Table),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, t)| (k, &**t))
+    }
+}
+
 /// The replayed schema. Build with `Schema::default()` and [`Schema::apply`].
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    tables: BTreeMap<String, Table>,
+    tables: TableMap,
     indexes: BTreeMap<String, Index>,
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
-    /// Functions and procedures by name key (overloads share one entry), with
-    /// their signature as SQL text: `(int, text) RETURNS boolean`.
+    /// Functions and procedures by overload key (`name(int, text)`, see
+    /// [`crate::changes::overload_key`]), with their signature as SQL text:
+    /// `(int, text) RETURNS boolean`.
     functions: BTreeMap<String, Function>,
+    /// Triggers by table key, then trigger name key: whether each fires
+    /// `BEFORE INSERT` (and so may set columns an `INSERT` omits).
+    triggers: BTreeMap<String, BTreeMap<String, bool>>,
     /// Keys of user types that are not enums (composite, range, base types, domains).
     other_types: BTreeSet<String>,
     renames: Vec<Rename>,
@@ -409,8 +502,40 @@ impl Schema {
         self.sequences.get(key)
     }
 
+    /// One function overload by its key (`name(types)`).
     pub fn function(&self, key: &str) -> Option<&Function> {
         self.functions.get(key)
+    }
+
+    /// The keys of the overloads of the function named `name_key`.
+    pub fn overloads(&self, name_key: &str) -> Vec<String> {
+        let prefix = format!("{name_key}(");
+        self.functions
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(_, f)| f.name_key == name_key)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Whether a `BEFORE INSERT` trigger on `table` may set the columns an
+    /// `INSERT` omits.
+    pub fn has_before_insert_trigger(&self, table: &str) -> bool {
+        self.triggers
+            .get(table)
+            .is_some_and(|t| t.values().any(|before_insert| *before_insert))
+    }
+
+    /// The inserts into `table` made by trigger functions: for each, the column
+    /// keys it names (`None`: no column list).
+    pub fn trigger_inserts_into(&self, table: &str) -> Vec<Option<&[String]>> {
+        self.functions
+            .values()
+            .filter(|f| f.returns_trigger)
+            .flat_map(|f| f.inserts.iter())
+            .filter(|(t, _)| t == table)
+            .map(|(_, cols)| cols.as_deref())
+            .collect()
     }
 
     /// Renames seen during replay, oldest first.
@@ -422,8 +547,8 @@ impl Schema {
 
     /// Copies table `key` and its indexes from `src`, if `src` has it.
     pub(crate) fn copy_table_from(&mut self, src: &Schema, key: &str) {
-        if let Some(t) = src.tables.get(key) {
-            self.tables.insert(key.to_string(), t.clone());
+        if let Some(t) = src.tables.shared(key) {
+            self.tables.insert_shared(key.to_string(), t);
         }
         for k in src.index_keys_of(key) {
             if let Some(i) = src.indexes.get(&k) {
@@ -551,6 +676,32 @@ impl Schema {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// The views built on `relation` (read in their `FROM`/`JOIN`), and the views
+    /// built on those: what `DROP .. CASCADE` of `relation` drops with it.
+    pub fn dependent_views(&self, relation: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut pending = vec![relation.to_string()];
+        while let Some(r) = pending.pop() {
+            for (k, v) in &self.views {
+                if v.depends_on.contains(&r) && !out.contains(k) && k != relation {
+                    out.push(k.clone());
+                    pending.push(k.clone());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Whether table `key` of `self` and of `other` is one copy that neither changed
+    /// since it was copied (then the two are equal).
+    pub(crate) fn same_table(&self, other: &Schema, key: &str) -> bool {
+        match (self.tables.shared(key), other.tables.shared(key)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        }
     }
 
     /// Whether a table or view of this key exists (what a query's `FROM` can name).

@@ -9,15 +9,15 @@ use super::{
     Column, Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema,
     Sequence, Table, View,
 };
+use crate::changes::{Change, ChangeKind, ColumnSource, LabelPosition, Name};
 use crate::names::{ident_key, object_key};
 use crate::Dialect;
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
-    AlterTypeAddValuePosition, AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption,
-    CreateIndex, CreateTable, CreateTableLikeDefaults, CreateTableLikeKind, CreateView, DataType,
-    Expr, Ident, IndexColumn, MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, Query,
-    RenameTableNameKind, SelectItem, SetExpr, Statement, TableConstraint,
-    UserDefinedTypeRepresentation,
+    AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable,
+    CreateTableLikeDefaults, CreateTableLikeKind, DataType, Expr, Ident, IndexColumn,
+    MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
+    TableConstraint,
 };
 use sqlparser::tokenizer::Token;
 
@@ -53,7 +53,440 @@ fn outcome(problems: Problems) -> Applied {
 
 impl Schema {
     /// Applies one statement. Never panics, never stops: see [`Applied`].
+    ///
+    /// The forms listed in [`crate::changes::replayed_from_changes`] are read
+    /// from the syntax tree once, by [`crate::changes::from_statement`], and
+    /// replayed from those change values (the ones the rules read); the other
+    /// forms are still read from the tree here.
     pub fn apply(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
+        if crate::changes::replayed_from_changes(stmt) {
+            let st = crate::changes::StatementText::detached(dialect);
+            let changes = crate::changes::from_statement(stmt, &st);
+            self.dialect = dialect;
+            return self.replay_changes(&changes);
+        }
+        self.apply_tree(stmt, dialect)
+    }
+
+    /// As [`Schema::apply`], with the statement's change values already made by
+    /// [`crate::changes::from_statement`] (the release engine makes them for the
+    /// rules and hands them on).
+    pub(crate) fn apply_with(
+        &mut self,
+        stmt: &Statement,
+        changes: &[Change],
+        dialect: Dialect,
+    ) -> Applied {
+        if crate::changes::replayed_from_changes(stmt) {
+            self.dialect = dialect;
+            return self.replay_changes(changes);
+        }
+        self.apply_tree(stmt, dialect)
+    }
+
+    /// Replays the change values of one statement.
+    fn replay_changes(&mut self, changes: &[Change]) -> Applied {
+        use ChangeKind as K;
+        let mut missing: Vec<String> = Vec::new();
+        let mut problems = Problems::new();
+        let mut if_exists_all = true;
+        // Columns a `DROP COLUMN a, b` did not find, per clause.
+        let mut missing_columns: Vec<(canary_lint_core::Span, Vec<String>)> = Vec::new();
+        for c in changes {
+            if let Some(table) = column_change_table(&c.kind) {
+                if !self.tables.contains_key(&table.key) {
+                    if !self.views.contains_key(&table.key) {
+                        // An `ALTER TABLE` of a table the model does not know.
+                        return Applied::NotUnderstood(format!(
+                            "table `{}` is not known to the model",
+                            table.key
+                        ));
+                    }
+                    // Postgres accepts `ALTER TABLE .. RENAME COLUMN` on views.
+                    match &c.kind {
+                        K::RenameColumn { from, to, .. } => {
+                            self.rename_view_column(&table.key, from, to)
+                        }
+                        _ => problems.push(format!("ALTER TABLE on view `{}`", table.key)),
+                    }
+                    continue;
+                }
+                let result = match &c.kind {
+                    K::DropColumn {
+                        table,
+                        column,
+                        if_exists,
+                    } => {
+                        if !self.drop_column(&table.key, &column.key) {
+                            let known =
+                                self.tables.get(&table.key).is_some_and(|t| t.columns_known);
+                            if !*if_exists && known {
+                                match missing_columns.last_mut() {
+                                    Some((at, names)) if *at == c.clause => {
+                                        names.push(column.display.clone())
+                                    }
+                                    _ => missing_columns
+                                        .push((c.clause, vec![column.display.clone()])),
+                                }
+                            }
+                        }
+                        Ok(())
+                    }
+                    K::RenameColumn { table, from, to } => self.rename_column(&table.key, from, to),
+                    other => self.alter_column(other),
+                };
+                if let Err(p) = result {
+                    problems.push(p);
+                }
+                continue;
+            }
+            match &c.kind {
+                K::DropTable {
+                    table,
+                    if_exists,
+                    cascade,
+                    ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if !self.drop_table(&table.key, *cascade) {
+                        missing.push(table.key.clone());
+                    }
+                }
+                K::DropView {
+                    view,
+                    if_exists,
+                    cascade,
+                    ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if self.views.remove(&view.key).is_none() {
+                        missing.push(view.key.clone());
+                    } else if *cascade {
+                        self.drop_dependent_views(&view.key);
+                    }
+                }
+                K::DropType {
+                    name,
+                    if_exists,
+                    domain: true,
+                } => {
+                    let known = self.other_types.remove(&name.key);
+                    if !known && !*if_exists {
+                        problems.push(format!("domain `{}` is not known to the model", name.key));
+                    }
+                }
+                K::DropType {
+                    name, if_exists, ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    if self.enums.remove(&name.key).is_none() && !self.other_types.remove(&name.key)
+                    {
+                        missing.push(name.key.clone());
+                    }
+                }
+                K::DropSequence { name, if_exists } => {
+                    if_exists_all &= *if_exists;
+                    if self.sequences.remove(&name.key).is_none() {
+                        missing.push(name.key.clone());
+                    }
+                }
+                K::CreateSequence {
+                    name,
+                    written,
+                    if_not_exists,
+                } => {
+                    let keep = *if_not_exists && self.sequences.contains_key(&name.key);
+                    if !keep {
+                        self.sequences.insert(
+                            name.key.clone(),
+                            Sequence {
+                                name: written.clone(),
+                            },
+                        );
+                    }
+                }
+                K::CreateFunction {
+                    name,
+                    written,
+                    if_not_exists,
+                    signature,
+                } => {
+                    let key = crate::changes::overload_key(&name.key, &signature.args);
+                    if !(*if_not_exists && self.functions.contains_key(&key)) {
+                        self.functions.insert(
+                            key,
+                            super::Function {
+                                name: written.clone(),
+                                name_key: name.key.clone(),
+                                signature: signature.text.clone(),
+                                returns_trigger: signature.returns_trigger,
+                                inserts: signature
+                                    .inserts
+                                    .iter()
+                                    .map(|(t, cols)| (t.key.clone(), cols.clone()))
+                                    .collect(),
+                            },
+                        );
+                    }
+                }
+                K::DropFunction { name, args, .. } => {
+                    let keys = match args {
+                        Some(args) => vec![crate::changes::overload_key(&name.key, args)],
+                        None => self.overloads(&name.key),
+                    };
+                    for k in keys {
+                        self.functions.remove(&k);
+                    }
+                }
+                K::CreateType {
+                    name,
+                    written,
+                    labels,
+                } => match labels {
+                    Some(values) => {
+                        self.other_types.remove(&name.key);
+                        self.enums.insert(
+                            name.key.clone(),
+                            EnumType {
+                                name: written.clone(),
+                                values: values.clone(),
+                            },
+                        );
+                    }
+                    None => {
+                        self.enums.remove(&name.key);
+                        self.other_types.insert(name.key.clone());
+                    }
+                },
+                K::AddEnumValue {
+                    ty,
+                    label,
+                    if_not_exists,
+                    position,
+                } => {
+                    if let Err(p) = self.add_enum_value(&ty.key, label, *if_not_exists, position) {
+                        problems.push(p);
+                    }
+                }
+                K::RenameEnumValue { ty, from, to } => {
+                    if let Err(p) = self.rename_enum_value(&ty.key, from, to) {
+                        problems.push(p);
+                    }
+                }
+                K::CreateTrigger {
+                    table,
+                    name,
+                    before_insert,
+                } => {
+                    self.triggers
+                        .entry(table.key.clone())
+                        .or_default()
+                        .insert(name.key.clone(), *before_insert);
+                }
+                K::DropTrigger { name, table } => match table {
+                    Some(t) => {
+                        if let Some(on) = self.triggers.get_mut(&t.key) {
+                            on.remove(&name.key);
+                        }
+                    }
+                    // MySQL: trigger names are per schema.
+                    None => {
+                        for on in self.triggers.values_mut() {
+                            on.remove(&name.key);
+                        }
+                    }
+                },
+                K::CreateView {
+                    view,
+                    written,
+                    materialized,
+                    if_not_exists,
+                    columns,
+                    sources,
+                    query,
+                    depends_on,
+                } => {
+                    let keep = *if_not_exists && self.views.contains_key(&view.key);
+                    if !keep {
+                        let types = if columns.as_ref().map(Vec::len) == Some(sources.len()) {
+                            self.view_types(sources, depends_on)
+                        } else {
+                            Vec::new()
+                        };
+                        self.views.insert(
+                            view.key.clone(),
+                            View {
+                                name: written.clone(),
+                                materialized: *materialized,
+                                columns: columns.clone(),
+                                query: query.clone(),
+                                depends_on: depends_on.clone(),
+                                types,
+                            },
+                        );
+                    }
+                }
+                // Other change values of these forms carry no schema change.
+                _ => {}
+            }
+        }
+        if !missing.is_empty() && !if_exists_all {
+            problems.insert(
+                0,
+                format!("`{}` is not known to the model", missing.join("`, `")),
+            );
+        }
+        for (_, names) in missing_columns {
+            problems.push(format!("column `{}` is not known", names.join("`, `")));
+        }
+        outcome(problems)
+    }
+
+    /// Drops column `column` of the known table `table` with the constraints
+    /// and indexes on it; `false` when the table has no such column.
+    fn drop_column(&mut self, table: &str, column: &str) -> bool {
+        let Some(t) = self.tables.get_mut(table) else {
+            return false;
+        };
+        if t.remove_column(column).is_none() {
+            return false;
+        }
+        t.constraints
+            .retain(|c| !c.columns.iter().any(|k| k == column));
+        for k in self.index_keys_of(table) {
+            if self
+                .indexes
+                .get(&k)
+                .is_some_and(|i| i.columns.iter().any(|c| c == column))
+            {
+                self.remove_index(&k);
+            }
+        }
+        true
+    }
+
+    /// `ALTER COLUMN .. SET | DROP NOT NULL`, `SET | DROP DEFAULT`, `TYPE` on a
+    /// known table.
+    fn alter_column(&mut self, kind: &ChangeKind) -> Result<(), String> {
+        use ChangeKind as K;
+        let (K::SetNotNull { table, column, .. }
+        | K::DropNotNull { table, column }
+        | K::SetDefault { table, column, .. }
+        | K::DropDefault { table, column, .. }
+        | K::ChangeType { table, column, .. }) = kind
+        else {
+            return Ok(());
+        };
+        let t = self.table_mut(&table.key)?;
+        let known = t.columns_known;
+        let Some(col) = t.column_mut(&column.key) else {
+            return if known {
+                Err(format!("column `{}` is not known", column.display))
+            } else {
+                Ok(())
+            };
+        };
+        match kind {
+            K::SetNotNull { .. } => col.nullable = false,
+            K::DropNotNull { .. } => col.nullable = true,
+            K::SetDefault { value, .. } => col.default = value.clone(),
+            K::DropDefault { .. } => col.default = None,
+            K::ChangeType {
+                data_type: Some(t), ..
+            } => col.data_type = t.clone(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Drops table `key` (with its indexes and triggers; with `cascade`, the views
+    /// built on it and the foreign keys to it); `false` when it is not known.
+    fn drop_table(&mut self, key: &str, cascade: bool) -> bool {
+        if self.tables.remove(key).is_none() {
+            return false;
+        }
+        for k in self.index_keys_of(key) {
+            self.remove_index(&k);
+        }
+        self.triggers.remove(key);
+        let referrers = self.referrers.remove(key).unwrap_or_default();
+        if cascade {
+            self.drop_dependent_views(key);
+            for r in referrers {
+                if let Some(t) = self.tables.get_mut(&r) {
+                    t.constraints.retain(|c| {
+                        !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
+                    });
+                }
+            }
+        } else if !referrers.is_empty() {
+            self.referrers.insert(key.to_string(), referrers);
+        }
+        true
+    }
+
+    /// `ALTER TYPE .. ADD VALUE`.
+    fn add_enum_value(
+        &mut self,
+        key: &str,
+        label: &str,
+        if_not_exists: bool,
+        position: &Option<LabelPosition>,
+    ) -> Result<(), String> {
+        let Some(enum_type) = self.enums.get_mut(key) else {
+            return Err(format!("type `{key}` is not a known enum type"));
+        };
+        if enum_type.values.iter().any(|v| v == label) {
+            return if if_not_exists {
+                Ok(())
+            } else {
+                Err(format!("enum value '{label}' already exists"))
+            };
+        }
+        let at = match position {
+            None => Ok(enum_type.values.len()),
+            Some(LabelPosition::Before(n)) => enum_type.values.iter().position(|v| v == n).ok_or(n),
+            Some(LabelPosition::After(n)) => enum_type
+                .values
+                .iter()
+                .position(|v| v == n)
+                .map(|i| i + 1)
+                .ok_or(n),
+        };
+        match at {
+            Ok(i) => {
+                enum_type.values.insert(i, label.to_string());
+                Ok(())
+            }
+            Err(n) => {
+                enum_type.values.push(label.to_string());
+                Err(format!("enum value '{n}' is not known"))
+            }
+        }
+    }
+
+    /// `ALTER TYPE .. RENAME VALUE`.
+    fn rename_enum_value(&mut self, key: &str, from: &str, to: &str) -> Result<(), String> {
+        let Some(enum_type) = self.enums.get_mut(key) else {
+            return Err(format!("type `{key}` is not a known enum type"));
+        };
+        match enum_type.values.iter_mut().find(|v| *v == from) {
+            Some(v) => {
+                *v = to.to_string();
+                self.renames.push(Rename {
+                    kind: RenameKind::EnumValue,
+                    parent: Some(key.to_string()),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                });
+                Ok(())
+            }
+            None => Err(format!("enum value '{from}' is not known")),
+        }
+    }
+
+    /// Applies one statement of a form still read from the syntax tree here.
+    fn apply_tree(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
         self.dialect = dialect;
         match stmt {
             Statement::CreateTable(ct) => self.create_table(ct, dialect),
@@ -64,55 +497,9 @@ impl Schema {
                 self.tables.insert(key, table);
                 Applied::Understood
             }
-            Statement::CreateView(cv) => self.create_view(cv, dialect),
             Statement::CreateIndex(ci) => self.create_index(ci, dialect),
-            Statement::CreateType {
-                name,
-                representation,
-            } => {
-                let key = object_key(name, dialect);
-                if let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation {
-                    self.other_types.remove(&key);
-                    let values = labels.iter().map(|l| l.value.clone()).collect();
-                    self.enums.insert(
-                        key,
-                        EnumType {
-                            name: name.to_string(),
-                            values,
-                        },
-                    );
-                } else {
-                    self.enums.remove(&key);
-                    self.other_types.insert(key);
-                }
-                Applied::Understood
-            }
             Statement::CreateDomain(d) => {
                 self.other_types.insert(object_key(&d.name, dialect));
-                Applied::Understood
-            }
-            Statement::DropDomain(d) => {
-                let key = object_key(&d.name, dialect);
-                if self.other_types.remove(&key) || d.if_exists {
-                    Applied::Understood
-                } else {
-                    Applied::NotUnderstood(format!("domain `{key}` is not known to the model"))
-                }
-            }
-            Statement::CreateSequence {
-                name,
-                if_not_exists,
-                ..
-            } => {
-                let key = object_key(name, dialect);
-                if !(*if_not_exists && self.sequences.contains_key(&key)) {
-                    self.sequences.insert(
-                        key,
-                        Sequence {
-                            name: name.to_string(),
-                        },
-                    );
-                }
                 Applied::Understood
             }
             Statement::AlterTable(at) => self.alter_table(at, dialect),
@@ -133,17 +520,9 @@ impl Schema {
                 object_type,
                 if_exists,
                 names,
-                cascade,
                 table,
                 ..
-            } => self.drop(
-                *object_type,
-                *if_exists,
-                names,
-                *cascade,
-                table.as_ref(),
-                dialect,
-            ),
+            } => self.drop(*object_type, *if_exists, names, table.as_ref(), dialect),
             Statement::RenameTable(pairs) => {
                 let mut problems = Problems::new();
                 for pair in pairs {
@@ -160,37 +539,6 @@ impl Schema {
                 ..
             } if last_part(name).as_deref() == Some("sp_rename") => {
                 self.sp_rename(parameters, dialect)
-            }
-            Statement::CreateFunction(cf) => {
-                let key = object_key(&cf.name, dialect);
-                if !(cf.if_not_exists && self.functions.contains_key(&key)) {
-                    let mut signature = format!(
-                        "({})",
-                        cf.args
-                            .iter()
-                            .flatten()
-                            .map(|a| type_spelling(&a.data_type.to_string()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    if let Some(r) = &cf.return_type {
-                        signature.push_str(&format!(" RETURNS {}", type_spelling(&r.to_string())));
-                    }
-                    self.functions.insert(
-                        key,
-                        super::Function {
-                            name: cf.name.to_string(),
-                            signature,
-                        },
-                    );
-                }
-                Applied::Understood
-            }
-            Statement::DropFunction(df) => {
-                for f in &df.func_desc {
-                    self.functions.remove(&object_key(&f.name, dialect));
-                }
-                Applied::Understood
             }
             s if is_irrelevant(s) => Applied::Ignored,
             other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
@@ -267,27 +615,43 @@ impl Schema {
         outcome(problems)
     }
 
-    fn create_view(&mut self, cv: &CreateView, dialect: Dialect) -> Applied {
-        let key = object_key(&cv.name, dialect);
-        if cv.if_not_exists && self.views.contains_key(&key) {
-            return Applied::Understood;
-        }
-        let columns = if cv.columns.is_empty() {
-            query_columns(&cv.query)
-        } else {
-            Some(cv.columns.iter().map(|c| ident_key(&c.name)).collect())
+    /// The type of a view's output column, from where it comes.
+    fn source_type(&self, source: &ColumnSource, depends_on: &[String]) -> Option<DataType> {
+        let of = |relation: &str, column: &str| -> Option<DataType> {
+            if let Some(t) = self.tables.get(relation) {
+                return t.column(column).map(|c| c.data_type.clone());
+            }
+            let v = self.views.get(relation)?;
+            let i = v.columns.as_ref()?.iter().position(|c| c == column)?;
+            v.types.get(i).cloned().flatten()
         };
-        self.views.insert(
-            key,
-            View {
-                name: cv.name.to_string(),
-                materialized: cv.materialized,
-                columns,
-                query: cv.query.to_string(),
-                depends_on: query_relations(&cv.query, dialect),
-            },
-        );
-        Applied::Understood
+        match source {
+            ColumnSource::Cast(t) => Some(t.clone()),
+            ColumnSource::Column {
+                relation: Some(r),
+                column,
+            } => of(r, column),
+            ColumnSource::Column {
+                relation: None,
+                column,
+            } => {
+                let found: Vec<DataType> =
+                    depends_on.iter().filter_map(|r| of(r, column)).collect();
+                match found.as_slice() {
+                    [t] => Some(t.clone()),
+                    _ => None,
+                }
+            }
+            ColumnSource::Unknown => None,
+        }
+    }
+
+    /// The types of a view's output columns (empty when not known for each).
+    fn view_types(&self, sources: &[ColumnSource], depends_on: &[String]) -> Vec<Option<DataType>> {
+        sources
+            .iter()
+            .map(|s| self.source_type(s, depends_on))
+            .collect()
     }
 
     fn create_index(&mut self, ci: &CreateIndex, dialect: Dialect) -> Applied {
@@ -391,7 +755,27 @@ impl Schema {
                     columns: index.columns,
                 }
             }
-            TableConstraint::Exclude(_) => return Ok(()),
+            TableConstraint::Exclude(ex) => {
+                let elements: Vec<String> = ex.elements.iter().map(|e| e.to_string()).collect();
+                let mut text = String::new();
+                if let Some(m) = &ex.index_method {
+                    text.push_str(&format!("USING {m} "));
+                }
+                text.push_str(&format!("({})", elements.join(", ")));
+                if let Some(w) = &ex.where_clause {
+                    text.push_str(&format!(" WHERE ({w})"));
+                }
+                Constraint {
+                    name: ex.name.as_ref().map(|n| n.value.clone()),
+                    key: ex.name.as_ref().map(ident_key),
+                    kind: ConstraintKind::Exclude(text),
+                    columns: ex
+                        .elements
+                        .iter()
+                        .map(|e| index_column_key(&e.column))
+                        .collect(),
+                }
+            }
         };
         if constraint.kind == ConstraintKind::PrimaryKey {
             table
@@ -449,7 +833,11 @@ impl Schema {
                         AlterTableOperation::RenameColumn {
                             old_column_name,
                             new_column_name,
-                        } => self.rename_view_column(&key, old_column_name, new_column_name),
+                        } => self.rename_view_column(
+                            &key,
+                            &Name::ident(old_column_name),
+                            &Name::ident(new_column_name),
+                        ),
                         _ => problems.push(format!("ALTER TABLE on view `{key}`")),
                     }
                 }
@@ -534,7 +922,11 @@ impl Schema {
             Op::RenameColumn {
                 old_column_name,
                 new_column_name,
-            } => self.rename_column(key, old_column_name, new_column_name),
+            } => self.rename_column(
+                key,
+                &Name::ident(old_column_name),
+                &Name::ident(new_column_name),
+            ),
             Op::RenameTable { table_name } => {
                 let new = rename_target(table_name);
                 let new_key = self.rename_relation(key, new, dialect)?;
@@ -549,7 +941,7 @@ impl Schema {
                 column_position,
             } => {
                 if ident_key(old_name) != ident_key(new_name) {
-                    self.rename_column(key, old_name, new_name)?;
+                    self.rename_column(key, &Name::ident(old_name), &Name::ident(new_name))?;
                 }
                 self.redefine_column(key, new_name, data_type, options, column_position, dialect)
             }
@@ -750,17 +1142,17 @@ impl Schema {
         Ok(())
     }
 
-    fn rename_column(&mut self, table_key: &str, old: &Ident, new: &Ident) -> Result<(), String> {
-        let (old_key, new_key) = (ident_key(old), ident_key(new));
+    fn rename_column(&mut self, table_key: &str, old: &Name, new: &Name) -> Result<(), String> {
+        let (old_key, new_key) = (old.key.clone(), new.key.clone());
         let table = self.table_mut(table_key)?;
         let Some(column) = table.column_mut(&old_key) else {
             return if table.columns_known {
-                Err(format!("column `{}` is not known", old.value))
+                Err(format!("column `{}` is not known", old.display))
             } else {
                 Ok(())
             };
         };
-        column.name = new.value.clone();
+        column.name = new.display.clone();
         column.key = new_key.clone();
         table.rekey(&old_key, &new_key);
         let swap = |cols: &mut Vec<String>| {
@@ -843,6 +1235,9 @@ impl Schema {
             }
             self.note_references(&to);
             self.retarget_views(from, &to);
+            if let Some(t) = self.triggers.remove(from) {
+                self.triggers.insert(to.clone(), t);
+            }
             self.renames.push(Rename {
                 kind: RenameKind::Table,
                 parent: None,
@@ -915,9 +1310,9 @@ impl Schema {
         Applied::Understood
     }
 
-    fn rename_view_column(&mut self, view: &str, old: &Ident, new: &Ident) {
+    fn rename_view_column(&mut self, view: &str, old: &Name, new: &Name) {
         if let Some(columns) = self.views.get_mut(view).and_then(|v| v.columns.as_mut()) {
-            let (old_key, new_key) = (ident_key(old), ident_key(new));
+            let (old_key, new_key) = (old.key.clone(), new.key.clone());
             for c in columns.iter_mut() {
                 if *c == old_key {
                     *c = new_key.clone();
@@ -953,7 +1348,7 @@ impl Schema {
             Some("COLUMN") => match parts.pop() {
                 Some(column) => {
                     let table = object_key(&idents_name(parts), dialect);
-                    self.rename_column(&table, &column, &new)
+                    self.rename_column(&table, &Name::ident(&column), &Name::ident(&new))
                 }
                 None => Err("sp_rename without a column".into()),
             },
@@ -1020,14 +1415,25 @@ impl Schema {
                 old_column_name,
                 new_column_name,
             } => {
-                self.rename_view_column(&key, old_column_name, new_column_name);
+                self.rename_view_column(
+                    &key,
+                    &Name::ident(old_column_name),
+                    &Name::ident(new_column_name),
+                );
                 Applied::Understood
             }
             AlterViewOperation::As { columns, query, .. } => {
                 let cols = if columns.is_empty() {
-                    query_columns(query)
+                    crate::changes::query_columns(query)
                 } else {
                     Some(columns.iter().map(ident_key).collect())
+                };
+                let depends_on = crate::changes::query_relations(query, dialect);
+                let sources = crate::changes::view_sources(query, dialect);
+                let types = if cols.as_ref().map(Vec::len) == Some(sources.len()) {
+                    self.view_types(&sources, &depends_on)
+                } else {
+                    Vec::new()
                 };
                 self.views.insert(
                     key,
@@ -1036,7 +1442,8 @@ impl Schema {
                         materialized,
                         columns: cols,
                         query: query.to_string(),
-                        depends_on: query_relations(query, dialect),
+                        depends_on,
+                        types,
                     },
                 );
                 Applied::Understood
@@ -1064,59 +1471,13 @@ impl Schema {
             });
             return Applied::Understood;
         }
-        let Some(enum_type) = self.enums.get_mut(&key) else {
+        if !self.enums.contains_key(&key) {
             return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
-        };
+        }
         match &at.operation {
-            AlterTypeOperation::AddValue(add) => {
-                let label = add.value.value.clone();
-                if enum_type.values.contains(&label) {
-                    return if add.if_not_exists {
-                        Applied::Understood
-                    } else {
-                        Applied::NotUnderstood(format!("enum value '{label}' already exists"))
-                    };
-                }
-                let at = match &add.position {
-                    None => Ok(enum_type.values.len()),
-                    Some(AlterTypeAddValuePosition::Before(n)) => {
-                        enum_type.values.iter().position(|v| *v == n.value).ok_or(n)
-                    }
-                    Some(AlterTypeAddValuePosition::After(n)) => enum_type
-                        .values
-                        .iter()
-                        .position(|v| *v == n.value)
-                        .map(|i| i + 1)
-                        .ok_or(n),
-                };
-                match at {
-                    Ok(i) => {
-                        enum_type.values.insert(i, label);
-                        Applied::Understood
-                    }
-                    Err(n) => {
-                        enum_type.values.push(label);
-                        Applied::NotUnderstood(format!("enum value '{}' is not known", n.value))
-                    }
-                }
-            }
-            AlterTypeOperation::RenameValue(r) => {
-                match enum_type.values.iter_mut().find(|v| **v == r.from.value) {
-                    Some(v) => {
-                        *v = r.to.value.clone();
-                        self.renames.push(Rename {
-                            kind: RenameKind::EnumValue,
-                            parent: Some(key),
-                            from: r.from.value.clone(),
-                            to: r.to.value.clone(),
-                        });
-                        Applied::Understood
-                    }
-                    None => Applied::NotUnderstood(format!(
-                        "enum value '{}' is not known",
-                        r.from.value
-                    )),
-                }
+            // Replayed from their change values (see `Schema::apply`).
+            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_) => {
+                Applied::Understood
             }
             AlterTypeOperation::Rename(r) => {
                 let new_name = replace_last(&at.name, &r.new_name);
@@ -1153,47 +1514,13 @@ impl Schema {
         object_type: ObjectType,
         if_exists: bool,
         names: &[ObjectName],
-        cascade: bool,
         on_table: Option<&ObjectName>,
         dialect: Dialect,
     ) -> Applied {
         let mut missing = Vec::new();
         match object_type {
-            ObjectType::Table => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.tables.remove(&key).is_none() {
-                        missing.push(key);
-                        continue;
-                    }
-                    for k in self.index_keys_of(&key) {
-                        self.remove_index(&k);
-                    }
-                    let referrers = self.referrers.remove(&key).unwrap_or_default();
-                    if cascade {
-                        self.drop_dependent_views(&key);
-                        for r in referrers {
-                            if let Some(t) = self.tables.get_mut(&r) {
-                                t.constraints.retain(|c| {
-                                    !matches!(&c.kind, ConstraintKind::ForeignKey { table, .. } if *table == key)
-                                });
-                            }
-                        }
-                    } else if !referrers.is_empty() {
-                        self.referrers.insert(key.clone(), referrers);
-                    }
-                }
-            }
-            ObjectType::View | ObjectType::MaterializedView => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.views.remove(&key).is_none() {
-                        missing.push(key);
-                    } else if cascade {
-                        self.drop_dependent_views(&key);
-                    }
-                }
-            }
+            // Tables, views, types and sequences are replayed from their change
+            // values (see `Schema::apply`).
             ObjectType::Index => {
                 for n in names {
                     let key = match on_table {
@@ -1207,27 +1534,12 @@ impl Schema {
                     }
                 }
             }
-            ObjectType::Type => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.enums.remove(&key).is_none() && !self.other_types.remove(&key) {
-                        missing.push(key);
-                    }
-                }
-            }
-            ObjectType::Sequence => {
-                for n in names {
-                    let key = object_key(n, dialect);
-                    if self.sequences.remove(&key).is_none() {
-                        missing.push(key);
-                    }
-                }
-            }
             ObjectType::Schema => {
                 for n in names {
                     let prefix = format!("{}.", object_key(n, dialect));
                     let keep = |k: &String| !k.starts_with(&prefix);
                     self.tables.retain(|k, _| keep(k));
+                    self.triggers.retain(|k, _| keep(k));
                     self.views.retain(|k, _| keep(k));
                     self.enums.retain(|k, _| keep(k));
                     self.sequences.retain(|k, _| keep(k));
@@ -1472,99 +1784,18 @@ fn position(table: &Table, pos: Option<&MySQLColumnPosition>) -> Option<usize> {
     }
 }
 
-/// Output column keys of a query whose projection is plain columns and aliases.
-fn query_columns(query: &Query) -> Option<Vec<String>> {
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return None;
-    };
-    select
-        .projection
-        .iter()
-        .map(|item| match item {
-            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident_key(i)),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(ident_key),
-            SelectItem::ExprWithAlias { alias, .. } => Some(ident_key(alias)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Keys of the relations a query reads in its `FROM` and `JOIN` clauses (CTE names excluded),
-/// sorted and deduplicated.
-fn query_relations(query: &Query, dialect: Dialect) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut ctes = Vec::new();
-    collect_query(query, dialect, &mut ctes, &mut out);
-    out.retain(|k| !ctes.contains(k));
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn collect_query(query: &Query, dialect: Dialect, ctes: &mut Vec<String>, out: &mut Vec<String>) {
-    if let Some(with) = &query.with {
-        for cte in &with.cte_tables {
-            ctes.push(ident_key(&cte.alias.name));
-            collect_query(&cte.query, dialect, ctes, out);
-        }
-    }
-    collect_set_expr(&query.body, dialect, ctes, out);
-}
-
-fn collect_set_expr(
-    body: &SetExpr,
-    dialect: Dialect,
-    ctes: &mut Vec<String>,
-    out: &mut Vec<String>,
-) {
-    match body {
-        SetExpr::Select(select) => {
-            for twj in &select.from {
-                collect_factor(&twj.relation, dialect, ctes, out);
-                for join in &twj.joins {
-                    collect_factor(&join.relation, dialect, ctes, out);
-                }
-            }
-        }
-        SetExpr::Query(q) => collect_query(q, dialect, ctes, out),
-        SetExpr::SetOperation { left, right, .. } => {
-            collect_set_expr(left, dialect, ctes, out);
-            collect_set_expr(right, dialect, ctes, out);
-        }
-        SetExpr::Table(t) => {
-            if let Some(name) = &t.table_name {
-                let key = match &t.schema_name {
-                    Some(schema) => {
-                        crate::names::join_parts(&[ident_key(schema), ident_key(name)], dialect)
-                    }
-                    None => ident_key(name),
-                };
-                out.push(key);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn collect_factor(
-    factor: &sqlparser::ast::TableFactor,
-    dialect: Dialect,
-    ctes: &mut Vec<String>,
-    out: &mut Vec<String>,
-) {
-    use sqlparser::ast::TableFactor as F;
-    match factor {
-        F::Table { name, .. } => out.push(object_key(name, dialect)),
-        F::Derived { subquery, .. } => collect_query(subquery, dialect, ctes, out),
-        F::NestedJoin {
-            table_with_joins, ..
-        } => {
-            collect_factor(&table_with_joins.relation, dialect, ctes, out);
-            for join in &table_with_joins.joins {
-                collect_factor(&join.relation, dialect, ctes, out);
-            }
-        }
-        _ => {}
+/// The table of an `ALTER TABLE` column change replayed from change values.
+fn column_change_table(kind: &ChangeKind) -> Option<&Name> {
+    use ChangeKind as K;
+    match kind {
+        K::DropColumn { table, .. }
+        | K::RenameColumn { table, .. }
+        | K::SetNotNull { table, .. }
+        | K::DropNotNull { table, .. }
+        | K::SetDefault { table, .. }
+        | K::DropDefault { table, .. }
+        | K::ChangeType { table, .. } => Some(table),
+        _ => None,
     }
 }
 
@@ -1595,8 +1826,6 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::AlterFunction(_)
             | Statement::CreateProcedure { .. }
             | Statement::DropProcedure { .. }
-            | Statement::CreateTrigger(_)
-            | Statement::DropTrigger(_)
             | Statement::AlterTrigger(_)
             | Statement::CreateExtension(_)
             | Statement::DropExtension(_)
@@ -1643,18 +1872,6 @@ fn is_irrelevant(stmt: &Statement) -> bool {
             | Statement::ShowColumns { .. }
             | Statement::ShowCreate { .. }
     )
-}
-
-/// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
-/// function re-created with the same types in other words keeps its signature.
-fn type_spelling(ty: &str) -> String {
-    let (base, args) = crate::rules::change_column_type::normalize(ty);
-    if args.is_empty() {
-        base
-    } else {
-        let args: Vec<String> = args.iter().map(u64::to_string).collect();
-        format!("{base}({})", args.join(","))
-    }
 }
 
 /// The first two words of a statement, for "not modelled" reasons.

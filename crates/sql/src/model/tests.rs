@@ -622,7 +622,7 @@ fn sqlite_alter_and_primary_keys() {
 
 #[test]
 fn sqlite_table_rebuild_diffs_as_the_same_table() {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let lite = Dialect::Sqlite;
     let old = replay(lite, "CREATE TABLE x (a INTEGER, b TEXT);");
     let mut new = old.clone();
@@ -788,7 +788,7 @@ fn type_change_sqlite_uses_affinity() {
 
 // ----- diff --------------------------------------------------------------------------------
 
-fn changes(old: &Schema, new: &Schema) -> Vec<(ChangeKind, String, String)> {
+fn changes(old: &Schema, new: &Schema) -> Vec<(DeltaKind, String, String)> {
     diff(old, new)
         .into_iter()
         .map(|c| (c.kind, c.object, c.description))
@@ -797,7 +797,7 @@ fn changes(old: &Schema, new: &Schema) -> Vec<(ChangeKind, String, String)> {
 
 #[test]
 fn diff_expand_and_contract_by_replay() {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let pg = Dialect::Postgres;
     let old = replay(
         pg,
@@ -829,7 +829,7 @@ fn diff_expand_and_contract_by_replay() {
     );
     assert!(r.iter().all(Applied::is_understood), "{r:?}");
     let got = changes(&old, &new);
-    let has = |kind: ChangeKind, object: &str, text: &str| {
+    let has = |kind: DeltaKind, object: &str, text: &str| {
         assert!(
             got.iter()
                 .any(|(k, o, d)| *k == kind && o == object && d.contains(text)),
@@ -876,7 +876,7 @@ fn diff_expand_and_contract_by_replay() {
 
 #[test]
 fn diff_without_shared_history_sees_drop_and_add() {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let pg = Dialect::Postgres;
     let old = replay(pg, "CREATE TABLE a (x int);");
     let new = replay(pg, "CREATE TABLE b (x int);");
@@ -896,7 +896,7 @@ fn diff_without_shared_history_sees_drop_and_add() {
 
 #[test]
 fn diff_enum_removal_constraints_views_and_ordering() {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let pg = Dialect::Postgres;
     let old = replay(
         pg,
@@ -911,7 +911,7 @@ fn diff_enum_removal_constraints_views_and_ordering() {
          CREATE VIEW v AS SELECT id FROM t;",
     );
     let got = changes(&old, &new);
-    let has = |kind: ChangeKind, object: &str, text: &str| {
+    let has = |kind: DeltaKind, object: &str, text: &str| {
         assert!(
             got.iter()
                 .any(|(k, o, d)| *k == kind && o == object && d.contains(text)),
@@ -928,7 +928,7 @@ fn diff_enum_removal_constraints_views_and_ordering() {
 
 #[test]
 fn diff_mysql_enum_column_widening_is_expand() {
-    use ChangeKind::*;
+    use DeltaKind::*;
     let my = Dialect::Mysql;
     let old = replay(my, "CREATE TABLE t (s ENUM('a','b'), n INT);");
     let mut new = old.clone();

@@ -12,6 +12,19 @@ declare_rule! {
     /// with a default, generated and identity columns (`GENERATED`, `SERIAL`,
     /// `AUTO_INCREMENT`) and tables created in the release are not reported.
     ///
+    /// Judged by the net effect of the release: a column added nullable and
+    /// made `NOT NULL` later in the release is reported at the statement that
+    /// completes it. Not reported either: a table with a `BEFORE INSERT` trigger
+    /// (created in the release or in the history; it may set the column), and a
+    /// table filled by trigger functions (`RETURNS trigger`, history or release)
+    /// when every `INSERT INTO` that table in their bodies names the column.
+    ///
+    /// A column renamed away and a new one added under its name in the same
+    /// release is judged by the net effect: stable still finds a column of
+    /// that name, so only a new column that ends NOT NULL without a default
+    /// where the old one could be omitted is reported (its type is judged by
+    /// `change-column-type`, its nullability by `drop-not-null`).
+    ///
     /// ## Why it breaks stable
     /// The stable version does not know the new column, so its `INSERT`s do not
     /// name it. With `NOT NULL` and no default, every one of those inserts fails
@@ -73,19 +86,64 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for (b, a) in cx.kept_tables() {
         let table = ObjKey::Table(b.key.clone());
-        if cx.first(&table, &[Act::Trigger]).is_some() {
+        if cx.first(&table, &[Act::Trigger]).is_some()
+            || cx.running.has_before_insert_trigger(&a.key)
+        {
             continue;
         }
+        // A table that trigger functions fill: the database writes its rows.
+        let fillers = cx.running.trigger_inserts_into(&a.key);
         for col in a.columns() {
-            if b.has_column(&cx.column_origin(&b.key, &col.key)) || col.can_be_omitted() {
+            if col.can_be_omitted() {
+                continue;
+            }
+            // A column of a name stable knows is new to stable's INSERTs only
+            // when it replaced one renamed away that they could omit.
+            let origin = cx.column_origin(&b.key, &col.key);
+            let readded = match b.column(&origin) {
+                Some(old) => match cx.readded(&b.key, &col.key) {
+                    Some(at) if origin == col.key && old.can_be_omitted() => Some(at),
+                    _ => continue,
+                },
+                None => None,
+            };
+            if !fillers.is_empty()
+                && fillers
+                    .iter()
+                    .all(|cols| cols.is_some_and(|c| c.contains(&col.key)))
+            {
                 continue;
             }
             let obj = ObjKey::Column(b.key.clone(), col.key.clone());
             let Some(last) = cx.last(&obj, &[]).or_else(|| cx.table_site(&b.key)) else {
                 continue;
             };
-            let first = cx.first(&obj, &[]).unwrap_or(last);
+            let first = readded.or_else(|| cx.first(&obj, &[])).unwrap_or(last);
             let q = format!("{}.{}", a.name, col.name);
+            if readded.is_some() {
+                let mut d = cx.diag(
+                    &ADD_REQUIRED_COLUMN,
+                    last,
+                    format!(
+                        "`{q}` is a new column under the name of one renamed away in this release, and ends it NOT NULL without a default: stable's INSERTs into `{}` that omit `{}` (as they could before) fail with a not-null violation",
+                        a.name, col.name
+                    ),
+                    format!("`{}` becomes required", col.name),
+                    format!(
+                        "keep `{}` nullable (or give it a DEFAULT) in this release; set NOT NULL in a later release, once every running version writes it",
+                        col.name
+                    ),
+                );
+                if first != last {
+                    cx.relate(
+                        &mut d,
+                        first,
+                        format!("the new `{}` is added here", col.name),
+                    );
+                }
+                out.push(d);
+                continue;
+            }
             let mut d = cx.diag(
                 &ADD_REQUIRED_COLUMN,
                 last,

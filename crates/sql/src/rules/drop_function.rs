@@ -12,8 +12,10 @@ declare_rule! {
     /// types. A function dropped and re-created with the same signature (the
     /// usual way to change its body) is not reported; functions created in the
     /// release are not reported, nor are trigger functions (`RETURNS trigger`:
-    /// their triggers call them, not stable's code). Overloads are not told
-    /// apart: the model keeps one signature per name.
+    /// their triggers call them, not stable's code). Overloads are told apart
+    /// by their argument types: `CREATE OR REPLACE FUNCTION f(bigint)` beside a
+    /// known `f(int)` adds an overload (stable's `f(int)` still exists), and
+    /// dropping one overload is reported even when others of the name remain.
     ///
     /// ## Why it breaks stable
     /// Stable calls the function by name and argument types; once it is gone, or
@@ -37,29 +39,59 @@ declare_rule! {
 
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for (key, before) in cx.before.functions() {
-        let sig = before.signature.to_ascii_uppercase();
-        if sig.ends_with("RETURNS TRIGGER") || sig.ends_with("RETURNS EVENT_TRIGGER") {
+        if before.returns_trigger
+            || before
+                .signature
+                .to_ascii_uppercase()
+                .ends_with("RETURNS EVENT_TRIGGER")
+        {
             // Called by its triggers, not by stable's code.
             continue;
         }
-        let obj = ObjKey::Function(key.to_string());
-        let name = crate::names::bare(key);
-        let (at, message) = match cx.after.function(key) {
-            None => (
-                cx.last(&obj, &[Act::Drop]),
-                format!(
-                    "dropping function `{name}` breaks stable: {}, and its calls fail once it is gone",
-                    cx.uses(&format!("`{name}`"))
-                ),
-            ),
-            Some(f) if f.signature != before.signature => (
-                cx.last(&obj, &[Act::Create]),
+        let bare = crate::names::bare(&before.name_key);
+        // One overload of several is named with its argument types.
+        let name = if cx.before.overloads(&before.name_key).len() > 1 {
+            format!(
+                "{bare}{}",
+                key.get(before.name_key.len()..).unwrap_or_default()
+            )
+        } else {
+            bare.to_string()
+        };
+        let replacement = match cx.after.function(key) {
+            // Same arguments, another return type.
+            Some(f) if f.signature != before.signature => cx
+                .last(&ObjKey::Function(key.to_string()), &[Act::Create])
+                .map(|at| (at, f)),
+            Some(_) => continue,
+            // Overloads are functions of their own: another overload of the
+            // name made in the release is a new signature only when this one
+            // is gone.
+            None => cx
+                .after
+                .overloads(&before.name_key)
+                .into_iter()
+                .find_map(|k| {
+                    let at = cx.last(&ObjKey::Function(k.clone()), &[Act::Create])?;
+                    let f = cx.after.function(&k)?;
+                    cx.before.function(&k).is_none().then_some((at, f))
+                }),
+        };
+        let (at, message) = match replacement {
+            Some((at, f)) => (
+                Some(at),
                 format!(
                     "function `{name}` is re-created as `{}` instead of `{}`: stable's calls to the old signature fail",
                     f.signature, before.signature
                 ),
             ),
-            Some(_) => continue,
+            None => (
+                cx.last(&ObjKey::Function(key.to_string()), &[Act::Drop]),
+                format!(
+                    "dropping function `{name}` breaks stable: {}, and its calls fail once it is gone",
+                    cx.uses(&format!("`{name}`"))
+                ),
+            ),
         };
         let Some(at) = at else { continue };
         out.push(cx.diag(

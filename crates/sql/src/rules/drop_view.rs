@@ -65,7 +65,37 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
 
 /// A view stable knew, re-created in the release without some of its columns:
 /// reported at the statement that creates the new shape, naming the lost columns.
+/// A view dropped by `DROP .. CASCADE` of a relation it is built on, and not
+/// re-created: reported at that statement.
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, before) in cx.before.views() {
+        let obj = ObjKey::View(key.to_string());
+        if cx.after.has_relation(key) || cx.first(&obj, &[Act::Drop]).is_some() {
+            continue;
+        }
+        let Some(at) = cx.last(&obj, &[Act::Cascade]) else {
+            continue;
+        };
+        let v = crate::names::bare(key);
+        let what = if before.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        out.push(
+            cx.diag(
+                &DROP_VIEW,
+                at,
+                format!(
+                    "this CASCADE drops {what} `{v}`, built on what it drops, and the release does not re-create it: {}, and queries selecting from it fail",
+                    cx.uses(&format!("`{v}`"))
+                ),
+                format!("drops `{v}` with CASCADE"),
+                format!("re-create `{v}` in this release, or move its readers off it first and drop it in a later release"),
+            )
+            .subject(key.to_string(), None),
+        );
+    }
     for (key, before) in cx.before.views() {
         let Some(after) = cx.after.view(key) else {
             continue;

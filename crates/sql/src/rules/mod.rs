@@ -117,7 +117,11 @@ pub const RULES: &[SqlRule] = &[
         add_required_column::check,
         add_required_column::judge,
     ),
-    SqlRule::statement(&set_not_null::SET_NOT_NULL, set_not_null::check),
+    SqlRule::both(
+        &set_not_null::SET_NOT_NULL,
+        set_not_null::check,
+        set_not_null::judge,
+    ),
     SqlRule::release(&drop_not_null::DROP_NOT_NULL, drop_not_null::judge),
     SqlRule::statement(&drop_default::DROP_DEFAULT, drop_default::check),
     SqlRule::statement(
@@ -225,10 +229,10 @@ impl ReleaseState {
             ChangeKind::CreateTable { table, .. } => {
                 self.tables.insert(table.key.clone());
             }
-            ChangeKind::CreateView { view } => {
+            ChangeKind::CreateView { view, .. } => {
                 self.views.insert(view.key.clone());
             }
-            ChangeKind::CreateType { name } => {
+            ChangeKind::CreateType { name, .. } => {
                 self.types.insert(name.key.clone());
             }
             ChangeKind::CreateIndex {
@@ -399,6 +403,8 @@ pub struct ReleaseCx<'a> {
     pub after: &'a Schema,
     pub delta: &'a [DeltaEntry],
     pub touches: &'a [Touch],
+    /// The positions in `touches` of each object's touches, in release order.
+    pub touches_of: &'a std::collections::HashMap<ObjKey, Vec<usize>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -406,6 +412,10 @@ pub struct ReleaseCx<'a> {
     /// Renames the release made, in order.
     pub renames: &'a [Rename],
     pub knowledge: Knowledge,
+    /// The whole schema after the release (history included): for facts about
+    /// objects the release did not touch, such as the triggers and trigger
+    /// functions that fill a table.
+    pub running: &'a Schema,
 }
 
 impl ReleaseCx<'_> {
@@ -445,9 +455,12 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches
-            .iter()
-            .filter(move |t| t.object == *object && (acts.is_empty() || acts.contains(&t.act)))
+        self.touches_of
+            .get(object)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.touches[i])
+            .filter(move |t| acts.is_empty() || acts.contains(&t.act))
             .map(|t| t.at)
     }
 
@@ -470,10 +483,32 @@ impl ReleaseCx<'_> {
     }
 
     /// Where column `table.column` got its final state: the last statement naming
-    /// it with one of `acts`, else where the table got its final shape.
+    /// it with one of `acts`, else where a column of that name was added after
+    /// the one stable knew was renamed away, else where the table got its final
+    /// shape.
     pub fn column_site(&self, table: &str, column: &str, acts: &[Act]) -> Option<StmtRef> {
         self.last(&ObjKey::Column(table.into(), column.into()), acts)
+            .or_else(|| self.readded(table, column))
             .or_else(|| self.table_site(table))
+    }
+
+    /// Where a new column took the name `column` of `table` after the release
+    /// renamed the column stable knew by that name away (`RENAME COLUMN email TO
+    /// email_old; ADD COLUMN email ..`): stable's reads and writes of `email`
+    /// now reach the new column.
+    pub fn readded(&self, table: &str, column: &str) -> Option<StmtRef> {
+        let renamed_away = self.renames.iter().any(|r| {
+            r.kind == crate::model::RenameKind::Column
+                && r.parent.as_deref() == Some(table)
+                && r.from == column
+        });
+        if !renamed_away {
+            return None;
+        }
+        self.last(
+            &ObjKey::Column(table.into(), column.into()),
+            &[Act::Create, Act::RenameInto],
+        )
     }
 
     /// Tables stable knew that still exist after the release (by name), with

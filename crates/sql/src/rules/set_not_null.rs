@@ -1,7 +1,8 @@
 //! set-not-null: `SET NOT NULL`, MySQL `MODIFY .. NOT NULL`, on a nullable column.
 
-use super::{qualified, RuleCx};
+use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
+use crate::engine::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -14,7 +15,9 @@ declare_rule! {
     /// NOT NULL)` constraint already keeps from NULL (added earlier in the
     /// release, or in the history): that is the recipe below, and stable's NULL
     /// writes already failed on the check (even a `NOT VALID` one checks every
-    /// new write).
+    /// new write). A column renamed in the release and then made `NOT NULL` is
+    /// judged by the column stable knew under its old name: the rename is
+    /// `rename-column`'s finding, the new `NOT NULL` this rule's.
     ///
     /// ## Why it breaks stable
     /// The stable version may insert rows without the column, or write NULL into
@@ -91,4 +94,41 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             column.display
         ),
     ));
+}
+
+/// Columns renamed in the release and made NOT NULL under their new name: the
+/// statement step judges a column by the name stable knew, which the new name
+/// is not, so the net effect on the column stable knew is judged here.
+pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (b, a) in cx.kept_tables() {
+        for col in a.columns() {
+            let origin = cx.column_origin(&b.key, &col.key);
+            if origin == col.key || col.nullable {
+                continue;
+            }
+            let Some(old) = b.column(&origin) else {
+                continue;
+            };
+            if !old.nullable {
+                continue;
+            }
+            let obj = ObjKey::Column(b.key.clone(), col.key.clone());
+            let Some(at) = cx.last(&obj, &[Act::Alter, Act::ChangeType]) else {
+                continue;
+            };
+            out.push(cx.diag(
+                &SET_NOT_NULL,
+                at,
+                format!(
+                    "making `{}.{}` NOT NULL breaks stable: stable knows this column as `{}` (renamed in this release), nullable; its INSERTs that leave the column out and its writes of NULL fail",
+                    a.name, col.name, old.name
+                ),
+                format!("makes `{}` (stable's `{}`) NOT NULL", col.name, old.name),
+                format!(
+                    "keep `{}` nullable in this release; make the canary always write it, backfill NULL rows, and add NOT NULL in a later release",
+                    col.name
+                ),
+            ));
+        }
+    }
 }

@@ -1,0 +1,1 @@
+CREATE TABLE version_owner_actions (id bigint PRIMARY KEY, owner_id integer NOT NULL);
