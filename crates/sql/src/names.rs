@@ -98,22 +98,32 @@ const FILLER_WORDS: &[&str] = &[
 /// generic column names (`id`, `created_at`) would make every statement look
 /// relevant. `check` uses it to pick the history a release needs.
 pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
-    let tokens = crate::lex::tokens(text, 0, text.len(), dialect);
-    // Identifier tokens: value, quoted, index in `tokens`.
-    let words: Vec<(String, bool, usize)> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
-        .map(|(i, t)| {
-            let (value, quoted) = crate::lex::ident_value(text, t);
-            (value, quoted, i)
-        })
-        .collect();
-    let one_of = |w: &(String, bool, usize), list: &[&str]| {
-        !w.1 && list.iter().any(|k| k.eq_ignore_ascii_case(&w.0))
-    };
+    // Identifier tokens: value (borrowed unless it was quoted), quoted, the index
+    // of the token among the non-comment ones, and whether a `.` follows it.
+    let mut words: Vec<(std::borrow::Cow<'_, str>, bool, usize, bool)> = Vec::new();
+    let mut lx = crate::lex::Lexer::new(text, 0, text.len(), dialect);
+    let mut index = 0;
+    while let Some(t) = lx.next_token() {
+        match t.kind {
+            TokenKind::LineComment | TokenKind::BlockComment => continue,
+            TokenKind::Word => words.push((t.text(text).into(), false, index, false)),
+            TokenKind::QuotedIdent => {
+                let (value, _) = crate::lex::ident_value(text, &t);
+                words.push((value.into(), true, index, false));
+            }
+            TokenKind::Punct if t.is_punct(text, b'.') => {
+                if let Some(w) = words.last_mut().filter(|w| w.2 + 1 == index) {
+                    w.3 = true;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    type W<'a> = (std::borrow::Cow<'a, str>, bool, usize, bool);
+    let one_of = |w: &W, list: &[&str]| !w.1 && list.iter().any(|k| k.eq_ignore_ascii_case(&w.0));
     // A keyword is no name unless it was quoted (`"user"`).
-    let is_name = |w: &(String, bool, usize)| w.1 || !is_sql_keyword(&w.0);
+    let is_name = |w: &W| w.1 || !is_sql_keyword(&w.0);
     let mut out = Vec::new();
     for k in 0..words.len() {
         if !one_of(&words[k], OBJECT_KEYWORDS) {
@@ -129,7 +139,7 @@ pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
         }
         out.push(w.0.to_ascii_lowercase());
         // `schema.table`, possibly quoted: `"public"."users"`.
-        if tokens.get(w.2 + 1).is_some_and(|t| t.is_punct(text, b'.')) {
+        if w.3 {
             if let Some(next) = words.get(j + 1).filter(|n| n.2 == w.2 + 2 && is_name(n)) {
                 out.push(next.0.to_ascii_lowercase());
             }
