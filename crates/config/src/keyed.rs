@@ -6,6 +6,8 @@
 use crate::compare::{shown, values_equal, views};
 use crate::load::yaml::{flatten, Node};
 use crate::load::{assemble, Loaded, Raw};
+use crate::normalize::{canonical_key, normalize_key};
+use crate::secret::is_secret_key;
 use crate::{Config, Entry};
 use canary_lint_core::Span;
 
@@ -36,6 +38,35 @@ pub fn flatten_node(node: &Node, prefix: &str, key_span: Span) -> Vec<KeyedValue
             value_span: r.value_span,
         })
         .collect()
+}
+
+/// The two sides without the keys both set to the same value, which the comparison
+/// would not report: what is left gives [`compare_keys`] the same differences for
+/// less work (judging each value for secrets is the costly part). Entries under a
+/// secret's key are kept whatever their value, since a value that repeats a secret
+/// of its side is judged secret too.
+pub fn without_equal(
+    stable: Vec<KeyedValue>,
+    canary: Vec<KeyedValue>,
+) -> (Vec<KeyedValue>, Vec<KeyedValue>) {
+    use std::collections::HashMap;
+    let norm = |k: &str| canonical_key(normalize_key(k));
+    // The effective (last) value of each key on a side, as the comparison keys it.
+    let last = |side: &[KeyedValue]| -> HashMap<String, usize> {
+        side.iter()
+            .enumerate()
+            .map(|(i, v)| (norm(&v.key), i))
+            .collect()
+    };
+    let (sl, cl) = (last(&stable), last(&canary));
+    let equal = |key: &str| match (sl.get(key), cl.get(key)) {
+        (Some(&s), Some(&c)) => values_equal(&stable[s].value, &canary[c].value),
+        _ => false,
+    };
+    let keep = |v: &KeyedValue| is_secret_key(&v.key) || !equal(&norm(&v.key));
+    let s: Vec<KeyedValue> = stable.iter().filter(|v| keep(v)).cloned().collect();
+    let c: Vec<KeyedValue> = canary.iter().filter(|v| keep(v)).cloned().collect();
+    (s, c)
 }
 
 /// One side built from keyed values read from the file `path`: keys normalised and secrets
@@ -133,24 +164,44 @@ mod tests {
 
     #[test]
     fn differences_are_rendered_with_secrets_redacted() {
-        let stable = keyed_config(
-            "s.yaml",
-            vec![
-                value("c[app].env[DB_PASSWORD]", "old-pw-value"),
-                value("c[app].env[LOG]", "info"),
-                value("c[app].resources.limits.memory", "512Mi"),
-            ],
-        );
-        let canary = keyed_config(
-            "c.yaml",
-            vec![
-                value("c[app].env[DB_PASSWORD]", "new-pw-value"),
-                value("c[app].env[LOG]", "info"),
-                value("c[app].env[URL]", "postgres://u:hidden-pw@db/x"),
-                value("c[app].resources.limits.memory", "256Mi"),
-            ],
-        );
+        let stable_values = vec![
+            value("c[app].env[DB_PASSWORD]", "old-pw-value"),
+            value("c[app].env[LOG]", "info"),
+            value("c[app].resources.limits.memory", "512Mi"),
+        ];
+        let canary_values = vec![
+            value("c[app].env[DB_PASSWORD]", "new-pw-value"),
+            value("c[app].env[LOG]", "info"),
+            value("c[app].env[URL]", "postgres://u:hidden-pw@db/x"),
+            value("c[app].resources.limits.memory", "256Mi"),
+        ];
+        let stable = keyed_config("s.yaml", stable_values.clone());
+        let canary = keyed_config("c.yaml", canary_values.clone());
         let d = compare_keys(&stable, &canary);
+        let (s2, c2) = without_equal(stable_values.clone(), canary_values.clone());
+        assert_eq!((s2.len(), c2.len()), (2, 3), "LOG dropped, the secret kept");
+        let (s2, c2) = (keyed_config("s.yaml", s2), keyed_config("c.yaml", c2));
+        let again: Vec<_> = compare_keys(&s2, &c2)
+            .iter()
+            .map(|d| {
+                (
+                    d.key.to_string(),
+                    d.stable_shown.clone(),
+                    d.canary_shown.clone(),
+                )
+            })
+            .collect();
+        let all: Vec<_> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.key.to_string(),
+                    d.stable_shown.clone(),
+                    d.canary_shown.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(again, all);
         let rendered: Vec<_> = d
             .iter()
             .map(|d| {

@@ -18,6 +18,7 @@ mod keyed;
 mod load;
 mod normalize;
 mod pack;
+mod quantity;
 mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};
@@ -33,7 +34,7 @@ pub mod yaml {
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
-pub use keyed::{compare_keys, flatten_node, keyed_config, KeyDiff, KeyedValue};
+pub use keyed::{compare_keys, flatten_node, keyed_config, without_equal, KeyDiff, KeyedValue};
 pub use load::{detect_format, load_file, load_path, load_path_all, load_str, Format};
 pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
 pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};

@@ -106,14 +106,16 @@ pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
         errors.extend(e);
     }
     let objects = res.len();
+    let mut by_file: Vec<Vec<&Resource>> = vec![Vec::new(); files.len()];
+    for r in &res {
+        by_file[r.file].push(r);
+    }
     let sources = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let mine: Vec<&Resource> = res.iter().filter(|r| r.file == i).collect();
-            mask::masked(f, &mine)
-        })
+        .par_iter()
+        .zip(&by_file)
+        .map(|(f, mine)| mask::masked(f, mine))
         .collect();
+    drop(by_file);
     let mut ctx = Ctx::new(files, res, settings);
     ctx.dns_records = dns;
     let mut diagnostics: Vec<Diagnostic> = rules::RULES

@@ -7,7 +7,7 @@
 
 use crate::lex::{ident_value, tokens, Token, TokenKind};
 use crate::names::{ident_key, join_parts, object_key};
-use crate::parse::to_span;
+use crate::sqltokens::to_span;
 use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::ast::{

@@ -2,7 +2,9 @@ use crate::model::{Ctx, Role, Workload};
 use crate::rules::MAX_RELATED;
 use crate::util::{path, text};
 use canary_lint_config::yaml::Node;
-use canary_lint_config::{compare_keys, flatten_node, keyed_config, scrub, KeyDiff, KeyedValue};
+use canary_lint_config::{
+    compare_keys, flatten_node, keyed_config, scrub, without_equal, KeyDiff, KeyedValue,
+};
 use canary_lint_core::{declare_rule, Diagnostic, Severity, Span};
 use std::collections::BTreeMap;
 
@@ -253,8 +255,13 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         );
         let lone_name =
             (cc.len() == 1 && sc.len() == 1).then(|| text(cc[0].get("name")).unwrap_or("0"));
-        let canary = keyed_config(&cr.id(), keyed(&cr.root, lone_name));
-        let stable = keyed_config(&sr.id(), keyed(&sr.root, lone_name));
+        let (stable, canary) =
+            without_equal(keyed(&sr.root, lone_name), keyed(&cr.root, lone_name));
+        if stable.is_empty() && canary.is_empty() {
+            continue;
+        }
+        let canary = keyed_config(&cr.id(), canary);
+        let stable = keyed_config(&sr.id(), stable);
         let secrets: Vec<String> = canary
             .secrets
             .iter()

@@ -2,6 +2,7 @@ use crate::model::{Ctx, Role};
 use crate::rules::MAX_RELATED;
 use crate::util::{labels, path};
 use canary_lint_core::{declare_rule, Diagnostic};
+use std::collections::{BTreeMap, HashMap};
 
 declare_rule! {
     /// A NetworkPolicy selects stable's pods by a version label (`version`,
@@ -19,15 +20,63 @@ declare_rule! {
         summary: "NetworkPolicy selects stable by a version label and none selects the canary" };
 }
 
+/// The app labels a selector may name; a policy naming another app selects none of
+/// a workload's pods.
+const APP_KEYS: [&str; 3] = ["app.kubernetes.io/name", "app", "k8s-app"];
+
 /// Whether a selector may select a workload: not when its app label names another app.
-fn same_app(sel: &std::collections::BTreeMap<String, String>, w: &crate::model::Workload) -> bool {
-    ["app.kubernetes.io/name", "app", "k8s-app"]
+fn same_app(sel: &BTreeMap<String, String>, w: &crate::model::Workload) -> bool {
+    APP_KEYS
         .iter()
         .all(|k| sel.get(*k).is_none_or(|v| w.labels.get(*k) == Some(v)))
 }
 
+/// The policies by the first app label their selector names, so that a workload
+/// is only compared with the policies of its own app (and those naming no app).
+struct ByApp<'p> {
+    policies: &'p [(usize, BTreeMap<String, String>)],
+    keyed: HashMap<(&'p str, &'p str), Vec<usize>>,
+    any_app: Vec<usize>,
+}
+
+impl<'p> ByApp<'p> {
+    fn new(policies: &'p [(usize, BTreeMap<String, String>)]) -> Self {
+        let mut keyed: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut any_app = Vec::new();
+        for (i, (_, sel)) in policies.iter().enumerate() {
+            match APP_KEYS.iter().find_map(|k| sel.get_key_value(*k)) {
+                Some((k, v)) => keyed.entry((k.as_str(), v.as_str())).or_default().push(i),
+                None => any_app.push(i),
+            }
+        }
+        ByApp {
+            policies,
+            keyed,
+            any_app,
+        }
+    }
+
+    /// The policies that may select `w`'s pods, in file order.
+    fn of(&self, w: &crate::model::Workload) -> Vec<&'p (usize, BTreeMap<String, String>)> {
+        let mut idx: Vec<usize> = self.any_app.clone();
+        for k in APP_KEYS {
+            if let Some(v) = w.labels.get(k) {
+                if let Some(list) = self.keyed.get(&(k, v.as_str())) {
+                    idx.extend(list);
+                }
+            }
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter()
+            .map(|i| &self.policies[i])
+            .filter(|(_, sel)| same_app(sel, w))
+            .collect()
+    }
+}
+
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
-    let policies: Vec<(usize, std::collections::BTreeMap<String, String>)> = ctx
+    let policies: Vec<(usize, BTreeMap<String, String>)> = ctx
         .indexed("NetworkPolicy")
         .map(|(i, p)| {
             (
@@ -36,8 +85,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             )
         })
         .collect();
-    let selects = |sel: &std::collections::BTreeMap<String, String>,
-                   pod: &std::collections::BTreeMap<String, String>| {
+    let by_app = ByApp::new(&policies);
+    let selects = |sel: &BTreeMap<String, String>, pod: &BTreeMap<String, String>| {
         sel.iter().all(|(k, v)| pod.get(k) == Some(v))
     };
     let mut out = Vec::new();
@@ -46,9 +95,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .iter()
         .filter(|w| w.role == Some(Role::Canary) && !w.labels.is_empty())
     {
-        if policies
+        if by_app
+            .of(canary)
             .iter()
-            .filter(|(_, sel)| same_app(sel, canary))
             .any(|(_, sel)| selects(sel, &canary.labels))
         {
             continue;
@@ -57,7 +106,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             .workloads_of_app(&canary.app)
             .filter(|w| w.role == Some(Role::Stable))
         {
-            for (pi, sel) in policies.iter().filter(|(_, sel)| same_app(sel, stable)) {
+            for (pi, sel) in by_app.of(stable) {
                 if sel.is_empty() || !selects(sel, &stable.labels) {
                     continue;
                 }

@@ -727,6 +727,67 @@ pub fn changeset_units(pf: &crate::ParsedFile) -> Option<Vec<crate::ParsedFile>>
     Some(units)
 }
 
+/// The changesets of a changelog (`path` for its format, `text` as written):
+/// where each starts (the `--changeset` line, the `changeSet` element) and its
+/// identity `author:id`, in file order. Empty for a text that is not a
+/// changelog or does not parse.
+pub(crate) fn changeset_ids(path: &str, text: &str) -> Vec<(usize, String)> {
+    let tree = match ext(Path::new(path)).as_str() {
+        "xml" => xml_tree(text),
+        "yaml" | "yml" | "json" => yaml_tree(text),
+        _ => return formatted_ids(text),
+    };
+    let Ok(root) = tree else {
+        return Vec::new();
+    };
+    root.children
+        .iter()
+        .filter(|c| c.name == "changeSet")
+        .map(|c| {
+            let id = c.attr("id").unwrap_or_default();
+            let author = c.attr("author").unwrap_or_default();
+            (c.span.start, format!("{author}:{id}"))
+        })
+        .collect()
+}
+
+/// `--changeset author:id attributes` lines of a formatted SQL changelog (an
+/// author in double quotes may hold spaces).
+fn formatted_ids(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("--") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(head) = rest.get(..9) else { continue };
+        if !head.eq_ignore_ascii_case("changeset") {
+            continue;
+        }
+        let rest = rest[9..].trim();
+        let ident = match rest.strip_prefix('"') {
+            Some(q) => match q.split_once('"') {
+                Some((author, tail)) => {
+                    let id = tail.split_whitespace().next().unwrap_or_default();
+                    format!("{author}{id}")
+                }
+                None => q.to_string(),
+            },
+            None => rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        out.push((start, ident));
+    }
+    out
+}
+
 /// Marks written at a changeset's start in the SQL made from a structured
 /// changelog.
 const MARK_TX: &str = "/*changeset*/";
