@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod init;
 mod manifest_files;
+mod redact;
 mod output;
 mod registry;
 mod settings;

@@ -139,9 +139,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
             // Read as files are (`check::read_source`): BOM, lone CR, secret shapes masked.
             Ok(_) => sources.push(SourceFile::new(
                 name,
-                &*canary_lint_config::mask_sql_secrets(&canary_lint_core::read::normalize_text(
-                    &text,
-                )),
+                &*crate::redact::mask_secrets(&canary_lint_core::read::normalize_text(&text), None),
             )),
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
@@ -151,7 +149,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
     for p in files {
         // Read as every input is: regular files only, capped, BOM and lone CR
         // normalised, secret shapes masked.
-        match read_source(&p) {
+        match read_source(&p, None) {
             Ok(f) if wanted(&p, &f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if let (Some(only), Some(rep)) = (&only, &mut reported) {
