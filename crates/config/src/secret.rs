@@ -360,7 +360,7 @@ pub fn shape_secret_ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-fn shapes_in(text: &str, hit: &[bool; TRIGGER_COUNT], out: &mut Vec<Range<usize>>) {
+fn shapes_in(text: &str, hit: &[bool; TRIGGER_COUNT + 1], out: &mut Vec<Range<usize>>) {
     let used = (0..SHAPE_PATTERNS.len() - CONTEXT_SHAPES).filter(|&i| hit[1 + i]);
     for r in shape_ranges(text, hit[URL], used.filter_map(shape)) {
         let part = &text[r.clone()];
