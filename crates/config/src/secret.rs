@@ -182,12 +182,18 @@ const CONTEXT_SHAPES: usize = 2;
 /// Byte ranges of secrets inside a value: URL passwords, secret parameters and the
 /// well-known secret shapes. Sorted, not overlapping.
 pub fn embedded_secret_ranges(value: &str) -> Vec<Range<usize>> {
-    shape_ranges(value, shapes())
+    shape_ranges(value, true, shapes())
 }
 
-fn shape_ranges<'r>(value: &str, shapes: impl IntoIterator<Item = &'r Regex>) -> Vec<Range<usize>> {
+fn shape_ranges<'r>(
+    value: &str,
+    urls: bool,
+    shapes: impl IntoIterator<Item = &'r Regex>,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    url_userinfo_ranges(value, &mut out);
+    if urls {
+        url_userinfo_ranges(value, &mut out);
+    }
     for re in shapes {
         for caps in re.captures_iter(value) {
             let m = ["s", "t", "u"]
@@ -256,7 +262,7 @@ const TRIGGERS: &[(bool, &[&str])] = &[
 /// literal searcher (case-sensitive literals on the text, the others on its ASCII
 /// lower-case copy) instead of one regex search per pattern (this runs on every SQL
 /// file read, history included, and most hold no secret).
-fn triggered(text: &str) -> [bool; TRIGGER_COUNT] {
+fn triggered(text: &str) -> [bool; TRIGGER_COUNT + 1] {
     type Searcher = Option<(aho_corasick::AhoCorasick, Vec<usize>)>;
     fn build(ci: bool) -> Searcher {
         let mut literals = Vec::new();
@@ -268,6 +274,11 @@ fn triggered(text: &str) -> [bool; TRIGGER_COUNT] {
                     owners.push(i);
                 }
             }
+        }
+        if !ci {
+            // URL user-info ([`url_userinfo_ranges`]) needs `://`.
+            literals.push("://");
+            owners.push(URL);
         }
         if ci {
             // The two letters outside ASCII that case-insensitive matching folds into
@@ -287,9 +298,9 @@ fn triggered(text: &str) -> [bool; TRIGGER_COUNT] {
     let (cs, ci) = SEARCHERS.get_or_init(|| (build(false), build(true)));
     let (Some((cs, cs_owners)), Some((ci, ci_owners))) = (cs, ci) else {
         // Without the searchers every pattern runs.
-        return [true; TRIGGER_COUNT];
+        return [true; TRIGGER_COUNT + 1];
     };
-    let mut hit = [false; TRIGGER_COUNT];
+    let mut hit = [false; TRIGGER_COUNT + 1];
     let lower = text.to_ascii_lowercase();
     for (ac, owners, hay) in [(cs, cs_owners, text), (ci, ci_owners, lower.as_str())] {
         // Every start position: no literal is hidden inside an earlier match.
@@ -310,6 +321,9 @@ fn triggered(text: &str) -> [bool; TRIGGER_COUNT] {
 }
 
 const TRIGGER_COUNT: usize = 24;
+
+/// The index in [`triggered`]'s answer that says whether `text` holds `://`.
+const URL: usize = TRIGGER_COUNT;
 
 /// Secrets in SQL text: the literal of `PASSWORD '...'` (`CREATE/ALTER ROLE|USER`, also
 /// `WITH PASSWORD = '...'`), `IDENTIFIED BY '...'`, and the secret shapes of
@@ -346,9 +360,9 @@ pub fn shape_secret_ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-fn shapes_in(text: &str, hit: &[bool; TRIGGER_COUNT], out: &mut Vec<Range<usize>>) {
+fn shapes_in(text: &str, hit: &[bool; TRIGGER_COUNT + 1], out: &mut Vec<Range<usize>>) {
     let used = (0..SHAPE_PATTERNS.len() - CONTEXT_SHAPES).filter(|&i| hit[1 + i]);
-    for r in shape_ranges(text, used.filter_map(shape)) {
+    for r in shape_ranges(text, hit[URL], used.filter_map(shape)) {
         let part = &text[r.clone()];
         if !part.contains(['\'', '"', '\n', ';']) {
             out.push(r);
@@ -564,11 +578,7 @@ mod sql_tests {
             "CREATE ROLE a PA\u{17f}\u{17f}WORD 'folded-pw';",
         ];
         for text in secrets {
-            // URL user-info is looked for in every text, without a trigger.
-            assert!(
-                text.contains("://") || triggered(text).iter().any(|&h| h),
-                "no trigger in {text}"
-            );
+            assert!(triggered(text).iter().any(|&h| h), "no trigger in {text}");
             assert_ne!(mask_sql_secrets(text), text, "{text}");
         }
         let plain =

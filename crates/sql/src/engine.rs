@@ -786,9 +786,9 @@ impl Walk {
                 self.diags.push(d);
             }
         }
-        let mut touches_of: std::collections::HashMap<ObjKey, Vec<usize>> = Default::default();
+        let mut touches_of: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
         for (i, t) in self.touches.iter().enumerate() {
-            touches_of.entry(t.object.clone()).or_default().push(i);
+            touches_of.entry(&t.object).or_default().push(i);
         }
         let cx = ReleaseCx {
             files: release,

@@ -404,7 +404,7 @@ pub struct ReleaseCx<'a> {
     pub delta: &'a [DeltaEntry],
     pub touches: &'a [Touch],
     /// The positions in `touches` of each object's touches, in release order.
-    pub touches_of: &'a std::collections::HashMap<ObjKey, Vec<usize>>,
+    pub touches_of: &'a std::collections::HashMap<&'a ObjKey, Vec<usize>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
