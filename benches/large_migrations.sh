@@ -1,38 +1,69 @@
 #!/usr/bin/env bash
 # Large single migrations: time in the human and compact formats, and peak memory, for
-# one release file of 1, 10 and 50 MB (thousands of findings each). Prints one line per
-# run. Usage: benches/large_migrations.sh [path/to/canary-lint] [sizes in MB...]
+# one release file of 1, 10 and 50 MB, of two kinds:
+#   data: inserts with one `UPDATE` without `WHERE` (a finding) per hundred statements;
+#   ddl:  schema statements only, `ALTER TABLE tN ADD COLUMN cI integer;` and
+#         `CREATE INDEX CONCURRENTLY ixI ON tN (cI);` spread over 50 tables (thousands of
+#         columns and indexes per table, every statement a change the engine follows).
+# Prints one line per run.
+# Usage: benches/large_migrations.sh [path/to/canary-lint] [sizes in MB...]
+# KINDS="data ddl" (the default) chooses the kinds.
 # Build first, e.g.:
 #   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo build --release
 set -euo pipefail
 bin=${1:-target/release/canary-lint}
 shift || true
 sizes=${*:-1 10 50}
+kinds=${KINDS:-data ddl}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for mb in $sizes; do
-  dir=$work/$mb/db
-  mkdir -p "$dir"
-  printf 'CREATE TABLE users (id int PRIMARY KEY, email text, name text);\n' > "$dir/V1__init.sql"
-  # 99 data statements, then one that is a finding (unbounded-update), until the size.
-  awk -v bytes=$((mb * 1024 * 1024)) 'BEGIN {
-    n = 0; size = 0;
-    while (size < bytes) {
-      if (n % 100 == 99) line = "UPDATE users SET name = NULL;";
-      else line = sprintf("INSERT INTO users (id, email, name) VALUES (%d, '\''u%d@example.com'\'', '\''user %d'\'');", n, n, n);
-      print line; size += length(line) + 1; n++;
-    }
-  }' > "$dir/V2__big.sql"
-  actual=$(wc -c < "$dir/V2__big.sql")
-  for fmt in compact human; do
-    out=$( { cd "$work/$mb" && CANARY_LINT_STATS=1 /usr/bin/time -f 'wall_s=%e' \
-      "$bin" check db --format "$fmt" --fail-on never > "$work/out.txt"; } 2>&1 )
-    findings=$(grep -c 'unbounded-update' "$work/out.txt" || true)
-    rss=$(sed -n 's/.*peak_rss_kib=\([0-9]*\).*/\1/p' <<<"$out")
-    wall=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' <<<"$out")
-    printf 'size_bytes=%s format=%s findings=%s wall_s=%s peak_rss_mib=%s ratio_to_input=%s\n' \
-      "$actual" "$fmt" "$findings" "$wall" "$((rss / 1024))" \
-      "$(awk -v r="$rss" -v b="$actual" 'BEGIN { printf "%.1f", r * 1024 / b }')"
+for kind in $kinds; do
+  for mb in $sizes; do
+    dir=$work/$kind-$mb/db
+    mkdir -p "$dir"
+    case $kind in
+      data)
+        printf 'CREATE TABLE users (id int PRIMARY KEY, email text, name text);\n' > "$dir/V1__init.sql"
+        # 99 data statements, then one that is a finding (unbounded-update), until the size.
+        awk -v bytes=$((mb * 1024 * 1024)) 'BEGIN {
+          n = 0; size = 0;
+          while (size < bytes) {
+            if (n % 100 == 99) line = "UPDATE users SET name = NULL;";
+            else line = sprintf("INSERT INTO users (id, email, name) VALUES (%d, '\''u%d@example.com'\'', '\''user %d'\'');", n, n, n);
+            print line; size += length(line) + 1; n++;
+          }
+        }' > "$dir/V2__big.sql"
+        ;;
+      ddl)
+        awk 'BEGIN { for (t = 0; t < 50; t++) printf "CREATE TABLE t%d (id int PRIMARY KEY);\n", t }' \
+          > "$dir/V1__init.sql"
+        awk -v bytes=$((mb * 1024 * 1024)) 'BEGIN {
+          n = 0; size = 0;
+          while (size < bytes) {
+            t = n % 50;
+            a = sprintf("ALTER TABLE t%d ADD COLUMN c%d integer;", t, n);
+            b = sprintf("CREATE INDEX CONCURRENTLY ix%d ON t%d (c%d);", n, t, n);
+            print a; print b; size += length(a) + length(b) + 2; n++;
+          }
+        }' > "$dir/V2__big.sql"
+        ;;
+      *) echo "unknown kind $kind" >&2; exit 2 ;;
+    esac
+    actual=$(wc -c < "$dir/V2__big.sql")
+    for fmt in compact human; do
+      out=$( { cd "$work/$kind-$mb" && CANARY_LINT_STATS=1 /usr/bin/time -f 'wall_s=%e' \
+        "$bin" check db --format "$fmt" --fail-on never > "$work/out.txt"; } 2>&1 )
+      if [ "$kind" = data ]; then
+        findings=$(grep -c 'unbounded-update' "$work/out.txt" || true)
+      else
+        findings=$(grep -cE '(error|warning|note)\[[a-z-]+\]|: (error|warning|note): .*\[[a-z-]+\]$' "$work/out.txt" || true)
+      fi
+      rss=$(sed -n 's/.*peak_rss_kib=\([0-9]*\).*/\1/p' <<<"$out")
+      wall=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' <<<"$out")
+      printf 'kind=%s size_bytes=%s format=%s findings=%s wall_s=%s peak_rss_mib=%s ratio_to_input=%s\n' \
+        "$kind" "$actual" "$fmt" "$findings" "$wall" "$((rss / 1024))" \
+        "$(awk -v r="$rss" -v b="$actual" 'BEGIN { printf "%.1f", r * 1024 / b }')"
+    done
   done
 done

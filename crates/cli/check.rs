@@ -4,10 +4,11 @@
 use crate::args::CheckArgs;
 use crate::output::Outcome;
 use crate::settings::Loaded;
-use crate::stable_refs;
+use anyhow::anyhow;
 use canary_lint_core::suppress::{self, CommentStyle};
 use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::model::Schema;
+use canary_lint_sql::names::object_names;
 use canary_lint_sql::{
     analyze_release, parse_file_checked, parse_file_where, replay_file, statement_spans, Dialect,
     Knowledge, Layout, MigrationFile, ParsedFile,
@@ -60,7 +61,7 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
 
     let mut parsed_all = Vec::new();
     // SQL from stdin.
-    if args.paths.iter().any(|p| p == Path::new("-")) && !crate::traffic::reads_stdin(args) {
+    if args.paths.iter().any(|p| p == Path::new("-")) && !crate::manifest_files::reads_stdin(args) {
         let name = args
             .stdin_filename
             .clone()
@@ -177,7 +178,10 @@ fn collect_inputs(
         }
         if p.is_dir() {
             let found = find_migration_dirs(p, forced);
-            if found.is_empty() && !has_config_pairs(loaded) && !crate::traffic::has_manifests(p) {
+            if found.is_empty()
+                && !has_config_pairs(loaded)
+                && !crate::manifest_files::has_manifests(p)
+            {
                 out.run_error(format!("{}: no migration files found", display(p)));
             }
             dirs.extend(found);
@@ -259,7 +263,7 @@ fn collect_inputs(
         Some(base) => match changed_since(base) {
             Ok(c) => Some(c),
             Err(e) => {
-                out.run_error(e);
+                out.run_error(format!("{e:#}"));
                 None
             }
         },
@@ -319,13 +323,13 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// Absolute paths of the files changed since the merge-base with `base`.
-pub fn changed_since(base: &str) -> Result<BTreeSet<PathBuf>, String> {
+pub fn changed_since(base: &str) -> anyhow::Result<BTreeSet<PathBuf>> {
     let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+        std::env::current_dir().map_err(|e| anyhow!("cannot read the working directory: {e}"))?;
     let root =
-        canary_lint_stable::git::repo_root(&cwd).map_err(|e| format!("--base {base}: {e}"))?;
+        canary_lint_stable::git::repo_root(&cwd).map_err(|e| anyhow!("--base {base}: {e}"))?;
     let files = canary_lint_stable::git::changed_files_since(&root, base)
-        .map_err(|e| format!("--base {base}: {e}"))?;
+        .map_err(|e| anyhow!("--base {base}: {e}"))?;
     let mut canon = Canon::default();
     Ok(files.iter().map(|f| canon.of(&root.join(f))).collect())
 }
@@ -405,6 +409,7 @@ pub fn find_migration_dirs(root: &Path, forced: Option<Layout>) -> Vec<PathBuf> 
 #[derive(Debug)]
 pub struct Checked {
     pub file: SourceFile,
+    pub dialect: Dialect,
     pub statements: Vec<Span>,
 }
 
@@ -412,6 +417,7 @@ impl Checked {
     fn of(pf: &ParsedFile) -> Checked {
         Checked {
             file: pf.file.clone(),
+            dialect: pf.dialect,
             statements: pf.statements.iter().map(|s| s.span).collect(),
         }
     }
@@ -428,7 +434,7 @@ fn batch_size(files: usize) -> usize {
 /// A parsed file, and its text as read when parsing saw a prepared one
 /// (placeholders replaced, a changelog written as SQL): findings are shown on
 /// the file as the user wrote it.
-type Parsed = Result<(ParsedFile, Option<SourceFile>), String>;
+type Parsed = anyhow::Result<(ParsedFile, Option<SourceFile>)>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
     let src = read_source(path)?;
@@ -468,7 +474,7 @@ fn pipeline(
                             out.add_source(original.as_ref().unwrap_or(&pf.file));
                             visit(index, pf, out);
                         }
-                        Err(e) => out.run_error(e),
+                        Err(e) => out.run_error(format!("{e:#}")),
                     }
                     index += 1;
                 }
@@ -550,86 +556,6 @@ fn check_set(
     checked
 }
 
-/// Keywords after which a statement names a table, view, type, index, sequence,
-/// domain or routine.
-const OBJECT_KEYWORDS: &[&str] = &[
-    "domain",
-    "from",
-    "function",
-    "index",
-    "into",
-    "join",
-    "on",
-    "procedure",
-    "references",
-    "sequence",
-    "table",
-    "to",
-    "truncate",
-    "type",
-    "update",
-    "view",
-];
-/// Words that may stand between such a keyword and the name.
-const FILLER_WORDS: &[&str] = &[
-    "concurrently",
-    "exists",
-    "if",
-    "materialized",
-    "not",
-    "only",
-];
-
-/// The names of the objects a statement touches: the word after `TABLE`, `ON`,
-/// `REFERENCES`, `INTO`, `VIEW`, `TYPE`, `INDEX`, `TO` ... (both parts of a
-/// qualified name), lower-cased and unquoted. Column names are left out on purpose:
-/// every statement about a column also names its table, and generic column names
-/// (`id`, `created_at`) would make every statement look relevant.
-fn object_names(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
-    // Identifier tokens: text, end offset, and whether it was quoted.
-    let mut toks: Vec<(&str, usize, bool)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
-                i += 1;
-            }
-            let quoted = start > 0 && matches!(b[start - 1], b'"' | b'`' | b'[');
-            toks.push((&text[start..i], i, quoted));
-        } else {
-            i += 1;
-        }
-    }
-    let one_of = |w: &str, list: &[&str]| list.iter().any(|k| k.eq_ignore_ascii_case(w));
-    // A keyword is no name unless it was quoted (`"user"`).
-    let is_name = |t: &(&str, usize, bool)| t.2 || !canary_lint_sql::names::is_sql_keyword(t.0);
-    let mut out = Vec::new();
-    for k in 0..toks.len() {
-        if !one_of(toks[k].0, OBJECT_KEYWORDS) {
-            continue;
-        }
-        let mut j = k + 1;
-        while j < toks.len() && one_of(toks[j].0, FILLER_WORDS) {
-            j += 1;
-        }
-        let Some(tok) = toks.get(j) else { continue };
-        if !is_name(tok) {
-            continue;
-        }
-        out.push(tok.0.to_ascii_lowercase());
-        // `schema.table`, possibly quoted: `"public"."users"`.
-        let rest = text[tok.1..].trim_start_matches(['"', '`', ']']);
-        if rest.starts_with('.') {
-            if let Some(next) = toks.get(j + 1).filter(|t| is_name(t)) {
-                out.push(next.0.to_ascii_lowercase());
-            }
-        }
-    }
-    out
-}
-
 /// A search for any of some words in any case. Texts are searched in their
 /// ASCII-lowercased form with SIMD substring search (memchr), which on a
 /// thousand-file history is several times faster than an automaton per byte.
@@ -660,7 +586,7 @@ impl Words {
 
 /// Reads a file as UTF-8 text; the error names the file (and the line of the first
 /// invalid byte).
-pub fn read_source(path: &Path) -> Result<SourceFile, String> {
+pub fn read_source(path: &Path) -> anyhow::Result<SourceFile> {
     read_text(path, |text| SourceFile::new(display(path), text))
 }
 
@@ -668,7 +594,7 @@ pub fn read_source(path: &Path) -> Result<SourceFile, String> {
 /// capped by the bytes actually read (`canary_lint_core::read`). The bytes go
 /// through a per-thread buffer, so nothing is allocated unless `f` keeps the text. A pre-commit run reads a thousand small history files, where
 /// system calls and fresh memory are most of the time.
-fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
+fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> anyhow::Result<R> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -683,12 +609,12 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> Result<R, String> {
         };
         // Regular files only, capped by the bytes actually read.
         canary_lint_core::read::read_capped_into(path, canary_lint_core::read::MAX_SQL_BYTES, buf)
-            .map_err(|e| format!("{}: {e}", display(path)))?;
+            .map_err(|e| anyhow!("{}: {e}", display(path)))?;
         let text = canary_lint_core::read::utf8(buf).map_err(|e| match e {
             canary_lint_core::read::ReadError::NotUtf8 { line } => {
-                format!("{}:{line}: not valid UTF-8", display(path))
+                anyhow!("{}:{line}: not valid UTF-8", display(path))
             }
-            e => format!("{}: {e}", display(path)),
+            e => anyhow!("{}: {e}", display(path)),
         })?;
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
         // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
@@ -730,7 +656,7 @@ fn check_release(
 ) -> Vec<Checked> {
     // The release first: the names it touches decide which history files matter.
     let release: Vec<usize> = release.iter().copied().collect();
-    let rel_sources: Vec<Result<SourceFile, String>> = release
+    let rel_sources: Vec<anyhow::Result<SourceFile>> = release
         .par_iter()
         .map(|&i| read_source(&files[i].0))
         .collect();
@@ -752,7 +678,7 @@ fn check_release(
     let (rel, changelog_history) = canary_lint_sql::layout::split_release(rel, &originals, base);
     let mut names: HashSet<String> = rel
         .iter()
-        .flat_map(|pf| object_names(&pf.file.text))
+        .flat_map(|pf| object_names(&pf.file.text, pf.dialect))
         .collect();
 
     // Each history file is read and searched, in lower case, for renames and for
@@ -780,7 +706,7 @@ fn check_release(
                     HistoryFile::Skipped(display(path))
                 }
             });
-            read.unwrap_or_else(HistoryFile::Failed)
+            read.unwrap_or_else(|e| HistoryFile::Failed(format!("{e:#}")))
         })
         .collect();
 
@@ -802,7 +728,7 @@ fn check_release(
             if !renames.in_text(text) {
                 continue;
             }
-            let mentioned = object_names(text);
+            let mentioned = object_names(text, dialect);
             if mentioned.iter().any(|w| names.contains(w)) {
                 names.extend(mentioned);
             }
@@ -815,7 +741,11 @@ fn check_release(
 
     // A statement naming none of them cannot change what the rules ask about:
     // files that do not mention them are neither split nor parsed.
-    let keep = |text: &str| object_names(text).iter().any(|w| names.contains(w));
+    let keep = |text: &str| {
+        object_names(text, dialect)
+            .iter()
+            .any(|w| names.contains(w))
+    };
     let parsed: Vec<Option<ParsedFile>> = history
         .par_iter()
         .zip(&hist)
@@ -846,7 +776,7 @@ fn check_release(
         if release.binary_search(&i).is_ok() {
             match rel_sources.next() {
                 Some(Ok(f)) => out.add_source(f),
-                Some(Err(e)) => out.run_error(e.clone()),
+                Some(Err(e)) => out.run_error(format!("{e:#}")),
                 None => {}
             }
             continue;
@@ -903,16 +833,22 @@ pub fn apply_suppressions(out: &mut Outcome, checked: &[Checked], known: &dyn Fn
         if sql && !statements.contains_key(path.as_str()) {
             continue;
         }
-        let style = if sql {
-            CommentStyle::Sql
-        } else {
-            CommentStyle::Hash
+        let sql_file = statements.get(path.as_str()).copied();
+        let (style, directives) = match sql_file {
+            Some(c) => (
+                CommentStyle::Sql,
+                suppress::parse(file, CommentStyle::Sql, |text| {
+                    canary_lint_sql::lex::whole_line_comments(text, c.dialect)
+                }),
+            ),
+            None => (
+                CommentStyle::Hash,
+                suppress::parse(file, CommentStyle::Hash, suppress::hash_line_comments),
+            ),
         };
-        let directives = suppress::parse(file, style);
         if directives.is_empty() {
             continue;
         }
-        let sql_file = statements.get(path.as_str()).copied();
         let next = |offset: usize| -> Option<Span> {
             match sql_file {
                 Some(c) => c.statements.iter().find(|s| s.start >= offset).copied(),
@@ -924,39 +860,9 @@ pub fn apply_suppressions(out: &mut Outcome, checked: &[Checked], known: &dyn Fn
     out.diagnostics = diags;
 }
 
-/// Adds what stable's code still references to the findings that drop or rename.
-pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out: &mut Outcome) {
-    let mut srcs: Vec<PathBuf> = args.stable_src.clone();
-    let mut refs: Vec<String> = args.stable_ref.clone();
-    if srcs.is_empty() && refs.is_empty() {
-        srcs = loaded
-            .settings
-            .stable
-            .src
-            .iter()
-            .map(|p| loaded.resolve(p))
-            .collect();
-        refs = loaded.settings.stable.git_ref.clone();
-    }
-    if srcs.is_empty() && refs.is_empty() {
-        stable_refs::note_unsearched(&mut out.diagnostics);
-        return;
-    }
-    let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;
-    if let Err(e) = stable_refs::annotate(diags, &srcs, &refs, skip) {
-        out.run_errors.push(e);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keyword_lists_are_sorted_for_binary_search() {
-        assert!(OBJECT_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
-        assert!(FILLER_WORDS.windows(2).all(|w| w[0] < w[1]));
-    }
 
     #[test]
     fn lower_case_buffer_may_be_asked_for_again_inside() {
@@ -976,24 +882,5 @@ mod tests {
         assert!(w.in_lower(b"alter table users add x int"));
         let none = Words::new(std::iter::empty());
         assert!(!none.in_text("users"));
-    }
-
-    #[test]
-    fn object_names_are_tables_views_types_and_indexes() {
-        let n = object_names(
-            "ALTER TABLE \"public\".\"Users\" ADD COLUMN org_id bigint REFERENCES orgs (id)",
-        );
-        assert_eq!(n, ["public", "users", "orgs"]);
-        let n =
-            object_names("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email)");
-        assert_eq!(n, ["users_email", "users"]);
-        assert_eq!(
-            object_names("ALTER TABLE users RENAME TO people"),
-            ["users", "people"]
-        );
-        assert_eq!(
-            object_names("DROP FUNCTION IF EXISTS user_score(bigint); DROP SEQUENCE s"),
-            ["user_score", "s"]
-        );
     }
 }

@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod init;
+mod manifest_files;
 mod output;
 mod registry;
 mod settings;
@@ -89,7 +90,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
         match registry::packs(&loaded) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("canary-lint: error: {e}");
+                eprintln!("canary-lint: error: {e:#}");
                 return 2;
             }
         }
@@ -121,7 +122,7 @@ fn cmd_check(a: &CheckArgs) -> i32 {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    check::stable_evidence(a, &loaded, &skip, &mut out);
+    stable_refs::stable_evidence(a, &loaded, &skip, &mut out);
     check::restore_template_names(&mut out);
     // A suppression comment may name a config rule even when no pack was needed.
     let late: std::cell::OnceCell<Vec<canary_lint_core::RuleMeta>> = std::cell::OnceCell::new();
@@ -148,8 +149,8 @@ fn cmd_check(a: &CheckArgs) -> i32 {
 }
 
 /// Every rule, with the user's packs from the settings file when there is one.
-fn known_rules() -> Result<Vec<canary_lint_core::RuleMeta>, String> {
-    let loaded = settings::resolve(None, &[]).map_err(|e| format!("{e:#}"))?;
+fn known_rules() -> anyhow::Result<Vec<canary_lint_core::RuleMeta>> {
+    let loaded = settings::resolve(None, &[])?;
     Ok(registry::all_rules(&registry::packs(&loaded)?))
 }
 
@@ -157,7 +158,7 @@ fn cmd_rules(a: &RulesArgs) -> i32 {
     let rules = match known_rules() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("canary-lint: error: {e}");
+            eprintln!("canary-lint: error: {e:#}");
             return 2;
         }
     };
@@ -195,7 +196,7 @@ fn cmd_rule(a: &RuleArgs) -> i32 {
     let rules = match known_rules() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("canary-lint: error: {e}");
+            eprintln!("canary-lint: error: {e:#}");
             return 2;
         }
     };

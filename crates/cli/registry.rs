@@ -6,6 +6,7 @@ use crate::args::{CheckArgs, DiffArgs, FormatArg, SchemaDiffArgs};
 use crate::check::{display, find_migration_dirs, read_source};
 use crate::output::{self, Outcome};
 use crate::settings::{self, Loaded};
+use anyhow::bail;
 use canary_lint_config::Pack;
 use canary_lint_core::RuleMeta;
 use canary_lint_sql::model::{diff, DeltaKind, Schema};
@@ -18,10 +19,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Built-in packs plus the user's (`[packs] paths`). A bad pack names its file and line.
-pub fn packs(loaded: &Loaded) -> Result<Vec<Pack>, String> {
-    let mut packs = canary_lint_config::builtin_packs().map_err(|e| e.to_string())?;
+pub fn packs(loaded: &Loaded) -> anyhow::Result<Vec<Pack>> {
+    let mut packs = canary_lint_config::builtin_packs()?;
     for p in &loaded.settings.packs.paths {
-        packs.extend(canary_lint_config::load_pack(&loaded.resolve(p)).map_err(|e| e.to_string())?);
+        packs.extend(canary_lint_config::load_pack(&loaded.resolve(p))?);
     }
     Ok(packs)
 }
@@ -129,7 +130,7 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     let packs = match packs(&loaded) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("canary-lint: error: {e}");
+            eprintln!("canary-lint: error: {e:#}");
             return 2;
         }
     };
@@ -172,21 +173,21 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
     code
 }
 
-fn parse_all(files: &[MigrationFile], dialect: Dialect) -> Result<Vec<ParsedFile>, String> {
+fn parse_all(files: &[MigrationFile], dialect: Dialect) -> anyhow::Result<Vec<ParsedFile>> {
     files
         .par_iter()
         .map(|m| Ok(parse_file_all(&read_source(&m.path)?, m.layout, dialect)))
         .collect()
 }
 
-fn migrations_under(path: &Path) -> Result<Vec<MigrationFile>, String> {
+fn migrations_under(path: &Path) -> anyhow::Result<Vec<MigrationFile>> {
     let dirs = find_migration_dirs(path, None);
     if dirs.is_empty() {
-        return Err(format!("{}: no migration files found", display(path)));
+        bail!("{}: no migration files found", display(path));
     }
     let mut all = Vec::new();
     for d in dirs {
-        all.extend(canary_lint_sql::discover(&d).map_err(|e| e.to_string())?);
+        all.extend(canary_lint_sql::discover(&d)?);
     }
     Ok(all)
 }
@@ -201,7 +202,7 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
         }
     };
     let dialect = crate::dialect_of(a.dialect, loaded.settings.dialect.as_deref());
-    let result = (|| -> Result<(Vec<DeltaEntry>, String), String> {
+    let result = (|| -> anyhow::Result<(Vec<DeltaEntry>, String)> {
         match a.paths.as_slice() {
             [old, new] => {
                 let s_old = replay_schema(&parse_all(&migrations_under(old)?, dialect)?);
@@ -244,13 +245,13 @@ pub fn cmd_schema_diff(a: &SchemaDiffArgs) -> i32 {
                 let delta = analyze_release(&mut history, knowledge, &rel).delta;
                 Ok((delta, format!("release: {}", names.join(", "))))
             }
-            _ => Err("schema-diff takes PATH or OLD NEW".to_string()),
+            _ => bail!("schema-diff takes PATH or OLD NEW"),
         }
     })();
     let (changes, what) = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("canary-lint: error: {e}");
+            eprintln!("canary-lint: error: {e:#}");
             return 2;
         }
     };

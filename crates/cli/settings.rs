@@ -22,11 +22,26 @@ pub struct FileSettings {
     #[serde(default)]
     pub manifests: Manifests,
     #[serde(default)]
-    pub traffic: crate::traffic::TrafficSettings,
+    pub traffic: TrafficSettings,
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub packs: Packs,
+}
+
+/// `[traffic]` in `canary-lint.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSettings {
+    /// Names that mark the canary (replace the naming conventions).
+    #[serde(default)]
+    pub canary: Vec<String>,
+    /// Names that mark stable.
+    #[serde(default)]
+    pub stable: Vec<String>,
+    pub max_canary_weight: Option<i64>,
+    pub stable_min_replicas: Option<i64>,
+    pub version_label: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,6 +6,10 @@
 //! Searched everywhere and not found: the finding drops to `note` and says the
 //! contract step is safe for that stable.
 
+use crate::args::CheckArgs;
+use crate::output::Outcome;
+use crate::settings::Loaded;
+use anyhow::{anyhow, bail};
 use canary_lint_core::{Diagnostic, Severity, Subject};
 use canary_lint_stable::{scan_dir, Hit, ScanResult, Target};
 use std::collections::BTreeMap;
@@ -20,6 +24,30 @@ pub fn searchable(rule: &str) -> bool {
         rule,
         "drop-column" | "rename-column" | "drop-table" | "rename-table" | "drop-view"
     )
+}
+
+/// Adds what stable's code still references to the findings that drop or rename.
+pub fn stable_evidence(args: &CheckArgs, loaded: &Loaded, skip: &[PathBuf], out: &mut Outcome) {
+    let mut srcs: Vec<PathBuf> = args.stable_src.clone();
+    let mut refs: Vec<String> = args.stable_ref.clone();
+    if srcs.is_empty() && refs.is_empty() {
+        srcs = loaded
+            .settings
+            .stable
+            .src
+            .iter()
+            .map(|p| loaded.resolve(p))
+            .collect();
+        refs = loaded.settings.stable.git_ref.clone();
+    }
+    if srcs.is_empty() && refs.is_empty() {
+        note_unsearched(&mut out.diagnostics);
+        return;
+    }
+    let diags: &mut Vec<Diagnostic> = &mut out.diagnostics;
+    if let Err(e) = annotate(diags, &srcs, &refs, skip) {
+        out.run_error(format!("{e:#}"));
+    }
 }
 
 /// Without a stable source to search, the findings say how to get one searched.
@@ -42,7 +70,7 @@ pub fn annotate(
     srcs: &[PathBuf],
     refs: &[String],
     skip: &[PathBuf],
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let mut subjects: Vec<Subject> = diags
         .iter()
         .filter(|d| searchable(&d.rule))
@@ -71,13 +99,13 @@ pub fn annotate(
         .collect();
     for src in srcs {
         if !src.is_dir() {
-            return Err(format!("--stable-src {}: not a directory", src.display()));
+            bail!("--stable-src {}: not a directory", src.display());
         }
         if canary_lint_core::read::in_pseudo_fs(src) {
-            return Err(format!(
+            bail!(
                 "--stable-src {}: a kernel pseudo-filesystem, not a source tree",
                 src.display()
-            ));
+            );
         }
         let prefix = crate::check::display(src);
         let prefix = if prefix.ends_with('/') {
@@ -95,9 +123,9 @@ pub fn annotate(
         results.push((prefix, scan_dir(src, &skip_here, &targets)));
     }
     for r in refs {
-        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+        let cwd = std::env::current_dir().map_err(|e| anyhow!("{e}"))?;
         let res = canary_lint_stable::git::scan_ref(&cwd, r, &skip_abs, &targets)
-            .map_err(|e| format!("--stable-ref {r}: {e}"))?;
+            .map_err(|e| anyhow!("--stable-ref {r}: {e}"))?;
         results.push((format!("{r}:"), res));
     }
 

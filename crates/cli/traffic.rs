@@ -1,93 +1,18 @@
 //! Traffic-split manifests in `check`: gathers the manifest files of a run (the
 //! paths named, `[manifests] paths`, the repository, or standard input with
 //! `--stdin-filename x.yaml`), hands them to the manifests engine and adds what
-//! it found to the run. The `[traffic]` settings section lives here too.
+//! it found to the run. Its settings section is `[traffic]`
+//! ([`crate::settings::TrafficSettings`]).
 
 use crate::args::CheckArgs;
 use crate::check::{display, read_source};
+use crate::manifest_files::{is_input, reads_stdin, wanted, yaml_files};
 use crate::output::Outcome;
 use crate::settings::Loaded;
 use canary_lint_core::SourceFile;
-use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// `[traffic]` in `canary-lint.toml`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrafficSettings {
-    /// Names that mark the canary (replace the naming conventions).
-    #[serde(default)]
-    pub canary: Vec<String>,
-    /// Names that mark stable.
-    #[serde(default)]
-    pub stable: Vec<String>,
-    pub max_canary_weight: Option<i64>,
-    pub stable_min_replicas: Option<i64>,
-    pub version_label: Option<String>,
-}
-
-/// Directory names never searched for manifests.
-const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor", "build", "dist", "venv"];
-
-fn is_yaml(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
-}
-
-/// A manifest file, or a Terraform file (weighted DNS records are read from it).
-fn is_input(p: &Path) -> bool {
-    is_yaml(p) || canary_lint_manifests::terraform::is_terraform(&p.to_string_lossy())
-}
-
-/// Whether a file's text is for the manifests engine: Kubernetes objects, or
-/// Terraform that declares Route 53 records.
-fn wanted(p: &Path, text: &str) -> bool {
-    if canary_lint_manifests::terraform::is_terraform(&p.to_string_lossy()) {
-        canary_lint_manifests::terraform::looks_like_route53(text)
-    } else {
-        canary_lint_manifests::looks_like_manifest(text)
-    }
-}
-
-/// Whether `check -` reads manifests (not SQL): `--stdin-filename` ends in `.yaml`/`.yml`.
-pub fn reads_stdin(args: &CheckArgs) -> bool {
-    args.paths.iter().any(|p| p == Path::new("-"))
-        && args
-            .stdin_filename
-            .as_deref()
-            .is_some_and(|n| is_yaml(Path::new(n)))
-}
-
-/// YAML files under `dir` (or `dir` itself), .gitignore respected, sorted.
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    if dir.is_file() {
-        return vec![dir.to_path_buf()];
-    }
-    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .max_depth(Some(12))
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.contains(&name.as_ref()))
-        })
-        .build()
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_input(e.path()))
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
-}
-
-/// Whether a directory holds Kubernetes manifests (so that it is no error that it
-/// holds no migrations).
-pub fn has_manifests(dir: &Path) -> bool {
-    yaml_files(dir).iter().any(|p| {
-        canary_lint_core::read::read_text_capped(p, canary_lint_core::read::MAX_CONFIG_BYTES)
-            .is_ok_and(|t| wanted(p, &t))
-    })
-}
 
 /// The engine's settings from `[traffic]`, and the off-by-default rules this run
 /// asks for (by `--select` or a `[rules]` level).
@@ -243,7 +168,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
             Ok(_) => {}
             // A YAML file named on the command line must be read; one found while
             // searching a folder is named in the error too.
-            Err(e) => out.run_error(e),
+            Err(e) => out.run_error(format!("{e:#}")),
         }
     }
     if sources.is_empty() {

@@ -18,6 +18,7 @@ mod keyed;
 mod load;
 mod normalize;
 mod pack;
+mod quantity;
 mod secret;
 
 use canary_lint_core::{Position, SourceFile, Span};

@@ -560,7 +560,7 @@ fn parse_pack_with(path: &str, text: &str, eager: bool) -> Result<Pack, PackErro
             Some(d) => {
                 let text = value_text(d.get_ref());
                 if matches!(check, Check::RatioMax | Check::NotGreater | Check::NotLess)
-                    && crate::compare::quantity(&text).is_none()
+                    && crate::quantity::quantity(&text).is_none()
                 {
                     return Err(err(
                         d.span(),

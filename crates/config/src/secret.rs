@@ -88,55 +88,67 @@ pub fn mask_embedded(value: &str) -> String {
 
 /// Shapes that are secrets wherever they appear; the capture group `s` (or the whole match)
 /// is the secret part.
+const SHAPE_PATTERNS: &[&str] = &[
+    // PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK): the body, also
+    // when the END line is missing.
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:(?P<s>.*?))(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
+    // JSON Web Tokens.
+    r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
+    // GitHub tokens and fine-grained PATs.
+    r"\b(?:gh[pousr])_[A-Za-z0-9]{16,}",
+    r"\bgithub_pat_[A-Za-z0-9_]{16,}",
+    // GitLab, npm, PyPI, Docker Hub, Hugging Face, OpenAI/Anthropic-style keys.
+    r"\bglpat-[A-Za-z0-9_-]{16,}",
+    r"\bnpm_[A-Za-z0-9]{20,}",
+    r"\bpypi-[A-Za-z0-9_-]{16,}",
+    r"\bdckr_pat_[A-Za-z0-9_-]{16,}",
+    r"\bhf_[A-Za-z0-9]{20,}",
+    r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}",
+    // AWS access key ids.
+    r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
+    // Slack tokens and incoming webhooks.
+    r"\bxox[abposre]-[A-Za-z0-9-]{10,}",
+    r"hooks\.slack\.com/services/(?P<s>[A-Za-z0-9_/-]+)",
+    r"\bxapp-[A-Za-z0-9-]{10,}",
+    // Stripe, Google, SendGrid, Twilio, Mailgun, Square, Shopify.
+    r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}",
+    r"\bAIza[0-9A-Za-z_-]{30,}",
+    r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+    r"\bSK[0-9a-fA-F]{32}\b",
+    r"\bkey-[0-9a-f]{32}\b",
+    r"\bsq0[a-z]{3}-[0-9A-Za-z_-]{22,}",
+    r"\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}",
+    // Azure storage and service-bus keys inside connection strings.
+    r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?P<s>[^;\s]+)",
+    // Authorization headers.
+    r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
+    // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters
+    // (also `password: x`, with a YAML anchor or JSON quotes, inside a value);
+    // a quoted value up to its closing quote.
+    r#"(?i)(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)["']?\s*[=:]\s*(?:&[^\s]+\s+)?(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
+    // Oracle / SQL*Plus style `user/password@host`.
+    r"\b[A-Za-z][A-Za-z0-9_$#.]*/(?P<s>[^\s@/'\x22]+)@[A-Za-z0-9_.:-]+",
+];
+
 fn shapes() -> &'static [Regex] {
     static SHAPES: OnceLock<Vec<Regex>> = OnceLock::new();
     SHAPES.get_or_init(|| {
-        [
-            // PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK): the body, also
-            // when the END line is missing.
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:(?P<s>.*?))(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
-            // JSON Web Tokens.
-            r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
-            // GitHub tokens and fine-grained PATs.
-            r"\b(?:gh[pousr])_[A-Za-z0-9]{16,}",
-            r"\bgithub_pat_[A-Za-z0-9_]{16,}",
-            // GitLab, npm, PyPI, Docker Hub, Hugging Face, OpenAI/Anthropic-style keys.
-            r"\bglpat-[A-Za-z0-9_-]{16,}",
-            r"\bnpm_[A-Za-z0-9]{20,}",
-            r"\bpypi-[A-Za-z0-9_-]{16,}",
-            r"\bdckr_pat_[A-Za-z0-9_-]{16,}",
-            r"\bhf_[A-Za-z0-9]{20,}",
-            r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}",
-            // AWS access key ids.
-            r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
-            // Slack tokens and incoming webhooks.
-            r"\bxox[abposre]-[A-Za-z0-9-]{10,}",
-            r"hooks\.slack\.com/services/(?P<s>[A-Za-z0-9_/-]+)",
-            r"\bxapp-[A-Za-z0-9-]{10,}",
-            // Stripe, Google, SendGrid, Twilio, Mailgun, Square, Shopify.
-            r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}",
-            r"\bAIza[0-9A-Za-z_-]{30,}",
-            r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-            r"\bSK[0-9a-fA-F]{32}\b",
-            r"\bkey-[0-9a-f]{32}\b",
-            r"\bsq0[a-z]{3}-[0-9A-Za-z_-]{22,}",
-            r"\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}",
-            // Azure storage and service-bus keys inside connection strings.
-            r"(?i)(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*(?P<s>[^;\s]+)",
-            // Authorization headers.
-            r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
-            // `password=...`, `Password = ...`, `pwd=`, `secret=`, `token=` parameters
-            // (also `password: x`, with a YAML anchor or JSON quotes, inside a value);
-            // a quoted value up to its closing quote.
-            r#"(?i)(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|sslpassword|auth[_-]?token)["']?\s*[=:]\s*(?:&[^\s]+\s+)?(?:'(?P<s>[^']*)'|"(?P<t>[^"]*)"|(?P<u>[^&;,\s)}]+))"#,
-            // Oracle / SQL*Plus style `user/password@host`.
-            r"\b[A-Za-z][A-Za-z0-9_$#.]*/(?P<s>[^\s@/'\x22]+)@[A-Za-z0-9_.:-]+",
-        ]
-        .iter()
-        .filter_map(|p| Regex::new(p).ok())
-        .collect()
+        (0..SHAPE_PATTERNS.len())
+            .filter_map(shape)
+            .cloned()
+            .collect()
     })
 }
+
+/// Shape `i`, compiled the first time it is needed (most runs need none of them).
+fn shape(i: usize) -> Option<&'static Regex> {
+    static ONE: [OnceLock<Option<Regex>>; SHAPE_COUNT] = [const { OnceLock::new() }; SHAPE_COUNT];
+    ONE.get(i)?
+        .get_or_init(|| Regex::new(SHAPE_PATTERNS.get(i)?).ok())
+        .as_ref()
+}
+
+const SHAPE_COUNT: usize = 25;
 
 /// Byte ranges of the password in every `scheme://user:password@host`. The user-info ends
 /// at the last `@` before the next URL or line break, so a password holding `/`, `?`, `#`,
@@ -173,7 +185,7 @@ pub fn embedded_secret_ranges(value: &str) -> Vec<Range<usize>> {
     shape_ranges(value, shapes())
 }
 
-fn shape_ranges(value: &str, shapes: &[Regex]) -> Vec<Range<usize>> {
+fn shape_ranges<'r>(value: &str, shapes: impl IntoIterator<Item = &'r Regex>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     url_userinfo_ranges(value, &mut out);
     for re in shapes {
@@ -200,30 +212,126 @@ fn shape_ranges(value: &str, shapes: &[Regex]) -> Vec<Range<usize>> {
     merged
 }
 
+/// The SQL literals that hold a password (see [`sql_secret_ranges`]).
+const SQL_PATTERN: &str = r#"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#;
+
+/// For the SQL pattern (index 0) and each shape that [`sql_secret_ranges`] uses (index
+/// `1 + i` for shape `i`): literals one of which every match contains, and whether they
+/// are matched case-insensitively (as their pattern is). A text that holds none of a
+/// pattern's literals cannot match it, so that pattern is neither compiled nor run.
+const TRIGGERS: &[(bool, &[&str])] = &[
+    (true, &["password", "identified", "secret"]),
+    (false, &["-----BEGIN "]),
+    (false, &["eyJ"]),
+    (false, &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
+    (false, &["github_pat_"]),
+    (false, &["glpat-"]),
+    (false, &["npm_"]),
+    (false, &["pypi-"]),
+    (false, &["dckr_pat_"]),
+    (false, &["hf_"]),
+    (false, &["sk-"]),
+    (
+        false,
+        &["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA"],
+    ),
+    (false, &["xox"]),
+    (false, &["hooks.slack.com/services/"]),
+    (false, &["xapp-"]),
+    (false, &["_live_", "_test_"]),
+    (false, &["AIza"]),
+    (false, &["SG."]),
+    (false, &["SK"]),
+    (false, &["key-"]),
+    (false, &["sq0"]),
+    (false, &["shpat_", "shpss_", "shpca_", "shppa_"]),
+    (
+        true,
+        &["accountkey", "sharedaccesskey", "sharedaccesssignature"],
+    ),
+    (true, &["bearer", "basic"]),
+];
+
+/// Which patterns of [`TRIGGERS`] `text` holds a literal of: two passes of a
+/// literal searcher (case-sensitive literals on the text, the others on its ASCII
+/// lower-case copy) instead of one regex search per pattern (this runs on every SQL
+/// file read, history included, and most hold no secret).
+fn triggered(text: &str) -> [bool; TRIGGER_COUNT] {
+    type Searcher = Option<(aho_corasick::AhoCorasick, Vec<usize>)>;
+    fn build(ci: bool) -> Searcher {
+        let mut literals = Vec::new();
+        let mut owners = Vec::new();
+        for (i, (c, lits)) in TRIGGERS.iter().enumerate() {
+            if *c == ci {
+                for l in *lits {
+                    literals.push(*l);
+                    owners.push(i);
+                }
+            }
+        }
+        if ci {
+            // The two letters outside ASCII that case-insensitive matching folds into
+            // ASCII ones (long s, Kelvin sign) may spell any case-insensitive literal.
+            for l in ["\u{17f}", "\u{212a}"] {
+                literals.push(l);
+                owners.push(usize::MAX);
+            }
+        }
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&literals)
+            .ok()
+            .map(|ac| (ac, owners))
+    }
+    static SEARCHERS: OnceLock<(Searcher, Searcher)> = OnceLock::new();
+    let (cs, ci) = SEARCHERS.get_or_init(|| (build(false), build(true)));
+    let (Some((cs, cs_owners)), Some((ci, ci_owners))) = (cs, ci) else {
+        // Without the searchers every pattern runs.
+        return [true; TRIGGER_COUNT];
+    };
+    let mut hit = [false; TRIGGER_COUNT];
+    let lower = text.to_ascii_lowercase();
+    for (ac, owners, hay) in [(cs, cs_owners, text), (ci, ci_owners, lower.as_str())] {
+        // Every start position: no literal is hidden inside an earlier match.
+        let mut at = 0;
+        while let Some(m) = ac.find(aho_corasick::Input::new(hay).range(at..)) {
+            match owners[m.pattern().as_usize()] {
+                usize::MAX => {
+                    for (h, (c, _)) in hit.iter_mut().zip(TRIGGERS) {
+                        *h |= *c;
+                    }
+                }
+                i => hit[i] = true,
+            }
+            at = m.start() + 1;
+        }
+    }
+    hit
+}
+
+const TRIGGER_COUNT: usize = 24;
+
 /// Secrets in SQL text: the literal of `PASSWORD '...'` (`CREATE/ALTER ROLE|USER`, also
 /// `WITH PASSWORD = '...'`), `IDENTIFIED BY '...'`, and the secret shapes of
 /// [`embedded_secret_ranges`] that cannot span a quote. Only characters inside the
 /// literal are in the ranges, so masked SQL still splits and parses the same way.
 pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
-    static SQL: OnceLock<Option<Regex>> = OnceLock::new();
-    let re = SQL.get_or_init(|| {
-        Regex::new(
-            r#"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY|IDENTIFIED\s+WITH\s+\w+\s+(?:BY|AS)|SECRET)\s*=?\s*[EN]?(?:'(?P<s>(?:[^']|'')*)'|"(?P<t>[^"]*)"|\$\$(?P<u>.*?)\$\$)"#,
-        )
-        .ok()
-    });
+    let hit = triggered(text);
     let mut out = Vec::new();
-    if let Some(re) = re {
-        for caps in re.captures_iter(text) {
-            if let Some(m) = ["s", "t", "u"].iter().find_map(|g| caps.name(g)) {
-                if !m.is_empty() {
-                    out.push(m.start()..m.end());
+    if hit[0] {
+        static SQL: OnceLock<Option<Regex>> = OnceLock::new();
+        if let Some(re) = SQL.get_or_init(|| Regex::new(SQL_PATTERN).ok()) {
+            for caps in re.captures_iter(text) {
+                if let Some(m) = ["s", "t", "u"].iter().find_map(|g| caps.name(g)) {
+                    if !m.is_empty() {
+                        out.push(m.start()..m.end());
+                    }
                 }
             }
         }
     }
-    let all = shapes();
-    for r in shape_ranges(text, &all[..all.len() - CONTEXT_SHAPES]) {
+    let used = (0..SHAPE_PATTERNS.len() - CONTEXT_SHAPES).filter(|&i| hit[1 + i]);
+    for r in shape_ranges(text, used.filter_map(shape)) {
         let part = &text[r.clone()];
         if !part.contains(['\'', '"', '\n', ';']) {
             out.push(r);
@@ -419,6 +527,41 @@ mod sql_tests {
         );
         assert!(masked.contains("PASSWORD '**********' LOGIN"), "{masked}");
     }
+
+    #[test]
+    fn the_prefilter_sees_every_sql_secret() {
+        // Each text holds one secret `sql_secret_ranges` masks; the prefilter must see it
+        // (also next to non-ASCII text), and stay quiet on ordinary SQL.
+        let secrets = [
+            "CREATE ROLE app WITH PASSWORD 'rolepw-123';",
+            "ALTER USER x IDENTIFIED BY \"p2-secret\";",
+            "CREATE USER y IDENTIFIED WITH mysql_native_password BY 'pw-9876';",
+            "CREATE SERVER s OPTIONS (password $$dollar-pw$$);",
+            "INSERT INTO t VALUES ('é postgres://app:pa/ss@db.internal/app');",
+            "-- ütoken ghp_0123456789abcdefABCDEF012345",
+            "SELECT 'é eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl';",
+            "-- AKIAIOSFODNN7EXAMPLE in a comment",
+            "-- hooks.slack.com/services/T000/B000/XXXX",
+            "SELECT 'Bearer abc123def456';",
+            "SELECT 'AccountKey=abc123==;';",
+            "-- -----BEGIN RSA PRIVATE KEY----- MIIE -----END RSA PRIVATE KEY-----",
+            "-- SK0123456789abcdef0123456789abcdef",
+            "CREATE ROLE a PA\u{17f}\u{17f}WORD 'folded-pw';",
+        ];
+        for text in secrets {
+            // URL user-info is looked for in every text, without a trigger.
+            assert!(
+                text.contains("://") || triggered(text).iter().any(|&h| h),
+                "no trigger in {text}"
+            );
+            assert_ne!(mask_sql_secrets(text), text, "{text}");
+        }
+        let plain =
+            "CREATE TABLE users (id bigint, password_hash text NOT NULL, token_count int);\n\
+                     UPDATE users SET password_hash = '' WHERE id = 1; -- café";
+        assert_eq!(triggered(plain).iter().filter(|&&h| h).count(), 1); // `password`
+        assert!(sql_secret_ranges(plain).is_empty());
+    }
 }
 
 #[cfg(test)]
@@ -426,13 +569,20 @@ mod shape_tests {
     #[test]
     fn every_shape_compiles() {
         // A pattern that failed to compile would be dropped silently.
-        let src = include_str!("secret.rs");
-        let start = src.find("fn shapes()").unwrap_or(0);
-        let end = src[start..]
-            .find(".iter()")
-            .map_or(src.len(), |i| start + i);
-        let listed = src[start..end].matches("\n            r").count();
-        assert_eq!(super::shapes().len(), listed);
+        assert_eq!(super::SHAPE_PATTERNS.len(), super::SHAPE_COUNT);
+        assert_eq!(super::shapes().len(), super::SHAPE_PATTERNS.len());
+        assert!(regex::Regex::new(super::SQL_PATTERN).is_ok());
+        // One trigger list for the SQL pattern and each shape SQL masking uses.
+        assert_eq!(
+            super::TRIGGERS.len(),
+            1 + super::SHAPE_PATTERNS.len() - super::CONTEXT_SHAPES
+        );
+        assert_eq!(super::TRIGGERS.len(), super::TRIGGER_COUNT);
+        // A single trigger literal is written in its pattern.
+        for (i, (_, lits)) in super::TRIGGERS.iter().enumerate().skip(1) {
+            let p = super::SHAPE_PATTERNS[i - 1].replace('\\', "");
+            assert!(lits.len() > 1 || p.contains(lits[0]), "shape {i}: {p}");
+        }
     }
 }
 

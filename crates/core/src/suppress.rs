@@ -14,12 +14,13 @@
 //! What counts as a directive: only a **whole-line** comment, i.e. the comment
 //! marker is the first non-blank text of its line. A comment trailing a statement
 //! on the same line is not read. This keeps detection cheap and keeps `--` or `#`
-//! inside values and string literals on statement lines out of it. In SQL the scan
-//! also knows string literals (`'..'` with `''` and backslash escapes), quoted
-//! identifiers, dollar-quoted bodies, block comments and MySQL `#` comment lines, so a line starting with
-//! `--` inside a multi-line literal or function body is not a directive either.
-//! For `#` files a line whose first non-blank character is `#` is a comment (a
-//! block scalar or multi-line string holding such a line is not recognised).
+//! inside values and string literals on statement lines out of it. Which lines of
+//! a SQL file are comments is the SQL lexer's call (the sql crate's
+//! `lex::whole_line_comments`, with the file's dialect): the same lexer splits the
+//! statements, so a line starting with `--` inside a multi-line literal or a
+//! function body is not a directive either. For `#` files ([`hash_line_comments`])
+//! a line whose first non-blank character is `#` is a comment (a block scalar or
+//! multi-line string holding such a line is not recognised).
 //!
 //! [`apply`] removes the suppressed findings of one file and adds meta findings:
 //! `suppression-without-reason` when no reason follows ` -- ` (the suppression
@@ -136,22 +137,25 @@ pub struct Directive {
 
 const TAG: &str = "canary-lint:";
 
-/// Finds every `canary-lint:` directive in whole-line comments of `file`.
-pub fn parse(file: &SourceFile, style: CommentStyle) -> Vec<Directive> {
+/// Finds every `canary-lint:` directive in the whole-line comments of `file`.
+/// `comments(text)` lists them (spans from the comment marker to the end of its
+/// line, without the line break); it is only called when the text holds a
+/// directive at all.
+pub fn parse(
+    file: &SourceFile,
+    style: CommentStyle,
+    comments: impl FnOnce(&str) -> Vec<Span>,
+) -> Vec<Directive> {
     let text = &*file.text;
     // Most files have no directive at all: skip the comment scan for them.
     if !text.contains(TAG) {
         return Vec::new();
     }
-    let comments = match style {
-        CommentStyle::Sql => sql_line_comments(text),
-        CommentStyle::Hash => hash_line_comments(text),
-    };
     let marker = match style {
         CommentStyle::Sql => 2,
         CommentStyle::Hash => 1,
     };
-    comments
+    comments(text)
         .into_iter()
         .filter_map(|span| {
             let d = parse_comment(text, span, marker)?;
@@ -212,7 +216,7 @@ fn parse_comment(text: &str, span: Span, marker: usize) -> Option<Directive> {
 }
 
 /// Whole-line `#` comments: (marker, end of line) spans.
-fn hash_line_comments(text: &str) -> Vec<Span> {
+pub fn hash_line_comments(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -225,121 +229,6 @@ fn hash_line_comments(text: &str) -> Vec<Span> {
         start += line.len();
     }
     out
-}
-
-/// Whole-line `--` comments of SQL text, skipping string literals, quoted
-/// identifiers, dollar-quoted bodies and block comments. One linear pass.
-fn sql_line_comments(text: &str) -> Vec<Span> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // Only blanks seen since the last newline (outside any literal).
-    let mut line_blank = true;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                line_blank = true;
-                i += 1;
-            }
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
-                if line_blank {
-                    let content_end = i + text[i..end].trim_end_matches('\r').len();
-                    out.push(Span::new(i, content_end));
-                }
-                i = end;
-            }
-            // A MySQL `#` comment line: skipped (never a directive), so a quote in
-            // it cannot open a literal.
-            b'#' if line_blank => {
-                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                line_blank = false;
-                i = skip_block_comment(b, i);
-            }
-            q @ (b'\'' | b'"' | b'`') => {
-                line_blank = false;
-                i = skip_quoted(b, i, q);
-            }
-            b'$' => {
-                line_blank = false;
-                i = match dollar_tag(text, i) {
-                    Some(tag) => {
-                        let body = i + tag.len();
-                        text[body..]
-                            .find(tag)
-                            .map_or(b.len(), |n| body + n + tag.len())
-                    }
-                    None => i + 1,
-                };
-            }
-            _ => {
-                line_blank = false;
-                // Step over a whole UTF-8 character.
-                i += text[i..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-    }
-    out
-}
-
-fn skip_block_comment(b: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i + 1 < b.len() {
-        if b[i] == b'/' && b[i + 1] == b'*' {
-            depth += 1;
-            i += 2;
-        } else if b[i] == b'*' && b[i + 1] == b'/' {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    b.len()
-}
-
-/// Skips a quoted literal starting at `start`; a doubled quote and (in single
-/// quotes) a backslash escape stay inside.
-fn skip_quoted(b: &[u8], start: usize, q: u8) -> usize {
-    let mut i = start + 1;
-    while i < b.len() {
-        if q == b'\'' && b[i] == b'\\' {
-            i += 2;
-        } else if b[i] == q {
-            if b.get(i + 1) == Some(&q) {
-                i += 2;
-            } else {
-                return i + 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    b.len()
-}
-
-/// `$tag$` or `$$` at `i` (not a `$1` parameter, not inside an identifier).
-fn dollar_tag(text: &str, i: usize) -> Option<&str> {
-    let b = text.as_bytes();
-    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') {
-        return None;
-    }
-    let mut j = i + 1;
-    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-        j += 1;
-    }
-    if j < b.len() && b[j] == b'$' && !b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        Some(&text[i..=j])
-    } else {
-        None
-    }
 }
 
 /// The next config entry after `offset`: the first line that is neither blank
@@ -535,6 +424,24 @@ mod tests {
         SourceFile::new("m.sql", text)
     }
 
+    /// Directives of test SQL without literals: every line starting with `--`
+    /// is a comment (the sql crate's lexer tests cover literals and bodies).
+    fn parse_sql(f: &SourceFile) -> Vec<Directive> {
+        parse(f, CommentStyle::Sql, |text| {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                let content = line.trim_end_matches(['\n', '\r']);
+                let lead = content.len() - content.trim_start().len();
+                if content.trim_start().starts_with("--") {
+                    out.push(Span::new(at + lead, at + content.len()));
+                }
+                at += line.len();
+            }
+            out
+        })
+    }
+
     /// Statement spans of simple test SQL: split on `;`, leading blanks and
     /// whole-line comments excluded.
     fn statements(text: &str) -> Vec<Span> {
@@ -583,7 +490,7 @@ mod tests {
                --canary-lint:ignore-file unbounded-update\n\
              -- an ordinary comment\n",
         );
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         assert_eq!(ds.len(), 2);
         assert_eq!(ds[0].kind, DirectiveKind::Ignore);
         let names: Vec<&str> = ds[0].rules.iter().map(|r| r.name.as_str()).collect();
@@ -609,30 +516,9 @@ mod tests {
         let f = sql(
             "-- canary-lint: ignore drop-column --   \n-- canary-lint: ignroe drop-column -- x\n",
         );
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         assert_eq!(ds[0].reason, None);
         assert_eq!(ds[1].kind, DirectiveKind::Unknown("ignroe".into()));
-    }
-
-    #[test]
-    fn only_whole_line_comments_outside_literals_count() {
-        let text = "SELECT '-- canary-lint: ignore drop-table -- no'; -- canary-lint: ignore drop-table -- trailing\n\
-                    INSERT INTO t VALUES ('a\n-- canary-lint: ignore drop-table -- in a string\n');\n\
-                    CREATE FUNCTION f() RETURNS int AS $body$\n-- canary-lint: ignore drop-table -- in a body\n$body$;\n\
-                    /* block\n-- canary-lint: ignore drop-table -- in a block comment\n*/\n\
-                    # mysql comment: don't open a literal\n\
-                    SELECT 'it''s', 'c:\\'', \"q\"\"\";\n\
-                    -- canary-lint: ignore drop-table -- real\n";
-        let ds = parse(&sql(text), CommentStyle::Sql);
-        assert_eq!(ds.len(), 1, "{ds:?}");
-        assert_eq!(ds[0].reason.as_deref(), Some("real"));
-        assert_eq!(ds[0].line, 13);
-    }
-
-    #[test]
-    fn dollar_parameters_are_not_dollar_quotes() {
-        let text = "SELECT $1, $2;\n-- canary-lint: ignore drop-table -- after params\n";
-        assert_eq!(parse(&sql(text), CommentStyle::Sql).len(), 1);
     }
 
     #[test]
@@ -641,7 +527,7 @@ mod tests {
             "app.properties",
             "a=1 # canary-lint: ignore key-added-in-canary -- trailing, not read\n  # canary-lint: ignore key-added-in-canary -- rollout flag\r\nb=2\n",
         );
-        let ds = parse(&f, CommentStyle::Hash);
+        let ds = parse(&f, CommentStyle::Hash, hash_line_comments);
         assert_eq!(ds.len(), 1);
         assert_eq!(ds[0].line, 2);
         assert_eq!(ds[0].reason.as_deref(), Some("rollout flag"));
@@ -654,7 +540,7 @@ mod tests {
                     ALTER TABLE users\n  DROP COLUMN email;\n\
                     ALTER TABLE users DROP COLUMN name;\n";
         let f = sql(text);
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         let diags = vec![
             diag_at(&DROP_COLUMN, &f, "DROP COLUMN email"),
             diag_at(&DROP_COLUMN, &f, "DROP COLUMN name"),
@@ -667,7 +553,7 @@ mod tests {
     fn ignore_matches_by_rule_and_reports_the_unused_rule() {
         let text = "-- canary-lint: ignore drop-column, drop-table -- both\nDROP TABLE t;\n";
         let f = sql(text);
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         let out = apply(
             &f,
             &ds,
@@ -689,7 +575,7 @@ mod tests {
     fn ignore_file_covers_every_statement_wherever_it_stands() {
         let text = "DROP TABLE a;\nDROP TABLE b;\n-- canary-lint: ignore-file drop-table -- both tables were created by this release's predecessor and are empty\n";
         let f = sql(text);
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         let diags = vec![
             diag_at(&DROP_TABLE, &f, "DROP TABLE a"),
             diag_at(&DROP_TABLE, &f, "DROP TABLE b"),
@@ -702,7 +588,7 @@ mod tests {
     fn missing_reason_is_reported_but_still_suppresses() {
         let text = "-- canary-lint: ignore drop-table\nDROP TABLE t;\n";
         let f = sql(text);
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         let out = apply(
             &f,
             &ds,
@@ -721,7 +607,7 @@ mod tests {
                     -- canary-lint: ignore -- nothing named\n\
                     -- canary-lint: ignore drop-column -- at the end\n";
         let f = sql(text);
-        let ds = parse(&f, CommentStyle::Sql);
+        let ds = parse_sql(&f);
         let known = |r: &str| r == "drop-column" || r == "drop-table";
         let out = apply_checked(
             &f,
@@ -756,7 +642,7 @@ mod tests {
         let f = sql(text);
         let other = SourceFile::new("other.sql", "DROP TABLE t;");
         let d = Diagnostic::new(&DROP_TABLE, &other, Span::new(0, 12), "m");
-        let out = apply(&f, &parse(&f, CommentStyle::Sql), vec![d], &|_| None);
+        let out = apply(&f, &parse_sql(&f), vec![d], &|_| None);
         let files: Vec<(&str, &str)> = out.iter().map(|d| (&*d.file, d.rule.as_str())).collect();
         assert_eq!(
             files,
@@ -768,7 +654,7 @@ mod tests {
     fn config_entries_are_the_next_key_line() {
         let text = "# canary-lint: ignore key-added-in-canary -- rollout flag\n\n# note\nfeature.flags=a,\\\n  b\nother=1\n";
         let f = SourceFile::new("canary.properties", text);
-        let ds = parse(&f, CommentStyle::Hash);
+        let ds = parse(&f, CommentStyle::Hash, hash_line_comments);
         let unit = next_config_entry(&f, CommentStyle::Hash, ds[0].span.end);
         let unit = unit.map(|s| &text[s.start..s.end]);
         assert_eq!(unit, Some("feature.flags=a,\\\n  b"));

@@ -7,13 +7,13 @@
 
 use crate::lex::{ident_value, tokens, Token, TokenKind};
 use crate::names::{ident_key, join_parts, object_key};
-use crate::parse::to_span;
+use crate::sqltokens::to_span;
 use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    DataType, GeneratedExpressionMode, Ident, ObjectName, ObjectType, RenameTableNameKind,
-    Statement,
+    DataType, Expr, GeneratedExpressionMode, Ident, ObjectName, ObjectType, Query,
+    RenameTableNameKind, SelectItem, SetExpr, Statement,
 };
 
 /// A named object or column: its comparison key (see [`crate::names`]) and the
@@ -72,6 +72,8 @@ pub struct ColumnSpec {
     pub unique: bool,
     /// An inline `PRIMARY KEY`.
     pub primary_key: bool,
+    /// The default expression as SQL text.
+    pub default: Option<String>,
 }
 
 /// Built-in functions that are not volatile (immutable or stable in Postgres's
@@ -212,8 +214,22 @@ pub enum ChangeKind {
         /// `CREATE TABLE .. AS SELECT`: created with rows.
         filled: bool,
     },
+    /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`. What the token scan cannot
+    /// read is left empty (`columns: None`, no sources, no query).
     CreateView {
         view: Name,
+        written: String,
+        materialized: bool,
+        if_not_exists: bool,
+        /// Output column keys (an explicit column list, or a projection of
+        /// plain columns and aliases); `None` when unknown.
+        columns: Option<Vec<String>>,
+        /// Where each output column comes from, in order (empty when unknown).
+        sources: Vec<ColumnSource>,
+        /// The defining query as SQL text.
+        query: String,
+        /// Keys of the relations the query reads in `FROM`/`JOIN`, sorted.
+        depends_on: Vec<String>,
     },
     /// `INSERT INTO table .. SELECT .. FROM ..`: rows copied from another relation.
     InsertSelect {
@@ -288,6 +304,8 @@ pub enum ChangeKind {
     DropColumn {
         table: Name,
         column: Name,
+        /// `DROP COLUMN IF EXISTS`.
+        if_exists: bool,
     },
     RenameColumn {
         table: Name,
@@ -318,6 +336,8 @@ pub enum ChangeKind {
         column: Name,
         new_type: String,
         restated: bool,
+        /// The new type, when read from the syntax tree.
+        data_type: Option<DataType>,
     },
     /// `SET NOT NULL`, or a MySQL `MODIFY`/`CHANGE` that says `NOT NULL` (`restated`).
     SetNotNull {
@@ -332,6 +352,8 @@ pub enum ChangeKind {
     SetDefault {
         table: Name,
         column: Name,
+        /// The default expression as SQL text, when read from the syntax tree.
+        value: Option<String>,
     },
     /// `DROP DEFAULT`, or a MySQL `MODIFY`/`CHANGE` without `DEFAULT` (`restated`:
     /// only a change if the column had a default).
@@ -410,6 +432,20 @@ pub enum ChangeKind {
         name: Option<Name>,
         concurrently: bool,
     },
+}
+
+/// Where an output column of a view comes from, as far as the query's text shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnSource {
+    /// A column of a relation read in `FROM` (`relation`: its key when the
+    /// column is qualified; otherwise found among the relations read).
+    Column {
+        relation: Option<String>,
+        column: String,
+    },
+    /// A cast (`x::int`, `CAST(x AS int)`): the column has its type.
+    Cast(DataType),
+    Unknown,
 }
 
 /// Where `ALTER TYPE .. ADD VALUE` puts the new label.
@@ -694,8 +730,10 @@ fn spec_from<'a>(
             ColumnOption::NotNull => spec.not_null = true,
             ColumnOption::Null => spec.not_null = false,
             ColumnOption::Default(e) => {
+                let text = e.to_string();
                 spec.has_default = true;
-                spec.volatile_default = is_volatile_default(&e.to_string());
+                spec.volatile_default = is_volatile_default(&text);
+                spec.default = Some(text);
             }
             ColumnOption::Generated {
                 generation_expr,
@@ -738,12 +776,34 @@ fn spec_from<'a>(
 /// The statement forms the schema model replays from their change values
 /// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
 /// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
-/// VIEW`, `CREATE INDEX`, `ALTER TABLE`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
+/// INDEX`, `ALTER TABLE` with any other operation, or `IF EXISTS`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
 /// TYPE .. RENAME TO`, `RENAME TABLE`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
 /// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
 /// model from the tree (`crate::model::replay`).
 pub fn replayed_from_changes(stmt: &Statement) -> bool {
     match stmt {
+        Statement::CreateView(_) => true,
+        // An `ALTER TABLE` whose every operation is a column drop, rename or
+        // `ALTER COLUMN .. SET | DROP NOT NULL | DEFAULT`, `TYPE`.
+        Statement::AlterTable(at) => {
+            !at.if_exists
+                && !at.operations.is_empty()
+                && at.operations.iter().all(|op| {
+                    matches!(
+                        op,
+                        AlterTableOperation::DropColumn { .. }
+                            | AlterTableOperation::RenameColumn { .. }
+                            | AlterTableOperation::AlterColumn {
+                                op: AlterColumnOperation::SetNotNull
+                                    | AlterColumnOperation::DropNotNull
+                                    | AlterColumnOperation::SetDefault { .. }
+                                    | AlterColumnOperation::DropDefault
+                                    | AlterColumnOperation::SetDataType { .. },
+                                ..
+                            }
+                    )
+                })
+        }
         Statement::Drop { object_type, .. } => matches!(
             object_type,
             ObjectType::Table
@@ -797,12 +857,26 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 whole,
             );
         }
-        Statement::CreateView(cv) => push(
-            ChangeKind::CreateView {
-                view: Name::object(&cv.name, d),
-            },
-            whole,
-        ),
+        Statement::CreateView(cv) => {
+            let columns = if cv.columns.is_empty() {
+                query_columns(&cv.query)
+            } else {
+                Some(cv.columns.iter().map(|c| ident_key(&c.name)).collect())
+            };
+            push(
+                ChangeKind::CreateView {
+                    view: Name::object(&cv.name, d),
+                    written: cv.name.to_string(),
+                    materialized: cv.materialized,
+                    if_not_exists: cv.if_not_exists,
+                    columns,
+                    sources: view_sources(&cv.query, d),
+                    query: cv.query.to_string(),
+                    depends_on: query_relations(&cv.query, d),
+                },
+                whole,
+            )
+        }
         Statement::CreateType {
             name,
             representation,
@@ -1084,6 +1158,154 @@ fn signature(cf: &sqlparser::ast::CreateFunction, d: Dialect) -> Signature {
     }
 }
 
+/// Output column keys of a query whose projection is plain columns and aliases.
+pub(crate) fn query_columns(query: &Query) -> Option<Vec<String>> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident_key(i)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(ident_key),
+            SelectItem::ExprWithAlias { alias, .. } => Some(ident_key(alias)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Keys of the relations a query reads in its `FROM` and `JOIN` clauses (CTE names excluded),
+/// sorted and deduplicated.
+pub(crate) fn query_relations(query: &Query, dialect: Dialect) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ctes = Vec::new();
+    collect_query(query, dialect, &mut ctes, &mut out);
+    out.retain(|k| !ctes.contains(k));
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect_query(query: &Query, dialect: Dialect, ctes: &mut Vec<String>, out: &mut Vec<String>) {
+    if let Some(with) = &query.with {
+        for cte in &with.cte_tables {
+            ctes.push(ident_key(&cte.alias.name));
+            collect_query(&cte.query, dialect, ctes, out);
+        }
+    }
+    collect_set_expr(&query.body, dialect, ctes, out);
+}
+
+fn collect_set_expr(
+    body: &SetExpr,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    match body {
+        SetExpr::Select(select) => {
+            for twj in &select.from {
+                collect_factor(&twj.relation, dialect, ctes, out);
+                for join in &twj.joins {
+                    collect_factor(&join.relation, dialect, ctes, out);
+                }
+            }
+        }
+        SetExpr::Query(q) => collect_query(q, dialect, ctes, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            collect_set_expr(left, dialect, ctes, out);
+            collect_set_expr(right, dialect, ctes, out);
+        }
+        SetExpr::Table(t) => {
+            if let Some(name) = &t.table_name {
+                let key = match &t.schema_name {
+                    Some(schema) => {
+                        crate::names::join_parts(&[ident_key(schema), ident_key(name)], dialect)
+                    }
+                    None => ident_key(name),
+                };
+                out.push(key);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_factor(
+    factor: &sqlparser::ast::TableFactor,
+    dialect: Dialect,
+    ctes: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    use sqlparser::ast::TableFactor as F;
+    match factor {
+        F::Table { name, .. } => out.push(object_key(name, dialect)),
+        F::Derived { subquery, .. } => collect_query(subquery, dialect, ctes, out),
+        F::NestedJoin {
+            table_with_joins, ..
+        } => {
+            collect_factor(&table_with_joins.relation, dialect, ctes, out);
+            for join in &table_with_joins.joins {
+                collect_factor(&join.relation, dialect, ctes, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where each output column of a view's query comes from, in projection order
+/// (empty when the query is not a single `SELECT` of listed items).
+pub(crate) fn view_sources(query: &Query, dialect: Dialect) -> Vec<ColumnSource> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Vec::new();
+    };
+    // Qualifiers (aliases and table names) to relation keys.
+    let mut qualifiers: Vec<(String, String)> = Vec::new();
+    for twj in &select.from {
+        for factor in std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation)) {
+            if let sqlparser::ast::TableFactor::Table { name, alias, .. } = factor {
+                let key = object_key(name, dialect);
+                if let Some(a) = alias {
+                    qualifiers.push((ident_key(&a.name), key.clone()));
+                }
+                qualifiers.push((crate::names::bare(&key).to_string(), key));
+            }
+        }
+    }
+    fn source(e: &Expr, qualifiers: &[(String, String)]) -> ColumnSource {
+        match e {
+            Expr::Identifier(i) => ColumnSource::Column {
+                relation: None,
+                column: ident_key(i),
+            },
+            Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                let q = ident_key(&parts[parts.len() - 2]);
+                match qualifiers.iter().find(|(k, _)| *k == q) {
+                    Some((_, relation)) => ColumnSource::Column {
+                        relation: Some(relation.clone()),
+                        column: parts.last().map(ident_key).unwrap_or_default(),
+                    },
+                    None => ColumnSource::Unknown,
+                }
+            }
+            Expr::Cast { data_type, .. } => ColumnSource::Cast(data_type.clone()),
+            Expr::Nested(inner) => source(inner, qualifiers),
+            _ => ColumnSource::Unknown,
+        }
+    }
+    let mut out = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                out.push(source(e, &qualifiers))
+            }
+            _ => return Vec::new(),
+        }
+    }
+    out
+}
+
 /// Whether a query reads rows from a table or view (not only `VALUES` or constants).
 fn reads_a_relation(q: &sqlparser::ast::Query) -> bool {
     use sqlparser::ast::SetExpr;
@@ -1129,12 +1351,17 @@ fn alter_op(
             },
             clause(Some(&column_def.name)),
         ),
-        AlterTableOperation::DropColumn { column_names, .. } => {
+        AlterTableOperation::DropColumn {
+            column_names,
+            if_exists,
+            ..
+        } => {
             for c in column_names {
                 push(
                     ChangeKind::DropColumn {
                         table: t(),
                         column: Name::ident(c),
+                        if_exists: *if_exists,
                     },
                     clause(Some(c)),
                 );
@@ -1213,9 +1440,14 @@ fn alter_op(
                 AlterColumnOperation::DropNotNull => {
                     push(ChangeKind::DropNotNull { table: t(), column }, c)
                 }
-                AlterColumnOperation::SetDefault { .. } => {
-                    push(ChangeKind::SetDefault { table: t(), column }, c)
-                }
+                AlterColumnOperation::SetDefault { value } => push(
+                    ChangeKind::SetDefault {
+                        table: t(),
+                        column,
+                        value: Some(value.to_string()),
+                    },
+                    c,
+                ),
                 AlterColumnOperation::DropDefault => push(
                     ChangeKind::DropDefault {
                         table: t(),
@@ -1230,6 +1462,7 @@ fn alter_op(
                         column,
                         new_type: data_type.to_string(),
                         restated: false,
+                        data_type: Some(data_type.clone()),
                     },
                     c,
                 ),
@@ -1255,6 +1488,7 @@ fn restate(
             column: column.clone(),
             new_type: spec.data_type.clone(),
             restated: true,
+            data_type: None,
         },
         c,
     );
@@ -1277,7 +1511,14 @@ fn restate(
         );
     }
     if spec.has_default {
-        push(ChangeKind::SetDefault { table, column }, c);
+        push(
+            ChangeKind::SetDefault {
+                table,
+                column,
+                value: spec.default,
+            },
+            c,
+        );
     } else {
         push(
             ChangeKind::DropDefault {

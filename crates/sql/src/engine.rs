@@ -312,7 +312,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         K::AddColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Create)]
         }
-        K::DropColumn { table, column } => {
+        K::DropColumn { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Drop)]
         }
         K::RenameColumn { table, from, to } => vec![
@@ -325,7 +325,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         }
         K::SetNotNull { table, column, .. }
         | K::DropNotNull { table, column }
-        | K::SetDefault { table, column }
+        | K::SetDefault { table, column, .. }
         | K::DropDefault { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Alter)]
         }
@@ -377,7 +377,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
             v
         }
         K::AlgorithmCopy { table } | K::AlterTableLock { table } => vec![(t(table), Act::Alter)],
-        K::CreateView { view } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
+        K::CreateView { view, .. } => vec![(ObjKey::View(view.key.clone()), Act::Create)],
         K::DropView { view, cascade, .. } => {
             let mut v = vec![(ObjKey::View(view.key.clone()), Act::Drop)];
             if *cascade {
@@ -518,28 +518,30 @@ impl Walk {
         let file_tx = self.tx;
         self.state.start_file();
         for s in &pf.statements {
+            // The tree, parsed again here when the file was too large to keep it.
+            let tree = s.tree(text, pf.dialect);
+            let ast: Option<&Statement> = tree.as_deref();
             let first = first_word(text, s.span);
             let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
                 && (!first.eq_ignore_ascii_case("CREATE")
                     || crate::scan::create_is_index(text, s.span, pf.dialect));
-            let changes_schema = s.ast.as_deref().is_some_and(may_change_schema);
+            let changes_schema = ast.is_some_and(may_change_schema);
             // A routine or PRAGMA the parser rejects is valid SQL that changes no
             // schema by itself (DDL in routine bodies is read by the body scan).
             let skipped = s.skipped
-                || (s.ast.is_none()
-                    && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
-            let rejected = s.ast.is_none() && !skipped;
+                || (ast.is_none() && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
+            let rejected = ast.is_none() && !skipped;
             // DDL inside `DO` blocks and routine bodies, found by the token scan.
             let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
             if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
                 // Nothing a rule reads; the model may still follow it.
-                if let Some(ast) = &s.ast {
+                if let Some(ast) = ast {
                     self.replay(fi, s.span, ast, &[], pf.dialect, schema);
                 }
                 continue;
             }
             let st = StatementText::new(text, s.span, pf.dialect);
-            let mut changes: Vec<Change> = match (&s.ast, &s.error) {
+            let mut changes: Vec<Change> = match (ast, &s.error) {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
                 (None, _) if skipped => Vec::new(),
@@ -555,7 +557,7 @@ impl Walk {
                     scan(&st)
                 }
             };
-            let from_ast = if s.ast.is_some() { changes.len() } else { 0 };
+            let from_ast = if ast.is_some() { changes.len() } else { 0 };
             if ops {
                 let mut extra = scan_ops(&st);
                 for c in &mut extra {
@@ -675,7 +677,7 @@ impl Walk {
                 }
                 self.state.note(c);
             }
-            if let Some(ast) = &s.ast {
+            if let Some(ast) = ast {
                 if !self.replay(fi, s.span, ast, &changes[..from_ast], pf.dialect, schema) {
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
@@ -735,10 +737,11 @@ impl Walk {
             .to_vec();
         after.extend_renames(&renames);
         let changes = diff(&self.before, &after);
+        let causes = CauseIndex::new(&self.touches);
         let delta: Vec<DeltaEntry> = changes
             .into_iter()
             .map(|change| {
-                let causes = self
+                let causes = causes
                     .causes_of(&change)
                     .into_iter()
                     .map(|r| {
@@ -783,12 +786,17 @@ impl Walk {
                 self.diags.push(d);
             }
         }
+        let mut touches_of: std::collections::HashMap<ObjKey, Vec<usize>> = Default::default();
+        for (i, t) in self.touches.iter().enumerate() {
+            touches_of.entry(t.object.clone()).or_default().push(i);
+        }
         let cx = ReleaseCx {
             files: release,
             before: &self.before,
             after: &after,
             delta: &delta,
             touches: &self.touches,
+            touches_of: &touches_of,
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
@@ -796,13 +804,36 @@ impl Walk {
             running: schema,
         };
         rules::judge(&cx, &mut self.diags);
-        crate::lint::mark_one_step_renames(&self.state, &mut self.diags);
+        crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
         sort_diagnostics(&mut self.diags);
         ReleaseAnalysis {
             diagnostics: self.diags,
             delta,
             not_followed: self.not_followed,
         }
+    }
+}
+
+/// The statements that touched each object, by delta key, in release order: one pass
+/// over the touches, so a release of many statements and delta entries stays linear.
+struct CauseIndex {
+    /// Delta key to the statements that touched that object.
+    direct: std::collections::HashMap<String, Vec<StmtRef>>,
+    /// Table key to the statements that touched the table itself.
+    tables: std::collections::HashMap<String, Vec<StmtRef>>,
+}
+
+impl CauseIndex {
+    fn new(touches: &[Touch]) -> CauseIndex {
+        let mut direct: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+        let mut tables: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+        for t in touches {
+            direct.entry(t.object.delta_key()).or_default().push(t.at);
+            if let ObjKey::Table(k) = &t.object {
+                tables.entry(k.clone()).or_default().push(t.at);
+            }
+        }
+        CauseIndex { direct, tables }
     }
 
     fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
@@ -813,25 +844,27 @@ impl Walk {
             crate::model::ObjectKind::Function => overloads_of(&change.object),
             _ => None,
         };
-        let direct: Vec<StmtRef> = self
-            .touches
-            .iter()
-            .filter(|t| match (&t.object, &function) {
-                (ObjKey::Function(k), Some(name)) => overloads_of(k).as_ref() == Some(name),
-                _ => t.object.delta_key() == change.object,
-            })
-            .map(|t| t.at)
-            .collect();
-        let mut out = if direct.is_empty() {
+        let direct: Option<Vec<StmtRef>> = match &function {
+            Some(name) => {
+                let v: Vec<StmtRef> = self
+                    .direct
+                    .iter()
+                    .filter(|(k, _)| overloads_of(k).as_ref() == Some(name))
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect();
+                (!v.is_empty()).then_some(v)
+            }
+            None => self.direct.get(&change.object).cloned(),
+        };
+        let mut out = match direct {
+            Some(direct) => direct,
             // A column reached through its table (a table swap, a rebuild).
-            let table = change.object.rsplit_once('.').map(|(t, _)| t);
-            self.touches
-                .iter()
-                .filter(|t| matches!(&t.object, ObjKey::Table(k) if Some(k.as_str()) == table))
-                .map(|t| t.at)
-                .collect()
-        } else {
-            direct
+            None => change
+                .object
+                .rsplit_once('.')
+                .and_then(|(t, _)| self.tables.get(t))
+                .cloned()
+                .unwrap_or_default(),
         };
         out.sort_by_key(|r| (r.seq, r.span.start));
         out.dedup();
@@ -902,7 +935,7 @@ fn judge_candidate(
             Some(from),
             false,
         ),
-        K::DropColumn { table, column }
+        K::DropColumn { table, column, .. }
         | K::RenameColumn {
             table,
             from: column,

@@ -11,7 +11,7 @@ use crate::Dialect;
 pub enum TokenKind {
     /// Keyword or unquoted identifier.
     Word,
-    /// `"x"`, `` `x` `` or `[x]`.
+    /// `"x"`, `` `x` `` or `[x]` (T-SQL, SQLite).
     QuotedIdent,
     /// `'x'`, `E'x'`, `$tag$x$tag$`, MySQL `"x"` is lexed as [`TokenKind::QuotedIdent`].
     Str,
@@ -153,7 +153,7 @@ impl<'a> Lexer<'a> {
                 self.skip_quoted(b'`', false);
                 TokenKind::QuotedIdent
             }
-            b'[' if self.dialect == Dialect::Mssql => {
+            b'[' if matches!(self.dialect, Dialect::Mssql | Dialect::Sqlite) => {
                 self.skip_quoted(b']', false);
                 TokenKind::QuotedIdent
             }
@@ -311,6 +311,41 @@ pub fn tokens(src: &str, start: usize, end: usize, dialect: Dialect) -> Vec<Toke
     out
 }
 
+/// The `--` comments of `src` that stand alone on their lines (only blanks before
+/// them on the line, outside any literal), each from its `--` to the end of the
+/// line without the line break: where `canary-lint:` suppression directives are
+/// read (`canary_lint_core::suppress`). The statements are split by the same
+/// lexer, so a line inside a string or a routine body is never one.
+pub fn whole_line_comments(src: &str, dialect: Dialect) -> Vec<canary_lint_core::Span> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut lx = Lexer::new(src, 0, src.len(), dialect);
+    // End of the previous token; a comment is alone on its line when the blank
+    // run before it reaches back to a line break (or the start of the text).
+    let mut prev_end: Option<usize> = None;
+    loop {
+        let from = lx.pos;
+        let Some(t) = lx.next_token() else { break };
+        let gap = &b[from..t.start];
+        let line_start = match gap.iter().rposition(|&c| c == b'\n') {
+            Some(i) => Some(from + i + 1),
+            None if prev_end.is_none() => Some(0),
+            None => None,
+        };
+        let alone = line_start.is_some_and(|ls| {
+            b[ls..t.start]
+                .iter()
+                .all(|&c| matches!(c, b' ' | b'\t' | b'\r'))
+        });
+        if alone && t.kind == TokenKind::LineComment && b[t.start] == b'-' {
+            let end = t.start + t.text(src).trim_end_matches('\r').len();
+            out.push(canary_lint_core::Span::new(t.start, end));
+        }
+        prev_end = Some(t.end);
+    }
+    out
+}
+
 /// The value of an identifier token: quotes removed, unquoted words as written.
 /// Returns `(value, quoted)`.
 pub fn ident_value(src: &str, t: &Token) -> (String, bool) {
@@ -385,5 +420,35 @@ mod tests {
     fn positional_parameters_are_not_dollar_quotes() {
         let k = kinds("select $1, $2;", Dialect::Postgres);
         assert_eq!(k.len(), 5);
+    }
+
+    fn directive_lines(src: &str, d: Dialect) -> Vec<&str> {
+        whole_line_comments(src, d)
+            .iter()
+            .map(|s| &src[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn only_whole_line_comments_outside_literals_count() {
+        let text = "SELECT '-- x'; -- trailing\n\
+                    INSERT INTO t VALUES ('a\n-- in a string\n');\n\
+                    CREATE FUNCTION f() RETURNS int AS $body$\n-- in a body\n$body$;\n\
+                    /* block\n-- in a block comment\n*/\n\
+                    SELECT 'it''s', \"q\"\"\";\n\
+                    \t -- real\r\n\
+                    SELECT $1, $2;\n-- after params";
+        assert_eq!(
+            directive_lines(text, Dialect::Postgres),
+            ["-- real", "-- after params"]
+        );
+    }
+
+    #[test]
+    fn mysql_comment_lines_and_backslashes_do_not_open_literals() {
+        let text = "# mysql comment: don't open a literal\n\
+                    SELECT 'c:\\'', \"d\\\"\";\n\
+                    -- real\n";
+        assert_eq!(directive_lines(text, Dialect::Mysql), ["-- real"]);
     }
 }

@@ -26,6 +26,7 @@ pub mod lint;
 pub mod model;
 pub mod names;
 pub mod parse;
+mod renames;
 pub mod rules;
 pub mod scan;
 pub mod split;

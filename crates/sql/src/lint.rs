@@ -5,7 +5,6 @@ use crate::engine::{analyze_release, Knowledge};
 use crate::layout::Layout;
 use crate::model::Schema;
 use crate::parse::{parse_file_checked, ParsedFile};
-use crate::rules::ReleaseState;
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, Span};
 
@@ -18,54 +17,6 @@ pub fn lint_release(release: &[(SourceFile, Layout)], dialect: Dialect) -> Vec<D
         .map(|(f, l)| parse_file_checked(f, *l, dialect))
         .collect();
     analyze_release(&mut Schema::new(), Knowledge::NoHistory, &parsed).diagnostics
-}
-
-/// A release that adds column B and drops column A of the same table, where the two
-/// names are related (`email` and `email_address`, `name` and `full_name`), is
-/// usually a rename squeezed into one deploy: say so, and give the two-release
-/// recipe instead of the generic one. An unrelated new column says nothing.
-pub(crate) fn mark_one_step_renames(state: &ReleaseState, out: &mut [Diagnostic]) {
-    for d in out.iter_mut() {
-        if d.rule != "drop-column" {
-            continue;
-        }
-        let Some(subject) = &d.subject else { continue };
-        let Some(old) = &subject.column else { continue };
-        let Some(new) = state
-            .added_columns(&subject.table)
-            .find(|c| *c != old.as_str() && related_names(old, c))
-        else {
-            continue;
-        };
-        let table = crate::names::bare(&subject.table).to_string();
-        d.message.push_str(&format!(
-            "; the same release adds `{table}.{new}`: this looks like a rename done in one step"
-        ));
-        d.help = Some(format!(
-            "split it over two releases. Release 1 (expand): add `{new}`, write both `{old}` and `{new}`, \
-             backfill `{new}` from `{old}`, switch reads to `{new}`. Release 2 (contract), once no running \
-             version reads or writes `{old}`: drop `{old}`"
-        ));
-    }
-}
-
-/// Two column names that plausibly name the same thing: one contains the other
-/// once separators are dropped, or they share a word of three letters or more.
-fn related_names(a: &str, b: &str) -> bool {
-    let flat = |s: &str| s.to_lowercase().replace(['_', '-'], "");
-    let (fa, fb) = (flat(a), flat(b));
-    if fa.len() >= 3 && fb.len() >= 3 && (fa.contains(&fb) || fb.contains(&fa)) {
-        return true;
-    }
-    let words = |s: &str| -> Vec<String> {
-        s.to_lowercase()
-            .split(['_', '-'])
-            .filter(|w| w.len() >= 3)
-            .map(str::to_string)
-            .collect()
-    };
-    let wb = words(b);
-    words(a).iter().any(|w| wb.contains(w))
 }
 
 /// Replays parsed history files into the schema model, for
@@ -84,8 +35,10 @@ pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
 pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(Span, String)> {
     let mut skipped = Vec::new();
     for s in &pf.statements {
-        let Some(ast) = &s.ast else { continue };
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(ast, pf.dialect) {
+        let Some(ast) = s.tree(&pf.file.text, pf.dialect) else {
+            continue;
+        };
+        if let crate::model::Applied::NotUnderstood(why) = schema.apply(&ast, pf.dialect) {
             skipped.push((s.span, why));
         }
     }
@@ -115,15 +68,6 @@ pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::parse::parse_file_all;
-
-    #[test]
-    fn related_column_names() {
-        assert!(related_names("email", "email_address"));
-        assert!(related_names("name", "full_name"));
-        assert!(related_names("user_name", "username"));
-        assert!(!related_names("legacy_flags", "email_verified"));
-        assert!(!related_names("id", "uuid"));
-    }
 
     #[test]
     fn each_migration_is_checked_against_the_ones_before() {

@@ -5,6 +5,7 @@
 //! quoted identifiers keep their case. The dialect's default schema is dropped, so
 //! `public.users`, `users` and `"users"` are one key on Postgres, and `"Users"` another.
 
+use crate::lex::TokenKind;
 use crate::Dialect;
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 
@@ -59,6 +60,84 @@ pub fn bare(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
+/// Keywords after which a statement names a table, view, type, index, sequence,
+/// domain or routine.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "domain",
+    "from",
+    "function",
+    "index",
+    "into",
+    "join",
+    "on",
+    "procedure",
+    "references",
+    "sequence",
+    "table",
+    "to",
+    "truncate",
+    "type",
+    "update",
+    "view",
+];
+/// Words that may stand between such a keyword and the name.
+const FILLER_WORDS: &[&str] = &[
+    "concurrently",
+    "exists",
+    "if",
+    "materialized",
+    "not",
+    "only",
+];
+
+/// The names of the objects a SQL text touches: the word after `TABLE`, `ON`,
+/// `REFERENCES`, `INTO`, `VIEW`, `TYPE`, `INDEX`, `TO` ... (both parts of a
+/// qualified name), lower-cased and unquoted, read from the tokens of
+/// [`crate::lex`] (so nothing in a string or a comment counts). Column names are
+/// left out on purpose: every statement about a column also names its table, and
+/// generic column names (`id`, `created_at`) would make every statement look
+/// relevant. `check` uses it to pick the history a release needs.
+pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
+    let tokens = crate::lex::tokens(text, 0, text.len(), dialect);
+    // Identifier tokens: value, quoted, index in `tokens`.
+    let words: Vec<(String, bool, usize)> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        .map(|(i, t)| {
+            let (value, quoted) = crate::lex::ident_value(text, t);
+            (value, quoted, i)
+        })
+        .collect();
+    let one_of = |w: &(String, bool, usize), list: &[&str]| {
+        !w.1 && list.iter().any(|k| k.eq_ignore_ascii_case(&w.0))
+    };
+    // A keyword is no name unless it was quoted (`"user"`).
+    let is_name = |w: &(String, bool, usize)| w.1 || !is_sql_keyword(&w.0);
+    let mut out = Vec::new();
+    for k in 0..words.len() {
+        if !one_of(&words[k], OBJECT_KEYWORDS) {
+            continue;
+        }
+        let mut j = k + 1;
+        while j < words.len() && one_of(&words[j], FILLER_WORDS) {
+            j += 1;
+        }
+        let Some(w) = words.get(j) else { continue };
+        if !is_name(w) {
+            continue;
+        }
+        out.push(w.0.to_ascii_lowercase());
+        // `schema.table`, possibly quoted: `"public"."users"`.
+        if tokens.get(w.2 + 1).is_some_and(|t| t.is_punct(text, b'.')) {
+            if let Some(next) = words.get(j + 1).filter(|n| n.2 == w.2 + 2 && is_name(n)) {
+                out.push(next.0.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +171,43 @@ mod tests {
         assert_eq!(
             object_key(&name(&[("public", None), ("t", None)]), Dialect::Mysql),
             "public.t"
+        );
+    }
+
+    #[test]
+    fn keyword_lists_are_sorted() {
+        assert!(OBJECT_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(FILLER_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn object_names_are_tables_views_types_and_indexes() {
+        let pg = Dialect::Postgres;
+        let n = object_names(
+            "ALTER TABLE \"public\".\"Users\" ADD COLUMN org_id bigint REFERENCES orgs (id)",
+            pg,
+        );
+        assert_eq!(n, ["public", "users", "orgs"]);
+        let n = object_names(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email)",
+            pg,
+        );
+        assert_eq!(n, ["users_email", "users"]);
+        assert_eq!(
+            object_names("ALTER TABLE users RENAME TO people", pg),
+            ["users", "people"]
+        );
+        assert_eq!(
+            object_names(
+                "DROP FUNCTION IF EXISTS user_score(bigint); DROP SEQUENCE s",
+                pg
+            ),
+            ["user_score", "s"]
+        );
+        // Strings and comments name nothing.
+        assert_eq!(
+            object_names("-- drop table old\nUPDATE t SET a = 'from x'", pg),
+            ["t"]
         );
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::layout::{forward_ranges, Layout};
 use crate::split::{split, RawStatement};
+pub use crate::sqltokens::{to_offset, to_span};
 use crate::sqltokens::{tokenize_with, Positions};
 use crate::Dialect;
 use canary_lint_core::{SourceFile, Span};
@@ -32,7 +33,9 @@ pub struct ParsedStatement {
     pub span: Span,
     /// The text before it since the previous statement (its leading comments).
     pub leading: Span,
-    /// The parsed statement, `None` when the parser rejected it.
+    /// The parsed statement, `None` when the parser rejected it (see `error`), when
+    /// the statement is skipped, or when its tree was not kept
+    /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
     pub ast: Option<Box<Statement>>,
     pub error: Option<ParseError>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
@@ -200,6 +203,7 @@ fn parse_filtered(
     let file = prepared.as_ref().map_or(file, |p| &p.file);
     let text: &str = &file.text;
     let sql_dialect = dialect.sqlparser();
+    let defer = text.len() > KEEP_TREES_UP_TO;
     let mut statements = Vec::new();
     if let Some((at, message)) = prepared.as_ref().and_then(|p| p.error.clone()) {
         statements.push(ParsedStatement {
@@ -227,7 +231,15 @@ fn parse_filtered(
                 });
                 continue;
             }
-            parse_one(text, raw, dialect, &*sql_dialect, lean, &mut statements);
+            parse_one(
+                text,
+                raw,
+                dialect,
+                &*sql_dialect,
+                lean,
+                defer,
+                &mut statements,
+            );
         }
     }
     ParsedFile {
@@ -244,6 +256,7 @@ fn parse_one(
     ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
     lean: bool,
+    defer: bool,
     out: &mut Vec<ParsedStatement>,
 ) {
     let sql = &text[raw.span.start..raw.span.end];
@@ -257,26 +270,22 @@ fn parse_one(
         });
         return;
     }
-    // Our tokenizer where it covers the statement (same tokens, a fraction of the
-    // cost), with byte offsets for positions; sqlparser's own where it does not.
-    let result = match tokenize_with(sql, ours, Positions::Offsets) {
-        Some(tokens) => Parser::new(dialect)
-            .with_tokens_with_locations(tokens)
-            .parse_statements()
-            .or_else(|_| {
-                // The message names a line and column: parse again with them.
-                let tokens = tokenize_with(sql, ours, Positions::LineColumn).unwrap_or_default();
-                Parser::new(dialect)
-                    .with_tokens_with_locations(tokens)
-                    .parse_statements()
-            }),
-        None => Parser::new(dialect)
-            .try_with_sql(sql)
-            .and_then(|mut p| p.parse_statements()),
-    };
+    let result = parse_sql(sql, ours, dialect);
     match result {
         Ok(stmts) if !stmts.is_empty() => {
+            let one = stmts.len() == 1;
             for ast in stmts {
+                if lean && defer && one && !tree_unused(&ast, text, raw.span, ours) {
+                    // Parsed again when the engine reaches it (see `ParsedStatement::tree`).
+                    out.push(ParsedStatement {
+                        span: raw.span,
+                        leading: raw.leading,
+                        ast: None,
+                        error: None,
+                        skipped: false,
+                    });
+                    continue;
+                }
                 if lean && tree_unused(&ast, text, raw.span, ours) {
                     out.push(ParsedStatement {
                         span: raw.span,
@@ -317,6 +326,68 @@ fn parse_one(
                 skipped: false,
             });
         }
+    }
+}
+
+/// sqlparser on one statement's text. Our tokenizer where it covers the statement
+/// (same tokens, a fraction of the cost), with byte offsets for positions;
+/// sqlparser's own where it does not.
+fn parse_sql(
+    sql: &str,
+    ours: Dialect,
+    dialect: &dyn sqlparser::dialect::Dialect,
+) -> Result<Vec<Statement>, sqlparser::parser::ParserError> {
+    match tokenize_with(sql, ours, Positions::Offsets) {
+        Some(tokens) => Parser::new(dialect)
+            .with_tokens_with_locations(tokens)
+            .parse_statements()
+            .or_else(|_| {
+                // The message names a line and column: parse again with them.
+                let tokens = tokenize_with(sql, ours, Positions::LineColumn).unwrap_or_default();
+                Parser::new(dialect)
+                    .with_tokens_with_locations(tokens)
+                    .parse_statements()
+            }),
+        None => Parser::new(dialect)
+            .try_with_sql(sql)
+            .and_then(|mut p| p.parse_statements()),
+    }
+}
+
+/// Files larger than this keep no syntax tree at all after parsing: a schema
+/// statement's tree (sqlparser's `Statement` is about 3.5 KB before its children,
+/// some 80 times a short `ALTER TABLE`) is parsed again, by the same code, when the
+/// release engine or the replay reaches it, so a file of DDL alone costs memory in
+/// proportion to its text, not to its trees. Smaller files, nearly every migration,
+/// keep their trees and are parsed once.
+const KEEP_TREES_UP_TO: usize = 256 * 1024;
+
+impl ParsedStatement {
+    /// Parsed without error and its tree not kept (in a file larger than
+    /// `KEEP_TREES_UP_TO`): [`ParsedStatement::tree`] parses it again.
+    pub fn is_deferred(&self) -> bool {
+        self.ast.is_none() && self.error.is_none() && !self.skipped
+    }
+
+    /// The statement's syntax tree: the one kept, or for a deferred statement the
+    /// same tree parsed again from `text` (the text of the file it was parsed from).
+    pub fn tree<'a>(
+        &'a self,
+        text: &str,
+        dialect: Dialect,
+    ) -> Option<std::borrow::Cow<'a, Statement>> {
+        if let Some(ast) = &self.ast {
+            return Some(std::borrow::Cow::Borrowed(&**ast));
+        }
+        if !self.is_deferred() {
+            return None;
+        }
+        let sql = text.get(self.span.start..self.span.end)?;
+        let mut stmts = parse_sql(sql, dialect, &*dialect.sqlparser()).ok()?;
+        (stmts.len() == 1)
+            .then(|| stmts.pop())
+            .flatten()
+            .map(std::borrow::Cow::Owned)
     }
 }
 
@@ -505,38 +576,6 @@ fn split_position(msg: &str, text: &str, base: usize) -> (String, Option<usize>)
         }
     }
     (msg.to_string(), None)
-}
-
-/// Converts a sqlparser location (1-based line and character column, relative
-/// to the statement text starting at byte `base`) to a byte offset of `text`.
-/// `None` for the empty location sqlparser uses when it has no span.
-pub fn to_offset(text: &str, base: usize, loc: Location) -> Option<usize> {
-    if loc.column == 0 {
-        return None;
-    }
-    if loc.line == 0 {
-        // Written by our tokenizer as a byte offset (`Positions::Offsets`).
-        let off = base + (loc.column - 1) as usize;
-        return (off <= text.len() && text.is_char_boundary(off)).then_some(off);
-    }
-    let mut start = base;
-    for _ in 1..loc.line {
-        start += text.get(start..)?.find('\n')? + 1;
-    }
-    let line = text.get(start..)?;
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
-    let want = (loc.column - 1) as usize;
-    Some(match line.char_indices().nth(want) {
-        Some((i, _)) => start + i,
-        None => start + line.len(),
-    })
-}
-
-/// Converts a sqlparser span to a byte span of the file, if it is not empty.
-pub fn to_span(text: &str, base: usize, span: sqlparser::tokenizer::Span) -> Option<Span> {
-    let s = to_offset(text, base, span.start)?;
-    let e = to_offset(text, base, span.end)?;
-    Some(Span::new(s, e))
 }
 
 #[cfg(test)]

@@ -306,7 +306,22 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 filled: false,
             }
         }
-        1 => ChangeKind::CreateView { view: name },
+        1 => {
+            let written = c.st.tokens_span(i, end);
+            ChangeKind::CreateView {
+                view: name,
+                written: c.st.src[written.start..written.end].to_string(),
+                materialized: c.st.toks()[..i]
+                    .iter()
+                    .any(|t| t.is_word(c.st.src, "MATERIALIZED")),
+                if_not_exists: c.word(i.saturating_sub(3), "IF"),
+                // The query is not read by the scan.
+                columns: None,
+                sources: Vec::new(),
+                query: String::new(),
+                depends_on: Vec::new(),
+            }
+        }
         _ => {
             let written = c.st.tokens_span(i, end);
             ChangeKind::CreateType {
@@ -332,11 +347,20 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
         } else if c.any_word(j, NOT_A_COLUMN) || c.tok(j).is_none() {
             return;
         }
-        if c.word(j, "IF") && c.word(j + 1, "EXISTS") {
+        let if_exists = c.word(j, "IF") && c.word(j + 1, "EXISTS");
+        if if_exists {
             j += 2;
         }
         if let Some(column) = c.ident(j) {
-            push(out, ChangeKind::DropColumn { table: t(), column }, span);
+            push(
+                out,
+                ChangeKind::DropColumn {
+                    table: t(),
+                    column,
+                    if_exists,
+                },
+                span,
+            );
         }
     } else if c.word(i, "RENAME") {
         let mut j = i + 1;
@@ -388,6 +412,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                     column,
                     new_type,
                     restated: false,
+                    data_type: None,
                 },
                 span,
             );
@@ -414,7 +439,15 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
         } else if c.word(k, "DROP") && c.word(k + 1, "NOT") {
             push(out, ChangeKind::DropNotNull { table: t(), column }, span);
         } else if c.word(k, "SET") && c.word(k + 1, "DEFAULT") {
-            push(out, ChangeKind::SetDefault { table: t(), column }, span);
+            push(
+                out,
+                ChangeKind::SetDefault {
+                    table: t(),
+                    column,
+                    value: None,
+                },
+                span,
+            );
         }
     } else if c.word(i, "ADD") {
         let mut j = i + 1;
@@ -468,6 +501,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                 column: old.clone(),
                 new_type: spec.data_type.clone(),
                 restated: true,
+                data_type: None,
             },
             span,
         );

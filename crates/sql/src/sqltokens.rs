@@ -26,8 +26,9 @@
 //! identifier it first tries as a typed literal (`DATE '2024-01-01'`). So the
 //! parse runs on byte offsets written as line 0 (a location sqlparser prints as
 //! nothing), and a statement it rejects is parsed again with lines and columns for
-//! the message. [`crate::parse::to_offset`] reads both forms.
+//! the message. [`to_offset`] reads both forms.
 
+use crate::lex::{self, Lexer, TokenKind};
 use crate::Dialect;
 use sqlparser::ast::DollarQuotedString;
 use sqlparser::dialect::Dialect as SqlDialect;
@@ -190,7 +191,6 @@ pub enum Positions {
 }
 
 struct Cursor<'a> {
-    s: &'a str,
     b: &'a [u8],
     pos: usize,
     line: u64,
@@ -229,6 +229,10 @@ impl Cursor<'_> {
     /// Moves to byte `to`, counting lines and characters as sqlparser does
     /// (a new line at each `\n`, columns in characters).
     fn advance_to(&mut self, to: usize) {
+        if self.offsets {
+            self.pos = to;
+            return;
+        }
         for &c in &self.b[self.pos..to] {
             if c == b'\n' {
                 self.line += 1;
@@ -240,77 +244,62 @@ impl Cursor<'_> {
         self.pos = to;
     }
 
-    /// Whitespace and comments; `Some(saw a line break)`, `None` for anything
-    /// left to sqlparser.
-    fn trivia(&mut self, d: &Classes) -> Option<bool> {
+    /// Moves over the whitespace the lexer skipped, up to `to`: `Some(it held a
+    /// line break)`, `None` for whitespace sqlparser reads its own way (a lone
+    /// carriage return, a form feed).
+    fn blank(&mut self, to: usize) -> Option<bool> {
+        let gap = &self.b[self.pos..to];
         let mut newline = false;
-        loop {
-            match self.peek(0) {
-                b' ' | b'\t' => self.bump(1),
-                b'\n' => {
-                    newline = true;
-                    self.advance_to(self.pos + 1);
-                }
-                b'\r' if self.peek(1) == b'\n' => {
-                    newline = true;
-                    self.advance_to(self.pos + 2);
-                }
-                b'-' if self.peek(1) == b'-' => {
-                    if d.line_comment_needs_space && !self.peek(2).is_ascii_whitespace() {
-                        return None;
-                    }
-                    let from = self.pos + 2;
-                    let end = self.b[from..]
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .map_or(self.b.len(), |i| from + i);
-                    let text = &self.s[from..end];
-                    // A carriage return ends a comment for Postgres only; leave a
-                    // lone one to sqlparser.
-                    if is_hint(text) || text.trim_end_matches('\r').contains('\r') {
-                        return None;
-                    }
-                    let end = if text.ends_with('\r') { end - 1 } else { end };
-                    self.advance_to(end);
-                }
-                b'/' if self.peek(1) == b'*' => {
-                    let from = self.pos + 2;
-                    let close = self.s[from..].find("*/")? + from;
-                    let text = &self.s[from..close];
-                    // `/*/` may open a nested comment where sqlparser nests them.
-                    if text.contains("/*")
-                        || text.ends_with('/')
-                        || text.starts_with('!')
-                        || is_hint(text)
-                    {
-                        return None;
-                    }
-                    self.advance_to(close + 2);
-                }
-                // A lone carriage return is a line break to sqlparser's tokenizer
-                // but not to its line count; leave it to sqlparser.
-                b'\r' => return None,
-                _ => return Some(newline),
+        for (i, &x) in gap.iter().enumerate() {
+            match x {
+                b' ' | b'\t' => {}
+                b'\n' => newline = true,
+                b'\r' if gap.get(i + 1) == Some(&b'\n') => {}
+                _ => return None,
             }
         }
+        self.advance_to(to);
+        Some(newline)
     }
+}
 
-    /// A quoted identifier from the opening quote; a doubled closing quote
-    /// stands for itself.
-    fn quoted(&mut self, close: u8) -> Option<String> {
-        let mut value = String::new();
-        let mut i = self.pos + 1;
-        loop {
-            let rel = self.b[i..].iter().position(|&c| c == close)?;
-            value.push_str(&self.s[i..i + rel]);
-            let q = i + rel;
-            if self.at(q + 1) == close {
-                value.push(close as char);
-                i = q + 2;
-            } else {
-                self.advance_to(q + 1);
-                return Some(value);
-            }
+/// Whether sqlparser reads the comment `t` as plain whitespace too: not a MySQL
+/// `#` comment, not an optimizer hint or a MySQL `/*! */` comment, not a
+/// comment sqlparser would nest or end elsewhere, not `--x` where the dialect
+/// wants a space after `--`.
+fn plain_comment(sql: &str, t: &lex::Token, d: &Classes) -> bool {
+    let text = t.text(sql);
+    if let Some(rest) = text.strip_prefix("--") {
+        let after = sql.as_bytes().get(t.start + 2);
+        if d.line_comment_needs_space && !after.is_some_and(u8::is_ascii_whitespace) {
+            return false;
+        }
+        // A carriage return ends a comment for Postgres only.
+        !(is_hint(rest) || rest.trim_end_matches('\r').contains('\r'))
+    } else if let Some(inner) = text.strip_prefix("/*").and_then(|t| t.strip_suffix("*/")) {
+        // `/*/` may open a nested comment where sqlparser nests them.
+        !(inner.contains("/*") || inner.ends_with('/') || inner.starts_with('!') || is_hint(inner))
+    } else {
+        false
+    }
+}
+
+/// The value of a quoted run as the lexer cut it (opening quote included): a
+/// doubled `close` stands for itself. `None` unless the run ends at its closing
+/// quote (unterminated).
+fn unquote(text: &str, close: u8) -> Option<String> {
+    let b = text.as_bytes();
+    let mut value = String::new();
+    let mut i = 1;
+    loop {
+        let rel = b.get(i..)?.iter().position(|&c| c == close)?;
+        value.push_str(&text[i..i + rel]);
+        let q = i + rel;
+        if b.get(q + 1) == Some(&close) {
+            value.push(close as char);
+            i = q + 2;
+        } else {
+            return (q + 1 == b.len()).then_some(value);
         }
     }
 }
@@ -362,42 +351,60 @@ pub fn tokenize_with(
     let d = Classes::get(dialect);
     let b = sql.as_bytes();
     let mut c = Cursor {
-        s: sql,
         b,
         pos: 0,
         line: 1,
         col: 1,
         offsets: positions == Positions::Offsets,
     };
+    let mut lx = Lexer::new(sql, 0, sql.len(), dialect);
     // About a token (whitespace runs included) per three bytes of DDL: growing the
     // vector of 88-byte tokens cost more than the spare capacity.
     let mut out: Vec<TokenWithSpan> = Vec::with_capacity(sql.len() / 3 + 4);
     let mut first_word = true;
-    while c.pos < b.len() {
+    // The run of whitespace and comments being read: where it started, and
+    // whether it held a line break outside a block comment.
+    let mut run: Option<(Location, bool)> = None;
+    loop {
+        let next = lx.next_token();
+        let at = next.map_or(b.len(), |t| t.start);
+        if at > c.pos {
+            let start = c.loc();
+            let newline = c.blank(at)?;
+            let r = run.get_or_insert((start, false));
+            r.1 |= newline;
+        }
+        let Some(t) = next else { break };
+        if t.is_comment() {
+            if !plain_comment(sql, &t, d) {
+                return None;
+            }
+            let start = c.loc();
+            run.get_or_insert((start, false));
+            c.advance_to(t.end);
+            continue;
+        }
         let start = c.loc();
-        let ch = b[c.pos];
-        let token = match ch {
-            b' ' | b'\t' | b'\n' | b'\r' => Token::Whitespace(if c.trivia(d)? {
+        if let Some((from, newline)) = run.take() {
+            let w = if newline {
                 Whitespace::Newline
             } else {
                 Whitespace::Space
-            }),
-            b'-' if c.peek(1) == b'-' => Token::Whitespace(if c.trivia(d)? {
-                Whitespace::Newline
-            } else {
-                Whitespace::Space
-            }),
-            b'/' if c.peek(1) == b'*' => Token::Whitespace(if c.trivia(d)? {
-                Whitespace::Newline
-            } else {
-                Whitespace::Space
-            }),
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                if !d.start[ch as usize] {
+            };
+            out.push(TokenWithSpan::new(
+                Token::Whitespace(w),
+                Span::new(from, start),
+            ));
+        }
+        let ch = b[t.start];
+        let token = match t.kind {
+            TokenKind::Word => {
+                if !(ch.is_ascii_alphabetic() || ch == b'_') || !d.start[ch as usize] {
                     return None;
                 }
-                let from = c.pos;
-                let mut i = from + 1;
+                // The dialect's own word characters (`@` and `#` in T-SQL names,
+                // not `$` everywhere).
+                let mut i = t.start + 1;
                 while i < b.len() && d.part[b[i] as usize] {
                     i += 1;
                 }
@@ -406,21 +413,20 @@ pub fn tokenize_with(
                 if matches!(c.at(i), 0x80..=0xFF | b'\'' | b'"' | b'&' | b'`') {
                     return None;
                 }
-                let word = &sql[from..i];
+                let word = &sql[t.start..i];
                 // COPY ... FROM stdin carries data rows sqlparser tokenizes its own way.
                 if first_word && word.eq_ignore_ascii_case("COPY") {
                     return None;
                 }
-                first_word = false;
-                c.bump(i - from);
+                c.bump(i - t.start);
                 Token::Word(Word {
                     value: word.to_string(),
                     quote_style: None,
                     keyword: keyword(word),
                 })
             }
-            b'0'..=b'9' => {
-                let from = c.pos;
+            TokenKind::Number => {
+                let from = t.start;
                 let mut i = from;
                 while c.at(i).is_ascii_digit() {
                     i += 1;
@@ -438,46 +444,20 @@ pub fn tokenize_with(
                 c.bump(i - from);
                 Token::Number(sql[from..i].to_string(), false)
             }
-            b'\'' => {
-                if d.triple_quotes {
+            TokenKind::Str if ch == b'\'' => {
+                let text = t.text(sql);
+                if d.triple_quotes || (d.backslash_escape && text.contains('\\')) {
                     return None;
                 }
-                let backslash = d.backslash_escape;
-                let mut value = String::new();
-                let mut i = c.pos + 1;
-                loop {
-                    let rel = b[i..].iter().position(|&x| x == b'\'')?;
-                    let part = &sql[i..i + rel];
-                    if backslash && part.contains('\\') {
-                        return None;
-                    }
-                    value.push_str(part);
-                    let q = i + rel;
-                    if c.at(q + 1) == b'\'' {
-                        value.push('\'');
-                        i = q + 2;
-                    } else {
-                        c.advance_to(q + 1);
-                        break;
-                    }
-                }
+                let value = unquote(text, b'\'')?;
+                c.advance_to(t.end);
                 Token::SingleQuotedString(value)
             }
-            b'"' | b'`' | b'[' if d.quote[ch as usize] => {
-                let close = if ch == b'[' { b']' } else { ch };
-                let value = c.quoted(close)?;
-                first_word = false;
-                Token::Word(Word {
-                    value,
-                    quote_style: Some(ch as char),
-                    keyword: Keyword::NoKeyword,
-                })
-            }
-            b'$' if d.dollar_quotes => {
-                // `$$body$$` or `$tag$body$tag$`; `$1` and the rest go to sqlparser.
-                let from = c.pos;
+            TokenKind::Str if ch == b'$' && d.dollar_quotes => {
+                // `$$body$$` or `$tag$body$tag$` with an ASCII tag.
+                let from = t.start;
                 let mut i = from + 1;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                while i < t.end && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                     i += 1;
                 }
                 if c.at(i) != b'$' || c.at(from + 1).is_ascii_digit() {
@@ -486,30 +466,88 @@ pub fn tokenize_with(
                 let tag = &sql[from + 1..i];
                 let delimiter = &sql[from..=i];
                 let body_start = i + 1;
-                let body_len = sql[body_start..].find(delimiter)?;
-                let body = &sql[body_start..body_start + body_len];
+                let body = sql[body_start..t.end].strip_suffix(delimiter)?;
                 // sqlparser reads an untagged body's `$` signs one by one.
                 if tag.is_empty() && body.contains('$') {
                     return None;
                 }
-                c.advance_to(body_start + body_len + delimiter.len());
+                c.advance_to(t.end);
                 Token::DollarQuotedString(DollarQuotedString {
                     value: body.to_string(),
                     tag: (!tag.is_empty()).then(|| tag.to_string()),
                 })
             }
-            b'[' if !d.nested_bracket => {
+            TokenKind::QuotedIdent if d.quote[ch as usize] => {
+                let close = if ch == b'[' { b']' } else { ch };
+                let value = unquote(t.text(sql), close)?;
+                c.advance_to(t.end);
+                Token::Word(Word {
+                    value,
+                    quote_style: Some(ch as char),
+                    keyword: Keyword::NoKeyword,
+                })
+            }
+            TokenKind::Punct if ch == b'[' => {
+                if d.quote[b'[' as usize] || d.nested_bracket {
+                    return None;
+                }
                 c.bump(1);
                 Token::LBracket
             }
-            _ => punct(&mut c)?,
+            TokenKind::Punct => punct(&mut c)?,
+            // `E''` strings, `$` where it quotes nothing for the dialect,
+            // quotes the dialect reads otherwise, MySQL delimiters.
+            _ => return None,
         };
-        if !matches!(token, Token::Whitespace(_)) {
-            first_word = false;
-        }
+        first_word = false;
         out.push(TokenWithSpan::new(token, Span::new(start, c.loc())));
+        // The token may be longer than the lexer's (`<=`, `::`, `a#b` in T-SQL).
+        lx.pos = c.pos;
+    }
+    if let Some((from, newline)) = run {
+        let w = if newline {
+            Whitespace::Newline
+        } else {
+            Whitespace::Space
+        };
+        out.push(TokenWithSpan::new(
+            Token::Whitespace(w),
+            Span::new(from, c.loc()),
+        ));
     }
     Some(out)
+}
+
+/// Converts a sqlparser location (1-based line and character column, relative
+/// to the statement text starting at byte `base`) to a byte offset of `text`.
+/// `None` for the empty location sqlparser uses when it has no span.
+pub fn to_offset(text: &str, base: usize, loc: Location) -> Option<usize> {
+    if loc.column == 0 {
+        return None;
+    }
+    if loc.line == 0 {
+        // Written by our tokenizer as a byte offset (`Positions::Offsets`).
+        let off = base + (loc.column - 1) as usize;
+        return (off <= text.len() && text.is_char_boundary(off)).then_some(off);
+    }
+    let mut start = base;
+    for _ in 1..loc.line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let line = text.get(start..)?;
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let want = (loc.column - 1) as usize;
+    Some(match line.char_indices().nth(want) {
+        Some((i, _)) => start + i,
+        None => start + line.len(),
+    })
+}
+
+/// Converts a sqlparser span to a byte span of the file, if it is not empty.
+pub fn to_span(text: &str, base: usize, span: Span) -> Option<canary_lint_core::Span> {
+    let s = to_offset(text, base, span.start)?;
+    let e = to_offset(text, base, span.end)?;
+    Some(canary_lint_core::Span::new(s, e))
 }
 
 /// How [`tokenize`] fared on one statement against sqlparser's own tokenizer.
@@ -582,7 +620,7 @@ fn as_offsets(debug: &str, sql: &str) -> String {
         let at = after[..end]
             .split_once(',')
             .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
-            .and_then(|(line, column)| crate::parse::to_offset(sql, 0, Location { line, column }));
+            .and_then(|(line, column)| to_offset(sql, 0, Location { line, column }));
         match at {
             Some(off) => out.push_str(&format!("@{off}")),
             None => out.push_str("@-"),

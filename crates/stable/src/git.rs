@@ -8,24 +8,39 @@
 use crate::search::{
     has_binary_extension, scan_content, FileOutcome, Matcher, ScanResult, Target, MAX_FILE_SIZE,
 };
-use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// A git command that could not run or failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum GitError {
     /// `git` could not be started (not installed, bad directory).
+    #[error("could not run `{command}`: {source}")]
     Spawn { command: String, source: io::Error },
     /// `git` ran and exited unsuccessfully.
+    #[error("`{command}` failed with {}{}", exit_text(.code), stderr_text(.stderr))]
     Failed {
         command: String,
         code: Option<i32>,
         stderr: String,
     },
     /// `git` succeeded but its output was not what was expected.
+    #[error("unexpected output from `{command}`: {message}")]
     Output { command: String, message: String },
+}
+
+fn exit_text(code: &Option<i32>) -> String {
+    code.map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"))
+}
+
+fn stderr_text(stderr: &str) -> String {
+    let stderr = stderr.trim();
+    if stderr.is_empty() {
+        String::new()
+    } else {
+        format!(": {stderr}")
+    }
 }
 
 impl GitError {
@@ -39,38 +54,19 @@ impl GitError {
     }
 }
 
-impl fmt::Display for GitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GitError::Spawn { command, source } => write!(f, "could not run `{command}`: {source}"),
-            GitError::Failed {
-                command,
-                code,
-                stderr,
-            } => {
-                let code =
-                    code.map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
-                write!(f, "`{command}` failed with {code}")?;
-                let stderr = stderr.trim();
-                if !stderr.is_empty() {
-                    write!(f, ": {stderr}")?;
-                }
-                Ok(())
-            }
-            GitError::Output { command, message } => {
-                write!(f, "unexpected output from `{command}`: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for GitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GitError::Spawn { source, .. } => Some(source),
-            _ => None,
-        }
-    }
+/// What went wrong reading `git cat-file --batch` output.
+#[derive(Debug, thiserror::Error)]
+enum BatchError {
+    #[error("output ended before object {0}")]
+    EndedBefore(String),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("bad object header {0:?}")]
+    BadHeader(String),
+    #[error("reading object {id}: {source}")]
+    Reading { id: String, source: io::Error },
+    #[error("output ended inside object {0}")]
+    EndedInside(String),
 }
 
 fn command_line(args: &[&str]) -> String {
@@ -356,7 +352,10 @@ fn cat_file_scan(root: &Path, blobs: &[Blob], matcher: &Matcher) -> Result<ScanR
     let stderr = err_reader.join().unwrap_or_default();
     match read {
         Ok(()) => Ok(result),
-        Err(message) if status.success() => Err(GitError::Output { command, message }),
+        Err(e) if status.success() => Err(GitError::Output {
+            command,
+            message: e.to_string(),
+        }),
         Err(_) => Err(GitError::Failed {
             command,
             code: status.code(),
@@ -371,7 +370,7 @@ fn read_batch(
     blobs: &[Blob],
     matcher: &Matcher,
     result: &mut ScanResult,
-) -> Result<(), String> {
+) -> Result<(), BatchError> {
     for blob in blobs {
         match read_object(reader, &blob.id)? {
             Some(bytes) => result.add(&blob.path, scan_content(matcher, &blob.path, &bytes)),
@@ -389,12 +388,10 @@ fn read_batch(
 
 /// One `<id> <type> <size>\n<content>\n` record; `None` for a missing object or one over
 /// [`MAX_FILE_SIZE`] (its content is read and dropped).
-fn read_object(reader: &mut impl BufRead, id: &str) -> Result<Option<Vec<u8>>, String> {
+fn read_object(reader: &mut impl BufRead, id: &str) -> Result<Option<Vec<u8>>, BatchError> {
     let mut header = String::new();
-    match reader.read_line(&mut header) {
-        Ok(0) => return Err(format!("output ended before object {id}")),
-        Ok(_) => {}
-        Err(e) => return Err(e.to_string()),
+    if reader.read_line(&mut header)? == 0 {
+        return Err(BatchError::EndedBefore(id.to_string()));
     }
     let header = header.trim_end();
     if header.ends_with(" missing") {
@@ -404,19 +401,26 @@ fn read_object(reader: &mut impl BufRead, id: &str) -> Result<Option<Vec<u8>>, S
         .rsplit(' ')
         .next()
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("bad object header {header:?}"))?;
+        .ok_or_else(|| BatchError::BadHeader(header.to_string()))?;
     if size > MAX_FILE_SIZE {
-        let dropped = io::copy(&mut reader.take(size + 1), &mut io::sink())
-            .map_err(|e| format!("reading object {id}: {e}"))?;
+        let dropped = io::copy(&mut reader.take(size + 1), &mut io::sink()).map_err(|source| {
+            BatchError::Reading {
+                id: id.to_string(),
+                source,
+            }
+        })?;
         if dropped != size + 1 {
-            return Err(format!("output ended inside object {id}"));
+            return Err(BatchError::EndedInside(id.to_string()));
         }
         return Ok(None);
     }
     let mut content = vec![0u8; size as usize + 1];
     reader
         .read_exact(&mut content)
-        .map_err(|e| format!("reading object {id}: {e}"))?;
+        .map_err(|source| BatchError::Reading {
+            id: id.to_string(),
+            source,
+        })?;
     content.pop(); // the newline after each object
     Ok(Some(content))
 }

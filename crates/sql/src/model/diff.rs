@@ -293,8 +293,18 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                         ),
                     );
                 }
-                diff_columns(old_table, table, new, origins, out);
-                diff_constraints(old_table, table, origins, out);
+                // A table the release never changed (one shared copy, see `TableMap`),
+                // with no renames to map its columns or references through, has no
+                // column or constraint difference.
+                let unchanged = !renamed
+                    && new.same_table(old, key)
+                    && origins.columns.is_empty()
+                    && origins.column_sources.is_empty()
+                    && origins.table_successor.is_empty();
+                if !unchanged {
+                    diff_columns(old_table, table, new, origins, out);
+                    diff_constraints(old_table, table, origins, out);
+                }
             }
             None => push(out, Expand, ObjectKind::Table, key, "new table"),
         }
@@ -325,10 +335,17 @@ fn diff_columns(
     }
     let mut matched = BTreeSet::new();
     for column in new.columns() {
-        let object = format!("{}.{}", new.key, column.key);
         let found = origins
             .column_origin(&new.key, &column.key)
             .and_then(|(o, renamed)| old.column(&o).map(|c| (c, renamed)));
+        if let Some((before, false)) = found {
+            if before == column {
+                // Unchanged: nothing to say (and nothing to format).
+                matched.insert(before.key.clone());
+                continue;
+            }
+        }
+        let object = format!("{}.{}", new.key, column.key);
         let Some((before, renamed)) = found else {
             if column.can_be_omitted() {
                 let how = if column.generated.is_some() {
@@ -393,7 +410,7 @@ fn diff_column(
 ) {
     use DeltaKind::*;
     let change = type_change(&before.data_type, &after.data_type, schema.dialect);
-    let types = format!("`{}` to `{}`", before.type_display(), after.type_display());
+    let types = || format!("`{}` to `{}`", before.type_display(), after.type_display());
     match change {
         TypeChange::Same => {}
         TypeChange::SafeWidening => push(
@@ -401,28 +418,34 @@ fn diff_column(
             Expand,
             ObjectKind::Column,
             object,
-            format!("type widened from {types}"),
+            format!("type widened from {}", types()),
         ),
         TypeChange::WideningRewrite => push(
             out,
             Expand,
             ObjectKind::Column,
             object,
-            format!("type widened from {types} (rewrites the table)"),
+            format!("type widened from {} (rewrites the table)", types()),
         ),
         TypeChange::Narrowing => push(
             out,
             Contract,
             ObjectKind::Column,
             object,
-            format!("type narrowed from {types}: values stable writes may no longer fit"),
+            format!(
+                "type narrowed from {}: values stable writes may no longer fit",
+                types()
+            ),
         ),
         TypeChange::FamilyChange => push(
             out,
             Contract,
             ObjectKind::Column,
             object,
-            format!("type changed from {types}: stable reads and writes the old type"),
+            format!(
+                "type changed from {}: stable reads and writes the old type",
+                types()
+            ),
         ),
     }
     if before.nullable && !after.nullable {
@@ -489,6 +512,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
         ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", cols(&c.columns)),
         ConstraintKind::Unique => format!("UNIQUE ({})", cols(&c.columns)),
         ConstraintKind::Check(e) => format!("CHECK ({e})"),
+        ConstraintKind::Exclude(e) => format!("EXCLUDE {e}"),
         ConstraintKind::ForeignKey { table, columns } => {
             let referred = if columns.is_empty() {
                 String::new()
@@ -762,6 +786,30 @@ fn diff_views(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Schem
                         ObjectKind::View,
                         key,
                         format!("column `{c}` no longer in the view: stable may still read it"),
+                    );
+                }
+            }
+        }
+        // Column types, where both queries show them.
+        if let (Some(b), Some(a)) = (&before.columns, &view.columns) {
+            for (i, c) in b.iter().enumerate() {
+                let Some(j) = a.iter().position(|n| n == c) else {
+                    continue;
+                };
+                let (Some(Some(t0)), Some(Some(t1))) = (before.types.get(i), view.types.get(j))
+                else {
+                    continue;
+                };
+                if matches!(
+                    type_change(t0, t1, new.dialect),
+                    TypeChange::Narrowing | TypeChange::FamilyChange
+                ) {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::View,
+                        key,
+                        format!("column `{c}` type changed from `{t0}` to `{t1}`: stable reads the old type"),
                     );
                 }
             }

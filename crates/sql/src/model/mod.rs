@@ -51,6 +51,7 @@ pub use types::{type_change, TypeChange};
 
 use sqlparser::ast::DataType;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// How a column's value is produced when the writer does not give one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,9 @@ pub enum ConstraintKind {
         table: String,
         columns: Vec<String>,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ..) [WHERE ..]`: the part
+    /// after `EXCLUDE` as SQL text.
+    Exclude(String),
 }
 
 /// A primary key, unique, check or foreign-key constraint.
@@ -254,6 +258,9 @@ pub struct View {
     /// Keys of the tables and views named in the query's `FROM` and `JOIN` clauses (not
     /// those only named in subqueries of `WHERE` or the select list), sorted.
     pub depends_on: Vec<String>,
+    /// The type of each output column where the query shows it (a column of a
+    /// known relation, or a cast), in column order; empty when unknown.
+    pub types: Vec<Option<DataType>>,
 }
 
 /// A sequence.
@@ -299,10 +306,80 @@ pub struct Rename {
     pub to: String,
 }
 
+/// Tables by key, each shared copy-on-write: the release engine's before and after
+/// copies of a table are a reference count until the replay changes it, so a release
+/// that touches a wide table does not copy it twice (see `crate::engine`). The methods
+/// are those of the `BTreeMap` they wrap; a mutable borrow makes the table unshared.
+#[derive(Debug, Clone, Default)]
+struct TableMap(BTreeMap<String, Arc<Table>>);
+
+impl TableMap {
+    fn get(&self, key: &str) -> Option<&Table> {
+        self.0.get(key).map(|t| &**t)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Table> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<Table>> {
+        self.0.get(key).cloned()
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    fn insert(&mut self, key: String, table: Table) {
+        self.0.insert(key, Arc::new(table));
+    }
+
+    fn insert_shared(&mut self, key: String, table: Arc<Table>) {
+        self.0.insert(key, table);
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Table> {
+        self.0
+            .remove(key)
+            .map(|t| Arc::try_unwrap(t).unwrap_or_else(|t| (*t).clone()))
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&String, &mut Table) -> bool) {
+        self.0.retain(|k, t| keep(k, Arc::make_mut(t)));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Table)> {
+        self.0.iter().map(|(k, t)| (k, &**t))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.keys()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Table> {
+        self.0.values().map(|t| &**t)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        self.0.values_mut().map(Arc::make_mut)
+    }
+}
+
+impl<'a> IntoIterator for &'a TableMap {
+    type Item = (&'a String, &'a Table);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, Arc<Table>>,
+        fn((&'a String, &'a Arc<Table>)) -> (&'a String, &'a Table),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, t)| (k, &**t))
+    }
+}
+
 /// The replayed schema. Build with `Schema::default()` and [`Schema::apply`].
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    tables: BTreeMap<String, Table>,
+    tables: TableMap,
     indexes: BTreeMap<String, Index>,
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
@@ -470,8 +547,8 @@ impl Schema {
 
     /// Copies table `key` and its indexes from `src`, if `src` has it.
     pub(crate) fn copy_table_from(&mut self, src: &Schema, key: &str) {
-        if let Some(t) = src.tables.get(key) {
-            self.tables.insert(key.to_string(), t.clone());
+        if let Some(t) = src.tables.shared(key) {
+            self.tables.insert_shared(key.to_string(), t);
         }
         for k in src.index_keys_of(key) {
             if let Some(i) = src.indexes.get(&k) {
@@ -616,6 +693,15 @@ impl Schema {
         }
         out.sort();
         out
+    }
+
+    /// Whether table `key` of `self` and of `other` is one copy that neither changed
+    /// since it was copied (then the two are equal).
+    pub(crate) fn same_table(&self, other: &Schema, key: &str) -> bool {
+        match (self.tables.shared(key), other.tables.shared(key)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        }
     }
 
     /// Whether a table or view of this key exists (what a query's `FROM` can name).

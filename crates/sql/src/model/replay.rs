@@ -9,15 +9,15 @@ use super::{
     Column, Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema,
     Sequence, Table, View,
 };
-use crate::changes::{Change, ChangeKind, LabelPosition};
+use crate::changes::{Change, ChangeKind, ColumnSource, LabelPosition, Name};
 use crate::names::{ident_key, object_key};
 use crate::Dialect;
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
     AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable,
-    CreateTableLikeDefaults, CreateTableLikeKind, CreateView, DataType, Expr, Ident, IndexColumn,
-    MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind,
-    SelectItem, SetExpr, Statement, TableConstraint,
+    CreateTableLikeDefaults, CreateTableLikeKind, DataType, Expr, Ident, IndexColumn,
+    MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
+    TableConstraint,
 };
 use sqlparser::tokenizer::Token;
 
@@ -90,7 +90,56 @@ impl Schema {
         let mut missing: Vec<String> = Vec::new();
         let mut problems = Problems::new();
         let mut if_exists_all = true;
+        // Columns a `DROP COLUMN a, b` did not find, per clause.
+        let mut missing_columns: Vec<(canary_lint_core::Span, Vec<String>)> = Vec::new();
         for c in changes {
+            if let Some(table) = column_change_table(&c.kind) {
+                if !self.tables.contains_key(&table.key) {
+                    if !self.views.contains_key(&table.key) {
+                        // An `ALTER TABLE` of a table the model does not know.
+                        return Applied::NotUnderstood(format!(
+                            "table `{}` is not known to the model",
+                            table.key
+                        ));
+                    }
+                    // Postgres accepts `ALTER TABLE .. RENAME COLUMN` on views.
+                    match &c.kind {
+                        K::RenameColumn { from, to, .. } => {
+                            self.rename_view_column(&table.key, from, to)
+                        }
+                        _ => problems.push(format!("ALTER TABLE on view `{}`", table.key)),
+                    }
+                    continue;
+                }
+                let result = match &c.kind {
+                    K::DropColumn {
+                        table,
+                        column,
+                        if_exists,
+                    } => {
+                        if !self.drop_column(&table.key, &column.key) {
+                            let known =
+                                self.tables.get(&table.key).is_some_and(|t| t.columns_known);
+                            if !*if_exists && known {
+                                match missing_columns.last_mut() {
+                                    Some((at, names)) if *at == c.clause => {
+                                        names.push(column.display.clone())
+                                    }
+                                    _ => missing_columns
+                                        .push((c.clause, vec![column.display.clone()])),
+                                }
+                            }
+                        }
+                        Ok(())
+                    }
+                    K::RenameColumn { table, from, to } => self.rename_column(&table.key, from, to),
+                    other => self.alter_column(other),
+                };
+                if let Err(p) = result {
+                    problems.push(p);
+                }
+                continue;
+            }
             match &c.kind {
                 K::DropTable {
                     table,
@@ -247,6 +296,36 @@ impl Schema {
                         }
                     }
                 },
+                K::CreateView {
+                    view,
+                    written,
+                    materialized,
+                    if_not_exists,
+                    columns,
+                    sources,
+                    query,
+                    depends_on,
+                } => {
+                    let keep = *if_not_exists && self.views.contains_key(&view.key);
+                    if !keep {
+                        let types = if columns.as_ref().map(Vec::len) == Some(sources.len()) {
+                            self.view_types(sources, depends_on)
+                        } else {
+                            Vec::new()
+                        };
+                        self.views.insert(
+                            view.key.clone(),
+                            View {
+                                name: written.clone(),
+                                materialized: *materialized,
+                                columns: columns.clone(),
+                                query: query.clone(),
+                                depends_on: depends_on.clone(),
+                                types,
+                            },
+                        );
+                    }
+                }
                 // Other change values of these forms carry no schema change.
                 _ => {}
             }
@@ -257,7 +336,67 @@ impl Schema {
                 format!("`{}` is not known to the model", missing.join("`, `")),
             );
         }
+        for (_, names) in missing_columns {
+            problems.push(format!("column `{}` is not known", names.join("`, `")));
+        }
         outcome(problems)
+    }
+
+    /// Drops column `column` of the known table `table` with the constraints
+    /// and indexes on it; `false` when the table has no such column.
+    fn drop_column(&mut self, table: &str, column: &str) -> bool {
+        let Some(t) = self.tables.get_mut(table) else {
+            return false;
+        };
+        if t.remove_column(column).is_none() {
+            return false;
+        }
+        t.constraints
+            .retain(|c| !c.columns.iter().any(|k| k == column));
+        for k in self.index_keys_of(table) {
+            if self
+                .indexes
+                .get(&k)
+                .is_some_and(|i| i.columns.iter().any(|c| c == column))
+            {
+                self.remove_index(&k);
+            }
+        }
+        true
+    }
+
+    /// `ALTER COLUMN .. SET | DROP NOT NULL`, `SET | DROP DEFAULT`, `TYPE` on a
+    /// known table.
+    fn alter_column(&mut self, kind: &ChangeKind) -> Result<(), String> {
+        use ChangeKind as K;
+        let (K::SetNotNull { table, column, .. }
+        | K::DropNotNull { table, column }
+        | K::SetDefault { table, column, .. }
+        | K::DropDefault { table, column, .. }
+        | K::ChangeType { table, column, .. }) = kind
+        else {
+            return Ok(());
+        };
+        let t = self.table_mut(&table.key)?;
+        let known = t.columns_known;
+        let Some(col) = t.column_mut(&column.key) else {
+            return if known {
+                Err(format!("column `{}` is not known", column.display))
+            } else {
+                Ok(())
+            };
+        };
+        match kind {
+            K::SetNotNull { .. } => col.nullable = false,
+            K::DropNotNull { .. } => col.nullable = true,
+            K::SetDefault { value, .. } => col.default = value.clone(),
+            K::DropDefault { .. } => col.default = None,
+            K::ChangeType {
+                data_type: Some(t), ..
+            } => col.data_type = t.clone(),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Drops table `key` (with its indexes and triggers; with `cascade`, the views
@@ -358,7 +497,6 @@ impl Schema {
                 self.tables.insert(key, table);
                 Applied::Understood
             }
-            Statement::CreateView(cv) => self.create_view(cv, dialect),
             Statement::CreateIndex(ci) => self.create_index(ci, dialect),
             Statement::CreateDomain(d) => {
                 self.other_types.insert(object_key(&d.name, dialect));
@@ -477,27 +615,43 @@ impl Schema {
         outcome(problems)
     }
 
-    fn create_view(&mut self, cv: &CreateView, dialect: Dialect) -> Applied {
-        let key = object_key(&cv.name, dialect);
-        if cv.if_not_exists && self.views.contains_key(&key) {
-            return Applied::Understood;
-        }
-        let columns = if cv.columns.is_empty() {
-            query_columns(&cv.query)
-        } else {
-            Some(cv.columns.iter().map(|c| ident_key(&c.name)).collect())
+    /// The type of a view's output column, from where it comes.
+    fn source_type(&self, source: &ColumnSource, depends_on: &[String]) -> Option<DataType> {
+        let of = |relation: &str, column: &str| -> Option<DataType> {
+            if let Some(t) = self.tables.get(relation) {
+                return t.column(column).map(|c| c.data_type.clone());
+            }
+            let v = self.views.get(relation)?;
+            let i = v.columns.as_ref()?.iter().position(|c| c == column)?;
+            v.types.get(i).cloned().flatten()
         };
-        self.views.insert(
-            key,
-            View {
-                name: cv.name.to_string(),
-                materialized: cv.materialized,
-                columns,
-                query: cv.query.to_string(),
-                depends_on: query_relations(&cv.query, dialect),
-            },
-        );
-        Applied::Understood
+        match source {
+            ColumnSource::Cast(t) => Some(t.clone()),
+            ColumnSource::Column {
+                relation: Some(r),
+                column,
+            } => of(r, column),
+            ColumnSource::Column {
+                relation: None,
+                column,
+            } => {
+                let found: Vec<DataType> =
+                    depends_on.iter().filter_map(|r| of(r, column)).collect();
+                match found.as_slice() {
+                    [t] => Some(t.clone()),
+                    _ => None,
+                }
+            }
+            ColumnSource::Unknown => None,
+        }
+    }
+
+    /// The types of a view's output columns (empty when not known for each).
+    fn view_types(&self, sources: &[ColumnSource], depends_on: &[String]) -> Vec<Option<DataType>> {
+        sources
+            .iter()
+            .map(|s| self.source_type(s, depends_on))
+            .collect()
     }
 
     fn create_index(&mut self, ci: &CreateIndex, dialect: Dialect) -> Applied {
@@ -601,7 +755,27 @@ impl Schema {
                     columns: index.columns,
                 }
             }
-            TableConstraint::Exclude(_) => return Ok(()),
+            TableConstraint::Exclude(ex) => {
+                let elements: Vec<String> = ex.elements.iter().map(|e| e.to_string()).collect();
+                let mut text = String::new();
+                if let Some(m) = &ex.index_method {
+                    text.push_str(&format!("USING {m} "));
+                }
+                text.push_str(&format!("({})", elements.join(", ")));
+                if let Some(w) = &ex.where_clause {
+                    text.push_str(&format!(" WHERE ({w})"));
+                }
+                Constraint {
+                    name: ex.name.as_ref().map(|n| n.value.clone()),
+                    key: ex.name.as_ref().map(ident_key),
+                    kind: ConstraintKind::Exclude(text),
+                    columns: ex
+                        .elements
+                        .iter()
+                        .map(|e| index_column_key(&e.column))
+                        .collect(),
+                }
+            }
         };
         if constraint.kind == ConstraintKind::PrimaryKey {
             table
@@ -659,7 +833,11 @@ impl Schema {
                         AlterTableOperation::RenameColumn {
                             old_column_name,
                             new_column_name,
-                        } => self.rename_view_column(&key, old_column_name, new_column_name),
+                        } => self.rename_view_column(
+                            &key,
+                            &Name::ident(old_column_name),
+                            &Name::ident(new_column_name),
+                        ),
                         _ => problems.push(format!("ALTER TABLE on view `{key}`")),
                     }
                 }
@@ -744,7 +922,11 @@ impl Schema {
             Op::RenameColumn {
                 old_column_name,
                 new_column_name,
-            } => self.rename_column(key, old_column_name, new_column_name),
+            } => self.rename_column(
+                key,
+                &Name::ident(old_column_name),
+                &Name::ident(new_column_name),
+            ),
             Op::RenameTable { table_name } => {
                 let new = rename_target(table_name);
                 let new_key = self.rename_relation(key, new, dialect)?;
@@ -759,7 +941,7 @@ impl Schema {
                 column_position,
             } => {
                 if ident_key(old_name) != ident_key(new_name) {
-                    self.rename_column(key, old_name, new_name)?;
+                    self.rename_column(key, &Name::ident(old_name), &Name::ident(new_name))?;
                 }
                 self.redefine_column(key, new_name, data_type, options, column_position, dialect)
             }
@@ -960,17 +1142,17 @@ impl Schema {
         Ok(())
     }
 
-    fn rename_column(&mut self, table_key: &str, old: &Ident, new: &Ident) -> Result<(), String> {
-        let (old_key, new_key) = (ident_key(old), ident_key(new));
+    fn rename_column(&mut self, table_key: &str, old: &Name, new: &Name) -> Result<(), String> {
+        let (old_key, new_key) = (old.key.clone(), new.key.clone());
         let table = self.table_mut(table_key)?;
         let Some(column) = table.column_mut(&old_key) else {
             return if table.columns_known {
-                Err(format!("column `{}` is not known", old.value))
+                Err(format!("column `{}` is not known", old.display))
             } else {
                 Ok(())
             };
         };
-        column.name = new.value.clone();
+        column.name = new.display.clone();
         column.key = new_key.clone();
         table.rekey(&old_key, &new_key);
         let swap = |cols: &mut Vec<String>| {
@@ -1128,9 +1310,9 @@ impl Schema {
         Applied::Understood
     }
 
-    fn rename_view_column(&mut self, view: &str, old: &Ident, new: &Ident) {
+    fn rename_view_column(&mut self, view: &str, old: &Name, new: &Name) {
         if let Some(columns) = self.views.get_mut(view).and_then(|v| v.columns.as_mut()) {
-            let (old_key, new_key) = (ident_key(old), ident_key(new));
+            let (old_key, new_key) = (old.key.clone(), new.key.clone());
             for c in columns.iter_mut() {
                 if *c == old_key {
                     *c = new_key.clone();
@@ -1166,7 +1348,7 @@ impl Schema {
             Some("COLUMN") => match parts.pop() {
                 Some(column) => {
                     let table = object_key(&idents_name(parts), dialect);
-                    self.rename_column(&table, &column, &new)
+                    self.rename_column(&table, &Name::ident(&column), &Name::ident(&new))
                 }
                 None => Err("sp_rename without a column".into()),
             },
@@ -1233,14 +1415,25 @@ impl Schema {
                 old_column_name,
                 new_column_name,
             } => {
-                self.rename_view_column(&key, old_column_name, new_column_name);
+                self.rename_view_column(
+                    &key,
+                    &Name::ident(old_column_name),
+                    &Name::ident(new_column_name),
+                );
                 Applied::Understood
             }
             AlterViewOperation::As { columns, query, .. } => {
                 let cols = if columns.is_empty() {
-                    query_columns(query)
+                    crate::changes::query_columns(query)
                 } else {
                     Some(columns.iter().map(ident_key).collect())
+                };
+                let depends_on = crate::changes::query_relations(query, dialect);
+                let sources = crate::changes::view_sources(query, dialect);
+                let types = if cols.as_ref().map(Vec::len) == Some(sources.len()) {
+                    self.view_types(&sources, &depends_on)
+                } else {
+                    Vec::new()
                 };
                 self.views.insert(
                     key,
@@ -1249,7 +1442,8 @@ impl Schema {
                         materialized,
                         columns: cols,
                         query: query.to_string(),
-                        depends_on: query_relations(query, dialect),
+                        depends_on,
+                        types,
                     },
                 );
                 Applied::Understood
@@ -1590,99 +1784,18 @@ fn position(table: &Table, pos: Option<&MySQLColumnPosition>) -> Option<usize> {
     }
 }
 
-/// Output column keys of a query whose projection is plain columns and aliases.
-fn query_columns(query: &Query) -> Option<Vec<String>> {
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return None;
-    };
-    select
-        .projection
-        .iter()
-        .map(|item| match item {
-            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(ident_key(i)),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(ident_key),
-            SelectItem::ExprWithAlias { alias, .. } => Some(ident_key(alias)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Keys of the relations a query reads in its `FROM` and `JOIN` clauses (CTE names excluded),
-/// sorted and deduplicated.
-fn query_relations(query: &Query, dialect: Dialect) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut ctes = Vec::new();
-    collect_query(query, dialect, &mut ctes, &mut out);
-    out.retain(|k| !ctes.contains(k));
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn collect_query(query: &Query, dialect: Dialect, ctes: &mut Vec<String>, out: &mut Vec<String>) {
-    if let Some(with) = &query.with {
-        for cte in &with.cte_tables {
-            ctes.push(ident_key(&cte.alias.name));
-            collect_query(&cte.query, dialect, ctes, out);
-        }
-    }
-    collect_set_expr(&query.body, dialect, ctes, out);
-}
-
-fn collect_set_expr(
-    body: &SetExpr,
-    dialect: Dialect,
-    ctes: &mut Vec<String>,
-    out: &mut Vec<String>,
-) {
-    match body {
-        SetExpr::Select(select) => {
-            for twj in &select.from {
-                collect_factor(&twj.relation, dialect, ctes, out);
-                for join in &twj.joins {
-                    collect_factor(&join.relation, dialect, ctes, out);
-                }
-            }
-        }
-        SetExpr::Query(q) => collect_query(q, dialect, ctes, out),
-        SetExpr::SetOperation { left, right, .. } => {
-            collect_set_expr(left, dialect, ctes, out);
-            collect_set_expr(right, dialect, ctes, out);
-        }
-        SetExpr::Table(t) => {
-            if let Some(name) = &t.table_name {
-                let key = match &t.schema_name {
-                    Some(schema) => {
-                        crate::names::join_parts(&[ident_key(schema), ident_key(name)], dialect)
-                    }
-                    None => ident_key(name),
-                };
-                out.push(key);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn collect_factor(
-    factor: &sqlparser::ast::TableFactor,
-    dialect: Dialect,
-    ctes: &mut Vec<String>,
-    out: &mut Vec<String>,
-) {
-    use sqlparser::ast::TableFactor as F;
-    match factor {
-        F::Table { name, .. } => out.push(object_key(name, dialect)),
-        F::Derived { subquery, .. } => collect_query(subquery, dialect, ctes, out),
-        F::NestedJoin {
-            table_with_joins, ..
-        } => {
-            collect_factor(&table_with_joins.relation, dialect, ctes, out);
-            for join in &table_with_joins.joins {
-                collect_factor(&join.relation, dialect, ctes, out);
-            }
-        }
-        _ => {}
+/// The table of an `ALTER TABLE` column change replayed from change values.
+fn column_change_table(kind: &ChangeKind) -> Option<&Name> {
+    use ChangeKind as K;
+    match kind {
+        K::DropColumn { table, .. }
+        | K::RenameColumn { table, .. }
+        | K::SetNotNull { table, .. }
+        | K::DropNotNull { table, .. }
+        | K::SetDefault { table, .. }
+        | K::DropDefault { table, .. }
+        | K::ChangeType { table, .. } => Some(table),
+        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
-use crate::engine::Act;
+use crate::engine::{Act, ObjKey};
 use crate::model::TypeChange;
 use crate::Dialect;
 use canary_lint_core::Severity;
@@ -32,6 +32,12 @@ declare_rule! {
     ///
     /// Without migration history the previous type is unknown, and the finding
     /// says so.
+    ///
+    /// The same tiers apply to the columns of a view re-created in the release,
+    /// where both definitions show a column's type (a column of a known table or
+    /// view, or a cast such as `age::text`); other expressions are not typed.
+    /// A column renamed away and a new one added under its name is judged
+    /// against the old one, at the statement that adds the new one.
     ///
     /// ## Why it breaks stable
     /// The stable version was built against the old type: its drivers decode the
@@ -178,6 +184,63 @@ pub(crate) fn is_safe_widening(old: &str, new: &str, dialect: Dialect) -> bool {
     }
 }
 
+/// A view stable knew, re-created in the release with a column whose type (as
+/// far as its query shows: a column of a known relation, or a cast) changed.
+fn judge_views(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    let dialect = cx.after.dialect();
+    for (key, before) in cx.before.views() {
+        let Some(after) = cx.after.view(key) else {
+            continue;
+        };
+        let (Some(old_cols), Some(new_cols)) = (&before.columns, &after.columns) else {
+            continue;
+        };
+        for (i, c) in old_cols.iter().enumerate() {
+            let Some(j) = new_cols.iter().position(|n| n == c) else {
+                continue;
+            };
+            let (Some(Some(old)), Some(Some(new))) = (before.types.get(i), after.types.get(j))
+            else {
+                continue;
+            };
+            let t = tier(old, new, dialect);
+            if t == Tier::Quiet {
+                continue;
+            }
+            let Some(at) = cx.last(&ObjKey::View(key.to_string()), &[Act::Create]) else {
+                continue;
+            };
+            let v = crate::names::bare(key);
+            let q = format!("{v}.{c}");
+            let (old, new) = (old.to_string(), new.to_string());
+            let d = if t == Tier::Decoded {
+                cx.diag(
+                    &CHANGE_COLUMN_TYPE,
+                    at,
+                    format!(
+                        "view column `{q}` changes from `{old}` to `{new}`: every value is kept, but stable's driver decodes the column as `{old}` and may reject or truncate what it reads"
+                    ),
+                    format!("`{c}`: `{old}` to `{new}`"),
+                    format!("ship code that reads `{q}` as `{new}` first, or keep the view's column as `{old}` (a cast) in this release"),
+                )
+                .severity(Severity::Warning)
+            } else {
+                cx.diag(
+                    &CHANGE_COLUMN_TYPE,
+                    at,
+                    format!(
+                        "view `{v}` is re-created with `{c}` as `{new}` instead of `{old}`: {}, and its reads of `{old}` values fail or change meaning",
+                        cx.uses(&format!("`{q}` as `{old}`"))
+                    ),
+                    format!("`{c}`: `{old}` to `{new}`"),
+                    format!("keep `{c}` as `{old}` in `{v}` (a cast) in this release; add the new type under a new column name"),
+                )
+            };
+            out.push(d);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +315,7 @@ pub(crate) fn tier(
 /// `MODIFY`, a table swap).
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     let dialect = cx.after.dialect();
+    judge_views(cx, out);
     for (b, a) in cx.kept_tables() {
         for col in b.columns() {
             let Some(now) = a.column(&col.key) else {

@@ -35,7 +35,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
-    let ChangeKind::DropColumn { table, column } = &change.kind else {
+    let ChangeKind::DropColumn { table, column, .. } = &change.kind else {
         return;
     };
     if cx.release.column(table, column) || !cx.stable_may_know_column(table, column) {

@@ -229,7 +229,7 @@ impl ReleaseState {
             ChangeKind::CreateTable { table, .. } => {
                 self.tables.insert(table.key.clone());
             }
-            ChangeKind::CreateView { view } => {
+            ChangeKind::CreateView { view, .. } => {
                 self.views.insert(view.key.clone());
             }
             ChangeKind::CreateType { name, .. } => {
@@ -403,6 +403,8 @@ pub struct ReleaseCx<'a> {
     pub after: &'a Schema,
     pub delta: &'a [DeltaEntry],
     pub touches: &'a [Touch],
+    /// The positions in `touches` of each object's touches, in release order.
+    pub touches_of: &'a std::collections::HashMap<ObjKey, Vec<usize>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -453,9 +455,12 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches
-            .iter()
-            .filter(move |t| t.object == *object && (acts.is_empty() || acts.contains(&t.act)))
+        self.touches_of
+            .get(object)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.touches[i])
+            .filter(move |t| acts.is_empty() || acts.contains(&t.act))
             .map(|t| t.at)
     }
 

@@ -93,6 +93,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             column,
             new_type,
             restated,
+            ..
         } => {
             let old = cx.stable_column(table, column).and_then(|f| f.data_type);
             let known = match &old {

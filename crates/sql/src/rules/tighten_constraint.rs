@@ -7,13 +7,13 @@ use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a CHECK, UNIQUE, PRIMARY KEY or FOREIGN KEY constraint, or a
-    /// unique index, added to a table stable knew (also with `NOT VALID`: new
-    /// writes are still checked). Quiet for tables created in the release, for
-    /// constraints only on columns the release adds (stable does not write them),
-    /// and for
-    /// a table swapped under its name with the constraints it had. `EXCLUDE`
-    /// constraints are not modelled yet, so they are not reported.
+    /// Reports a CHECK, UNIQUE, PRIMARY KEY, FOREIGN KEY or EXCLUDE constraint,
+    /// or a unique index, added to a table stable knew (also with `NOT VALID`:
+    /// new writes are still checked). Quiet for tables created in the release,
+    /// for constraints only on columns the release adds (stable does not write
+    /// them), and for a table swapped under its name with the constraints it had
+    /// (an `EXCLUDE` is the same constraint when its method, elements and
+    /// `WHERE` are).
     ///
     /// ## Why it breaks stable
     /// Stable's writes were valid under the old rules; those that violate the new
@@ -68,6 +68,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             })
             .map(|c| match &c.kind {
                 ConstraintKind::Check(e) => format!("CHECK ({e})"),
+                ConstraintKind::Exclude(e) => format!("EXCLUDE {e}"),
                 ConstraintKind::Unique => format!("UNIQUE ({})", c.columns.join(", ")),
                 ConstraintKind::ForeignKey { table, .. } => {
                     format!("FOREIGN KEY ({}) REFERENCES {table}", c.columns.join(", "))

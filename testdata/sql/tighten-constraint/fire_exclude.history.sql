@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE booking (id bigint PRIMARY KEY, room_id bigint NOT NULL, during tstzrange NOT NULL);
