@@ -620,3 +620,51 @@ fn configmap_quoted_escaped_and_folded_secrets_are_masked_on_their_own_bytes() {
         }
     }
 }
+
+/// A literal that reads like a secret (`'top secret'`) followed later by another
+/// literal once made the secret mask take the SQL between them for a password:
+/// the DROP was turned into stars and passed unchecked. Secrets are masked only
+/// inside one literal or comment now, so the DROP is read and reported, and the
+/// password of a role is still masked.
+#[test]
+fn a_secret_looking_literal_never_hides_the_statements_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "migrations/001_init.sql",
+        "CREATE TABLE users (id int, note text);\n",
+    );
+    write(
+        dir.path(),
+        "migrations/002_hide.sql",
+        "UPDATE users SET note = 'top secret' WHERE id = 1;\nALTER TABLE users DROP COLUMN note;\nCREATE ROLE app PASSWORD 'Hunter2-role-pw';\nUPDATE users SET note = 'x' WHERE id = 2;\n",
+    );
+    for format in ["human", "compact", "json"] {
+        let o = run_in(dir.path(), &["check", "migrations", "--format", format]);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{format}: {out}{}", stderr(&o));
+        assert!(out.contains("drop-column"), "{format}: {out}");
+        assert!(!out.contains("unparsed-statement"), "{format}: {out}");
+        assert!(!out.contains("Hunter2-role-pw"), "{format}: {out}");
+    }
+}
+
+/// Terraform read for weighted DNS records: attributes named like secrets are
+/// masked in every format, and a value the SQL secret pattern would once have
+/// mis-masked (`"x-Secret"`) no longer makes the file unreadable.
+#[test]
+fn terraform_secret_attributes_are_masked_and_the_file_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "dns.tf",
+        "resource \"aws_route53_record\" \"shop_stable\" {\n  name = \"shop.example.com\"\n  set_identifier = \"stable\"\n  weighted_routing_policy {\n    weight = 90\n  }\n}\nresource \"aws_route53_record\" \"shop_canary\" {\n  name = \"shop.example.com\"\n  note = \"x-Secret\"\n  set_identifier = \"canary\"\n  db_password = \"Zq9-hunter2-Secret\"\n  weighted_routing_policy {\n    password = \"hunter4pass\"\n    weight = 10\n  }\n}\n",
+    );
+    for format in ["human", "compact", "json", "sarif", "github", "junit"] {
+        let o = run_in(dir.path(), &["check", "dns.tf", "--format", format]);
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(out.contains("dns-weighted-canary"), "{format}: {out}");
+        assert!(!out.contains("malformed"), "{format}: {out}");
+        assert!(!out.contains("hunter"), "{format}: {out}");
+    }
+}

@@ -70,8 +70,10 @@ pub fn run(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) -> Vec<Checked>
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => {
                 let text = canary_lint_core::read::normalize_text(&text);
-                let file =
-                    SourceFile::new(name.clone(), &*canary_lint_config::mask_sql_secrets(&text));
+                let file = SourceFile::new(
+                    name.clone(),
+                    &*crate::redact::mask_secrets(&text, Some(dialect)),
+                );
                 out.add_source(&file);
                 let layout = layout_of_text(&file.text);
                 let pf = parse_file_checked(&file, layout, dialect);
@@ -437,7 +439,7 @@ fn batch_size(files: usize) -> usize {
 type Parsed = anyhow::Result<(ParsedFile, Option<SourceFile>)>;
 
 fn parse_one_file(path: &Path, layout: Layout, dialect: Dialect) -> Parsed {
-    let src = read_source(path)?;
+    let src = read_source(path, Some(dialect))?;
     let pf = parse_file_checked(&src, layout, dialect);
     let prepared = !std::sync::Arc::ptr_eq(&src.text, &pf.file.text);
     Ok((pf, prepared.then_some(src)))
@@ -586,15 +588,20 @@ impl Words {
 
 /// Reads a file as UTF-8 text; the error names the file (and the line of the first
 /// invalid byte).
-pub fn read_source(path: &Path) -> anyhow::Result<SourceFile> {
-    read_text(path, |text| SourceFile::new(display(path), text))
+/// `dialect` says the file is SQL of that dialect (see [`mask_secrets`]).
+pub fn read_source(path: &Path, dialect: Option<Dialect>) -> anyhow::Result<SourceFile> {
+    read_text(path, dialect, |text| SourceFile::new(display(path), text))
 }
 
 /// Reads a file as UTF-8 and hands the text to `f`. Only a regular file is read,
 /// capped by the bytes actually read (`canary_lint_core::read`). The bytes go
 /// through a per-thread buffer, so nothing is allocated unless `f` keeps the text. A pre-commit run reads a thousand small history files, where
 /// system calls and fresh memory are most of the time.
-fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> anyhow::Result<R> {
+fn read_text<R>(
+    path: &Path,
+    dialect: Option<Dialect>,
+    f: impl FnOnce(&str) -> R,
+) -> anyhow::Result<R> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -619,7 +626,7 @@ fn read_text<R>(path: &Path, f: impl FnOnce(&str) -> R) -> anyhow::Result<R> {
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
         // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
         let text = canary_lint_core::read::normalize_text(text);
-        Ok(f(&canary_lint_config::mask_sql_secrets(&text)))
+        Ok(f(&crate::redact::mask_secrets(&text, dialect)))
     })
 }
 
@@ -658,7 +665,7 @@ fn check_release(
     let release: Vec<usize> = release.iter().copied().collect();
     let rel_sources: Vec<anyhow::Result<SourceFile>> = release
         .par_iter()
-        .map(|&i| read_source(&files[i].0))
+        .map(|&i| read_source(&files[i].0, Some(dialect)))
         .collect();
     let rel: Vec<ParsedFile> = rel_sources
         .par_iter()
@@ -695,7 +702,7 @@ fn check_release(
         .par_iter()
         .map(|&i| {
             let path = &files[i].0;
-            let read = read_text(path, |text| {
+            let read = read_text(path, Some(dialect), |text| {
                 let found = with_lower(text, |low| Mentions {
                     rename: renames.in_lower(low),
                     names: named.in_lower(low),
@@ -755,12 +762,14 @@ fn check_release(
                 HistoryFile::Kept(f, found) if found.names || again(&f.text) => {
                     Some(parse_file_where(f, layout, dialect, &keep))
                 }
-                HistoryFile::Skipped(_) if !added.0.is_empty() => read_text(path, |text| {
-                    again(text).then(|| SourceFile::new(display(path), text))
-                })
-                .ok()
-                .flatten()
-                .map(|f| parse_file_where(&f, layout, dialect, &keep)),
+                HistoryFile::Skipped(_) if !added.0.is_empty() => {
+                    read_text(path, Some(dialect), |text| {
+                        again(text).then(|| SourceFile::new(display(path), text))
+                    })
+                    .ok()
+                    .flatten()
+                    .map(|f| parse_file_where(&f, layout, dialect, &keep))
+                }
                 _ => None,
             }
         })

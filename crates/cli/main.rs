@@ -6,6 +6,7 @@ mod check;
 mod init;
 mod manifest_files;
 mod output;
+mod redact;
 mod registry;
 mod settings;
 mod stable_refs;

@@ -137,12 +137,14 @@ pub fn finish(mut outcome: Outcome, out: &OutputArgs, rules: &[RuleMeta]) -> i32
         color: use_color(out.color),
     };
     let text = render(format_of(out.format), &report);
-    let text = canary_lint_config::scrub(&text, &outcome.secrets);
+    let mut secrets = outcome.secrets.clone();
+    secrets.extend(crate::redact::secrets_in_code());
+    let text = canary_lint_config::scrub(&text, &secrets);
     write_out(&text);
     for e in &outcome.run_errors {
         eprintln!(
             "canary-lint: error: {}",
-            canary_lint_config::scrub(e, &outcome.secrets)
+            canary_lint_config::scrub(e, &secrets)
         );
     }
     if !outcome.run_errors.is_empty() {

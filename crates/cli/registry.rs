@@ -176,7 +176,13 @@ pub fn cmd_diff(a: &DiffArgs) -> i32 {
 fn parse_all(files: &[MigrationFile], dialect: Dialect) -> anyhow::Result<Vec<ParsedFile>> {
     files
         .par_iter()
-        .map(|m| Ok(parse_file_all(&read_source(&m.path)?, m.layout, dialect)))
+        .map(|m| {
+            Ok(parse_file_all(
+                &read_source(&m.path, Some(dialect))?,
+                m.layout,
+                dialect,
+            ))
+        })
         .collect()
 }
 

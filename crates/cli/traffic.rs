@@ -139,9 +139,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
             // Read as files are (`check::read_source`): BOM, lone CR, secret shapes masked.
             Ok(_) => sources.push(SourceFile::new(
                 name,
-                &*canary_lint_config::mask_sql_secrets(&canary_lint_core::read::normalize_text(
-                    &text,
-                )),
+                &*crate::redact::mask_secrets(&canary_lint_core::read::normalize_text(&text), None),
             )),
             Err(e) => out.run_error(format!("{name}: cannot read standard input: {e}")),
         }
@@ -152,7 +150,7 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut Outcome) {
     // normalised, secret shapes masked), in parallel; handled in order.
     let read: Vec<_> = {
         use rayon::prelude::*;
-        files.par_iter().map(|p| read_source(p)).collect()
+        files.par_iter().map(|p| read_source(p, None)).collect()
     };
     for (p, read) in files.into_iter().zip(read) {
         match read {

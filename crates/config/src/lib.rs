@@ -40,7 +40,7 @@ pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_
 pub use pack::{builtin_packs, load_pack, parse_pack, Check, Pack, PackRule, Side, BUILTIN_PACKS};
 pub use secret::{
     display_value, embedded_secret_ranges, is_secret_key, mask_embedded, mask_ranges,
-    mask_sql_secrets, scrub, sql_secret_ranges, REDACTED,
+    mask_sql_secrets, scrub, shape_secret_ranges, sql_secret_ranges, REDACTED,
 };
 
 /// One flattened configuration value.

@@ -330,6 +330,23 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
             }
         }
     }
+    shapes_in(text, &hit, &mut out);
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// The secret shapes of [`embedded_secret_ranges`] in any text (no SQL keyword
+/// pattern): what a file that is not SQL (a manifest, Terraform) gets masked as it
+/// is read. A shape never spans a quote, a line end or a `;`.
+pub fn shape_secret_ranges(text: &str) -> Vec<Range<usize>> {
+    let hit = triggered(text);
+    let mut out = Vec::new();
+    shapes_in(text, &hit, &mut out);
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+fn shapes_in(text: &str, hit: &[bool; TRIGGER_COUNT], out: &mut Vec<Range<usize>>) {
     let used = (0..SHAPE_PATTERNS.len() - CONTEXT_SHAPES).filter(|&i| hit[1 + i]);
     for r in shape_ranges(text, used.filter_map(shape)) {
         let part = &text[r.clone()];
@@ -337,8 +354,6 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
             out.push(r);
         }
     }
-    out.sort_by_key(|r| r.start);
-    out
 }
 
 /// `text` with the secrets of [`sql_secret_ranges`] masked (same byte length, so spans

@@ -113,7 +113,13 @@ pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
     let sources = files
         .par_iter()
         .zip(&by_file)
-        .map(|(f, mine)| mask::masked(f, mine))
+        .map(|(f, mine)| {
+            if terraform::is_terraform(&f.path) {
+                terraform::masked(f)
+            } else {
+                mask::masked(f, mine)
+            }
+        })
         .collect();
     drop(by_file);
     let mut ctx = Ctx::new(files, res, settings);

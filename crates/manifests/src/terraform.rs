@@ -3,7 +3,7 @@
 //! Nothing else of Terraform is judged.
 
 use canary_lint_core::{SourceFile, Span};
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
 
 /// One weighted Route 53 record.
@@ -91,10 +91,56 @@ pub fn read(index: usize, file: &SourceFile) -> (Vec<WeightedRecord>, Vec<String
     }
 }
 
+/// The value spans of attributes whose key names a secret (`password`,
+/// `db_password`, `api_key` ..., the config crate's judgement), in every block.
+fn secret_values(body: &Body, out: &mut Vec<Span>) {
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                if canary_lint_config::is_secret_key(a.key.as_str()) {
+                    if let Some(r) = a.value.span() {
+                        out.push(Span::new(r.start, r.end));
+                    }
+                }
+            }
+            Structure::Block(b) => secret_values(&b.body, out),
+        }
+    }
+}
+
+/// The file as a report may show it: the values of secret-named attributes
+/// replaced by `*` (same length, line ends kept). A file that does not parse is
+/// shown as read (its secret shapes were masked when it was read).
+pub fn masked(file: &SourceFile) -> SourceFile {
+    let Ok(body) = hcl_edit::parser::parse_body(&file.text) else {
+        return file.clone();
+    };
+    let mut spans = Vec::new();
+    secret_values(&body, &mut spans);
+    if spans.is_empty() {
+        return file.clone();
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = spans.iter().map(|s| s.start..s.end).collect();
+    SourceFile::new(
+        file.path.to_string(),
+        canary_lint_config::mask_ranges(&file.text, &mut ranges),
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_named_attributes_are_masked_in_every_block() {
+        let text = "resource \"aws_route53_record\" \"a\" {\n  db_password = \"Zq9-Secret\"\n  name = \"x\"\n  weighted_routing_policy {\n    api_key = \"k-123456\"\n    weight = 10\n  }\n}\n";
+        let m = masked(&SourceFile::new("dns.tf", text));
+        assert!(!m.text.contains("Zq9-Secret"), "{}", m.text);
+        assert!(!m.text.contains("k-123456"), "{}", m.text);
+        assert!(m.text.contains("name = \"x\""));
+        assert_eq!(m.text.len(), text.len());
+    }
 
     #[test]
     fn reads_weight_with_its_position() {

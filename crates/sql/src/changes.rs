@@ -312,9 +312,15 @@ pub enum ChangeKind {
         from: Name,
         to: Name,
     },
+    /// `RENAME TABLE a TO b`, `ALTER TABLE a RENAME TO b` (also of a view).
     RenameTable {
         from: Name,
         to: Name,
+        /// The new name as SQL text (quotes kept).
+        written: String,
+        /// The new name names its schema; an unqualified one stays in the
+        /// schema of the old name.
+        qualified: bool,
     },
     DropTable {
         table: Name,
@@ -777,14 +783,14 @@ fn spec_from<'a>(
 /// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
 /// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
 /// INDEX`, `ALTER TABLE` with any other operation, or `IF EXISTS`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
-/// TYPE .. RENAME TO`, `RENAME TABLE`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
+/// TYPE .. RENAME TO`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
 /// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
 /// model from the tree (`crate::model::replay`).
 pub fn replayed_from_changes(stmt: &Statement) -> bool {
     match stmt {
-        Statement::CreateView(_) => true,
+        Statement::CreateView(_) | Statement::RenameTable(_) => true,
         // An `ALTER TABLE` whose every operation is a column drop, rename or
-        // `ALTER COLUMN .. SET | DROP NOT NULL | DEFAULT`, `TYPE`.
+        // `ALTER COLUMN .. SET | DROP NOT NULL | DEFAULT`, `TYPE`, or `RENAME TO`.
         Statement::AlterTable(at) => {
             !at.if_exists
                 && !at.operations.is_empty()
@@ -793,6 +799,7 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
                         op,
                         AlterTableOperation::DropColumn { .. }
                             | AlterTableOperation::RenameColumn { .. }
+                            | AlterTableOperation::RenameTable { .. }
                             | AlterTableOperation::AlterColumn {
                                 op: AlterColumnOperation::SetNotNull
                                     | AlterColumnOperation::DropNotNull
@@ -999,6 +1006,8 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     ChangeKind::RenameTable {
                         from: Name::object(&r.old_name, d),
                         to: Name::object(&r.new_name, d),
+                        written: r.new_name.to_string(),
+                        qualified: r.new_name.0.len() > 1,
                     },
                     clause,
                 );
@@ -1385,6 +1394,8 @@ fn alter_op(
                 ChangeKind::RenameTable {
                     from: t(),
                     to: Name::object(n, d),
+                    written: n.to_string(),
+                    qualified: n.0.len() > 1,
                 },
                 clause(None),
             );

@@ -329,7 +329,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         | K::DropDefault { table, column, .. } => {
             vec![(t(table), Act::Alter), (c(table, column), Act::Alter)]
         }
-        K::RenameTable { from, to } => vec![
+        K::RenameTable { from, to, .. } => vec![
             (t(from), Act::RenameAway),
             (t(to), Act::RenameInto),
             (ObjKey::View(from.key.clone()), Act::RenameAway),
@@ -486,7 +486,7 @@ impl Walk {
                 }
                 self.holders.insert(table.key.clone(), Holder::Gone);
             }
-            ChangeKind::RenameTable { from, to } => {
+            ChangeKind::RenameTable { from, to, .. } => {
                 let h = self.holder(&from.key, running);
                 if h == Holder::Original(from.key.clone()) {
                     self.vacated.entry(from.key.clone()).or_insert(at);

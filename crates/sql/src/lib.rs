@@ -29,6 +29,7 @@ pub mod parse;
 mod renames;
 pub mod rules;
 pub mod scan;
+pub mod secrets;
 pub mod split;
 pub mod sqltokens;
 

@@ -198,9 +198,16 @@ pub fn scan(st: &StatementText<'_>) -> Vec<Change> {
             let Some((to, e2)) = c.object(e + 1) else {
                 break;
             };
+            let new = st.tokens_span(e + 1, e2);
+            let written = st.src[new.start..new.end].to_string();
             push(
                 &mut out,
-                ChangeKind::RenameTable { from, to },
+                ChangeKind::RenameTable {
+                    from,
+                    to,
+                    qualified: written.contains('.'),
+                    written,
+                },
                 st.tokens_span(i, e2),
             );
             if c.tok(e2).is_some_and(|t| t.is_punct(st.src, b',')) {
@@ -365,8 +372,19 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
     } else if c.word(i, "RENAME") {
         let mut j = i + 1;
         if c.any_word(j, &["TO", "AS"]) {
-            if let Some((to, _)) = c.object(j + 1) {
-                push(out, ChangeKind::RenameTable { from: t(), to }, span);
+            if let Some((to, end)) = c.object(j + 1) {
+                let new = c.st.tokens_span(j + 1, end);
+                let written = c.st.src[new.start..new.end].to_string();
+                push(
+                    out,
+                    ChangeKind::RenameTable {
+                        from: t(),
+                        to,
+                        qualified: written.contains('.'),
+                        written,
+                    },
+                    span,
+                );
             }
             return;
         }
@@ -940,7 +958,17 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                     key: crate::names::join_parts(&name(new), st.dialect),
                     display: display(new),
                 };
-                push(&mut out, ChangeKind::RenameTable { from, to }, whole);
+                let written = to.display.clone();
+                push(
+                    &mut out,
+                    ChangeKind::RenameTable {
+                        from,
+                        to,
+                        written,
+                        qualified: false,
+                    },
+                    whole,
+                );
             }
             _ => {}
         }

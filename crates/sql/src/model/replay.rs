@@ -63,7 +63,7 @@ impl Schema {
             let st = crate::changes::StatementText::detached(dialect);
             let changes = crate::changes::from_statement(stmt, &st);
             self.dialect = dialect;
-            return self.replay_changes(&changes);
+            return self.replay_changes(&changes, matches!(stmt, Statement::AlterTable(_)));
         }
         self.apply_tree(stmt, dialect)
     }
@@ -79,47 +79,77 @@ impl Schema {
     ) -> Applied {
         if crate::changes::replayed_from_changes(stmt) {
             self.dialect = dialect;
-            return self.replay_changes(changes);
+            return self.replay_changes(changes, matches!(stmt, Statement::AlterTable(_)));
         }
         self.apply_tree(stmt, dialect)
     }
 
-    /// Replays the change values of one statement.
-    fn replay_changes(&mut self, changes: &[Change]) -> Applied {
+    /// Replays the change values of one statement (`alter_table`: an `ALTER
+    /// TABLE`, which the model follows only on a relation it knows).
+    fn replay_changes(&mut self, changes: &[Change], alter_table: bool) -> Applied {
         use ChangeKind as K;
         let mut missing: Vec<String> = Vec::new();
         let mut problems = Problems::new();
         let mut if_exists_all = true;
         // Columns a `DROP COLUMN a, b` did not find, per clause.
         let mut missing_columns: Vec<(canary_lint_core::Span, Vec<String>)> = Vec::new();
+        // `ALTER TABLE t RENAME TO u, ..`: the later operations are on `u`.
+        let mut renamed: Option<(String, String)> = None;
         for c in changes {
+            if let K::RenameTable {
+                from,
+                to,
+                written,
+                qualified,
+            } = &c.kind
+            {
+                let from_key = match &renamed {
+                    Some((old, new)) if *old == from.key => new.clone(),
+                    _ => from.key.clone(),
+                };
+                let known =
+                    self.tables.contains_key(&from_key) || self.views.contains_key(&from_key);
+                if alter_table && !known {
+                    return Applied::NotUnderstood(format!(
+                        "table `{from_key}` is not known to the model"
+                    ));
+                }
+                // An unqualified new name stays in the old name's schema.
+                let to_key = match (from_key.rsplit_once('.'), qualified) {
+                    (Some((schema, _)), false) => format!("{schema}.{}", to.key),
+                    _ => to.key.clone(),
+                };
+                match self.rename_relation_to(&from_key, to_key, written.clone(), self.dialect) {
+                    Ok(new) => renamed = Some((from.key.clone(), new)),
+                    Err(p) => problems.push(p),
+                }
+                continue;
+            }
             if let Some(table) = column_change_table(&c.kind) {
-                if !self.tables.contains_key(&table.key) {
-                    if !self.views.contains_key(&table.key) {
+                let key = match &renamed {
+                    Some((old, new)) if *old == table.key => new.clone(),
+                    _ => table.key.clone(),
+                };
+                if !self.tables.contains_key(&key) {
+                    if !self.views.contains_key(&key) {
                         // An `ALTER TABLE` of a table the model does not know.
                         return Applied::NotUnderstood(format!(
-                            "table `{}` is not known to the model",
-                            table.key
+                            "table `{key}` is not known to the model"
                         ));
                     }
                     // Postgres accepts `ALTER TABLE .. RENAME COLUMN` on views.
                     match &c.kind {
-                        K::RenameColumn { from, to, .. } => {
-                            self.rename_view_column(&table.key, from, to)
-                        }
-                        _ => problems.push(format!("ALTER TABLE on view `{}`", table.key)),
+                        K::RenameColumn { from, to, .. } => self.rename_view_column(&key, from, to),
+                        _ => problems.push(format!("ALTER TABLE on view `{key}`")),
                     }
                     continue;
                 }
                 let result = match &c.kind {
                     K::DropColumn {
-                        table,
-                        column,
-                        if_exists,
+                        column, if_exists, ..
                     } => {
-                        if !self.drop_column(&table.key, &column.key) {
-                            let known =
-                                self.tables.get(&table.key).is_some_and(|t| t.columns_known);
+                        if !self.drop_column(&key, &column.key) {
+                            let known = self.tables.get(&key).is_some_and(|t| t.columns_known);
                             if !*if_exists && known {
                                 match missing_columns.last_mut() {
                                     Some((at, names)) if *at == c.clause => {
@@ -132,8 +162,8 @@ impl Schema {
                         }
                         Ok(())
                     }
-                    K::RenameColumn { table, from, to } => self.rename_column(&table.key, from, to),
-                    other => self.alter_column(other),
+                    K::RenameColumn { from, to, .. } => self.rename_column(&key, from, to),
+                    other => self.alter_column(&key, other),
                 };
                 if let Err(p) = result {
                     problems.push(p);
@@ -367,17 +397,17 @@ impl Schema {
 
     /// `ALTER COLUMN .. SET | DROP NOT NULL`, `SET | DROP DEFAULT`, `TYPE` on a
     /// known table.
-    fn alter_column(&mut self, kind: &ChangeKind) -> Result<(), String> {
+    fn alter_column(&mut self, table: &str, kind: &ChangeKind) -> Result<(), String> {
         use ChangeKind as K;
-        let (K::SetNotNull { table, column, .. }
-        | K::DropNotNull { table, column }
-        | K::SetDefault { table, column, .. }
-        | K::DropDefault { table, column, .. }
-        | K::ChangeType { table, column, .. }) = kind
+        let (K::SetNotNull { column, .. }
+        | K::DropNotNull { column, .. }
+        | K::SetDefault { column, .. }
+        | K::DropDefault { column, .. }
+        | K::ChangeType { column, .. }) = kind
         else {
             return Ok(());
         };
-        let t = self.table_mut(&table.key)?;
+        let t = self.table_mut(table)?;
         let known = t.columns_known;
         let Some(col) = t.column_mut(&column.key) else {
             return if known {
@@ -1199,8 +1229,19 @@ impl Schema {
         dialect: Dialect,
     ) -> Result<String, String> {
         let to = renamed_key(from, new, dialect);
+        self.rename_relation_to(from, to, new.to_string(), dialect)
+    }
+
+    /// Renames a table (or a view) to the key `to`, shown as `written`.
+    fn rename_relation_to(
+        &mut self,
+        from: &str,
+        to: String,
+        written: String,
+        dialect: Dialect,
+    ) -> Result<String, String> {
         if let Some(mut table) = self.tables.remove(from) {
-            table.name = new.to_string();
+            table.name = written;
             table.key = to.clone();
             self.tables.insert(to.clone(), table);
             let per_table = matches!(dialect, Dialect::Mysql | Dialect::Mssql);
@@ -1246,7 +1287,7 @@ impl Schema {
             });
             Ok(to)
         } else if let Some(mut view) = self.views.remove(from) {
-            view.name = new.to_string();
+            view.name = written;
             self.views.insert(to.clone(), view);
             self.retarget_views(from, &to);
             self.renames.push(Rename {

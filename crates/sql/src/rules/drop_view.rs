@@ -8,7 +8,13 @@ use canary_lint_core::{declare_rule, Diagnostic};
 declare_rule! {
     /// ## What it does
     /// Reports `DROP VIEW` and `DROP MATERIALIZED VIEW` of a view that existed
-    /// before the release.
+    /// before the release, judged by the net effect: a view dropped and
+    /// re-created in the release with the columns stable knew is not reported;
+    /// one re-created without some of them is reported at the statement that
+    /// creates the new shape, naming the lost columns. A view that `DROP TABLE
+    /// .. CASCADE` or `DROP VIEW .. CASCADE` drops because it is built on the
+    /// dropped relation (read in its `FROM`/`JOIN`) is reported at that
+    /// statement, unless the release re-creates it.
     ///
     /// ## Why it breaks stable
     /// Views are often the read interface of reports and services: the stable

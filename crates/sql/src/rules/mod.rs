@@ -243,7 +243,7 @@ impl ReleaseState {
             ChangeKind::AddColumn { table, column, .. } => {
                 self.columns.insert((table.key.clone(), column.key.clone()));
             }
-            ChangeKind::RenameTable { from, to } if self.tables.contains(&from.key) => {
+            ChangeKind::RenameTable { from, to, .. } if self.tables.contains(&from.key) => {
                 self.tables.insert(to.key.clone());
             }
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {

@@ -31,7 +31,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>) {
-    let ChangeKind::RenameTable { from, to } = &change.kind else {
+    let ChangeKind::RenameTable { from, to, .. } = &change.kind else {
         return;
     };
     if cx.release.table(from) || !cx.stable_may_know_table(from) {
