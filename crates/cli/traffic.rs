@@ -146,10 +146,14 @@ pub fn check(args: &CheckArgs, loaded: &Loaded, out: &mut RunOutcome) {
     }
     let (files, only) = gather(args, loaded);
     let mut reported: Option<BTreeSet<String>> = only.as_ref().map(|_| BTreeSet::new());
-    for p in files {
-        // Read as every input is: regular files only, capped, BOM and lone CR
-        // normalised, secret shapes masked.
-        match read_source(&p, None) {
+    // Read as every input is (regular files only, capped, BOM and lone CR
+    // normalised, secret shapes masked), in parallel; handled in order.
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|p| read_source(p, None)).collect()
+    };
+    for (p, read) in files.into_iter().zip(read) {
+        match read {
             Ok(f) if wanted(&p, &f.text) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if let (Some(only), Some(rep)) = (&only, &mut reported) {

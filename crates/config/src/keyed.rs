@@ -43,30 +43,43 @@ pub fn flatten_node(node: &Node, prefix: &str, key_span: Span) -> Vec<KeyedValue
 /// The two sides without the keys both set to the same value, which the comparison
 /// would not report: what is left gives [`compare_keys`] the same differences for
 /// less work (judging each value for secrets is the costly part). Entries under a
-/// secret's key are kept whatever their value, since a value that repeats a secret
-/// of its side is judged secret too.
+/// secret's key (other than `valueFrom` references) are kept whatever their value,
+/// since a value that repeats a secret of its side is judged secret too.
 pub fn without_equal(
     stable: Vec<KeyedValue>,
     canary: Vec<KeyedValue>,
 ) -> (Vec<KeyedValue>, Vec<KeyedValue>) {
     use std::collections::HashMap;
-    let norm = |k: &str| canonical_key(normalize_key(k));
-    // The effective (last) value of each key on a side, as the comparison keys it.
-    let last = |side: &[KeyedValue]| -> HashMap<String, usize> {
+    let norms = |side: &[KeyedValue]| -> Vec<String> {
         side.iter()
-            .enumerate()
-            .map(|(i, v)| (norm(&v.key), i))
+            .map(|v| canonical_key(normalize_key(&v.key)))
             .collect()
     };
-    let (sl, cl) = (last(&stable), last(&canary));
+    let (sn, cn) = (norms(&stable), norms(&canary));
+    // The effective (last) value of each key on a side, as the comparison keys it.
+    let last = |side: &[KeyedValue], n: &[String]| -> HashMap<String, usize> {
+        n.iter().cloned().zip(0..side.len()).collect()
+    };
+    let (sl, cl) = (last(&stable, &sn), last(&canary, &cn));
     let equal = |key: &str| match (sl.get(key), cl.get(key)) {
         (Some(&s), Some(&c)) => values_equal(&stable[s].value, &canary[c].value),
         _ => false,
     };
-    let keep = |v: &KeyedValue| is_secret_key(&v.key) || !equal(&norm(&v.key));
-    let s: Vec<KeyedValue> = stable.iter().filter(|v| keep(v)).cloned().collect();
-    let c: Vec<KeyedValue> = canary.iter().filter(|v| keep(v)).cloned().collect();
-    (s, c)
+    // Nothing differs: no secret can matter either.
+    if sn.iter().chain(&cn).all(|n| equal(n)) {
+        return (Vec::new(), Vec::new());
+    }
+    // A reference (`valueFrom`) is never judged a secret, nor counted as one.
+    let keep =
+        |v: &KeyedValue, n: &str| !equal(n) || (v.value_from.is_none() && is_secret_key(&v.key));
+    let pick = |side: &[KeyedValue], n: &[String]| -> Vec<KeyedValue> {
+        side.iter()
+            .zip(n)
+            .filter(|(v, n)| keep(v, n))
+            .map(|(v, _)| v.clone())
+            .collect()
+    };
+    (pick(&stable, &sn), pick(&canary, &cn))
 }
 
 /// One side built from keyed values read from the file `path`: keys normalised and secrets
@@ -202,6 +215,8 @@ mod tests {
             })
             .collect();
         assert_eq!(again, all);
+        let same = without_equal(stable_values.clone(), stable_values.clone());
+        assert_eq!((same.0.len(), same.1.len()), (0, 0));
         let rendered: Vec<_> = d
             .iter()
             .map(|d| {

@@ -116,7 +116,9 @@ struct Anchored {
 
 struct Builder<'t> {
     text: &'t str,
-    index: LineIndex,
+    /// Line starts, for a text that is not plain ASCII (where the scanner's character
+    /// index is not the byte offset).
+    index: Option<LineIndex>,
     stack: Vec<YamlFrame>,
     anchors: HashMap<usize, Anchored>,
     docs: Vec<Node>,
@@ -127,11 +129,15 @@ struct Builder<'t> {
 
 impl Builder<'_> {
     fn offset(&self, m: &Marker) -> usize {
+        let Some(index) = &self.index else {
+            // ASCII: the scanner's character index is the byte offset.
+            return m.index().min(self.text.len());
+        };
         let pos = Position {
             line: m.line().max(1) as u32,
             column: m.col() as u32 + 1,
         };
-        self.index.offset(self.text, pos)
+        index.offset(self.text, pos)
     }
 
     fn push(&mut self, node: Node, node_size: usize, node_height: usize) {
@@ -239,7 +245,7 @@ fn resolve_merges(items: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, SyntaxE
 pub fn parse_nodes(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut b = Builder {
         text,
-        index: LineIndex::new(text),
+        index: (!text.is_ascii()).then(|| LineIndex::new(text)),
         stack: Vec::new(),
         anchors: HashMap::new(),
         docs: Vec::new(),
