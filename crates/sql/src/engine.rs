@@ -975,6 +975,18 @@ fn judge_candidate(
         ),
         _ => (false, true, None, false),
     };
+    // A table renamed earlier in the release: stable knows it by its old name,
+    // so the fact the message states names that one. Dropping it under the new
+    // name adds nothing for stable: the rename is reported (`rename-table`, at
+    // the statement the release delta names for that table).
+    if let (Some(n), Some(o)) = (never, &c.table_origin) {
+        if *o != n.key {
+            if matches!(c.kind, K::DropTable { .. }) {
+                return None;
+            }
+            name_stable_table(&mut d.message, &n.display, crate::names::bare(o));
+        }
+    }
     if known && c.replayed {
         return keep.then_some(d);
     }
@@ -1005,6 +1017,27 @@ fn judge_candidate(
         }
     }
     Some(d)
+}
+
+/// Rewrites "stable's schema has `new..`" as "stable's schema has `old..` (renamed
+/// to `new` in this release)" in a message about a table renamed in the release.
+fn name_stable_table(message: &mut String, shown: &str, stable: &str) {
+    const FACT: &str = "stable's schema has `";
+    let Some(at) = message.find(&format!("{FACT}{shown}")) else {
+        return;
+    };
+    let start = at + FACT.len();
+    let Some(len) = message[start..].find('`') else {
+        return;
+    };
+    let fact = message[start..start + len].replacen(shown, stable, 1);
+    let what = if fact == stable {
+        "renamed"
+    } else {
+        "its table renamed"
+    };
+    let note = format!("`{fact}` ({what} to `{shown}` in this release)");
+    message.replace_range(start - 1..start + len + 1, &note);
 }
 
 /// First words of statements whose lock, data or session facts the token scan

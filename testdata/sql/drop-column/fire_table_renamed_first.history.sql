@@ -1,0 +1,1 @@
+CREATE TABLE user_ (id bigint PRIMARY KEY, email text);
