@@ -40,6 +40,24 @@ impl Applied {
     }
 }
 
+/// Why the model could not follow (part of) a statement: the short reason that
+/// [`Applied::NotUnderstood`] carries and `--verbose` prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unfollowed(String);
+
+impl From<String> for Unfollowed {
+    fn from(reason: String) -> Self {
+        Unfollowed(reason)
+    }
+}
+
+impl From<&str> for Unfollowed {
+    fn from(reason: &str) -> Self {
+        Unfollowed(reason.to_string())
+    }
+}
+
 /// Problems met while applying one statement.
 type Problems = Vec<String>;
 
@@ -121,7 +139,7 @@ impl Schema {
                 };
                 match self.rename_relation_to(&from_key, to_key, written.clone(), self.dialect) {
                     Ok(new) => renamed = Some((from.key.clone(), new)),
-                    Err(p) => problems.push(p),
+                    Err(p) => problems.push(p.to_string()),
                 }
                 continue;
             }
@@ -166,7 +184,7 @@ impl Schema {
                     other => self.alter_column(&key, other),
                 };
                 if let Err(p) = result {
-                    problems.push(p);
+                    problems.push(p.to_string());
                 }
                 continue;
             }
@@ -295,12 +313,12 @@ impl Schema {
                     position,
                 } => {
                     if let Err(p) = self.add_enum_value(&ty.key, label, *if_not_exists, position) {
-                        problems.push(p);
+                        problems.push(p.to_string());
                     }
                 }
                 K::RenameEnumValue { ty, from, to } => {
                     if let Err(p) = self.rename_enum_value(&ty.key, from, to) {
-                        problems.push(p);
+                        problems.push(p.to_string());
                     }
                 }
                 K::CreateTrigger {
@@ -397,7 +415,7 @@ impl Schema {
 
     /// `ALTER COLUMN .. SET | DROP NOT NULL`, `SET | DROP DEFAULT`, `TYPE` on a
     /// known table.
-    fn alter_column(&mut self, table: &str, kind: &ChangeKind) -> Result<(), String> {
+    fn alter_column(&mut self, table: &str, kind: &ChangeKind) -> Result<(), Unfollowed> {
         use ChangeKind as K;
         let (K::SetNotNull { column, .. }
         | K::DropNotNull { column, .. }
@@ -411,7 +429,7 @@ impl Schema {
         let known = t.columns_known;
         let Some(col) = t.column_mut(&column.key) else {
             return if known {
-                Err(format!("column `{}` is not known", column.display))
+                Err(format!("column `{}` is not known", column.display).into())
             } else {
                 Ok(())
             };
@@ -462,15 +480,15 @@ impl Schema {
         label: &str,
         if_not_exists: bool,
         position: &Option<LabelPosition>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unfollowed> {
         let Some(enum_type) = self.enums.get_mut(key) else {
-            return Err(format!("type `{key}` is not a known enum type"));
+            return Err(format!("type `{key}` is not a known enum type").into());
         };
         if enum_type.values.iter().any(|v| v == label) {
             return if if_not_exists {
                 Ok(())
             } else {
-                Err(format!("enum value '{label}' already exists"))
+                Err(format!("enum value '{label}' already exists").into())
             };
         }
         let at = match position {
@@ -490,15 +508,15 @@ impl Schema {
             }
             Err(n) => {
                 enum_type.values.push(label.to_string());
-                Err(format!("enum value '{n}' is not known"))
+                Err(format!("enum value '{n}' is not known").into())
             }
         }
     }
 
     /// `ALTER TYPE .. RENAME VALUE`.
-    fn rename_enum_value(&mut self, key: &str, from: &str, to: &str) -> Result<(), String> {
+    fn rename_enum_value(&mut self, key: &str, from: &str, to: &str) -> Result<(), Unfollowed> {
         let Some(enum_type) = self.enums.get_mut(key) else {
-            return Err(format!("type `{key}` is not a known enum type"));
+            return Err(format!("type `{key}` is not a known enum type").into());
         };
         match enum_type.values.iter_mut().find(|v| *v == from) {
             Some(v) => {
@@ -511,7 +529,7 @@ impl Schema {
                 });
                 Ok(())
             }
-            None => Err(format!("enum value '{from}' is not known")),
+            None => Err(format!("enum value '{from}' is not known").into()),
         }
     }
 
@@ -558,7 +576,7 @@ impl Schema {
                 for pair in pairs {
                     let from = object_key(&pair.old_name, dialect);
                     if let Err(p) = self.rename_relation(&from, &pair.new_name, dialect) {
-                        problems.push(p);
+                        problems.push(p.to_string());
                     }
                 }
                 outcome(problems)
@@ -636,7 +654,7 @@ impl Schema {
         }
         for tc in &ct.constraints {
             if let Err(p) = self.add_constraint(&mut table, tc, dialect) {
-                problems.push(p);
+                problems.push(p.to_string());
             }
         }
         apply_primary_key_nullability(&mut table, dialect);
@@ -727,7 +745,7 @@ impl Schema {
         table: &mut Table,
         tc: &TableConstraint,
         dialect: Dialect,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unfollowed> {
         let constraint = match tc {
             TableConstraint::PrimaryKey(pk) => Constraint {
                 name: either(&pk.name, &pk.index_name).map(|n| n.value.clone()),
@@ -770,7 +788,7 @@ impl Schema {
                 // Postgres: the index becomes the constraint's index (and takes its name).
                 let index_key = index_key(&table.key, &ident_key(&u.index_name), dialect);
                 let Some(index) = self.remove_index(&index_key) else {
-                    return Err(format!("index `{}` is not known", u.index_name));
+                    return Err(format!("index `{}` is not known", u.index_name).into());
                 };
                 let kind = if matches!(tc, TableConstraint::PrimaryKeyUsingIndex(_)) {
                     ConstraintKind::PrimaryKey
@@ -857,7 +875,7 @@ impl Schema {
                         AlterTableOperation::RenameTable { table_name } => {
                             let new = rename_target(table_name);
                             if let Err(p) = self.rename_relation(&key, new, dialect) {
-                                problems.push(p);
+                                problems.push(p.to_string());
                             }
                         }
                         AlterTableOperation::RenameColumn {
@@ -881,7 +899,7 @@ impl Schema {
         let mut problems = Problems::new();
         for op in &at.operations {
             if let Err(p) = self.alter_table_op(&mut key, op, dialect) {
-                problems.push(p);
+                problems.push(p.to_string());
             }
         }
         self.note_references(&key);
@@ -894,7 +912,7 @@ impl Schema {
         key: &mut String,
         op: &AlterTableOperation,
         dialect: Dialect,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unfollowed> {
         use AlterTableOperation as Op;
         match op {
             Op::AddColumn {
@@ -909,7 +927,7 @@ impl Schema {
                     if *if_not_exists {
                         return Ok(());
                     }
-                    return Err(format!("column `{}` already exists", column.name));
+                    return Err(format!("column `{}` already exists", column.name).into());
                 }
                 let at = position(table, column_position.as_ref());
                 table.insert_column(column, at);
@@ -946,7 +964,7 @@ impl Schema {
                 if missing.is_empty() {
                     Ok(())
                 } else {
-                    Err(format!("column `{}` is not known", missing.join("`, `")))
+                    Err(format!("column `{}` is not known", missing.join("`, `")).into())
                 }
             }
             Op::RenameColumn {
@@ -986,7 +1004,7 @@ impl Schema {
                 let known = table.columns_known;
                 let Some(column) = table.column_mut(&ident_key(column_name)) else {
                     return if known {
-                        Err(format!("column `{}` is not known", column_name.value))
+                        Err(format!("column `{}` is not known", column_name.value).into())
                     } else {
                         Ok(())
                     };
@@ -1037,7 +1055,7 @@ impl Schema {
                 {
                     return Ok(());
                 }
-                Err(format!("constraint `{}` is not known", name.value))
+                Err(format!("constraint `{}` is not known", name.value).into())
             }
             Op::DropPrimaryKey { .. } => {
                 let table = self.table_mut(key)?;
@@ -1067,7 +1085,7 @@ impl Schema {
                 if removed || table.constraints.len() < before {
                     Ok(())
                 } else {
-                    Err(format!("index `{}` is not known", name.value))
+                    Err(format!("index `{}` is not known", name.value).into())
                 }
             }
             Op::RenameConstraint { old_name, new_name } => {
@@ -1083,7 +1101,7 @@ impl Schema {
                         c.key = Some(ident_key(new_name));
                         Ok(())
                     }
-                    None => Err(format!("constraint `{}` is not known", old_name.value)),
+                    None => Err(format!("constraint `{}` is not known", old_name.value).into()),
                 }
             }
             // Operations with no effect on what the model tracks.
@@ -1116,17 +1134,16 @@ impl Schema {
             | Op::Inherit { .. }
             | Op::NoInherit { .. }
             | Op::GenericOptions { .. } => Ok(()),
-            other => Err(format!(
-                "`{}` is not modelled",
-                leading_words_of(&other.to_string())
-            )),
+            other => {
+                Err(format!("`{}` is not modelled", leading_words_of(&other.to_string())).into())
+            }
         }
     }
 
-    fn table_mut(&mut self, key: &str) -> Result<&mut Table, String> {
+    fn table_mut(&mut self, key: &str) -> Result<&mut Table, Unfollowed> {
         self.tables
             .get_mut(key)
-            .ok_or_else(|| format!("table `{key}` is not known"))
+            .ok_or_else(|| format!("table `{key}` is not known").into())
     }
 
     /// MySQL `CHANGE`/`MODIFY`: the column is redefined from scratch (nullability and default
@@ -1139,7 +1156,7 @@ impl Schema {
         options: &[ColumnOption],
         column_position: &Option<MySQLColumnPosition>,
         dialect: Dialect,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unfollowed> {
         let def = ColumnDef {
             name: name.clone(),
             data_type: data_type.clone(),
@@ -1155,7 +1172,7 @@ impl Schema {
         let table = self.table_mut(key)?;
         let Some(old_at) = table.position(&column.key) else {
             return if table.columns_known {
-                Err(format!("column `{}` is not known", name.value))
+                Err(format!("column `{}` is not known", name.value).into())
             } else {
                 Ok(())
             };
@@ -1172,12 +1189,12 @@ impl Schema {
         Ok(())
     }
 
-    fn rename_column(&mut self, table_key: &str, old: &Name, new: &Name) -> Result<(), String> {
+    fn rename_column(&mut self, table_key: &str, old: &Name, new: &Name) -> Result<(), Unfollowed> {
         let (old_key, new_key) = (old.key.clone(), new.key.clone());
         let table = self.table_mut(table_key)?;
         let Some(column) = table.column_mut(&old_key) else {
             return if table.columns_known {
-                Err(format!("column `{}` is not known", old.display))
+                Err(format!("column `{}` is not known", old.display).into())
             } else {
                 Ok(())
             };
@@ -1227,7 +1244,7 @@ impl Schema {
         from: &str,
         new: &ObjectName,
         dialect: Dialect,
-    ) -> Result<String, String> {
+    ) -> Result<String, Unfollowed> {
         let to = renamed_key(from, new, dialect);
         self.rename_relation_to(from, to, new.to_string(), dialect)
     }
@@ -1239,7 +1256,7 @@ impl Schema {
         to: String,
         written: String,
         dialect: Dialect,
-    ) -> Result<String, String> {
+    ) -> Result<String, Unfollowed> {
         if let Some(mut table) = self.tables.remove(from) {
             table.name = written;
             table.key = to.clone();
@@ -1298,7 +1315,7 @@ impl Schema {
             });
             Ok(to)
         } else {
-            Err(format!("table `{from}` is not known"))
+            Err(format!("table `{from}` is not known").into())
         }
     }
 
@@ -1410,7 +1427,7 @@ impl Schema {
                             });
                             Ok(())
                         }
-                        None => Err(format!("index `{from}` is not known")),
+                        None => Err(format!("index `{from}` is not known").into()),
                     }
                 }
                 None => Err("sp_rename without an index".into()),
@@ -1420,11 +1437,11 @@ impl Schema {
                 self.rename_relation(&from, &idents_name(vec![new]), dialect)
                     .map(|_| ())
             }
-            Some(other) => Err(format!("sp_rename of a {other} is not modelled")),
+            Some(other) => Err(format!("sp_rename of a {other} is not modelled").into()),
         };
         match result {
             Ok(()) => Applied::Understood,
-            Err(p) => Applied::NotUnderstood(p),
+            Err(p) => Applied::NotUnderstood(p.to_string()),
         }
     }
 
@@ -1449,7 +1466,7 @@ impl Schema {
             AlterViewOperation::RenameTo { new_name } => {
                 match self.rename_relation(&key, new_name, dialect) {
                     Ok(_) => Applied::Understood,
-                    Err(p) => Applied::NotUnderstood(p),
+                    Err(p) => Applied::NotUnderstood(p.to_string()),
                 }
             }
             AlterViewOperation::RenameColumn {
