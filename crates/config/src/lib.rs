@@ -35,7 +35,9 @@ pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_M
 pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
 pub use keyed::{compare_keys, flatten_node, keyed_config, without_equal, KeyDiff, KeyedValue};
-pub use load::{detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat};
+pub use load::{
+    describe_value_from, detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat,
+};
 pub use normalize::{canonical_key, env_to_key, flat_key, is_env_form, normalize_key};
 pub use pack::{
     builtin_packs, load_pack, parse_pack, Pack, PackCheck, PackRule, Side, BUILTIN_PACKS,

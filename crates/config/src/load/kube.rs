@@ -178,7 +178,10 @@ fn env_item(item: &Node, loaded: &mut LoadedText) {
     });
 }
 
-fn describe_value_from(from: &Node) -> String {
+/// Where a container env item's value comes from (`valueFrom secretKeyRef NAME/KEY`,
+/// `configMapKeyRef`, `fieldRef`, `resourceFieldRef`): the value shown and compared
+/// for an env item without a literal value.
+pub fn describe_value_from(from: &Node) -> String {
     let field = |n: &Node, k: &str| {
         n.get(k)
             .and_then(Node::as_str)

@@ -4,6 +4,7 @@
 
 mod dotenv;
 mod kube;
+pub use kube::describe_value_from;
 mod properties;
 mod tomlfile;
 pub(crate) mod yaml;

@@ -63,23 +63,6 @@ fn containers(pod: Option<&Node>) -> &[Node] {
         .unwrap_or_default()
 }
 
-/// Where an env item's value comes from, as the config loaders describe it.
-fn describe_value_from(from: &Node) -> String {
-    let field = |n: &Node, k: &str| text(n.get(k)).unwrap_or_default().to_string();
-    for kind in ["secretKeyRef", "configMapKeyRef"] {
-        if let Some(r) = from.get(kind) {
-            return format!("valueFrom {kind} {}/{}", field(r, "name"), field(r, "key"));
-        }
-    }
-    if let Some(r) = from.get("fieldRef") {
-        return format!("valueFrom fieldRef {}", field(r, "fieldPath"));
-    }
-    if let Some(r) = from.get("resourceFieldRef") {
-        return format!("valueFrom resourceFieldRef {}", field(r, "resource"));
-    }
-    "valueFrom".to_string()
-}
-
 /// A list of named items (`volumes`, `volumeMounts`) keyed by name where it has one.
 fn named_list(list: &Node, prefix: &str, out: &mut Vec<KeyedValue>) {
     let items = list.items();
@@ -124,7 +107,7 @@ fn keyed(w: &Node, lone: Option<&str>) -> Vec<KeyedValue> {
             let (value, value_span, value_from) = if let Some((_, v)) = item.get_entry("value") {
                 (v.as_str().unwrap_or_default().to_string(), v.span(), None)
             } else if let Some(from) = item.get("valueFrom") {
-                let d = describe_value_from(from);
+                let d = canary_lint_config::describe_value_from(from);
                 (d.clone(), from.span(), Some(d))
             } else {
                 let end = name_node.span().end;
