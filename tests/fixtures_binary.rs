@@ -17,8 +17,7 @@ mod common;
 
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
-use canary_lint_sql::model::Schema;
-use canary_lint_sql::{analyze_release, parse_file_all, replay_schema, Dialect, Knowledge, Layout};
+use canary_lint_sql::{analyze_file, Dialect, Layout};
 use common::{root, run_in};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -96,22 +95,16 @@ fn in_process(rel: &str, shown: &str) -> String {
     let load = |r: &str| SourceFile::new(r, std::fs::read_to_string(root().join(r)).unwrap());
     let file = SourceFile::new(shown, load(rel).text.clone());
     let history_rel = rel.replace(".sql", ".history.sql");
-    let (mut schema, knowledge) = if root().join(&history_rel).is_file() {
-        let h = load(&history_rel);
-        (
-            replay_schema(&[parse_file_all(&h, Layout::Plain, dialect)]),
-            Knowledge::History,
-        )
-    } else {
-        (Schema::new(), Knowledge::NoHistory)
-    };
+    let history = root()
+        .join(&history_rel)
+        .is_file()
+        .then(|| load(&history_rel));
     let layout = if name.contains("goose") {
         Layout::Goose
     } else {
         Layout::Plain
     };
-    let release = [parse_file_all(&file, layout, dialect)];
-    let analysis = analyze_release(&mut schema, knowledge, &release);
+    let analysis = analyze_file(&file, history.as_ref(), layout, dialect);
     let mut sources = BTreeMap::new();
     sources.insert(shown.to_string(), file);
     let metas: Vec<_> = canary_lint_sql::rules().iter().map(|r| r.meta()).collect();

@@ -39,7 +39,7 @@ pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,
 };
-pub use lint::{lint_each_as_release, lint_release, replay_file, replay_schema};
+pub use lint::{analyze_file, lint_each_as_release, lint_release, replay_file, replay_schema};
 pub use parse::{
     parse_file, parse_file_all, parse_file_checked, parse_file_where, statement_spans, ParseError,
     ParsedFile, ParsedStatement,

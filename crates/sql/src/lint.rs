@@ -4,7 +4,7 @@
 use crate::engine::{analyze_release, Knowledge};
 use crate::layout::Layout;
 use crate::model::Schema;
-use crate::parse::{parse_file_checked, ParsedFile};
+use crate::parse::{parse_file_all, parse_file_checked, ParsedFile};
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, Span};
 
@@ -17,6 +17,27 @@ pub fn lint_release(release: &[(SourceFile, Layout)], dialect: Dialect) -> Vec<D
         .map(|(f, l)| parse_file_checked(f, *l, dialect))
         .collect();
     analyze_release(&mut Schema::new(), Knowledge::NoHistory, &parsed).diagnostics
+}
+
+/// Checks `file` as one release against `history` (a SQL file replayed first into
+/// the schema model), as `check` judges a migration after the ones before it;
+/// without a history the release is judged alone. The rule fixtures run through
+/// it (in-process, and through the binary in the end-to-end tests).
+pub fn analyze_file(
+    file: &SourceFile,
+    history: Option<&SourceFile>,
+    layout: Layout,
+    dialect: Dialect,
+) -> crate::engine::ReleaseAnalysis {
+    let (mut schema, knowledge) = match history {
+        Some(h) => (
+            replay_schema(&[parse_file_all(h, Layout::Plain, dialect)]),
+            Knowledge::History,
+        ),
+        None => (Schema::new(), Knowledge::NoHistory),
+    };
+    let release = [parse_file_all(file, layout, dialect)];
+    analyze_release(&mut schema, knowledge, &release)
 }
 
 /// Replays parsed history files into the schema model, for

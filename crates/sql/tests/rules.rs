@@ -4,17 +4,15 @@
 //! name (`mysql`, `sqlite`, `mssql`), Postgres otherwise; `goose` in the name lints it
 //! as a goose migration (which runs in a transaction). A `<fixture>.history.sql` next
 //! to a fixture is replayed into the schema model as stable's history. Fixtures run
-//! through [`analyze_release`], the engine `check` calls.
+//! through [`analyze_file`] (the engine `check` calls, with the history
+//! replayed first); `tests/fixtures_binary.rs` runs each through the binary too.
 #![allow(clippy::unwrap_used)]
 
 use canary_lint_core::Family;
 use canary_lint_core::SourceFile;
 use canary_lint_report::{render, Format, Report};
 use canary_lint_sql::model::DeltaKind;
-use canary_lint_sql::model::Schema;
-use canary_lint_sql::{
-    analyze_release, parse_file_all, replay_schema, Dialect, Knowledge, Layout, ReleaseAnalysis,
-};
+use canary_lint_sql::{analyze_file, Dialect, Knowledge, Layout, ReleaseAnalysis};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -54,22 +52,21 @@ fn lint_fixture(rule: &str, rel: &str) -> Outcome {
     // As `check` does: a migration folder's history is replayed and the release
     // judged against it (an object the history never created may exist outside
     // it); a file without history is judged alone.
-    let (mut schema, knowledge) = if root().join(&history_rel).is_file() {
-        let h = load(&history_rel);
-        (
-            replay_schema(&[parse_file_all(&h, Layout::Plain, dialect)]),
-            Knowledge::History,
-        )
+    let history = root()
+        .join(&history_rel)
+        .is_file()
+        .then(|| load(&history_rel));
+    let knowledge = if history.is_some() {
+        Knowledge::History
     } else {
-        (Schema::new(), Knowledge::NoHistory)
+        Knowledge::NoHistory
     };
     let layout = if name.contains("goose") {
         Layout::Goose
     } else {
         Layout::Plain
     };
-    let release = [parse_file_all(&file, layout, dialect)];
-    let analysis = analyze_release(&mut schema, knowledge, &release);
+    let analysis = analyze_file(&file, history.as_ref(), layout, dialect);
     let rules: Vec<String> = analysis
         .diagnostics
         .iter()
