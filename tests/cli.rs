@@ -1318,10 +1318,9 @@ fn named_file_is_never_dropped_silently() {
     );
 }
 
-#[test]
-fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A pop folder with Go-templated table names: `users` created, then its `email`
+/// dropped (after `prefix` on the drop's file).
+fn write_templated_migrations(d: &Path, prefix: &str) {
     write(
         d,
         "migrations/1_init.up.sql",
@@ -1330,8 +1329,17 @@ fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
     write(
         d,
         "migrations/2_drop.up.sql",
-        "{{ if .Debug }}{{ end }}\nALTER TABLE {{ index .Options \"Namespace\" }}.users DROP COLUMN email;\n",
+        &format!(
+            "{prefix}ALTER TABLE {{{{ index .Options \"Namespace\" }}}}.users DROP COLUMN email;\n"
+        ),
     );
+}
+
+#[test]
+fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_templated_migrations(d, "{{ if .Debug }}{{ end }}\n");
     let (code, out, err) = check_compact(d, &["migrations"]);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
@@ -1350,16 +1358,7 @@ fn go_templated_migrations_are_parsed_with_placeholders_replaced() {
 fn template_names_stay_as_written_in_the_stable_search_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(
-        d,
-        "migrations/1_init.up.sql",
-        "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id uuid, email text);\n",
-    );
-    write(
-        d,
-        "migrations/2_drop.up.sql",
-        "ALTER TABLE {{ index .Options \"Namespace\" }}.users DROP COLUMN email;\n",
-    );
+    write_templated_migrations(d, "");
     write(d, "src/app.py", "db.execute('SELECT email FROM users')\n");
     let (code, out, err) = check_compact(d, &["migrations", "--stable-src", "src"]);
     assert_eq!(code, Some(1), "{out}{err}");

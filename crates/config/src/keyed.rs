@@ -194,27 +194,19 @@ mod tests {
         let (s2, c2) = without_equal(stable_values.clone(), canary_values.clone());
         assert_eq!((s2.len(), c2.len()), (2, 3), "LOG dropped, the secret kept");
         let (s2, c2) = (keyed_config("s.yaml", s2), keyed_config("c.yaml", c2));
-        let again: Vec<_> = compare_keys(&s2, &c2)
-            .iter()
-            .map(|d| {
-                (
-                    d.key.to_string(),
-                    d.stable_shown.clone(),
-                    d.canary_shown.clone(),
-                )
-            })
-            .collect();
-        let all: Vec<_> = d
-            .iter()
-            .map(|d| {
-                (
-                    d.key.to_string(),
-                    d.stable_shown.clone(),
-                    d.canary_shown.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(again, all);
+        let shown = |diffs: &[KeyDiff]| -> Vec<_> {
+            diffs
+                .iter()
+                .map(|d| {
+                    (
+                        d.key.to_string(),
+                        d.stable_shown.clone(),
+                        d.canary_shown.clone(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(shown(&compare_keys(&s2, &c2)), shown(&d));
         let same = without_equal(stable_values.clone(), stable_values.clone());
         assert_eq!((same.0.len(), same.1.len()), (0, 0));
         let rendered: Vec<_> = d
