@@ -23,7 +23,7 @@
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
 use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, Rename, Schema, SchemaChange};
+use crate::model::{diff, diff_types, Rename, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
@@ -51,6 +51,27 @@ pub fn analyze_release(
     knowledge: Knowledge,
     release: &[ParsedFile],
 ) -> ReleaseAnalysis {
+    walk_release(schema, knowledge, release, true)
+}
+
+/// [`analyze_release`] without the printed delta: the same findings (the rules see
+/// the same schemas and delta entries), with [`ReleaseAnalysis::delta`] left empty.
+/// `check`, which prints findings only, calls this once per migration; building
+/// every entry of the delta with its causes was most of the engine's cost there.
+pub fn analyze_release_findings(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+) -> ReleaseAnalysis {
+    walk_release(schema, knowledge, release, false)
+}
+
+fn walk_release(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+    want_delta: bool,
+) -> ReleaseAnalysis {
     let mut w = Walk {
         knowledge,
         before: Schema::new(),
@@ -73,7 +94,7 @@ pub fn analyze_release(
     for (i, pf) in release.iter().enumerate() {
         w.file(i, pf, schema);
     }
-    w.finish(schema, renames_at_start, release)
+    w.finish(schema, renames_at_start, release, want_delta)
 }
 
 /// The compat rules whose statement findings are judged by the net delta.
@@ -480,10 +501,14 @@ impl Walk {
                 tx,
                 seq,
             };
-            for c in &changes {
-                for (k, _) in touched_by(&c.kind, schema) {
-                    self.snapshot(&k, schema);
-                }
+            // What each change touches (read from the schema before the statement
+            // runs, so once: the rules below do not change the schema).
+            let touched: Vec<Vec<(ObjKey, Act)>> = changes
+                .iter()
+                .map(|c| touched_by(&c.kind, schema))
+                .collect();
+            for (k, _) in touched.iter().flatten() {
+                self.snapshot(k, schema);
             }
             let view = BeforeView {
                 before: &self.before,
@@ -540,7 +565,7 @@ impl Walk {
             self.diags.append(&mut found);
             self.seq += 1;
             let seq = self.seq;
-            for c in &changes {
+            for (c, touched) in changes.iter().zip(touched) {
                 match c.kind {
                     ChangeKind::Begin => {
                         explicit_tx = true;
@@ -552,7 +577,7 @@ impl Walk {
                 }
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
-                for (k, act) in touched_by(&c.kind, schema) {
+                for (k, act) in touched {
                     self.touches.push(Touch {
                         object: k,
                         at: r,
@@ -600,6 +625,7 @@ impl Walk {
         schema: &Schema,
         renames_at_start: usize,
         release: &[ParsedFile],
+        want_delta: bool,
     ) -> ReleaseAnalysis {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
@@ -620,27 +646,42 @@ impl Walk {
             .unwrap_or_default()
             .to_vec();
         after.extend_renames(&renames);
-        let changes = diff(&self.before, &after);
-        let causes = CauseIndex::new(&self.touches);
-        let delta: Vec<DeltaEntry> = changes
-            .into_iter()
-            .map(|change| {
-                let causes = causes
-                    .causes_of(&change)
-                    .into_iter()
-                    .map(|r| {
-                        let f = &release[r.file].file;
-                        let p = f.position(r.span.start);
-                        Cause {
-                            file: f.path.to_string(),
-                            line: p.line,
-                            column: p.column,
-                        }
-                    })
-                    .collect();
-                DeltaEntry { change, causes }
-            })
-            .collect();
+        // The rules read the delta's entries about types and sequences; the whole
+        // delta is built only for a caller that prints it.
+        let judged = diff_types(&self.before, &after);
+        let whole = if want_delta {
+            diff(&self.before, &after)
+        } else {
+            Vec::new()
+        };
+        let causes =
+            (!judged.is_empty() || !whole.is_empty()).then(|| CauseIndex::new(&self.touches));
+        let entries = |changes: Vec<SchemaChange>| -> Vec<DeltaEntry> {
+            let Some(causes) = &causes else {
+                return Vec::new();
+            };
+            changes
+                .into_iter()
+                .map(|change| {
+                    let causes = causes
+                        .causes_of(&change)
+                        .into_iter()
+                        .map(|r| {
+                            let f = &release[r.file].file;
+                            let p = f.position(r.span.start);
+                            Cause {
+                                file: f.path.to_string(),
+                                line: p.line,
+                                column: p.column,
+                            }
+                        })
+                        .collect();
+                    DeltaEntry { change, causes }
+                })
+                .collect()
+        };
+        let judged = entries(judged);
+        let delta = entries(whole);
 
         let recreated: Vec<Recreated> = self
             .refilled
@@ -670,17 +711,13 @@ impl Walk {
                 self.diags.push(d);
             }
         }
-        let mut touches_of: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
-        for (i, t) in self.touches.iter().enumerate() {
-            touches_of.entry(&t.object).or_default().push(i);
-        }
         let cx = ReleaseCx {
             files: release,
             before: &self.before,
             after: &after,
-            delta: &delta,
+            delta: &judged,
             touches: &self.touches,
-            touches_of: &touches_of,
+            touches_of: Default::default(),
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,

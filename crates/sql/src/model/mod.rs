@@ -45,7 +45,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use diff::{diff, DeltaKind, ObjectKind, SchemaChange};
+pub use diff::{diff, diff_types, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 

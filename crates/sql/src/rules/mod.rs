@@ -393,6 +393,9 @@ pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
 }
 
+/// Up to this many touches, [`ReleaseCx::touching`] scans them instead of indexing.
+const SCAN_TOUCHES: usize = 48;
+
 /// What a rule's release step sees: the schema before and after the release
 /// (the objects the release touched), the delta between them, and which
 /// statement touched what.
@@ -401,10 +404,15 @@ pub struct ReleaseCx<'a> {
     pub files: &'a [ParsedFile],
     pub before: &'a Schema,
     pub after: &'a Schema,
+    /// The release delta's entries about user types and sequences (the rest of the
+    /// delta is judged from `before` and `after`; `check` does not build it).
     pub delta: &'a [DeltaEntry],
     pub touches: &'a [Touch],
-    /// The positions in `touches` of each object's touches, in release order.
-    pub touches_of: &'a std::collections::HashMap<&'a ObjKey, Vec<usize>>,
+    /// The positions in `touches` of each object's touches, in release order: built
+    /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
+    /// (a smaller one is scanned: most releases are a few statements, and each
+    /// migration of a folder is a release).
+    pub(crate) touches_of: std::cell::OnceCell<std::collections::HashMap<&'a ObjKey, Vec<usize>>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -455,12 +463,27 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches_of
-            .get(object)
-            .into_iter()
+        let wanted = move |t: &&Touch| acts.is_empty() || acts.contains(&t.act);
+        let (scan, indexed) = if self.touches.len() <= SCAN_TOUCHES {
+            (
+                Some(self.touches.iter().filter(move |t| t.object == *object)),
+                None,
+            )
+        } else {
+            let index = self.touches_of.get_or_init(|| {
+                let mut index: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
+                for (i, t) in self.touches.iter().enumerate() {
+                    index.entry(&t.object).or_default().push(i);
+                }
+                index
+            });
+            let positions = index.get(object).into_iter().flatten();
+            (None, Some(positions.map(|&i| &self.touches[i])))
+        };
+        scan.into_iter()
             .flatten()
-            .map(|&i| &self.touches[i])
-            .filter(move |t| acts.is_empty() || acts.contains(&t.act))
+            .chain(indexed.into_iter().flatten())
+            .filter(wanted)
             .map(|t| t.at)
     }
 
