@@ -739,15 +739,15 @@ impl Walk {
 /// over the touches, so a release of many statements and delta entries stays linear.
 struct CauseIndex {
     /// Delta key to the statements that touched that object.
-    direct: std::collections::HashMap<String, Vec<StmtRef>>,
+    direct: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
     /// Table key to the statements that touched the table itself.
-    tables: std::collections::HashMap<String, Vec<StmtRef>>,
+    tables: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
 }
 
 impl CauseIndex {
     fn new(touches: &[Touch]) -> CauseIndex {
-        let mut direct: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
-        let mut tables: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+        let mut direct: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut tables: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
         for t in touches {
             direct.entry(t.object.delta_key()).or_default().push(t.at);
             if let ObjKey::Table(k) = &t.object {

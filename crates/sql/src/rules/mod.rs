@@ -412,7 +412,7 @@ pub struct ReleaseCx<'a> {
     /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
     /// (a smaller one is scanned: most releases are a few statements, and each
     /// migration of a folder is a release).
-    pub(crate) touches_of: std::cell::OnceCell<std::collections::HashMap<&'a ObjKey, Vec<usize>>>,
+    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<&'a ObjKey, Vec<usize>>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -471,7 +471,7 @@ impl ReleaseCx<'_> {
             )
         } else {
             let index = self.touches_of.get_or_init(|| {
-                let mut index: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
+                let mut index: rustc_hash::FxHashMap<&ObjKey, Vec<usize>> = Default::default();
                 for (i, t) in self.touches.iter().enumerate() {
                     index.entry(&t.object).or_default().push(i);
                 }
