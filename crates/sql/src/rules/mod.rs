@@ -536,23 +536,33 @@ impl ReleaseCx<'_> {
 
     /// Tables stable knew that still exist after the release (by name), with
     /// both states, when their columns are known on both sides.
+    ///
+    /// A table the release touched without changing it (the same copy before and
+    /// after, with the same indexes: a trigger created on it, rows copied into it)
+    /// is left out: no release step has anything to say about a table whose
+    /// columns, constraints and indexes are those stable knew.
     pub fn kept_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
         self.before.tables().filter_map(|b| {
             let a = self.after.table(&b.key)?;
+            if self.after.same_table(self.before, &b.key)
+                && self.after.same_indexes(self.before, &b.key)
+            {
+                return None;
+            }
             (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
         })
     }
 
     /// The name column `column` of `table` had before the release, following the
     /// release's column renames back (itself when it was not renamed).
-    pub fn column_origin(&self, table: &str, column: &str) -> String {
-        let mut name = column.to_string();
+    pub fn column_origin<'b>(&'b self, table: &str, column: &'b str) -> &'b str {
+        let mut name = column;
         for r in self.renames.iter().rev() {
             if r.kind == crate::model::RenameKind::Column
                 && r.parent.as_deref() == Some(table)
                 && r.to == name
             {
-                name = r.from.clone();
+                name = &r.from;
             }
         }
         name
