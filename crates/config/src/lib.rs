@@ -12,9 +12,9 @@
 //! [`REDACTED`] instead of the value, while comparison still sees the real values.
 
 mod compare;
-mod diff;
 mod error;
 mod keyed;
+mod listing;
 mod load;
 mod normalize;
 mod pack;
@@ -32,9 +32,9 @@ pub mod yaml {
 }
 
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
-pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
 pub use keyed::{compare_keys, flatten_node, keyed_config, without_equal, KeyDiff, KeyedValue};
+pub use listing::{diff_text, listing};
 pub use load::{
     describe_value_from, detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat,
 };
@@ -73,7 +73,7 @@ pub struct ConfigEntry {
     pub value_from: Option<String>,
 }
 
-/// A comment line, kept for suppression comments (a later issue).
+/// A comment line of a config file: the file (index into the files) and its span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     pub file: usize,
