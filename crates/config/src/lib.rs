@@ -5,7 +5,7 @@
 //! 1. [`load_path`] each side (a file or a directory) into a [`Config`]: flat entries, each
 //!    with the file, key span and value span it came from;
 //! 2. [`builtin_packs`] plus any user packs from [`load_pack`];
-//! 3. [`compare`] gives sorted [`Diagnostic`]s; [`diff_text`] a redacted unified diff.
+//! 3. [`compare`] gives sorted [`Diagnostic`](canary_lint_core::Diagnostic)s; [`diff_text`] a redacted unified diff.
 //!
 //! Secrets never leave this crate in clear: [`Config::files`] holds source text with secret
 //! values masked (same byte length, so spans stay valid), messages and diffs print

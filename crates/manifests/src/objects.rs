@@ -60,7 +60,7 @@ pub struct Ctx<'a> {
     service_by_name: HashMap<String, usize>,
     workload_by_name: HashMap<String, usize>,
     workloads_by_app: HashMap<String, Vec<usize>>,
-    /// Every route of the run (see [`routes`]).
+    /// Every route of the run (read by `objects::routes`).
     pub routes: Vec<routes::Route>,
     /// Weighted DNS records read from Terraform files.
     pub dns_records: Vec<crate::terraform::WeightedRecord>,
