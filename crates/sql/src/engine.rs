@@ -23,7 +23,7 @@
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
 use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, diff_types, Rename, Schema, SchemaChange};
+use crate::model::{diff, diff_types, Rename, RenameKind, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
@@ -162,10 +162,21 @@ struct BeforeView<'a> {
     before: &'a Schema,
     running: &'a Schema,
     touched: &'a BTreeSet<ObjKey>,
+    /// Which table holds each name: a table the release renamed is looked up
+    /// under the name stable knows it by.
+    holders: &'a BTreeMap<String, Holder>,
     open: bool,
 }
 
 impl BeforeView<'_> {
+    /// The name stable knows the table now called `table` by.
+    fn stable_name<'n>(&'n self, table: &'n str) -> &'n str {
+        match self.holders.get(table) {
+            Some(Holder::Original(k)) => k,
+            _ => table,
+        }
+    }
+
     fn pick(&self, k: ObjKey) -> &Schema {
         if self.touched.contains(&k) {
             self.before
@@ -181,6 +192,7 @@ impl History for BeforeView<'_> {
     }
 
     fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
+        let table = self.stable_name(table);
         let s = self.pick(ObjKey::Table(table.into()));
         match s.table(table) {
             Some(t) if t.columns_known => History::column(s, table, column),
@@ -199,6 +211,7 @@ impl History for BeforeView<'_> {
     }
 
     fn not_null_checked(&self, table: &str, column: &str) -> bool {
+        let table = self.stable_name(table);
         History::not_null_checked(self.pick(ObjKey::Table(table.into())), table, column)
     }
 }
@@ -514,6 +527,7 @@ impl Walk {
                 before: &self.before,
                 running: schema,
                 touched: &self.touched,
+                holders: &self.holders,
                 open: true,
             };
             let history: Option<&dyn History> = match self.knowledge {
@@ -654,8 +668,8 @@ impl Walk {
         } else {
             Vec::new()
         };
-        let causes =
-            (!judged.is_empty() || !whole.is_empty()).then(|| CauseIndex::new(&self.touches));
+        let causes = (!judged.is_empty() || !whole.is_empty())
+            .then(|| CauseIndex::new(&self.touches, &renames));
         let entries = |changes: Vec<SchemaChange>| -> Vec<DeltaEntry> {
             let Some(causes) = &causes else {
                 return Vec::new();
@@ -742,19 +756,58 @@ struct CauseIndex {
     direct: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
     /// Table key to the statements that touched the table itself.
     tables: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
+    /// The release's renames, in order: a column is touched under every name
+    /// it and its table had during the release.
+    renames: Vec<Rename>,
+    /// Tables created in the release: a rename chain that starts at one (a
+    /// table swap) is not followed, as in the delta itself.
+    created: std::collections::HashSet<String>,
 }
 
 impl CauseIndex {
-    fn new(touches: &[Touch]) -> CauseIndex {
+    fn new(touches: &[Touch], renames: &[Rename]) -> CauseIndex {
         let mut direct: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
         let mut tables: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut created = std::collections::HashSet::new();
         for t in touches {
+            if let (ObjKey::Table(k), Act::Create) = (&t.object, t.act) {
+                created.insert(k.clone());
+            }
             direct.entry(t.object.delta_key()).or_default().push(t.at);
             if let ObjKey::Table(k) = &t.object {
                 tables.entry(k.clone()).or_default().push(t.at);
             }
         }
-        CauseIndex { direct, tables }
+        CauseIndex {
+            direct,
+            tables,
+            renames: renames.to_vec(),
+            created,
+        }
+    }
+
+    /// The earlier names of column `table.column` in the release (its own
+    /// renames and its table's), latest first; empty when it kept its name.
+    fn earlier_column_names(&self, table: &str, column: &str) -> Vec<String> {
+        let (mut t, mut c) = (table.to_string(), column.to_string());
+        let mut out = Vec::new();
+        for r in self.renames.iter().rev() {
+            let moved = match r.kind {
+                RenameKind::Table if r.to == t && !self.created.contains(&r.from) => {
+                    t = r.from.clone();
+                    true
+                }
+                RenameKind::Column if r.parent.as_deref() == Some(t.as_str()) && r.to == c => {
+                    c = r.from.clone();
+                    true
+                }
+                _ => false,
+            };
+            if moved {
+                out.push(format!("{t}.{c}"));
+            }
+        }
+        out
     }
 
     fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
@@ -775,7 +828,19 @@ impl CauseIndex {
                     .collect();
                 (!v.is_empty()).then_some(v)
             }
-            None => self.direct.get(&change.object).cloned(),
+            None => {
+                // A column also under the names it had earlier in the release.
+                let mut v: Vec<StmtRef> =
+                    self.direct.get(&change.object).cloned().unwrap_or_default();
+                if change.object_kind == crate::model::ObjectKind::Column {
+                    if let Some((t, c)) = change.object.rsplit_once('.') {
+                        for name in self.earlier_column_names(t, c) {
+                            v.extend(self.direct.get(&name).into_iter().flatten().copied());
+                        }
+                    }
+                }
+                (!v.is_empty()).then_some(v)
+            }
         };
         let mut out = match direct {
             Some(direct) => direct,

@@ -412,7 +412,7 @@ pub struct ReleaseCx<'a> {
     /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
     /// (a smaller one is scanned: most releases are a few statements, and each
     /// migration of a folder is a release).
-    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<&'a ObjKey, Vec<usize>>>,
+    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<ObjKey, Vec<usize>>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -471,9 +471,11 @@ impl ReleaseCx<'_> {
             )
         } else {
             let index = self.touches_of.get_or_init(|| {
-                let mut index: rustc_hash::FxHashMap<&ObjKey, Vec<usize>> = Default::default();
+                // Owned keys: a borrowed one would make `ReleaseCx` invariant in
+                // its lifetime (the cell), which the rules' iterators cannot live with.
+                let mut index: rustc_hash::FxHashMap<ObjKey, Vec<usize>> = Default::default();
                 for (i, t) in self.touches.iter().enumerate() {
-                    index.entry(&t.object).or_default().push(i);
+                    index.entry(t.object.clone()).or_default().push(i);
                 }
                 index
             });
@@ -550,6 +552,25 @@ impl ReleaseCx<'_> {
                 return None;
             }
             (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
+        })
+    }
+
+    /// Tables stable knew that the release renamed and kept (nothing took the old
+    /// name), with both states and the name each ends the release under, when
+    /// their columns are known on both sides.
+    pub fn renamed_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
+        self.before.tables().filter_map(|b| {
+            if b.temporary || self.after.table(&b.key).is_some() {
+                return None;
+            }
+            let mut name = b.key.as_str();
+            for r in self.renames {
+                if r.kind == crate::model::RenameKind::Table && r.from == name {
+                    name = &r.to;
+                }
+            }
+            let a = self.after.table(name).filter(|_| name != b.key)?;
+            (b.columns_known && a.columns_known).then_some((b, a))
         })
     }
 
