@@ -602,6 +602,14 @@ fn read_text<R>(
     dialect: Option<Dialect>,
     f: impl FnOnce(&str) -> R,
 ) -> anyhow::Result<R> {
+    // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
+    read_unmasked(path, |text| f(&crate::redact::mask_secrets(text, dialect)))
+}
+
+/// [`read_text`] without the secret masking, for a history file that is only
+/// searched for the release's names: most are dropped unread by anything that
+/// prints, and the ones kept are masked then ([`mask_kept`]).
+fn read_unmasked<R>(path: &Path, f: impl FnOnce(&str) -> R) -> anyhow::Result<R> {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -623,11 +631,17 @@ fn read_text<R>(
             }
             e => anyhow!("{}: {e}", display(path)),
         })?;
-        // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
         // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
-        let text = canary_lint_core::read::normalize_text(text);
-        Ok(f(&crate::redact::mask_secrets(&text, dialect)))
+        Ok(f(&canary_lint_core::read::normalize_text(text)))
     })
+}
+
+/// A history file kept after the search: its text masked as [`read_text`] masks.
+fn mask_kept(path: &Path, text: &str, dialect: Dialect) -> SourceFile {
+    SourceFile::new(
+        display(path),
+        &*crate::redact::mask_secrets(text, Some(dialect)),
+    )
 }
 
 /// Runs `f` on the ASCII-lowercased form of `text`, made in a per-thread buffer
@@ -703,13 +717,16 @@ fn check_release(
         .par_iter()
         .map(|&i| {
             let path = &files[i].0;
-            let read = read_text(path, Some(dialect), |text| {
+            // Searched before it is masked: masking only writes stars inside
+            // literals and comments, so a file it would hide a name in is kept
+            // (and masked) all the same; one that names nothing is never shown.
+            let read = read_unmasked(path, |text| {
                 let found = with_lower(text, |low| Mentions {
                     rename: renames.in_lower(low),
                     names: named.in_lower(low),
                 });
                 if found.rename || found.names {
-                    HistoryFile::Kept(SourceFile::new(display(path), text), found)
+                    HistoryFile::Kept(mask_kept(path, text, dialect), found)
                 } else {
                     HistoryFile::Skipped(display(path))
                 }
@@ -763,14 +780,12 @@ fn check_release(
                 HistoryFile::Kept(f, found) if found.names || again(&f.text) => {
                     Some(parse_file_where(f, layout, dialect, &keep))
                 }
-                HistoryFile::Skipped(_) if !added.0.is_empty() => {
-                    read_text(path, Some(dialect), |text| {
-                        again(text).then(|| SourceFile::new(display(path), text))
-                    })
-                    .ok()
-                    .flatten()
-                    .map(|f| parse_file_where(&f, layout, dialect, &keep))
-                }
+                HistoryFile::Skipped(_) if !added.0.is_empty() => read_unmasked(path, |text| {
+                    again(text).then(|| mask_kept(path, text, dialect))
+                })
+                .ok()
+                .flatten()
+                .map(|f| parse_file_where(&f, layout, dialect, &keep)),
                 _ => None,
             }
         })

@@ -148,8 +148,9 @@ pub fn read_text_capped(path: &Path, cap: u64) -> Result<String, ReadError> {
 pub fn normalize_text(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let b = text.as_bytes();
-    let lone_cr = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
-    if !(0..b.len()).any(lone_cr) {
+    // Most files have no CR or only CRLF: found with memchr's vectorised search
+    // (a byte-by-byte test was about 6 instructions a byte on every file read).
+    if !memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n')) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = b.to_vec();

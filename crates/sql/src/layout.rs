@@ -233,7 +233,10 @@ fn read_dir(dir: &Path) -> Result<Vec<Entry>, DiscoverError> {
         // checked like any other: never skipped without a word.
         out.push((e.file_name().to_string_lossy().into_owned(), path, is_dir));
     }
-    out.sort();
+    // By name, then by path for names that only their lossy form makes equal
+    // (not UTF-8): the same order as sorting whole entries, with the path compared
+    // only on a tie.
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     Ok(out)
 }
 
