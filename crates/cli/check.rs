@@ -10,7 +10,7 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::names::object_names;
 use canary_lint_sql::{
-    analyze_release, parse_file_checked, parse_file_where, replay_file, statement_spans, Dialect,
+    parse_file_checked, parse_file_where, release_findings, replay_file, statement_spans, Dialect,
     Knowledge, Layout, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
@@ -120,7 +120,7 @@ pub fn restore_template_names(out: &mut RunOutcome) {
 
 /// The findings of a SQL file checked on its own, without history.
 fn alone(pf: &ParsedFile) -> Vec<Diagnostic> {
-    analyze_release(
+    release_findings(
         &mut Schema::new(),
         Knowledge::NoHistory,
         std::slice::from_ref(pf),
@@ -541,7 +541,7 @@ fn check_set(
                     } else {
                         Knowledge::History
                     };
-                    let analysis = analyze_release(&mut schema, knowledge, rel);
+                    let analysis = release_findings(&mut schema, knowledge, rel);
                     if verbose {
                         report_not_followed(rel, &analysis.not_followed);
                     }
@@ -626,9 +626,18 @@ fn read_text<R>(
         // Passwords in SQL (`CREATE ROLE .. PASSWORD '..'`) never reach a snippet.
         // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
         let text = canary_lint_core::read::normalize_text(text);
-        Ok(f(&crate::redact::mask_secrets(&text, dialect)))
+        let out = f(&crate::redact::mask_secrets(&text, dialect));
+        drop(text);
+        // A large file's buffer is not kept for the next (small) one.
+        if buf.capacity() > LARGE_BUFFER {
+            *buf = Vec::new();
+        }
+        Ok(out)
     })
 }
+
+/// Per-thread read buffers larger than this are freed after use.
+const LARGE_BUFFER: usize = 4 << 20;
 
 /// Runs `f` on the ASCII-lowercased form of `text`, made in a per-thread buffer
 /// (no allocation per file when a thousand history files are searched).
@@ -806,7 +815,7 @@ fn check_release(
     } else {
         Knowledge::History
     };
-    let analysis = analyze_release(&mut schema, knowledge, &rel);
+    let analysis = release_findings(&mut schema, knowledge, &rel);
     if verbose {
         report_not_followed(&rel, &analysis.not_followed);
     }

@@ -21,12 +21,13 @@
 //! ([`crate::rules::ReleaseCx`]) report what the net delta breaks.
 
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
-use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
 use crate::model::{diff, Rename, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
+use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, Severity, Span};
 use sqlparser::ast::Statement;
@@ -51,11 +52,33 @@ pub fn analyze_release(
     knowledge: Knowledge,
     release: &[ParsedFile],
 ) -> ReleaseAnalysis {
+    run(schema, knowledge, release, true)
+}
+
+/// As [`analyze_release`], for callers that read only the findings: the delta is
+/// left empty. The rules still judge the whole delta; only its causes (an entry
+/// per new column or index, each with the statements that made it) are not
+/// built, which is most of the memory a release of many DDL statements takes at
+/// the end.
+pub fn release_findings(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+) -> ReleaseAnalysis {
+    run(schema, knowledge, release, false)
+}
+
+fn run(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+    with_delta: bool,
+) -> ReleaseAnalysis {
     let mut w = Walk {
         knowledge,
         before: Schema::new(),
         touched: BTreeSet::new(),
-        touches: Vec::new(),
+        touches: Touches::default(),
         candidates: Vec::new(),
         diags: Vec::new(),
         state: ReleaseState::default(),
@@ -73,7 +96,7 @@ pub fn analyze_release(
     for (i, pf) in release.iter().enumerate() {
         w.file(i, pf, schema);
     }
-    w.finish(schema, renames_at_start, release)
+    w.finish(schema, renames_at_start, release, with_delta)
 }
 
 /// The compat rules whose statement findings are judged by the net delta.
@@ -122,7 +145,7 @@ struct Walk {
     knowledge: Knowledge,
     before: Schema,
     touched: BTreeSet<ObjKey>,
-    touches: Vec<Touch>,
+    touches: Touches,
     candidates: Vec<Candidate>,
     diags: Vec<Diagnostic>,
     state: ReleaseState,
@@ -553,11 +576,7 @@ impl Walk {
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
                 for (k, act) in touched_by(&c.kind, schema) {
-                    self.touches.push(Touch {
-                        object: k,
-                        at: r,
-                        act,
-                    });
+                    self.touches.push(k, r, act);
                 }
                 self.state.note(c);
             }
@@ -600,6 +619,7 @@ impl Walk {
         schema: &Schema,
         renames_at_start: usize,
         release: &[ParsedFile],
+        with_delta: bool,
     ) -> ReleaseAnalysis {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
@@ -621,27 +641,6 @@ impl Walk {
             .to_vec();
         after.extend_renames(&renames);
         let changes = diff(&self.before, &after);
-        let causes = CauseIndex::new(&self.touches);
-        let delta: Vec<DeltaEntry> = changes
-            .into_iter()
-            .map(|change| {
-                let causes = causes
-                    .causes_of(&change)
-                    .into_iter()
-                    .map(|r| {
-                        let f = &release[r.file].file;
-                        let p = f.position(r.span.start);
-                        Cause {
-                            file: f.path.to_string(),
-                            line: p.line,
-                            column: p.column,
-                        }
-                    })
-                    .collect();
-                DeltaEntry { change, causes }
-            })
-            .collect();
-
         let recreated: Vec<Recreated> = self
             .refilled
             .iter()
@@ -670,17 +669,12 @@ impl Walk {
                 self.diags.push(d);
             }
         }
-        let mut touches_of: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
-        for (i, t) in self.touches.iter().enumerate() {
-            touches_of.entry(&t.object).or_default().push(i);
-        }
         let cx = ReleaseCx {
             files: release,
             before: &self.before,
             after: &after,
-            delta: &delta,
+            delta: &changes,
             touches: &self.touches,
-            touches_of: &touches_of,
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
@@ -690,6 +684,17 @@ impl Walk {
         rules::judge(&cx, &mut self.diags);
         crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
         sort_diagnostics(&mut self.diags);
+        let delta = if with_delta {
+            // What the rules needed is dropped first: the delta's causes are
+            // built at the end, when they are the only large thing made.
+            drop(after);
+            drop(confirmed);
+            self.before = Schema::new();
+            self.state = ReleaseState::default();
+            delta_with_causes(changes, &self.touches, release)
+        } else {
+            Vec::new()
+        };
         ReleaseAnalysis {
             diagnostics: self.diags,
             delta,
@@ -698,62 +703,31 @@ impl Walk {
     }
 }
 
-/// The statements that touched each object, by delta key, in release order: one pass
-/// over the touches, so a release of many statements and delta entries stays linear.
-struct CauseIndex {
-    /// Delta key to the statements that touched that object.
-    direct: std::collections::HashMap<String, Vec<StmtRef>>,
-    /// Table key to the statements that touched the table itself.
-    tables: std::collections::HashMap<String, Vec<StmtRef>>,
-}
-
-impl CauseIndex {
-    fn new(touches: &[Touch]) -> CauseIndex {
-        let mut direct: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
-        let mut tables: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
-        for t in touches {
-            direct.entry(t.object.delta_key()).or_default().push(t.at);
-            if let ObjKey::Table(k) = &t.object {
-                tables.entry(k.clone()).or_default().push(t.at);
-            }
-        }
-        CauseIndex { direct, tables }
-    }
-
-    fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
-        // A function's overloads share their causes: dropping one and creating
-        // another under the same name changes its signature.
-        let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
-        let function = match change.object_kind {
-            crate::model::ObjectKind::Function => overloads_of(&change.object),
-            _ => None,
-        };
-        let direct: Option<Vec<StmtRef>> = match &function {
-            Some(name) => {
-                let v: Vec<StmtRef> = self
-                    .direct
-                    .iter()
-                    .filter(|(k, _)| overloads_of(k).as_ref() == Some(name))
-                    .flat_map(|(_, v)| v.iter().copied())
-                    .collect();
-                (!v.is_empty()).then_some(v)
-            }
-            None => self.direct.get(&change.object).cloned(),
-        };
-        let mut out = match direct {
-            Some(direct) => direct,
-            // A column reached through its table (a table swap, a rebuild).
-            None => change
-                .object
-                .rsplit_once('.')
-                .and_then(|(t, _)| self.tables.get(t))
-                .cloned()
-                .unwrap_or_default(),
-        };
-        out.sort_by_key(|r| (r.seq, r.span.start));
-        out.dedup();
-        out
-    }
+/// Each delta entry with the statements that touched its object.
+fn delta_with_causes(
+    changes: Vec<SchemaChange>,
+    touches: &Touches,
+    release: &[ParsedFile],
+) -> Vec<DeltaEntry> {
+    changes
+        .into_iter()
+        .map(|change| {
+            let function = change.object_kind == crate::model::ObjectKind::Function;
+            let refs = touches.causes_of(&change.object, function);
+            // Exact size: one delta entry per new column or index of the release.
+            let mut causes = Vec::with_capacity(refs.len());
+            causes.extend(refs.iter().map(|r| {
+                let f = &release[r.file].file;
+                let p = f.position(r.span.start);
+                Cause {
+                    file: f.path.clone(),
+                    line: p.line,
+                    column: p.column,
+                }
+            }));
+            DeltaEntry { change, causes }
+        })
+        .collect()
 }
 
 /// The table (or view) a compat statement finding is about.

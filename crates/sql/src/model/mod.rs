@@ -376,11 +376,60 @@ impl<'a> IntoIterator for &'a TableMap {
     }
 }
 
+/// Indexes by key, each shared like the tables of [`TableMap`]: the release
+/// engine's after copy of a table's indexes is a reference count per index, so a
+/// release creating hundreds of thousands of indexes does not hold each twice.
+#[derive(Debug, Clone, Default)]
+struct IndexMap(BTreeMap<String, Arc<Index>>);
+
+impl IndexMap {
+    fn get(&self, key: &str) -> Option<&Index> {
+        self.0.get(key).map(|i| &**i)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Index> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<Index>> {
+        self.0.get(key).cloned()
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    fn insert(&mut self, key: String, index: Arc<Index>) {
+        self.0.insert(key, index);
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Index> {
+        self.0
+            .remove(key)
+            .map(|i| Arc::try_unwrap(i).unwrap_or_else(|i| (*i).clone()))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Index)> {
+        self.0.iter().map(|(k, i)| (k, &**i))
+    }
+}
+
+impl<'a> IntoIterator for &'a IndexMap {
+    type Item = (&'a String, &'a Index);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, Arc<Index>>,
+        fn((&'a String, &'a Arc<Index>)) -> (&'a String, &'a Index),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, i)| (k, &**i))
+    }
+}
+
 /// The replayed schema. Build with `Schema::default()` and [`Schema::apply`].
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     tables: TableMap,
-    indexes: BTreeMap<String, Index>,
+    indexes: IndexMap,
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
@@ -551,8 +600,8 @@ impl Schema {
             self.tables.insert_shared(key.to_string(), t);
         }
         for k in src.index_keys_of(key) {
-            if let Some(i) = src.indexes.get(&k) {
-                self.insert_index(k, i.clone());
+            if let Some(i) = src.indexes.shared(&k) {
+                self.insert_shared_index(k, i);
             }
         }
     }
@@ -617,6 +666,10 @@ impl Schema {
     }
 
     fn insert_index(&mut self, key: String, index: Index) {
+        self.insert_shared_index(key, Arc::new(index));
+    }
+
+    fn insert_shared_index(&mut self, key: String, index: Arc<Index>) {
         self.remove_index(&key);
         self.table_indexes
             .entry(index.table.clone())

@@ -6,10 +6,11 @@
 //! still report and say which fact was missing.
 
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
-use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
-use crate::model::{Rename, Schema, Table};
+use crate::model::{Rename, Schema, SchemaChange, Table};
 use crate::parse::ParsedFile;
+use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
 use std::collections::{BTreeMap, BTreeSet};
@@ -201,7 +202,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Debug, Default, Clone)]
 pub struct ReleaseState {
     tables: BTreeSet<String>,
-    columns: BTreeSet<(String, String)>,
+    /// Columns added to tables, by table key (not one record per column naming
+    /// its table: a release may add hundreds of thousands).
+    columns: BTreeMap<String, BTreeSet<String>>,
     views: BTreeSet<String>,
     types: BTreeSet<String>,
     indexes: BTreeSet<String>,
@@ -218,9 +221,11 @@ impl ReleaseState {
     /// Columns the release added to `table` (a table stable already had), sorted.
     pub fn added_columns<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.columns
-            .iter()
-            .filter(move |(t, _)| t == table && !self.tables.contains(table))
-            .map(|(_, c)| c.as_str())
+            .get(table)
+            .filter(|_| !self.tables.contains(table))
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 
     /// Records what `change` creates (after the rules have seen it).
@@ -241,13 +246,13 @@ impl ReleaseState {
                 self.indexes.insert(index.key.clone());
             }
             ChangeKind::AddColumn { table, column, .. } => {
-                self.columns.insert((table.key.clone(), column.key.clone()));
+                self.add_column(table, column);
             }
             ChangeKind::RenameTable { from, to, .. } if self.tables.contains(&from.key) => {
                 self.tables.insert(to.key.clone());
             }
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
-                self.columns.insert((table.key.clone(), to.key.clone()));
+                self.add_column(table, to);
             }
             ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
             ChangeKind::AddConstraint {
@@ -269,6 +274,18 @@ impl ReleaseState {
                 }
             }
             _ => {}
+        }
+    }
+
+    fn add_column(&mut self, table: &Name, column: &Name) {
+        match self.columns.get_mut(&table.key) {
+            Some(columns) => {
+                columns.insert(column.key.clone());
+            }
+            None => {
+                self.columns
+                    .insert(table.key.clone(), BTreeSet::from([column.key.clone()]));
+            }
         }
     }
 
@@ -299,7 +316,11 @@ impl ReleaseState {
 
     /// The column, or its whole table, was created in the release.
     pub fn column(&self, t: &Name, c: &Name) -> bool {
-        self.table(t) || self.columns.contains(&(t.key.clone(), c.key.clone()))
+        self.table(t)
+            || self
+                .columns
+                .get(&t.key)
+                .is_some_and(|columns| columns.contains(&c.key))
     }
 
     pub fn view(&self, v: &Name) -> bool {
@@ -401,10 +422,10 @@ pub struct ReleaseCx<'a> {
     pub files: &'a [ParsedFile],
     pub before: &'a Schema,
     pub after: &'a Schema,
-    pub delta: &'a [DeltaEntry],
-    pub touches: &'a [Touch],
-    /// The positions in `touches` of each object's touches, in release order.
-    pub touches_of: &'a std::collections::HashMap<&'a ObjKey, Vec<usize>>,
+    /// The release delta (the statements behind each entry are in `touches`).
+    pub delta: &'a [SchemaChange],
+    /// Which statement did what to which object.
+    pub touches: &'a Touches,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -455,13 +476,7 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches_of
-            .get(object)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.touches[i])
-            .filter(move |t| acts.is_empty() || acts.contains(&t.act))
-            .map(|t| t.at)
+        self.touches.touching(object, acts)
     }
 
     pub fn last(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
