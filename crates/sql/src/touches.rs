@@ -11,6 +11,7 @@
 //! ([`crate::rules::ReleaseCx::touching`]) both read it.
 
 use crate::delta::{Act, ObjKey, StmtRef};
+use crate::model::{ObjectKind, Rename, RenameKind};
 use canary_lint_core::Span;
 use std::collections::HashMap;
 
@@ -228,14 +229,25 @@ impl Touches {
     }
 
     /// The statements that caused delta entry `object` (of `kind`), in release
-    /// order: those that touched it, else (a column reached through its table:
-    /// a table swap, a rebuild) those that touched its table. A function's
-    /// overloads share their causes: dropping one and creating another under
-    /// the same name changes its signature.
-    pub fn causes_of(&self, object: &str, function: bool) -> Vec<StmtRef> {
+    /// order: those that touched it (a column also under the names it and its
+    /// table had earlier in the release, following `renames`), else (a column
+    /// reached through its table: a table swap, a rebuild) those that touched
+    /// its table. A function's overloads share their causes: dropping one and
+    /// creating another under the same name changes its signature.
+    pub fn causes_of(&self, object: &str, kind: ObjectKind, renames: &[Rename]) -> Vec<StmtRef> {
         let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
         let mut found: Vec<(u32, StmtRef)> = Vec::new();
-        match function.then(|| overloads_of(object)).flatten() {
+        // Each group in the order of its touches, groups one after the other.
+        let group = |key: &str, found: &mut Vec<(u32, StmtRef)>| {
+            let from = found.len();
+            self.by_delta_key(key, found);
+            found[from..].sort_by_key(|&(i, _)| i);
+        };
+        let function = match kind {
+            ObjectKind::Function => overloads_of(object),
+            _ => None,
+        };
+        match function {
             Some(name) => {
                 let mut by_id = vec![""; self.names.len()];
                 for (n, &i) in &self.names {
@@ -256,10 +268,19 @@ impl Touches {
                 keys.sort();
                 keys.dedup();
                 for k in &keys {
-                    self.by_delta_key(k, &mut found);
+                    group(k, &mut found);
                 }
             }
-            None => self.by_delta_key(object, &mut found),
+            None => {
+                group(object, &mut found);
+                if kind == ObjectKind::Column {
+                    if let Some((t, c)) = object.rsplit_once('.') {
+                        for name in self.earlier_column_names(t, c, renames) {
+                            group(&name, &mut found);
+                        }
+                    }
+                }
+            }
         }
         if found.is_empty() {
             if let Some((t, _)) = object.rsplit_once('.') {
@@ -267,10 +288,40 @@ impl Touches {
                 found.extend(self.of_key(table).map(|(i, at, _)| (i, at)));
             }
         }
-        found.sort_by_key(|&(i, _)| i);
         let mut out: Vec<StmtRef> = found.into_iter().map(|(_, at)| at).collect();
         out.sort_by_key(|r| (r.seq, r.span.start));
         out.dedup();
+        out
+    }
+
+    /// The earlier names (`table.column`) of column `table.column` in the release,
+    /// its own renames and its table's, latest first; empty when it kept its
+    /// name. A rename chain that starts at a table the release created (a table
+    /// swap) is not followed, as in the delta itself.
+    fn earlier_column_names(&self, table: &str, column: &str, renames: &[Rename]) -> Vec<String> {
+        let created = |t: &str| {
+            self.touching(&ObjKey::Table(t.to_string()), &[Act::Create])
+                .next()
+                .is_some()
+        };
+        let (mut t, mut c) = (table.to_string(), column.to_string());
+        let mut out = Vec::new();
+        for r in renames.iter().rev() {
+            let moved = match r.kind {
+                RenameKind::Table if r.to == t && !created(&r.from) => {
+                    t = r.from.clone();
+                    true
+                }
+                RenameKind::Column if r.parent.as_deref() == Some(t.as_str()) && r.to == c => {
+                    c = r.from.clone();
+                    true
+                }
+                _ => false,
+            };
+            if moved {
+                out.push(format!("{t}.{c}"));
+            }
+        }
         out
     }
 }
@@ -329,13 +380,13 @@ mod tests {
         t.push(column("a", "b"), at(2, 30), Act::Create);
         t.push(table("a.b"), at(1, 0), Act::Create);
         t.push(ObjKey::View("a.b".into()), at(1, 0), Act::Create);
-        let seqs: Vec<usize> = t.causes_of("a.b", false).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t.causes_of("a.b", ObjectKind::Column, &[]).iter().map(|r| r.seq).collect();
         assert_eq!(seqs, vec![1, 2]);
         // A column only reached through its table: the table's statements.
         t.push(table("x"), at(4, 50), Act::Alter);
-        let seqs: Vec<usize> = t.causes_of("x.y", false).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t.causes_of("x.y", ObjectKind::Column, &[]).iter().map(|r| r.seq).collect();
         assert_eq!(seqs, vec![4]);
-        assert!(t.causes_of("nothing", false).is_empty());
+        assert!(t.causes_of("nothing", ObjectKind::Table, &[]).is_empty());
     }
 
     #[test]
@@ -344,7 +395,7 @@ mod tests {
         t.push(ObjKey::Function("f(int)".into()), at(1, 0), Act::Drop);
         t.push(ObjKey::Function("f(text)".into()), at(2, 10), Act::Create);
         t.push(ObjKey::Function("g(int)".into()), at(3, 20), Act::Create);
-        let seqs: Vec<usize> = t.causes_of("f(text)", true).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t.causes_of("f(text)", ObjectKind::Function, &[]).iter().map(|r| r.seq).collect();
         assert_eq!(seqs, vec![1, 2]);
     }
 
