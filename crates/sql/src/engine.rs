@@ -164,10 +164,21 @@ struct BeforeView<'a> {
     before: &'a Schema,
     running: &'a Schema,
     touched: &'a BTreeSet<ObjKey>,
+    /// Which table holds each name: a table the release renamed is looked up
+    /// under the name stable knows it by.
+    holders: &'a BTreeMap<String, Holder>,
     open: bool,
 }
 
 impl BeforeView<'_> {
+    /// The name stable knows the table now called `table` by.
+    fn stable_name<'n>(&'n self, table: &'n str) -> &'n str {
+        match self.holders.get(table) {
+            Some(Holder::Original(k)) => k,
+            _ => table,
+        }
+    }
+
     fn pick(&self, k: ObjKey) -> &Schema {
         if self.touched.contains(&k) {
             self.before
@@ -183,6 +194,7 @@ impl History for BeforeView<'_> {
     }
 
     fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
+        let table = self.stable_name(table);
         let s = self.pick(ObjKey::Table(table.into()));
         match s.table(table) {
             Some(t) if t.columns_known => History::column(s, table, column),
@@ -201,6 +213,7 @@ impl History for BeforeView<'_> {
     }
 
     fn not_null_checked(&self, table: &str, column: &str) -> bool {
+        let table = self.stable_name(table);
         History::not_null_checked(self.pick(ObjKey::Table(table.into())), table, column)
     }
 }
@@ -512,6 +525,7 @@ impl Walk {
                 before: &self.before,
                 running: schema,
                 touched: &self.touched,
+                holders: &self.holders,
                 open: true,
             };
             let history: Option<&dyn History> = match self.knowledge {
@@ -691,7 +705,7 @@ impl Walk {
             drop(confirmed);
             self.before = Schema::new();
             self.state = ReleaseState::default();
-            delta_with_causes(changes, &self.touches, release)
+            delta_with_causes(changes, &self.touches, &renames, release)
         } else {
             Vec::new()
         };
@@ -707,13 +721,13 @@ impl Walk {
 fn delta_with_causes(
     changes: Vec<SchemaChange>,
     touches: &Touches,
+    renames: &[Rename],
     release: &[ParsedFile],
 ) -> Vec<DeltaEntry> {
     changes
         .into_iter()
         .map(|change| {
-            let function = change.object_kind == crate::model::ObjectKind::Function;
-            let refs = touches.causes_of(&change.object, function);
+            let refs = touches.causes_of(&change.object, change.object_kind, renames);
             // Exact size: one delta entry per new column or index of the release.
             let mut causes = Vec::with_capacity(refs.len());
             causes.extend(refs.iter().map(|r| {

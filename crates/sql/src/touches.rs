@@ -380,13 +380,54 @@ mod tests {
         t.push(column("a", "b"), at(2, 30), Act::Create);
         t.push(table("a.b"), at(1, 0), Act::Create);
         t.push(ObjKey::View("a.b".into()), at(1, 0), Act::Create);
-        let seqs: Vec<usize> = t.causes_of("a.b", ObjectKind::Column, &[]).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t
+            .causes_of("a.b", ObjectKind::Column, &[])
+            .iter()
+            .map(|r| r.seq)
+            .collect();
         assert_eq!(seqs, vec![1, 2]);
         // A column only reached through its table: the table's statements.
         t.push(table("x"), at(4, 50), Act::Alter);
-        let seqs: Vec<usize> = t.causes_of("x.y", ObjectKind::Column, &[]).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t
+            .causes_of("x.y", ObjectKind::Column, &[])
+            .iter()
+            .map(|r| r.seq)
+            .collect();
         assert_eq!(seqs, vec![4]);
         assert!(t.causes_of("nothing", ObjectKind::Table, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_column_is_caused_under_its_earlier_names() {
+        let mut t = Touches::default();
+        t.push(column("a", "x"), at(1, 0), Act::Alter);
+        t.push(table("a"), at(2, 10), Act::RenameAway);
+        t.push(column("b", "x"), at(3, 20), Act::RenameAway);
+        t.push(column("b", "y"), at(3, 20), Act::RenameInto);
+        let rename = |kind, parent: Option<&str>, from: &str, to: &str| Rename {
+            kind,
+            parent: parent.map(str::to_string),
+            from: from.into(),
+            to: to.into(),
+        };
+        let renames = [
+            rename(RenameKind::Table, None, "a", "b"),
+            rename(RenameKind::Column, Some("b"), "x", "y"),
+        ];
+        let seqs: Vec<usize> = t
+            .causes_of("b.y", ObjectKind::Column, &renames)
+            .iter()
+            .map(|r| r.seq)
+            .collect();
+        assert_eq!(seqs, vec![1, 3]);
+        // A table the release created is not followed back (a table swap).
+        t.push(table("a"), at(0, 0), Act::Create);
+        let seqs: Vec<usize> = t
+            .causes_of("b.y", ObjectKind::Column, &renames)
+            .iter()
+            .map(|r| r.seq)
+            .collect();
+        assert_eq!(seqs, vec![3]);
     }
 
     #[test]
@@ -395,7 +436,11 @@ mod tests {
         t.push(ObjKey::Function("f(int)".into()), at(1, 0), Act::Drop);
         t.push(ObjKey::Function("f(text)".into()), at(2, 10), Act::Create);
         t.push(ObjKey::Function("g(int)".into()), at(3, 20), Act::Create);
-        let seqs: Vec<usize> = t.causes_of("f(text)", ObjectKind::Function, &[]).iter().map(|r| r.seq).collect();
+        let seqs: Vec<usize> = t
+            .causes_of("f(text)", ObjectKind::Function, &[])
+            .iter()
+            .map(|r| r.seq)
+            .collect();
         assert_eq!(seqs, vec![1, 2]);
     }
 

@@ -535,6 +535,25 @@ impl ReleaseCx<'_> {
         })
     }
 
+    /// Tables stable knew that the release renamed and kept (nothing took the old
+    /// name), with both states and the name each ends the release under, when
+    /// their columns are known on both sides.
+    pub fn renamed_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
+        self.before.tables().filter_map(|b| {
+            if b.temporary || self.after.table(&b.key).is_some() {
+                return None;
+            }
+            let mut name = b.key.as_str();
+            for r in self.renames {
+                if r.kind == crate::model::RenameKind::Table && r.from == name {
+                    name = &r.to;
+                }
+            }
+            let a = self.after.table(name).filter(|_| name != b.key)?;
+            (b.columns_known && a.columns_known).then_some((b, a))
+        })
+    }
+
     /// The name column `column` of `table` had before the release, following the
     /// release's column renames back (itself when it was not renamed).
     pub fn column_origin(&self, table: &str, column: &str) -> String {
