@@ -85,6 +85,14 @@ pub enum Act {
     Alter,
 }
 
+/// One statement touching one object.
+#[derive(Debug, Clone)]
+pub struct Touch {
+    pub object: ObjKey,
+    pub at: StmtRef,
+    pub act: Act,
+}
+
 /// A table name whose original table left it during the release (dropped or
 /// renamed away) and which a new table took over.
 #[derive(Debug, Clone)]

@@ -21,13 +21,12 @@
 //! ([`crate::rules::ReleaseCx`]) report what the net delta breaks.
 
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
-use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
+use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, Rename, Schema, SchemaChange};
+use crate::model::{diff, diff_types, Rename, RenameKind, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
-use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, Severity, Span};
 use sqlparser::ast::Statement;
@@ -52,33 +51,32 @@ pub fn analyze_release(
     knowledge: Knowledge,
     release: &[ParsedFile],
 ) -> ReleaseAnalysis {
-    run(schema, knowledge, release, true)
+    walk_release(schema, knowledge, release, true)
 }
 
-/// As [`analyze_release`], for callers that read only the findings: the delta is
-/// left empty. The rules still judge the whole delta; only its causes (an entry
-/// per new column or index, each with the statements that made it) are not
-/// built, which is most of the memory a release of many DDL statements takes at
-/// the end.
-pub fn release_findings(
+/// [`analyze_release`] without the printed delta: the same findings (the rules see
+/// the same schemas and delta entries), with [`ReleaseAnalysis::delta`] left empty.
+/// `check`, which prints findings only, calls this once per migration; building
+/// every entry of the delta with its causes was most of the engine's cost there.
+pub fn analyze_release_findings(
     schema: &mut Schema,
     knowledge: Knowledge,
     release: &[ParsedFile],
 ) -> ReleaseAnalysis {
-    run(schema, knowledge, release, false)
+    walk_release(schema, knowledge, release, false)
 }
 
-fn run(
+fn walk_release(
     schema: &mut Schema,
     knowledge: Knowledge,
     release: &[ParsedFile],
-    with_delta: bool,
+    want_delta: bool,
 ) -> ReleaseAnalysis {
     let mut w = Walk {
         knowledge,
         before: Schema::new(),
         touched: BTreeSet::new(),
-        touches: Touches::default(),
+        touches: Vec::new(),
         candidates: Vec::new(),
         diags: Vec::new(),
         state: ReleaseState::default(),
@@ -96,7 +94,7 @@ fn run(
     for (i, pf) in release.iter().enumerate() {
         w.file(i, pf, schema);
     }
-    w.finish(schema, renames_at_start, release, with_delta)
+    w.finish(schema, renames_at_start, release, want_delta)
 }
 
 /// The compat rules whose statement findings are judged by the net delta.
@@ -145,7 +143,7 @@ struct Walk {
     knowledge: Knowledge,
     before: Schema,
     touched: BTreeSet<ObjKey>,
-    touches: Touches,
+    touches: Vec<Touch>,
     candidates: Vec<Candidate>,
     diags: Vec<Diagnostic>,
     state: ReleaseState,
@@ -516,10 +514,14 @@ impl Walk {
                 tx,
                 seq,
             };
-            for c in &changes {
-                for (k, _) in touched_by(&c.kind, schema) {
-                    self.snapshot(&k, schema);
-                }
+            // What each change touches (read from the schema before the statement
+            // runs, so once: the rules below do not change the schema).
+            let touched: Vec<Vec<(ObjKey, Act)>> = changes
+                .iter()
+                .map(|c| touched_by(&c.kind, schema))
+                .collect();
+            for (k, _) in touched.iter().flatten() {
+                self.snapshot(k, schema);
             }
             let view = BeforeView {
                 before: &self.before,
@@ -577,7 +579,7 @@ impl Walk {
             self.diags.append(&mut found);
             self.seq += 1;
             let seq = self.seq;
-            for c in &changes {
+            for (c, touched) in changes.iter().zip(touched) {
                 match c.kind {
                     ChangeKind::Begin => {
                         explicit_tx = true;
@@ -589,8 +591,12 @@ impl Walk {
                 }
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
-                for (k, act) in touched_by(&c.kind, schema) {
-                    self.touches.push(k, r, act);
+                for (k, act) in touched {
+                    self.touches.push(Touch {
+                        object: k,
+                        at: r,
+                        act,
+                    });
                 }
                 self.state.note(c);
             }
@@ -633,7 +639,7 @@ impl Walk {
         schema: &Schema,
         renames_at_start: usize,
         release: &[ParsedFile],
-        with_delta: bool,
+        want_delta: bool,
     ) -> ReleaseAnalysis {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
@@ -654,7 +660,43 @@ impl Walk {
             .unwrap_or_default()
             .to_vec();
         after.extend_renames(&renames);
-        let changes = diff(&self.before, &after);
+        // The rules read the delta's entries about types and sequences; the whole
+        // delta is built only for a caller that prints it.
+        let judged = diff_types(&self.before, &after);
+        let whole = if want_delta {
+            diff(&self.before, &after)
+        } else {
+            Vec::new()
+        };
+        let causes = (!judged.is_empty() || !whole.is_empty())
+            .then(|| CauseIndex::new(&self.touches, &renames));
+        let entries = |changes: Vec<SchemaChange>| -> Vec<DeltaEntry> {
+            let Some(causes) = &causes else {
+                return Vec::new();
+            };
+            changes
+                .into_iter()
+                .map(|change| {
+                    let refs = causes.causes_of(&change);
+                    // Exact size (an in-place collect kept the larger capacity of
+                    // the references: 144 bytes per entry of one cause).
+                    let mut causes = Vec::with_capacity(refs.len());
+                    causes.extend(refs.iter().map(|r| {
+                        let f = &release[r.file].file;
+                        let p = f.position(r.span.start);
+                        Cause {
+                            file: f.path.clone(),
+                            line: p.line,
+                            column: p.column,
+                        }
+                    }));
+                    DeltaEntry { change, causes }
+                })
+                .collect()
+        };
+        let judged = entries(judged);
+        let delta = entries(whole);
+
         let recreated: Vec<Recreated> = self
             .refilled
             .iter()
@@ -687,8 +729,9 @@ impl Walk {
             files: release,
             before: &self.before,
             after: &after,
-            delta: &changes,
+            delta: &judged,
             touches: &self.touches,
+            touches_of: Default::default(),
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
@@ -698,17 +741,6 @@ impl Walk {
         rules::judge(&cx, &mut self.diags);
         crate::renames::mark_one_step_renames(&self.state, &mut self.diags);
         sort_diagnostics(&mut self.diags);
-        let delta = if with_delta {
-            // What the rules needed is dropped first: the delta's causes are
-            // built at the end, when they are the only large thing made.
-            drop(after);
-            drop(confirmed);
-            self.before = Schema::new();
-            self.state = ReleaseState::default();
-            delta_with_causes(changes, &self.touches, &renames, release)
-        } else {
-            Vec::new()
-        };
         ReleaseAnalysis {
             diagnostics: self.diags,
             delta,
@@ -717,31 +749,113 @@ impl Walk {
     }
 }
 
-/// Each delta entry with the statements that touched its object.
-fn delta_with_causes(
-    changes: Vec<SchemaChange>,
-    touches: &Touches,
-    renames: &[Rename],
-    release: &[ParsedFile],
-) -> Vec<DeltaEntry> {
-    changes
-        .into_iter()
-        .map(|change| {
-            let refs = touches.causes_of(&change.object, change.object_kind, renames);
-            // Exact size: one delta entry per new column or index of the release.
-            let mut causes = Vec::with_capacity(refs.len());
-            causes.extend(refs.iter().map(|r| {
-                let f = &release[r.file].file;
-                let p = f.position(r.span.start);
-                Cause {
-                    file: f.path.clone(),
-                    line: p.line,
-                    column: p.column,
+/// The statements that touched each object, by delta key, in release order: one pass
+/// over the touches, so a release of many statements and delta entries stays linear.
+struct CauseIndex {
+    /// Delta key to the statements that touched that object.
+    direct: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
+    /// Table key to the statements that touched the table itself.
+    tables: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
+    /// The release's renames, in order: a column is touched under every name
+    /// it and its table had during the release.
+    renames: Vec<Rename>,
+    /// Tables created in the release: a rename chain that starts at one (a
+    /// table swap) is not followed, as in the delta itself.
+    created: std::collections::HashSet<String>,
+}
+
+impl CauseIndex {
+    fn new(touches: &[Touch], renames: &[Rename]) -> CauseIndex {
+        let mut direct: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut tables: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut created = std::collections::HashSet::new();
+        for t in touches {
+            if let (ObjKey::Table(k), Act::Create) = (&t.object, t.act) {
+                created.insert(k.clone());
+            }
+            direct.entry(t.object.delta_key()).or_default().push(t.at);
+            if let ObjKey::Table(k) = &t.object {
+                tables.entry(k.clone()).or_default().push(t.at);
+            }
+        }
+        CauseIndex {
+            direct,
+            tables,
+            renames: renames.to_vec(),
+            created,
+        }
+    }
+
+    /// The earlier names of column `table.column` in the release (its own
+    /// renames and its table's), latest first; empty when it kept its name.
+    fn earlier_column_names(&self, table: &str, column: &str) -> Vec<String> {
+        let (mut t, mut c) = (table.to_string(), column.to_string());
+        let mut out = Vec::new();
+        for r in self.renames.iter().rev() {
+            let moved = match r.kind {
+                RenameKind::Table if r.to == t && !self.created.contains(&r.from) => {
+                    t = r.from.clone();
+                    true
                 }
-            }));
-            DeltaEntry { change, causes }
-        })
-        .collect()
+                RenameKind::Column if r.parent.as_deref() == Some(t.as_str()) && r.to == c => {
+                    c = r.from.clone();
+                    true
+                }
+                _ => false,
+            };
+            if moved {
+                out.push(format!("{t}.{c}"));
+            }
+        }
+        out
+    }
+
+    fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
+        // A function's overloads share their causes: dropping one and creating
+        // another under the same name changes its signature.
+        let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
+        let function = match change.object_kind {
+            crate::model::ObjectKind::Function => overloads_of(&change.object),
+            _ => None,
+        };
+        let direct: Option<Vec<StmtRef>> = match &function {
+            Some(name) => {
+                let v: Vec<StmtRef> = self
+                    .direct
+                    .iter()
+                    .filter(|(k, _)| overloads_of(k).as_ref() == Some(name))
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect();
+                (!v.is_empty()).then_some(v)
+            }
+            None => {
+                // A column also under the names it had earlier in the release.
+                let mut v: Vec<StmtRef> =
+                    self.direct.get(&change.object).cloned().unwrap_or_default();
+                if change.object_kind == crate::model::ObjectKind::Column {
+                    if let Some((t, c)) = change.object.rsplit_once('.') {
+                        for name in self.earlier_column_names(t, c) {
+                            v.extend(self.direct.get(&name).into_iter().flatten().copied());
+                        }
+                    }
+                }
+                (!v.is_empty()).then_some(v)
+            }
+        };
+        let mut out = match direct {
+            Some(direct) => direct,
+            // A column reached through its table (a table swap, a rebuild).
+            None => change
+                .object
+                .rsplit_once('.')
+                .and_then(|(t, _)| self.tables.get(t))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        out.sort_by_key(|r| (r.seq, r.span.start));
+        out.dedup();
+        out
+    }
 }
 
 /// The table (or view) a compat statement finding is about.

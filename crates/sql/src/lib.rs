@@ -33,12 +33,11 @@ pub mod scan;
 pub mod secrets;
 pub mod split;
 pub mod sqltokens;
-pub mod touches;
 mod type_name;
 
 pub use delta::{DeltaEntry, Knowledge};
 pub use dialect::Dialect;
-pub use engine::{analyze_release, release_findings, ReleaseAnalysis};
+pub use engine::{analyze_release, analyze_release_findings, ReleaseAnalysis};
 pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,

@@ -45,12 +45,13 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use diff::{diff, DeltaKind, ObjectKind, SchemaChange};
+pub use diff::{diff, diff_types, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
+use rustc_hash::FxHashMap;
 use sqlparser::ast::DataType;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// How a column's value is produced when the writer does not give one.
@@ -132,8 +133,9 @@ pub struct Table {
     /// `CREATE TEMPORARY TABLE`: lives for one session only; [`diff`] leaves it out.
     pub temporary: bool,
     columns: Vec<Column>,
-    /// Column key to position in `columns`.
-    positions: HashMap<String, usize>,
+    /// Column key to position in `columns` (Fx hashing: the rules and the replay look
+    /// columns up by key many times per release, and SipHash was most of that).
+    positions: FxHashMap<String, usize>,
     pub constraints: Vec<Constraint>,
 }
 
@@ -376,9 +378,8 @@ impl<'a> IntoIterator for &'a TableMap {
     }
 }
 
-/// Indexes by key, each shared like the tables of [`TableMap`]: the release
-/// engine's after copy of a table's indexes is a reference count per index, so a
-/// release creating hundreds of thousands of indexes does not hold each twice.
+/// Indexes by key, shared copy-on-write like [`TableMap`]: the release engine copies
+/// a touched table's indexes with it, before and after the release.
 #[derive(Debug, Clone, Default)]
 struct IndexMap(BTreeMap<String, Arc<Index>>);
 
@@ -599,10 +600,33 @@ impl Schema {
         if let Some(t) = src.tables.shared(key) {
             self.tables.insert_shared(key.to_string(), t);
         }
-        for k in src.index_keys_of(key) {
-            if let Some(i) = src.indexes.shared(&k) {
-                self.insert_shared_index(k, i);
+        let Some(keys) = src.table_indexes.get(key) else {
+            return;
+        };
+        if self.table_indexes.contains_key(key) || keys.iter().any(|k| self.indexes.contains_key(k))
+        {
+            // Some of them are here already: one by one, keeping the maps exact.
+            for k in keys {
+                if let Some(i) = src.indexes.shared(k) {
+                    self.insert_shared_index(k.clone(), i);
+                }
             }
+            return;
+        }
+        // The usual case (the first copy of this table into a partial schema):
+        // the table's key set is copied whole.
+        let mut present = BTreeSet::new();
+        for k in keys {
+            if let Some(i) = src.indexes.shared(k) {
+                if k.contains('.') {
+                    self.qualified_index_keys += 1;
+                }
+                self.indexes.insert(k.clone(), i);
+                present.insert(k.clone());
+            }
+        }
+        if !present.is_empty() {
+            self.table_indexes.insert(key.to_string(), present);
         }
     }
 
@@ -753,6 +777,24 @@ impl Schema {
     pub(crate) fn same_table(&self, other: &Schema, key: &str) -> bool {
         match (self.tables.shared(key), other.tables.shared(key)) {
             (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        }
+    }
+
+    /// Whether the indexes of table `key` in `self` and in `other` are the same
+    /// copies under the same keys (then they are equal).
+    pub(crate) fn same_indexes(&self, other: &Schema, key: &str) -> bool {
+        let (mine, theirs) = (self.table_indexes.get(key), other.table_indexes.get(key));
+        match (mine, theirs) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a == b
+                    && a.iter()
+                        .all(|k| match (self.indexes.0.get(k), other.indexes.0.get(k)) {
+                            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+                            _ => false,
+                        })
+            }
             _ => false,
         }
     }

@@ -32,9 +32,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for e in cx
         .delta
         .iter()
-        .filter(|e| e.description.starts_with("sequence dropped"))
+        .filter(|e| e.change.description.starts_with("sequence dropped"))
     {
-        let key = &e.object;
+        let key = &e.change.object;
         let Some(at) = cx.last(&ObjKey::Sequence(key.clone()), &[Act::Drop]) else {
             continue;
         };

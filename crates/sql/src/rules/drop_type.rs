@@ -33,9 +33,10 @@ declare_rule! {
 
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for e in cx.delta.iter().filter(|e| {
-        e.description.starts_with("enum type dropped") || e.description.starts_with("type dropped")
+        e.change.description.starts_with("enum type dropped")
+            || e.change.description.starts_with("type dropped")
     }) {
-        let key = &e.object;
+        let key = &e.change.object;
         let obj = ObjKey::Type(key.clone());
         let Some(at) = cx.last(&obj, &[Act::Drop]).or_else(|| cx.last(&obj, &[])) else {
             continue;

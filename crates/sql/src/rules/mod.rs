@@ -6,11 +6,10 @@
 //! still report and say which fact was missing.
 
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
-use crate::delta::{Act, Knowledge, ObjKey, Recreated, StmtRef};
+use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
-use crate::model::{Rename, Schema, SchemaChange, Table};
+use crate::model::{Rename, Schema, Table};
 use crate::parse::ParsedFile;
-use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
 use std::collections::{BTreeMap, BTreeSet};
@@ -414,6 +413,9 @@ pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
 }
 
+/// Up to this many touches, [`ReleaseCx::touching`] scans them instead of indexing.
+const SCAN_TOUCHES: usize = 48;
+
 /// What a rule's release step sees: the schema before and after the release
 /// (the objects the release touched), the delta between them, and which
 /// statement touched what.
@@ -422,10 +424,15 @@ pub struct ReleaseCx<'a> {
     pub files: &'a [ParsedFile],
     pub before: &'a Schema,
     pub after: &'a Schema,
-    /// The release delta (the statements behind each entry are in `touches`).
-    pub delta: &'a [SchemaChange],
-    /// Which statement did what to which object.
-    pub touches: &'a Touches,
+    /// The release delta's entries about user types and sequences (the rest of the
+    /// delta is judged from `before` and `after`; `check` does not build it).
+    pub delta: &'a [DeltaEntry],
+    pub touches: &'a [Touch],
+    /// The positions in `touches` of each object's touches, in release order: built
+    /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
+    /// (a smaller one is scanned: most releases are a few statements, and each
+    /// migration of a folder is a release).
+    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<ObjKey, Vec<usize>>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -476,7 +483,30 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches.touching(object, acts)
+        let wanted = move |t: &&Touch| acts.is_empty() || acts.contains(&t.act);
+        let (scan, indexed) = if self.touches.len() <= SCAN_TOUCHES {
+            (
+                Some(self.touches.iter().filter(move |t| t.object == *object)),
+                None,
+            )
+        } else {
+            let index = self.touches_of.get_or_init(|| {
+                // Owned keys: a borrowed one would make `ReleaseCx` invariant in
+                // its lifetime (the cell), which the rules' iterators cannot live with.
+                let mut index: rustc_hash::FxHashMap<ObjKey, Vec<usize>> = Default::default();
+                for (i, t) in self.touches.iter().enumerate() {
+                    index.entry(t.object.clone()).or_default().push(i);
+                }
+                index
+            });
+            let positions = index.get(object).into_iter().flatten();
+            (None, Some(positions.map(|&i| &self.touches[i])))
+        };
+        scan.into_iter()
+            .flatten()
+            .chain(indexed.into_iter().flatten())
+            .filter(wanted)
+            .map(|t| t.at)
     }
 
     pub fn last(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
@@ -528,9 +558,19 @@ impl ReleaseCx<'_> {
 
     /// Tables stable knew that still exist after the release (by name), with
     /// both states, when their columns are known on both sides.
+    ///
+    /// A table the release touched without changing it (the same copy before and
+    /// after, with the same indexes: a trigger created on it, rows copied into it)
+    /// is left out: no release step has anything to say about a table whose
+    /// columns, constraints and indexes are those stable knew.
     pub fn kept_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
         self.before.tables().filter_map(|b| {
             let a = self.after.table(&b.key)?;
+            if self.after.same_table(self.before, &b.key)
+                && self.after.same_indexes(self.before, &b.key)
+            {
+                return None;
+            }
             (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
         })
     }
@@ -556,14 +596,14 @@ impl ReleaseCx<'_> {
 
     /// The name column `column` of `table` had before the release, following the
     /// release's column renames back (itself when it was not renamed).
-    pub fn column_origin(&self, table: &str, column: &str) -> String {
-        let mut name = column.to_string();
+    pub fn column_origin<'b>(&'b self, table: &str, column: &'b str) -> &'b str {
+        let mut name = column;
         for r in self.renames.iter().rev() {
             if r.kind == crate::model::RenameKind::Column
                 && r.parent.as_deref() == Some(table)
                 && r.to == name
             {
-                name = r.from.clone();
+                name = &r.from;
             }
         }
         name

@@ -34,9 +34,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for e in cx
         .delta
         .iter()
-        .filter(|e| e.description.contains("type renamed from"))
+        .filter(|e| e.change.description.contains("type renamed from"))
     {
-        let new = &e.object;
+        let new = &e.change.object;
         let Some(at) = cx.last(&ObjKey::Type(new.clone()), &[Act::RenameInto]) else {
             continue;
         };

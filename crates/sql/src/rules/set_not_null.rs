@@ -111,12 +111,12 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             let origin = if a.key == b.key {
                 cx.column_origin(&b.key, &col.key)
             } else {
-                cx.column_origin(&b.key, &cx.column_origin(&a.key, &col.key))
+                cx.column_origin(&b.key, cx.column_origin(&a.key, &col.key))
             };
             if origin == col.key || col.nullable {
                 continue;
             }
-            let Some(old) = b.column(&origin) else {
+            let Some(old) = b.column(origin) else {
                 continue;
             };
             if !old.nullable || cx.confirmed(SET_NOT_NULL.name, &format!("{}.{}", a.key, col.key)) {
