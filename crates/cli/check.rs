@@ -632,9 +632,19 @@ fn read_unmasked<R>(path: &Path, f: impl FnOnce(&str) -> R) -> anyhow::Result<R>
             e => anyhow!("{}: {e}", display(path)),
         })?;
         // BOM and lone CR as the database reads them (`canary_lint_core::read::normalize_text`).
-        Ok(f(&canary_lint_core::read::normalize_text(text)))
+        let text = canary_lint_core::read::normalize_text(text);
+        let out = f(&text);
+        drop(text);
+        // A large file's buffer is not kept for the next (small) one.
+        if buf.capacity() > LARGE_BUFFER {
+            *buf = Vec::new();
+        }
+        Ok(out)
     })
 }
+
+/// Per-thread read buffers larger than this are freed after use.
+const LARGE_BUFFER: usize = 4 << 20;
 
 /// A history file kept after the search: its text masked as [`read_text`] masks.
 fn mask_kept(path: &Path, text: &str, dialect: Dialect) -> SourceFile {

@@ -100,6 +100,9 @@ pub fn read_capped_into(path: &Path, cap: u64, buf: &mut Vec<u8>) -> Result<(), 
         return Err(ReadError::TooLarge { cap });
     }
     buf.clear();
+    // The reported size, when it is one, so a large file is not read into a
+    // buffer grown to twice its size.
+    buf.reserve(usize::try_from(reported).unwrap_or(0).saturating_add(1));
     let mut limited = file.take(cap.saturating_add(1));
     limited.read_to_end(buf)?;
     if buf.len() as u64 > cap {

@@ -110,7 +110,10 @@ pub struct Recreated {
 /// Where one delta entry comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cause {
-    pub file: String,
+    /// The file's path, shared with its [`canary_lint_core::SourceFile`] (a
+    /// release of many statements has as many causes).
+    #[serde(serialize_with = "as_str")]
+    pub file: std::sync::Arc<str>,
     pub line: u32,
     pub column: u32,
 }
@@ -122,4 +125,8 @@ pub struct DeltaEntry {
     #[serde(flatten)]
     pub change: SchemaChange,
     pub causes: Vec<Cause>,
+}
+
+fn as_str<S: serde::Serializer>(v: &std::sync::Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v)
 }

@@ -2,7 +2,7 @@
 //! each migration as its own release, and the one-step-rename hint.
 
 use crate::delta::Knowledge;
-use crate::engine::analyze_release;
+use crate::engine::{analyze_release, analyze_release_findings};
 use crate::layout::Layout;
 use crate::model::Schema;
 use crate::parse::{parse_file_all, parse_file_checked, ParsedFile};
@@ -17,7 +17,7 @@ pub fn lint_release(release: &[(SourceFile, Layout)], dialect: Dialect) -> Vec<D
         .iter()
         .map(|(f, l)| parse_file_checked(f, *l, dialect))
         .collect();
-    analyze_release(&mut Schema::new(), Knowledge::NoHistory, &parsed).diagnostics
+    analyze_release_findings(&mut Schema::new(), Knowledge::NoHistory, &parsed).diagnostics
 }
 
 /// Checks `file` as one release against `history` (a SQL file replayed first into
@@ -80,7 +80,9 @@ pub fn lint_each_as_release(files: &[ParsedFile]) -> Vec<Diagnostic> {
         } else {
             Knowledge::History
         };
-        out.extend(analyze_release(&mut schema, knowledge, std::slice::from_ref(f)).diagnostics);
+        out.extend(
+            analyze_release_findings(&mut schema, knowledge, std::slice::from_ref(f)).diagnostics,
+        );
     }
     sort_diagnostics(&mut out);
     out

@@ -31,13 +31,12 @@ pub struct ParseError {
 pub struct ParsedStatement {
     /// The statement's bytes in the file (without the terminating `;`).
     pub span: Span,
-    /// The text before it since the previous statement (its leading comments).
-    pub leading: Span,
     /// The parsed statement, `None` when the parser rejected it (see `error`), when
     /// the statement is skipped, or when its tree was not kept
     /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
     pub ast: Option<Box<Statement>>,
-    pub error: Option<ParseError>,
+    /// Boxed: a file holds one record per statement and few are rejected.
+    pub error: Option<Box<ParseError>>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
     /// `UPDATE` ...) or a routine (`CREATE FUNCTION/PROCEDURE/TRIGGER`) whose AST
     /// no rule and not the schema model needs. `UPDATE`/`DELETE` are still
@@ -208,12 +207,11 @@ fn parse_filtered(
     if let Some((at, message)) = prepared.as_ref().and_then(|p| p.error.clone()) {
         statements.push(ParsedStatement {
             span: Span::new(at, at),
-            leading: Span::new(at, at),
             ast: None,
-            error: Some(ParseError {
+            error: Some(Box::new(ParseError {
                 message,
                 offset: Some(at),
-            }),
+            })),
             skipped: false,
         });
     }
@@ -224,7 +222,6 @@ fn parse_filtered(
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
-                    leading: raw.leading,
                     ast: None,
                     error: None,
                     skipped: true,
@@ -242,6 +239,8 @@ fn parse_filtered(
             );
         }
     }
+    // One record per statement is kept while the file is checked.
+    statements.shrink_to_fit();
     ParsedFile {
         file: file.clone(),
         layout,
@@ -263,9 +262,8 @@ fn parse_one(
     if let Some(error) = guard::too_long_chain(text, raw.span, ours) {
         out.push(ParsedStatement {
             span: raw.span,
-            leading: raw.leading,
             ast: None,
-            error: Some(error),
+            error: Some(Box::new(error)),
             skipped: false,
         });
         return;
@@ -279,7 +277,6 @@ fn parse_one(
                     // Parsed again when the engine reaches it (see `ParsedStatement::tree`).
                     out.push(ParsedStatement {
                         span: raw.span,
-                        leading: raw.leading,
                         ast: None,
                         error: None,
                         skipped: false,
@@ -289,7 +286,6 @@ fn parse_one(
                 if lean && tree_unused(&ast, text, raw.span, ours) {
                     out.push(ParsedStatement {
                         span: raw.span,
-                        leading: raw.leading,
                         ast: None,
                         error: None,
                         skipped: true,
@@ -298,7 +294,6 @@ fn parse_one(
                 }
                 out.push(ParsedStatement {
                     span: raw.span,
-                    leading: raw.leading,
                     ast: Some(Box::new(ast)),
                     error: None,
                     skipped: false,
@@ -320,9 +315,8 @@ fn parse_one(
             let (message, offset) = guard::fail_safe_error(text, raw.span, ours, message, offset);
             out.push(ParsedStatement {
                 span: raw.span,
-                leading: raw.leading,
                 ast: None,
-                error: Some(ParseError { message, offset }),
+                error: Some(Box::new(ParseError { message, offset })),
                 skipped: false,
             });
         }

@@ -142,7 +142,7 @@ fn schema_diff_and_check_agree_on_every_fixture() {
         let out = lint_fixture(&rule, &rel);
         let a = &out.analysis;
         let at = |file: &str, line: u32, causes: &[canary_lint_sql::delta::Cause]| {
-            causes.iter().any(|c| c.file == file && c.line == line)
+            causes.iter().any(|c| &*c.file == file && c.line == line)
         };
         for e in &a.delta {
             if e.change.kind != DeltaKind::Contract {

@@ -201,7 +201,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Debug, Default, Clone)]
 pub struct ReleaseState {
     tables: BTreeSet<String>,
-    columns: BTreeSet<(String, String)>,
+    /// Columns added to tables, by table key (not one record per column naming
+    /// its table: a release may add hundreds of thousands).
+    columns: BTreeMap<String, BTreeSet<String>>,
     views: BTreeSet<String>,
     types: BTreeSet<String>,
     indexes: BTreeSet<String>,
@@ -218,9 +220,11 @@ impl ReleaseState {
     /// Columns the release added to `table` (a table stable already had), sorted.
     pub fn added_columns<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.columns
-            .iter()
-            .filter(move |(t, _)| t == table && !self.tables.contains(table))
-            .map(|(_, c)| c.as_str())
+            .get(table)
+            .filter(|_| !self.tables.contains(table))
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 
     /// Records what `change` creates (after the rules have seen it).
@@ -241,13 +245,13 @@ impl ReleaseState {
                 self.indexes.insert(index.key.clone());
             }
             ChangeKind::AddColumn { table, column, .. } => {
-                self.columns.insert((table.key.clone(), column.key.clone()));
+                self.add_column(table, column);
             }
             ChangeKind::RenameTable { from, to, .. } if self.tables.contains(&from.key) => {
                 self.tables.insert(to.key.clone());
             }
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
-                self.columns.insert((table.key.clone(), to.key.clone()));
+                self.add_column(table, to);
             }
             ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
             ChangeKind::AddConstraint {
@@ -269,6 +273,18 @@ impl ReleaseState {
                 }
             }
             _ => {}
+        }
+    }
+
+    fn add_column(&mut self, table: &Name, column: &Name) {
+        match self.columns.get_mut(&table.key) {
+            Some(columns) => {
+                columns.insert(column.key.clone());
+            }
+            None => {
+                self.columns
+                    .insert(table.key.clone(), BTreeSet::from([column.key.clone()]));
+            }
         }
     }
 
@@ -299,7 +315,11 @@ impl ReleaseState {
 
     /// The column, or its whole table, was created in the release.
     pub fn column(&self, t: &Name, c: &Name) -> bool {
-        self.table(t) || self.columns.contains(&(t.key.clone(), c.key.clone()))
+        self.table(t)
+            || self
+                .columns
+                .get(&t.key)
+                .is_some_and(|columns| columns.contains(&c.key))
     }
 
     pub fn view(&self, v: &Name) -> bool {
