@@ -311,6 +311,7 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 temporary,
                 columns,
                 filled: false,
+                definition: None,
             }
         }
         1 => {
@@ -431,6 +432,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                     new_type,
                     restated: false,
                     data_type: None,
+                    definition: None,
                 },
                 span,
             );
@@ -520,6 +522,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                 new_type: spec.data_type.clone(),
                 restated: true,
                 data_type: None,
+                definition: None,
             },
             span,
         );

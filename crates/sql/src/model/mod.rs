@@ -64,7 +64,7 @@ pub enum Generated {
 }
 
 /// One column of a table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     /// The name as written in the latest statement that named it.
     pub name: String,

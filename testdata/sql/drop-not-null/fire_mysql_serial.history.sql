@@ -1,0 +1,1 @@
+CREATE TABLE items (id SERIAL, name VARCHAR(40) NOT NULL);
