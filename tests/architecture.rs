@@ -388,19 +388,6 @@ fn show(k: &Krate, parent: &ModPath) -> String {
 const KNOWN_CYCLES: &[&str] = &[
     // manifests: the object model and the NGINX / route readers call each other.
     "manifests: model nginx routes",
-    // sql: the token scan and the routine-body scan call each other.
-    "sql: bodies scan",
-    // sql: rules use the engine's `Act`/`ObjKey`/`StmtRef`; replay uses a rule's
-    // type normalisation; the engine runs the rules and the rename hint.
-    "sql: engine model renames rules",
-    // sql: the Liquibase layout builds `ParsedFile`s; parsing uses the layouts.
-    "sql: layout parse",
-    // sql: since the model replays change values (`model -> changes`), the groups
-    // above and the scans joined one: changes, bodies and scan produce the change
-    // values, parse and the rules read them. To be split (vocabulary types out of
-    // engine, parse and rules) before this list can shrink.
-    "sql: bodies changes engine layout model parse renames rules scan",
-    "sql::layout: liquibase tx",
 ];
 
 #[test]

@@ -533,7 +533,7 @@ fn check_set(
             let mut first = true;
             pipeline(&files, dialect, out, |_, pf, out| {
                 // A Liquibase changelog's changesets are deployed one by one.
-                let units = canary_lint_sql::layout::changeset_units(&pf);
+                let units = canary_lint_sql::changesets::changeset_units(&pf);
                 for unit in units.as_deref().unwrap_or(std::slice::from_ref(&pf)) {
                     let rel = std::slice::from_ref(unit);
                     let knowledge = if std::mem::take(&mut first) {
@@ -682,7 +682,8 @@ fn check_release(
         .zip(&rel_sources)
         .filter_map(|(&i, s)| Some((files[i].0.as_path(), s.as_ref().ok()?)))
         .collect();
-    let (rel, changelog_history) = canary_lint_sql::layout::split_release(rel, &originals, base);
+    let (rel, changelog_history) =
+        canary_lint_sql::changesets::split_release(rel, &originals, base);
     let mut names: HashSet<String> = rel
         .iter()
         .flat_map(|pf| object_names(&pf.file.text, pf.dialect))

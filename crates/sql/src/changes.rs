@@ -5,6 +5,8 @@
 //! parser rejected ([`crate::scan`]) produce the same [`Change`] values, so every
 //! rule is written once and works on both.
 
+mod body_inserts;
+
 use crate::lex::{ident_value, tokens, Token, TokenKind};
 use crate::names::{ident_key, join_parts, object_key};
 use crate::sqltokens::to_span;
@@ -568,7 +570,7 @@ pub fn overload_key(name: &str, args: &[String]) -> String {
 /// One spelling per type (`int`, `integer` and `int4` are `int`), so that a
 /// function re-created with the same types in other words keeps its signature.
 pub(crate) fn type_spelling(ty: &str) -> String {
-    let (base, args) = crate::rules::change_column_type::normalize(ty);
+    let (base, args) = crate::type_name::normalize(ty);
     if args.is_empty() {
         base
     } else {
@@ -1468,7 +1470,7 @@ fn signature(cf: &sqlparser::ast::CreateFunction, d: Dialect) -> Signature {
                 // A single expression or query inserts nothing.
                 _ => String::new(),
             };
-            crate::bodies::inserts(&text, d)
+            body_inserts::inserts(&text, d)
         }
         _ => Vec::new(),
     };

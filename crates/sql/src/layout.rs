@@ -7,18 +7,16 @@
 //! files, diesel `down.sql`, goose `-- +goose Down` and dbmate `-- migrate:down`
 //! sections) are never returned as forward changes.
 
-pub mod baseline;
 mod discover_more;
 pub mod liquibase;
 pub mod template;
 pub mod tx;
 
-pub use baseline::{split_changelog, split_release, text_at_reference, ChangelogSplit};
 pub use discover_more::{
     dialect_from_path, discover_dir, is_migration_dir, migration_dir_of, rollback_reason, DirKind,
     Discovery,
 };
-pub use liquibase::{changeset_units, is_changelog_file};
+pub use liquibase::is_changelog_file;
 pub use tx::{transactions, Transactions};
 
 use canary_lint_core::Span;

@@ -5,6 +5,7 @@
 //! bytes of the original file and every token keeps its byte span there.
 
 use crate::Dialect;
+use canary_lint_core::Span;
 
 /// What a token is; just enough for splitting and scanning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,6 +300,20 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The inside of a `$tag$ ... $tag$` string token.
+pub(crate) fn dollar_body(text: &str, t: &Token) -> Option<Span> {
+    if t.kind != TokenKind::Str {
+        return None;
+    }
+    let s = t.text(text);
+    let rest = s.strip_prefix('$')?;
+    let tag_len = rest.find('$')? + 2;
+    if s.len() < 2 * tag_len {
+        return None;
+    }
+    Some(Span::new(t.start + tag_len, t.end - tag_len))
+}
+
 /// All non-comment tokens of `src[start..end]`.
 pub fn tokens(src: &str, start: usize, end: usize, dialect: Dialect) -> Vec<Token> {
     let mut lx = Lexer::new(src, start, end, dialect);
@@ -316,7 +331,7 @@ pub fn tokens(src: &str, start: usize, end: usize, dialect: Dialect) -> Vec<Toke
 /// line without the line break: where `canary-lint:` suppression directives are
 /// read (`canary_lint_core::suppress`). The statements are split by the same
 /// lexer, so a line inside a string or a routine body is never one.
-pub fn whole_line_comments(src: &str, dialect: Dialect) -> Vec<canary_lint_core::Span> {
+pub fn whole_line_comments(src: &str, dialect: Dialect) -> Vec<Span> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut lx = Lexer::new(src, 0, src.len(), dialect);
@@ -339,7 +354,7 @@ pub fn whole_line_comments(src: &str, dialect: Dialect) -> Vec<canary_lint_core:
         });
         if alone && t.kind == TokenKind::LineComment && b[t.start] == b'-' {
             let end = t.start + t.text(src).trim_end_matches('\r').len();
-            out.push(canary_lint_core::Span::new(t.start, end));
+            out.push(Span::new(t.start, end));
         }
         prev_end = Some(t.end);
     }

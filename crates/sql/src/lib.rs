@@ -15,8 +15,9 @@
 //!    release delta (before against after) with the rules' release steps.
 //!    [`lint_each_as_release`] checks every migration against the ones before it.
 
-pub mod bodies;
 pub mod changes;
+pub mod changesets;
+pub mod delta;
 pub mod dialect;
 pub mod engine;
 pub mod history;
@@ -32,9 +33,11 @@ pub mod scan;
 pub mod secrets;
 pub mod split;
 pub mod sqltokens;
+mod type_name;
 
+pub use delta::{DeltaEntry, Knowledge};
 pub use dialect::Dialect;
-pub use engine::{analyze_release, DeltaEntry, Knowledge, ReleaseAnalysis};
+pub use engine::{analyze_release, ReleaseAnalysis};
 pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,

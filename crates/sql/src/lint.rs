@@ -1,7 +1,8 @@
 //! Entry points around the release engine ([`crate::engine`]): history replay,
 //! each migration as its own release, and the one-step-rename hint.
 
-use crate::engine::{analyze_release, Knowledge};
+use crate::delta::Knowledge;
+use crate::engine::analyze_release;
 use crate::layout::Layout;
 use crate::model::Schema;
 use crate::parse::{parse_file_all, parse_file_checked, ParsedFile};

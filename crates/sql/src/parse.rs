@@ -634,7 +634,8 @@ mod tests {
 mod lean_tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::engine::{analyze_release, Knowledge};
+    use crate::delta::Knowledge;
+    use crate::engine::analyze_release;
     use crate::model::Schema;
 
     const SQL: &str = "CREATE TABLE users (id int PRIMARY KEY, email text, name text);

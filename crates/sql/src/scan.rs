@@ -6,6 +6,8 @@
 //! the compat rules care about. What it finds is reported under the rule's own
 //! name, marked as found by the scan.
 
+pub mod bodies;
+
 use crate::changes::{
     name_from_parts, skip_object_name, Change, ChangeKind, ColumnSpec, ConstraintKind, Name,
     RewriteCause, StatementText,
@@ -1141,9 +1143,9 @@ pub fn fully_read(st: &StatementText<'_>) -> bool {
     i >= c.to && i > 2
 }
 
-/// Changes inside the bodies of `DO` blocks and routines ([`crate::bodies`]).
+/// Changes inside the bodies of `DO` blocks and routines ([`bodies`]).
 pub fn in_bodies(text: &str, span: Span, dialect: Dialect) -> Vec<Change> {
-    crate::bodies::changes(text, span, dialect)
+    bodies::changes(text, span, dialect)
 }
 
 #[cfg(test)]

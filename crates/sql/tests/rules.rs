@@ -141,7 +141,7 @@ fn schema_diff_and_check_agree_on_every_fixture() {
     for (rule, rel) in fixtures() {
         let out = lint_fixture(&rule, &rel);
         let a = &out.analysis;
-        let at = |file: &str, line: u32, causes: &[canary_lint_sql::engine::Cause]| {
+        let at = |file: &str, line: u32, causes: &[canary_lint_sql::delta::Cause]| {
             causes.iter().any(|c| c.file == file && c.line == line)
         };
         for e in &a.delta {

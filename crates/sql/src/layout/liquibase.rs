@@ -695,38 +695,6 @@ pub(super) fn forward_ranges(text: &str) -> Vec<Span> {
     out
 }
 
-/// A Liquibase changelog with several changesets, cut into one parsed file
-/// per changeset: each changeset is deployed on its own, so each is checked
-/// against the changesets before it (as a folder's files are). `None` for any
-/// other file, or a changelog of one changeset.
-pub fn changeset_units(pf: &crate::ParsedFile) -> Option<Vec<crate::ParsedFile>> {
-    if pf.layout != Layout::Liquibase {
-        return None;
-    }
-    let ranges = super::tx::transactions(Layout::Liquibase, "", &pf.file.text, pf.dialect).ranges;
-    if ranges.len() < 2 {
-        return None;
-    }
-    let mut units: Vec<crate::ParsedFile> = ranges
-        .iter()
-        .map(|_| crate::ParsedFile {
-            file: pf.file.clone(),
-            layout: pf.layout,
-            dialect: pf.dialect,
-            statements: Vec::new(),
-        })
-        .collect();
-    for st in &pf.statements {
-        let i = ranges
-            .iter()
-            .rposition(|(r, _)| r.start <= st.span.start)
-            .unwrap_or(0);
-        units[i].statements.push(st.clone());
-    }
-    units.retain(|u| !u.statements.is_empty());
-    Some(units)
-}
-
 /// The changesets of a changelog (`path` for its format, `text` as written):
 /// where each starts (the `--changeset` line, the `changeSet` element) and its
 /// identity `author:id`, in file order. Empty for a text that is not a

@@ -1,7 +1,7 @@
 //! add-enum-value: a label added to an enum type stable reads.
 
 use super::ReleaseCx;
-use crate::engine::{Act, ObjKey};
+use crate::delta::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

@@ -2,7 +2,7 @@
 
 use super::{qualified, ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
-use crate::engine::Act;
+use crate::delta::Act;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {
@@ -71,7 +71,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 || cx.confirmed("rename-column", &subject)
                 || cx
                     .last(
-                        &crate::engine::ObjKey::Column(b.key.clone(), col.key.clone()),
+                        &crate::delta::ObjKey::Column(b.key.clone(), col.key.clone()),
                         &[Act::Drop, Act::RenameAway],
                     )
                     .is_some()

@@ -1,7 +1,7 @@
 //! drop-enum-value: labels stable can write that the type no longer has.
 
 use super::ReleaseCx;
-use crate::engine::{Act, ObjKey};
+use crate::delta::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 use sqlparser::ast::DataType;
 
@@ -41,7 +41,7 @@ fn report(
     out: &mut Vec<Diagnostic>,
     what: &str,
     lost: &[&String],
-    at: crate::engine::StmtRef,
+    at: crate::delta::StmtRef,
 ) {
     let labels = lost
         .iter()

@@ -1,7 +1,7 @@
 //! drop-not-null: a NOT NULL column stable reads becomes nullable.
 
 use super::ReleaseCx;
-use crate::engine::Act;
+use crate::delta::Act;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

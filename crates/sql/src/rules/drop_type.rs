@@ -1,7 +1,7 @@
 //! drop-type: a user type stable uses is dropped.
 
 use super::ReleaseCx;
-use crate::engine::{Act, ObjKey};
+use crate::delta::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

@@ -2,7 +2,7 @@
 
 use super::{ReleaseCx, RuleCx};
 use crate::changes::{Change, ChangeKind};
-use crate::engine::{Act, ObjKey};
+use crate::delta::{Act, ObjKey};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

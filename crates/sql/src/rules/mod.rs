@@ -6,7 +6,7 @@
 //! still report and say which fact was missing.
 
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
-use crate::engine::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
 use crate::model::{Rename, Schema, Table};
 use crate::parse::ParsedFile;

@@ -193,7 +193,7 @@ fn stable_uses(cx: &RuleCx<'_>, t: &Name) -> bool {
 /// `timestamp` to `timestamptz` or back: Postgres 12+ skips the rewrite when the
 /// session time zone is UTC, which the migration does not show.
 fn time_zone_only(old: &str, new: &str) -> bool {
-    use super::change_column_type::normalize;
+    use crate::type_name::normalize;
     let (o, n) = (normalize(old), normalize(new));
     matches!(
         (o.0.as_str(), n.0.as_str()),

@@ -1,7 +1,7 @@
 //! tighten-constraint: a constraint added to a table stable writes.
 
 use super::ReleaseCx;
-use crate::engine::{Act, ObjKey};
+use crate::delta::{Act, ObjKey};
 use crate::model::ConstraintKind;
 use canary_lint_core::{declare_rule, Diagnostic};
 

@@ -1,4 +1,6 @@
-//! A Liquibase changelog in a release: its old changesets told from its new ones.
+//! Liquibase changelogs cut by changeset, once parsed: one unit per changeset
+//! (each is deployed on its own), and a changelog in a release cut into the
+//! changesets stable has already run and the new ones.
 //!
 //! A changelog grows by appending changesets, and Liquibase runs each changeset
 //! once, recorded by id, author and file. So when a changelog is the release (named
@@ -10,9 +12,9 @@
 //! is it when the reference holds every changeset (a committed changelog named
 //! again, changesets edited in place), so that naming a file never checks nothing.
 
-use super::liquibase::changeset_ids;
-use super::Layout;
-use crate::ParsedFile;
+use crate::layout::liquibase::changeset_ids;
+use crate::layout::{transactions, Layout};
+use crate::parse::ParsedFile;
 use canary_lint_core::SourceFile;
 use std::collections::HashSet;
 use std::path::Path;
@@ -137,6 +139,38 @@ pub fn split_release(
         }
     }
     (release, history)
+}
+
+/// A Liquibase changelog with several changesets, cut into one parsed file
+/// per changeset: each changeset is deployed on its own, so each is checked
+/// against the changesets before it (as a folder's files are). `None` for any
+/// other file, or a changelog of one changeset.
+pub fn changeset_units(pf: &ParsedFile) -> Option<Vec<ParsedFile>> {
+    if pf.layout != Layout::Liquibase {
+        return None;
+    }
+    let ranges = transactions(Layout::Liquibase, "", &pf.file.text, pf.dialect).ranges;
+    if ranges.len() < 2 {
+        return None;
+    }
+    let mut units: Vec<ParsedFile> = ranges
+        .iter()
+        .map(|_| ParsedFile {
+            file: pf.file.clone(),
+            layout: pf.layout,
+            dialect: pf.dialect,
+            statements: Vec::new(),
+        })
+        .collect();
+    for st in &pf.statements {
+        let i = ranges
+            .iter()
+            .rposition(|(r, _)| r.start <= st.span.start)
+            .unwrap_or(0);
+        units[i].statements.push(st.clone());
+    }
+    units.retain(|u| !u.statements.is_empty());
+    Some(units)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 //! `ALTER`, `DROP` and `RENAME` statements it finds there; the changes are
 //! marked as found by the scan and point at their line inside the body.
 
-use crate::changes::{name_from_parts, skip_object_name, Change, Name, StatementText};
-use crate::lex::{ident_value, tokens, Token, TokenKind};
+use crate::changes::{Change, StatementText};
+use crate::lex::{dollar_body, tokens, Token, TokenKind};
 use crate::Dialect;
 use canary_lint_core::Span;
 
@@ -52,79 +52,6 @@ pub fn changes(text: &str, span: Span, dialect: Dialect) -> Vec<Change> {
         }
     }
     out
-}
-
-/// The tables a routine body (as SQL text, dollar quotes included) inserts into,
-/// with the columns each `INSERT INTO t (a, b)` names (`None`: no column list).
-pub(crate) fn inserts(text: &str, dialect: Dialect) -> Vec<(Name, Option<Vec<String>>)> {
-    let mut out = Vec::new();
-    inserts_in(text, Span::new(0, text.len()), dialect, &mut out, 0);
-    out
-}
-
-fn inserts_in(
-    text: &str,
-    span: Span,
-    dialect: Dialect,
-    out: &mut Vec<(Name, Option<Vec<String>>)>,
-    depth: usize,
-) {
-    if depth > 4 {
-        return;
-    }
-    let toks: Vec<Token> = tokens(text, span.start, span.end, dialect)
-        .into_iter()
-        .filter(|t| !t.is_comment())
-        .collect();
-    for (i, t) in toks.iter().enumerate() {
-        if let Some(inner) = dollar_body(text, t) {
-            inserts_in(text, inner, dialect, out, depth + 1);
-            continue;
-        }
-        if !(t.is_word(text, "INSERT") && toks.get(i + 1).is_some_and(|n| n.is_word(text, "INTO")))
-        {
-            continue;
-        }
-        let Some((parts, end)) = skip_object_name(text, &toks, i + 2) else {
-            continue;
-        };
-        let name = name_from_parts(text, &toks, i + 2, end, &parts, dialect);
-        let mut columns = None;
-        if toks.get(end).is_some_and(|x| x.is_punct(text, b'(')) {
-            let mut cols = Vec::new();
-            let mut j = end + 1;
-            while let Some(x) = toks.get(j) {
-                if !matches!(x.kind, TokenKind::Word | TokenKind::QuotedIdent) {
-                    break;
-                }
-                let (v, quoted) = ident_value(text, x);
-                cols.push(if quoted { v } else { v.to_lowercase() });
-                match toks.get(j + 1) {
-                    Some(p) if p.is_punct(text, b',') => j += 2,
-                    Some(p) if p.is_punct(text, b')') => {
-                        columns = Some(cols);
-                        break;
-                    }
-                    _ => break,
-                }
-            }
-        }
-        out.push((name, columns));
-    }
-}
-
-/// The inside of a `$tag$ ... $tag$` string token.
-fn dollar_body(text: &str, t: &Token) -> Option<Span> {
-    if t.kind != TokenKind::Str {
-        return None;
-    }
-    let s = t.text(text);
-    let rest = s.strip_prefix('$')?;
-    let tag_len = rest.find('$')? + 2;
-    if s.len() < 2 * tag_len {
-        return None;
-    }
-    Some(Span::new(t.start + tag_len, t.end - tag_len))
 }
 
 fn scan_body(text: &str, body: Span, dialect: Dialect, out: &mut Vec<Change>, depth: usize) {
@@ -178,25 +105,6 @@ mod tests {
         );
         assert!(c[0].by_scan);
         assert!(c[0].clause.start >= t.find("ALTER").unwrap());
-    }
-
-    #[test]
-    fn inserts_of_a_trigger_function_body() {
-        let t = "$$ BEGIN IF (TG_OP = 'INSERT') THEN INSERT INTO post_aggregates (post_id, \"Creator\") VALUES (NEW.id, 1); END IF; INSERT INTO s.log VALUES (1); RETURN NULL; END $$";
-        let found: Vec<(String, Option<Vec<String>>)> = inserts(t, Dialect::Postgres)
-            .into_iter()
-            .map(|(n, c)| (n.key, c))
-            .collect();
-        assert_eq!(
-            found,
-            vec![
-                (
-                    "post_aggregates".to_string(),
-                    Some(vec!["post_id".to_string(), "Creator".to_string()])
-                ),
-                ("s.log".to_string(), None),
-            ]
-        );
     }
 
     #[test]
