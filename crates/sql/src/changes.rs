@@ -98,9 +98,9 @@ impl ColumnSpec {
 /// MySQL `CHANGE`/`MODIFY`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnDefinition {
-    pub column: crate::model::Column,
+    pub column: crate::definition::Column,
     /// The constraints written inline on the column.
-    pub constraints: Vec<crate::model::Constraint>,
+    pub constraints: Vec<crate::definition::Constraint>,
     /// MySQL `FIRST` / `AFTER x` (`ADD COLUMN`, `CHANGE`, `MODIFY`).
     pub position: Option<ColumnPosition>,
     /// `ADD COLUMN IF NOT EXISTS`.
@@ -123,8 +123,9 @@ pub struct TableDefinition {
     pub if_not_exists: bool,
     /// `LIKE source` or `PARTITION OF parent`: the table whose columns it copies.
     pub copy_from: Option<CopyFrom>,
-    /// `AS SELECT` or `CLONE`: the columns come from elsewhere and are not known.
-    pub from_query: bool,
+    /// `AS SELECT`, `CLONE`, or a SQLite virtual table: the columns come from
+    /// elsewhere and are not known.
+    pub columns_unknown: bool,
     /// Table constraints (and MySQL inline keys), in order.
     pub items: Vec<TableItem>,
 }
@@ -143,7 +144,7 @@ pub struct CopyFrom {
 /// A table constraint as the model replays it (`CREATE TABLE`, `ADD CONSTRAINT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableItem {
-    Constraint(crate::model::Constraint),
+    Constraint(crate::definition::Constraint),
     /// MySQL `KEY | INDEX | FULLTEXT | SPATIAL [name] (cols)`.
     Index {
         name: Option<Name>,
@@ -342,6 +343,22 @@ pub enum ChangeKind {
     RenameType {
         from: Name,
         to: Name,
+        /// The new name as written (in the old name's schema).
+        new_name: ObjectName,
+    },
+    /// `ALTER INDEX .. RENAME TO`.
+    RenameIndex {
+        from: Name,
+        to: Name,
+        /// The new name as SQL text (quotes kept).
+        written: String,
+        /// The new name names its schema; an unqualified one stays in the
+        /// schema of the old name.
+        qualified: bool,
+    },
+    /// `DROP SCHEMA`: every object in it goes.
+    DropSchema {
+        name: Name,
     },
     /// `DROP TYPE` (also `DROP DOMAIN`: `domain`).
     DropType {
@@ -811,8 +828,8 @@ pub(crate) fn column_spec(def: &ColumnDef, dialect: Dialect) -> ColumnSpec {
 /// read, all from this one reading. What each dialect does:
 /// - `serial` (`bigserial`, `smallserial`, `serial2/4/8`) is a counter and NOT
 ///   NULL on Postgres; on MySQL `SERIAL` is `BIGINT UNSIGNED NOT NULL
-///   AUTO_INCREMENT UNIQUE`; SQLite and SQL Server have no such type (on SQLite
-///   it is a plain type name).
+///   AUTO_INCREMENT UNIQUE` (and kept as that type); SQLite and SQL Server have
+///   no such type (on SQLite it is a plain type name).
 /// - a `PRIMARY KEY` column is NOT NULL, except on SQLite where only an
 ///   `INTEGER PRIMARY KEY` (the rowid) is; other SQLite primary-key columns
 ///   accept NULL.
@@ -824,7 +841,7 @@ pub(crate) fn read_column<'a>(
     options: impl Iterator<Item = (Option<&'a Ident>, &'a ColumnOption)>,
     dialect: Dialect,
 ) -> ColumnSpec {
-    use crate::model::{Column, Constraint, ConstraintKind as K, Generated};
+    use crate::definition::{Column, Constraint, ConstraintKind as K, Generated};
     let key = ident_key(name);
     let mut column = Column {
         name: name.value.clone(),
@@ -847,6 +864,7 @@ pub(crate) fn read_column<'a>(
         column.nullable = false;
         spec.fills_rows = true;
         if dialect == Dialect::Mysql {
+            column.data_type = DataType::BigIntUnsigned(None);
             constraints.push(constraint(None, K::Unique, vec![key.clone()]));
         }
     }
@@ -1004,14 +1022,14 @@ fn table_definition(ct: &sqlparser::ast::CreateTable, d: Dialect) -> TableDefini
         written: ct.name.to_string(),
         if_not_exists: ct.if_not_exists,
         copy_from,
-        from_query: ct.query.is_some() || ct.clone.is_some(),
+        columns_unknown: ct.query.is_some() || ct.clone.is_some(),
         items: ct.constraints.iter().map(|c| table_item(c, d)).collect(),
     }
 }
 
 /// A table constraint (or MySQL inline key) as the model replays it.
 pub(crate) fn table_item(tc: &sqlparser::ast::TableConstraint, d: Dialect) -> TableItem {
-    use crate::model::{Constraint, ConstraintKind as K};
+    use crate::definition::{Constraint, ConstraintKind as K};
     use sqlparser::ast::TableConstraint as T;
     // A constraint's name: `CONSTRAINT name`, else MySQL's index name (`UNIQUE KEY name`).
     fn either<'a>(name: &'a Option<Ident>, index_name: &'a Option<Ident>) -> Option<&'a Ident> {
@@ -1132,12 +1150,13 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
                 | ObjectType::MaterializedView
                 | ObjectType::Type
                 | ObjectType::Sequence
+                | ObjectType::Schema
         ),
-        Statement::AlterType(at) => matches!(
-            at.operation,
-            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_)
-        ),
-        Statement::DropDomain(_)
+        Statement::AlterType(_)
+        | Statement::AlterIndex { .. }
+        | Statement::CreateDomain(_)
+        | Statement::CreateVirtualTable { .. }
+        | Statement::DropDomain(_)
         | Statement::CreateSequence { .. }
         | Statement::CreateFunction(_)
         | Statement::DropFunction(_)
@@ -1199,6 +1218,48 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 whole,
             )
         }
+        // A domain is a type the model knows by name only.
+        Statement::CreateDomain(cd) => push(
+            ChangeKind::CreateType {
+                name: Name::object(&cd.name, d),
+                written: cd.name.to_string(),
+                labels: None,
+            },
+            whole,
+        ),
+        // SQLite: a table whose columns its module defines.
+        Statement::CreateVirtualTable {
+            name,
+            if_not_exists,
+            ..
+        } => push(
+            ChangeKind::CreateTable {
+                table: Name::object(name, d),
+                temporary: false,
+                columns: Vec::new(),
+                filled: false,
+                definition: Some(Box::new(TableDefinition {
+                    written: name.to_string(),
+                    if_not_exists: *if_not_exists,
+                    copy_from: None,
+                    columns_unknown: true,
+                    items: Vec::new(),
+                })),
+            },
+            whole,
+        ),
+        Statement::AlterIndex {
+            name,
+            operation: sqlparser::ast::AlterIndexOperation::RenameIndex { index_name },
+        } => push(
+            ChangeKind::RenameIndex {
+                from: Name::object(name, d),
+                to: Name::object(index_name, d),
+                written: index_name.to_string(),
+                qualified: index_name.0.len() > 1,
+            },
+            whole,
+        ),
         Statement::CreateType {
             name,
             representation,
@@ -1384,6 +1445,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     ObjectType::Sequence => {
                         push(ChangeKind::DropSequence { name, if_exists }, clause)
                     }
+                    ObjectType::Schema => push(ChangeKind::DropSchema { name }, clause),
                     _ => {}
                 }
             }
@@ -1420,10 +1482,12 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     parts.push(sqlparser::ast::ObjectNamePart::Identifier(
                         r.new_name.clone(),
                     ));
+                    let new_name = ObjectName(parts);
                     push(
                         ChangeKind::RenameType {
                             from: ty,
-                            to: Name::object(&ObjectName(parts), d),
+                            to: Name::object(&new_name, d),
+                            new_name,
                         },
                         whole,
                     )

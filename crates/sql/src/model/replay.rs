@@ -16,9 +16,8 @@ use crate::changes::{
 use crate::names::{ident_key, object_key};
 use crate::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
-    AlterTypeOperation, AlterViewOperation, CreateIndex, DataType, Expr, Ident, ObjectName,
-    ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
+    AlterColumnOperation, AlterTable, AlterTableOperation, AlterViewOperation, CreateIndex,
+    DataType, Expr, Ident, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
 };
 
 /// What [`Schema::apply`] made of one statement.
@@ -249,6 +248,27 @@ impl Schema {
                     definition: Some(def),
                     ..
                 } => problems.extend(self.create_table(table, *temporary, columns, def)),
+                K::RenameType { from, to, new_name } => {
+                    if let Err(p) = self.rename_type(&from.key, &to.key, new_name) {
+                        problems.push(p.to_string());
+                    }
+                }
+                K::RenameIndex {
+                    from,
+                    to,
+                    written,
+                    qualified,
+                } => {
+                    // An unqualified new name stays in the old name's schema.
+                    let to_key = match (from.key.rsplit_once('.'), qualified) {
+                        (Some((schema, _)), false) => format!("{schema}.{}", to.key),
+                        _ => to.key.clone(),
+                    };
+                    if let Err(p) = self.rename_index(&from.key, to_key, written) {
+                        problems.push(p.to_string());
+                    }
+                }
+                K::DropSchema { name } => self.drop_schema(&name.key),
                 K::DropTable {
                     table,
                     if_exists,
@@ -597,24 +617,8 @@ impl Schema {
     fn apply_tree(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
         self.dialect = dialect;
         match stmt {
-            Statement::CreateVirtualTable { name, .. } => {
-                let key = object_key(name, dialect);
-                let mut table = Table::new(name.to_string(), key.clone());
-                table.columns_known = false;
-                self.tables.insert(key, table);
-                Applied::Understood
-            }
             Statement::CreateIndex(ci) => self.create_index(ci, dialect),
-            Statement::CreateDomain(d) => {
-                self.other_types.insert(object_key(&d.name, dialect));
-                Applied::Understood
-            }
             Statement::AlterTable(at) => self.alter_table(at, dialect),
-            Statement::AlterIndex { name, operation } => match operation {
-                AlterIndexOperation::RenameIndex { index_name } => {
-                    self.rename_index(name, index_name, dialect)
-                }
-            },
             Statement::AlterView(av) => self.alter_view(
                 &av.name,
                 av.if_exists,
@@ -622,7 +626,6 @@ impl Schema {
                 &av.operation,
                 dialect,
             ),
-            Statement::AlterType(at) => self.alter_type(at, dialect),
             Statement::Drop {
                 object_type,
                 if_exists,
@@ -698,7 +701,7 @@ impl Schema {
                 }
             }
         }
-        if def.from_query {
+        if def.columns_unknown {
             // CREATE TABLE .. AS SELECT: the columns come from a query the model does not type.
             table.columns_known = false;
         }
@@ -1360,21 +1363,20 @@ impl Schema {
         }
     }
 
-    fn rename_index(&mut self, name: &ObjectName, new: &ObjectName, dialect: Dialect) -> Applied {
-        let from = object_key(name, dialect);
-        let Some(mut index) = self.remove_index(&from) else {
-            return Applied::NotUnderstood(format!("index `{from}` is not known"));
+    /// `ALTER INDEX .. RENAME TO`: index `from` is now `to`, shown as `written`.
+    fn rename_index(&mut self, from: &str, to: String, written: &str) -> Result<(), Unfollowed> {
+        let Some(mut index) = self.remove_index(from) else {
+            return Err(format!("index `{from}` is not known").into());
         };
-        let to = renamed_key(&from, new, dialect);
-        index.name = new.to_string();
+        index.name = written.to_string();
         self.insert_index(to.clone(), index);
         self.renames.push(Rename {
             kind: RenameKind::Index,
             parent: None,
-            from,
+            from: from.to_string(),
             to,
         });
-        Applied::Understood
+        Ok(())
     }
 
     fn rename_view_column(&mut self, view: &str, old: &Name, new: &Name) {
@@ -1522,55 +1524,60 @@ impl Schema {
         }
     }
 
-    fn alter_type(&mut self, at: &AlterType, dialect: Dialect) -> Applied {
-        let key = object_key(&at.name, dialect);
-        if let (AlterTypeOperation::Rename(r), true) =
-            (&at.operation, self.other_types.contains(&key))
-        {
-            let to = object_key(&replace_last(&at.name, &r.new_name), dialect);
-            self.other_types.remove(&key);
-            self.other_types.insert(to.clone());
-            self.renames.push(Rename {
-                kind: RenameKind::Type,
-                parent: None,
-                from: key,
-                to,
-            });
-            return Applied::Understood;
-        }
-        if !self.enums.contains_key(&key) {
-            return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
-        }
-        match &at.operation {
-            // Replayed from their change values (see `Schema::apply`).
-            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_) => {
-                Applied::Understood
-            }
-            AlterTypeOperation::Rename(r) => {
-                let new_name = replace_last(&at.name, &r.new_name);
-                let to = object_key(&new_name, dialect);
-                if let Some(mut e) = self.enums.remove(&key) {
-                    e.name = new_name.to_string();
-                    self.enums.insert(to.clone(), e);
-                }
-                // Columns of the type now name it by its new name.
-                for t in self.tables.values_mut() {
-                    for c in &mut t.columns {
-                        if let DataType::Custom(n, m) = &c.data_type {
-                            if object_key(n, dialect) == key {
-                                c.data_type = DataType::Custom(new_name.clone(), m.clone());
-                            }
+    /// `ALTER TYPE .. RENAME TO`: type `key` is now `to`, written `new_name`.
+    fn rename_type(
+        &mut self,
+        key: &str,
+        to: &str,
+        new_name: &ObjectName,
+    ) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        if self.other_types.remove(key) {
+            self.other_types.insert(to.to_string());
+        } else {
+            let Some(mut e) = self.enums.remove(key) else {
+                return Err(format!("type `{key}` is not a known enum type").into());
+            };
+            e.name = new_name.to_string();
+            self.enums.insert(to.to_string(), e);
+            // Columns of the type now name it by its new name.
+            for t in self.tables.values_mut() {
+                for c in &mut t.columns {
+                    if let DataType::Custom(n, m) = &c.data_type {
+                        if object_key(n, dialect) == key {
+                            c.data_type = DataType::Custom(new_name.clone(), m.clone());
                         }
                     }
                 }
-                self.renames.push(Rename {
-                    kind: RenameKind::Type,
-                    parent: None,
-                    from: key,
-                    to,
-                });
-                Applied::Understood
             }
+        }
+        self.renames.push(Rename {
+            kind: RenameKind::Type,
+            parent: None,
+            from: key.to_string(),
+            to: to.to_string(),
+        });
+        Ok(())
+    }
+
+    /// `DROP SCHEMA`: drops the relations, types, sequences, triggers and
+    /// indexes of schema `key`.
+    fn drop_schema(&mut self, key: &str) {
+        let prefix = format!("{key}.");
+        let keep = |k: &String| !k.starts_with(&prefix);
+        self.tables.retain(|k, _| keep(k));
+        self.triggers.retain(|k, _| keep(k));
+        self.views.retain(|k, _| keep(k));
+        self.enums.retain(|k, _| keep(k));
+        self.sequences.retain(|k, _| keep(k));
+        let gone: Vec<String> = self
+            .indexes
+            .iter()
+            .filter(|(k, i)| !keep(k) || !keep(&i.table))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            self.remove_index(&k);
         }
     }
 
@@ -1598,26 +1605,6 @@ impl Schema {
                     };
                     if self.remove_index(&key).is_none() {
                         missing.push(key);
-                    }
-                }
-            }
-            ObjectType::Schema => {
-                for n in names {
-                    let prefix = format!("{}.", object_key(n, dialect));
-                    let keep = |k: &String| !k.starts_with(&prefix);
-                    self.tables.retain(|k, _| keep(k));
-                    self.triggers.retain(|k, _| keep(k));
-                    self.views.retain(|k, _| keep(k));
-                    self.enums.retain(|k, _| keep(k));
-                    self.sequences.retain(|k, _| keep(k));
-                    let gone: Vec<String> = self
-                        .indexes
-                        .iter()
-                        .filter(|(k, i)| !keep(k) || !keep(&i.table))
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    for k in gone {
-                        self.remove_index(&k);
                     }
                 }
             }
@@ -1703,13 +1690,6 @@ fn rename_target(kind: &RenameTableNameKind) -> &ObjectName {
     match kind {
         RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
     }
-}
-
-fn replace_last(name: &ObjectName, last: &Ident) -> ObjectName {
-    let mut parts = name.0.clone();
-    parts.pop();
-    parts.push(ObjectNamePart::Identifier(last.clone()));
-    ObjectName(parts)
 }
 
 /// Where `FIRST`/`AFTER x` puts a column (None: at the end, or unchanged for MODIFY).
