@@ -1109,11 +1109,10 @@ pub(crate) fn index_column_key(ic: &sqlparser::ast::IndexColumn) -> String {
 
 /// The statement forms the schema model replays from their change values
 /// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
-/// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
-/// INDEX`, `ALTER TABLE` with any other operation, or `IF EXISTS`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
-/// TYPE .. RENAME TO`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
-/// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
-/// model from the tree (`crate::model::replay`).
+/// place their syntax tree is read. The other forms (`CREATE INDEX`, `ALTER
+/// TABLE` with any other operation, `ALTER VIEW`, `DROP INDEX`, SQL Server
+/// `sp_rename`) are still read by the model from the tree
+/// (`crate::model::replay`).
 pub fn replayed_from_changes(stmt: &Statement) -> bool {
     match stmt {
         Statement::CreateTable(_) | Statement::CreateView(_) | Statement::RenameTable(_) => true,
@@ -1121,8 +1120,7 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
         // redefines (MySQL `CHANGE`, `MODIFY`) a column, is an `ALTER COLUMN ..
         // SET | DROP NOT NULL | DEFAULT`, `TYPE`, or a `RENAME TO`.
         Statement::AlterTable(at) => {
-            !at.if_exists
-                && !at.operations.is_empty()
+            !at.operations.is_empty()
                 && at.operations.iter().all(|op| {
                     matches!(
                         op,

@@ -80,7 +80,7 @@ impl Schema {
             let st = crate::changes::StatementText::detached(dialect);
             let changes = crate::changes::from_statement(stmt, &st);
             self.dialect = dialect;
-            return self.replay_changes(&changes, matches!(stmt, Statement::AlterTable(_)));
+            return self.replay_changes(&changes, alter_of(stmt));
         }
         self.apply_tree(stmt, dialect)
     }
@@ -96,14 +96,20 @@ impl Schema {
     ) -> Applied {
         if crate::changes::replayed_from_changes(stmt) {
             self.dialect = dialect;
-            return self.replay_changes(changes, matches!(stmt, Statement::AlterTable(_)));
+            return self.replay_changes(changes, alter_of(stmt));
         }
         self.apply_tree(stmt, dialect)
     }
 
-    /// Replays the change values of one statement (`alter_table`: an `ALTER
-    /// TABLE`, which the model follows only on a relation it knows).
-    fn replay_changes(&mut self, changes: &[Change], alter_table: bool) -> Applied {
+    /// Replays the change values of one statement (`alter`: an `ALTER TABLE`,
+    /// which the model follows only on a relation it knows; with `IF EXISTS`,
+    /// one it does not know is no problem).
+    fn replay_changes(&mut self, changes: &[Change], alter: Option<IfExists>) -> Applied {
+        let alter_table = alter.is_some();
+        let unknown = |key: &str| match alter {
+            Some(IfExists(true)) => Applied::Understood,
+            _ => Applied::NotUnderstood(format!("table `{key}` is not known to the model")),
+        };
         use ChangeKind as K;
         let mut missing: Vec<String> = Vec::new();
         let mut problems = Problems::new();
@@ -152,9 +158,7 @@ impl Schema {
                 let known =
                     self.tables.contains_key(&from_key) || self.views.contains_key(&from_key);
                 if alter_table && !known {
-                    return Applied::NotUnderstood(format!(
-                        "table `{from_key}` is not known to the model"
-                    ));
+                    return unknown(&from_key);
                 }
                 // An unqualified new name stays in the old name's schema.
                 let to_key = match (from_key.rsplit_once('.'), qualified) {
@@ -175,9 +179,7 @@ impl Schema {
                 if !self.tables.contains_key(&key) {
                     if !self.views.contains_key(&key) {
                         // An `ALTER TABLE` of a table the model does not know.
-                        return Applied::NotUnderstood(format!(
-                            "table `{key}` is not known to the model"
-                        ));
+                        return unknown(&key);
                     }
                     // Postgres accepts `ALTER TABLE .. RENAME COLUMN` on views.
                     match &c.kind {
@@ -1697,6 +1699,18 @@ fn position(table: &Table, pos: Option<&ColumnPosition>) -> Option<usize> {
     match pos? {
         ColumnPosition::First => Some(0),
         ColumnPosition::After(after) => table.position(after).map(|i| i + 1),
+    }
+}
+
+/// `ALTER TABLE [IF EXISTS]`.
+#[derive(Debug, Clone, Copy)]
+struct IfExists(bool);
+
+/// Whether a statement is an `ALTER TABLE`, and with `IF EXISTS`.
+fn alter_of(stmt: &Statement) -> Option<IfExists> {
+    match stmt {
+        Statement::AlterTable(at) => Some(IfExists(at.if_exists)),
+        _ => None,
     }
 }
 
