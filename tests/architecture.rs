@@ -382,50 +382,36 @@ fn show(k: &Krate, parent: &ModPath) -> String {
     s
 }
 
-/// Cycles not removed yet, each as the modules that import each other. They live
-/// in files other work owns (engine and rules, layouts, manifests); the test
-/// fails on any cycle outside these groups, so none can be added or widened.
-const KNOWN_CYCLES: &[&str] = &[
-    // manifests: the object model and the NGINX / route readers call each other.
-    "manifests: model nginx routes",
-];
-
-#[test]
-fn no_module_imports_itself_through_another() {
-    let known: Vec<(String, BTreeSet<String>)> = KNOWN_CYCLES
-        .iter()
-        .map(|k| {
-            let (at, mods) = k.split_once(": ").expect("`crate: modules`");
-            (
-                at.to_string(),
-                mods.split(' ').map(str::to_string).collect(),
-            )
-        })
-        .collect();
+/// Every import cycle: `crate::parent: a -> b, b -> a` for each group of sibling
+/// modules that import each other.
+fn import_cycles(krates: &[Krate]) -> Vec<String> {
     let mut found = Vec::new();
-    let mut edge_count = 0;
-    for k in all() {
-        for (parent, edges) in sibling_edges(&k) {
-            edge_count += edges.len();
-            let at = show(&k, &parent);
+    for k in krates {
+        for (parent, edges) in sibling_edges(k) {
             for group in cycles(&edges) {
-                let allowed = known
-                    .iter()
-                    .any(|(a, mods)| *a == at && group.iter().all(|m| mods.contains(m)));
-                if allowed {
-                    continue;
-                }
                 let within: Vec<String> = edges
                     .iter()
                     .filter(|(a, b)| group.contains(a) && group.contains(b))
                     .map(|(a, b)| format!("{a} -> {b}"))
                     .collect();
-                found.push(format!("{at}: {}", within.join(", ")));
+                found.push(format!("{}: {}", show(k, &parent), within.join(", ")));
             }
         }
     }
+    found
+}
+
+#[test]
+fn no_module_imports_itself_through_another() {
+    let krates = all();
     // The check reads real edges (a reader that found none would pass anything).
+    let edge_count: usize = krates
+        .iter()
+        .flat_map(|k| sibling_edges(k).into_values())
+        .map(|e| e.len())
+        .sum();
     assert!(edge_count > 50, "only {edge_count} module edges found");
+    let found = import_cycles(&krates);
     assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
 }
 
@@ -447,6 +433,24 @@ fn the_cycle_check_sees_a_cycle() {
     let edges = sibling_edges(&k);
     // init.rs has `use crate::settings::FILE_NAME`.
     assert!(edges[&Vec::new()].contains(&("init".to_string(), "settings".to_string())));
+    // End to end over paths: `a::x` uses `b`, `b` uses `a::y`: a cycle between
+    // `a` and `b`; `a` and its child `a::x` using each other is not one.
+    let m = |p: &str| -> ModPath { p.split("::").map(str::to_string).collect() };
+    let k = Krate {
+        name: "k".to_string(),
+        modules: [Vec::new(), m("a"), m("a::x"), m("a::y"), m("b")]
+            .into_iter()
+            .collect(),
+        reexports: BTreeMap::new(),
+        paths: vec![
+            (m("a::x"), m("b::f")),
+            (m("b"), m("a::y::g")),
+            (m("a"), m("a::x::h")),
+            (m("a::x"), m("a::i")),
+        ],
+        types: Vec::new(),
+    };
+    assert_eq!(import_cycles(&[k]), vec!["k: a -> b, b -> a".to_string()]);
 }
 
 /// Prints the module graph of every crate (`cargo test --test architecture -- --nocapture module_graph`).
@@ -460,28 +464,13 @@ fn module_graph() {
     }
 }
 
-/// Names two crates still share, each with both sides in files other work owns
-/// or in a public API many files use. A new shared name fails the test.
-const KNOWN_SHARED_NAMES: &[&str] = &[
-    // `config::diff` (the key listing) and `sql::model::diff` (schema delta).
-    "module diff",
-    // `manifests::model` / `sql::model`, `manifests::rules` / `sql::rules`.
-    "module model",
-    "module rules",
-    // `config::yaml::Node` (public, read by every manifests rule) and a private
-    // tree node of the Liquibase XML reader in `sql::layout::liquibase`.
-    "type Node",
-];
-
-#[test]
-fn no_type_or_module_name_is_used_by_two_crates() {
-    // Module names every crate may have.
+/// Every type or module name used by more than one crate, with where each is
+/// declared. Module names every crate may have (`tests`) do not count.
+fn shared_names(krates: &[Krate]) -> Vec<String> {
     let common = ["tests"];
-    // Shared names not removed yet: each has one side in files other work owns.
-    let known = KNOWN_SHARED_NAMES;
     let mut by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut where_: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for k in all() {
+    for k in krates {
         for m in &k.modules {
             if let Some(last) = m.last().filter(|l| !common.contains(&l.as_str())) {
                 by_name
@@ -505,15 +494,60 @@ fn no_type_or_module_name_is_used_by_two_crates() {
                 .push(file.clone());
         }
     }
-    let dups: Vec<String> = by_name
+    by_name
         .iter()
-        .filter(|(n, crates)| crates.len() > 1 && !known.contains(&n.as_str()))
+        .filter(|(_, crates)| crates.len() > 1)
         .map(|(n, _)| format!("{n}: {}", where_[n].join(", ")))
+        .collect()
+}
+
+#[test]
+fn no_type_or_module_name_is_used_by_two_crates() {
+    let krates = all();
+    // The check reads real names (a reader that found none would pass anything).
+    let names: BTreeSet<String> = krates
+        .iter()
+        .flat_map(|k| {
+            k.types.iter().map(|(t, _)| format!("type {t}")).chain(
+                k.modules
+                    .iter()
+                    .filter_map(|m| m.last().map(|l| format!("module {l}"))),
+            )
+        })
         .collect();
-    assert!(by_name.len() > 100, "only {} names read", by_name.len());
+    assert!(names.len() > 100, "only {} names read", names.len());
+    let dups = shared_names(&krates);
     assert!(
         dups.is_empty(),
         "names in more than one crate:\n{}",
         dups.join("\n")
+    );
+}
+
+#[test]
+fn the_name_check_sees_a_shared_name() {
+    let krate = |name: &str, module: &str, ty: &str| Krate {
+        name: name.to_string(),
+        modules: [
+            Vec::new(),
+            vec![module.to_string()],
+            vec!["tests".to_string()],
+        ]
+        .into_iter()
+        .collect(),
+        reexports: BTreeMap::new(),
+        paths: Vec::new(),
+        types: vec![(ty.to_string(), format!("{name}/src/lib.rs"))],
+    };
+    let found = shared_names(&[krate("a", "model", "Node"), krate("b", "model", "Other")]);
+    assert_eq!(
+        found,
+        vec!["module model: a::model, b::model".to_string()],
+        "`tests` is common, `Node` is in one crate only"
+    );
+    let found = shared_names(&[krate("a", "x", "Node"), krate("b", "y", "Node")]);
+    assert_eq!(
+        found,
+        vec!["type Node: a/src/lib.rs, b/src/lib.rs".to_string()]
     );
 }

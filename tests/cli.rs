@@ -1091,7 +1091,7 @@ fn the_former_add_column_rewrite_name_means_table_rewrite() {
     );
 }
 
-// ---- Layouts of real repositories (issue 11) ----
+// ---- Layouts of real repositories ----
 
 /// `check <folder>` with no other flag: exit code and compact findings.
 fn check_compact(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {

@@ -10,8 +10,8 @@ use canary_lint_core::{Diagnostic, SourceFile, Span};
 use canary_lint_sql::model::Schema;
 use canary_lint_sql::names::object_names;
 use canary_lint_sql::{
-    analyze_release, parse_file_checked, parse_file_where, replay_file, statement_spans, Dialect,
-    Knowledge, Layout, MigrationFile, ParsedFile,
+    analyze_release_findings, parse_file_checked, parse_file_where, replay_file, statement_spans,
+    Dialect, Knowledge, Layout, MigrationFile, ParsedFile,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -120,7 +120,7 @@ pub fn restore_template_names(out: &mut RunOutcome) {
 
 /// The findings of a SQL file checked on its own, without history.
 fn alone(pf: &ParsedFile) -> Vec<Diagnostic> {
-    analyze_release(
+    analyze_release_findings(
         &mut Schema::new(),
         Knowledge::NoHistory,
         std::slice::from_ref(pf),
@@ -541,7 +541,7 @@ fn check_set(
                     } else {
                         Knowledge::History
                     };
-                    let analysis = analyze_release(&mut schema, knowledge, rel);
+                    let analysis = analyze_release_findings(&mut schema, knowledge, rel);
                     if verbose {
                         report_not_followed(rel, &analysis.not_followed);
                     }
@@ -806,7 +806,7 @@ fn check_release(
     } else {
         Knowledge::History
     };
-    let analysis = analyze_release(&mut schema, knowledge, &rel);
+    let analysis = analyze_release_findings(&mut schema, knowledge, &rel);
     if verbose {
         report_not_followed(&rel, &analysis.not_followed);
     }

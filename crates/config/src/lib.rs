@@ -5,16 +5,16 @@
 //! 1. [`load_path`] each side (a file or a directory) into a [`Config`]: flat entries, each
 //!    with the file, key span and value span it came from;
 //! 2. [`builtin_packs`] plus any user packs from [`load_pack`];
-//! 3. [`compare`] gives sorted [`Diagnostic`]s; [`diff_text`] a redacted unified diff.
+//! 3. [`compare`] gives sorted [`Diagnostic`](canary_lint_core::Diagnostic)s; [`diff_text`] a redacted unified diff.
 //!
 //! Secrets never leave this crate in clear: [`Config::files`] holds source text with secret
 //! values masked (same byte length, so spans stay valid), messages and diffs print
 //! [`REDACTED`] instead of the value, while comparison still sees the real values.
 
 mod compare;
-mod diff;
 mod error;
 mod keyed;
+mod listing;
 mod load;
 mod normalize;
 mod pack;
@@ -32,9 +32,9 @@ pub mod yaml {
 }
 
 pub use compare::{builtin_rules, compare, rule_metas, KEY_ADDED_IN_CANARY, KEY_MISSING_IN_CANARY};
-pub use diff::{diff_text, listing};
 pub use error::{ConfigError, PackError};
 pub use keyed::{compare_keys, flatten_node, keyed_config, without_equal, KeyDiff, KeyedValue};
+pub use listing::{diff_text, listing};
 pub use load::{
     describe_value_from, detect_format, load_file, load_path, load_path_all, load_str, ConfigFormat,
 };
@@ -73,7 +73,7 @@ pub struct ConfigEntry {
     pub value_from: Option<String>,
 }
 
-/// A comment line, kept for suppression comments (a later issue).
+/// A comment line of a config file: the file (index into the files) and its span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     pub file: usize,

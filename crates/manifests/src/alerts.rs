@@ -1,7 +1,7 @@
 //! Prometheus alerting rules (`PrometheusRule` `spec.groups[].rules[]`) about the
 //! requests or errors of an app that has a canary in the run.
 
-use crate::model::Ctx;
+use crate::objects::Ctx;
 use crate::util::{path, text};
 use canary_lint_config::yaml::Node;
 

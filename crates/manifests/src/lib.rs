@@ -7,7 +7,7 @@
 //! an error naming file and line while the others are still read. Objects are
 //! related across files (a VirtualService and the DestinationRule of its host, an
 //! Ingress and its canary, a Service and the workloads it selects), canary and
-//! stable are recognised (see [`Ctx`]), and the rules of [`rules::RULES`] run.
+//! stable are recognised (see [`Ctx`]), and the rules of [`traffic_rules::RULES`] run.
 //!
 //! Rules about an app only run for apps that have a canary in the run: a repository
 //! of ordinary services gets no traffic findings.
@@ -15,18 +15,17 @@
 mod alerts;
 mod doc;
 mod mask;
-mod model;
 mod nginx;
-mod routes;
-pub mod rules;
+mod objects;
 pub mod terraform;
+pub mod traffic_rules;
 mod util;
 
 use canary_lint_core::{sort_diagnostics, Diagnostic, SourceFile, StaticRule};
 use rayon::prelude::*;
 
 pub use doc::{looks_like_manifest, Resource};
-pub use model::{Ctx, Role};
+pub use objects::{Ctx, Role};
 
 /// The `[traffic]` settings.
 #[derive(Debug, Clone)]
@@ -77,7 +76,7 @@ pub struct Outcome {
 
 /// Every traffic rule.
 pub fn rules() -> Vec<StaticRule> {
-    rules::RULES.iter().map(|(r, _)| *r).collect()
+    traffic_rules::RULES.iter().map(|(r, _)| *r).collect()
 }
 
 /// Reads `files`, relates their objects and runs every rule (the off-by-default
@@ -124,7 +123,7 @@ pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
     drop(by_file);
     let mut ctx = Ctx::new(files, res, settings);
     ctx.dns_records = dns;
-    let mut diagnostics: Vec<Diagnostic> = rules::RULES
+    let mut diagnostics: Vec<Diagnostic> = traffic_rules::RULES
         .par_iter()
         .filter(|(r, _)| {
             !OFF_BY_DEFAULT.contains(&r.name) || settings.enabled.iter().any(|e| e == r.name)

@@ -2,8 +2,7 @@
 //! the host, path and Service of each Ingress rule.
 
 use crate::doc::Resource;
-use crate::model::entry;
-use crate::util::{entries, path, text};
+use crate::util::{entries, entry, path, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::Span;
 

@@ -16,6 +16,14 @@ pub fn entries(node: &Node) -> &[(Node, Node)] {
     }
 }
 
+/// The first mapping entry whose key is `key`: (key node, value node).
+pub fn entry<'n>(node: &'n Node, key: &str) -> Option<(&'n Node, &'n Node)> {
+    entries(node)
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(k, v)| (k, v))
+}
+
 /// A scalar's text.
 pub fn text(node: Option<&Node>) -> Option<&str> {
     node.and_then(Node::as_str)

@@ -23,7 +23,7 @@
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
 use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, Rename, Schema, SchemaChange};
+use crate::model::{diff, diff_types, Rename, RenameKind, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
@@ -51,6 +51,27 @@ pub fn analyze_release(
     knowledge: Knowledge,
     release: &[ParsedFile],
 ) -> ReleaseAnalysis {
+    walk_release(schema, knowledge, release, true)
+}
+
+/// [`analyze_release`] without the printed delta: the same findings (the rules see
+/// the same schemas and delta entries), with [`ReleaseAnalysis::delta`] left empty.
+/// `check`, which prints findings only, calls this once per migration; building
+/// every entry of the delta with its causes was most of the engine's cost there.
+pub fn analyze_release_findings(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+) -> ReleaseAnalysis {
+    walk_release(schema, knowledge, release, false)
+}
+
+fn walk_release(
+    schema: &mut Schema,
+    knowledge: Knowledge,
+    release: &[ParsedFile],
+    want_delta: bool,
+) -> ReleaseAnalysis {
     let mut w = Walk {
         knowledge,
         before: Schema::new(),
@@ -73,7 +94,7 @@ pub fn analyze_release(
     for (i, pf) in release.iter().enumerate() {
         w.file(i, pf, schema);
     }
-    w.finish(schema, renames_at_start, release)
+    w.finish(schema, renames_at_start, release, want_delta)
 }
 
 /// The compat rules whose statement findings are judged by the net delta.
@@ -141,10 +162,21 @@ struct BeforeView<'a> {
     before: &'a Schema,
     running: &'a Schema,
     touched: &'a BTreeSet<ObjKey>,
+    /// Which table holds each name: a table the release renamed is looked up
+    /// under the name stable knows it by.
+    holders: &'a BTreeMap<String, Holder>,
     open: bool,
 }
 
 impl BeforeView<'_> {
+    /// The name stable knows the table now called `table` by.
+    fn stable_name<'n>(&'n self, table: &'n str) -> &'n str {
+        match self.holders.get(table) {
+            Some(Holder::Original(k)) => k,
+            _ => table,
+        }
+    }
+
     fn pick(&self, k: ObjKey) -> &Schema {
         if self.touched.contains(&k) {
             self.before
@@ -160,6 +192,7 @@ impl History for BeforeView<'_> {
     }
 
     fn column(&self, table: &str, column: &str) -> Option<ColumnFacts> {
+        let table = self.stable_name(table);
         let s = self.pick(ObjKey::Table(table.into()));
         match s.table(table) {
             Some(t) if t.columns_known => History::column(s, table, column),
@@ -178,6 +211,7 @@ impl History for BeforeView<'_> {
     }
 
     fn not_null_checked(&self, table: &str, column: &str) -> bool {
+        let table = self.stable_name(table);
         History::not_null_checked(self.pick(ObjKey::Table(table.into())), table, column)
     }
 }
@@ -483,15 +517,20 @@ impl Walk {
                 tx,
                 seq,
             };
-            for c in &changes {
-                for (k, _) in touched_by(&c.kind, schema) {
-                    self.snapshot(&k, schema);
-                }
+            // What each change touches (read from the schema before the statement
+            // runs, so once: the rules below do not change the schema).
+            let touched: Vec<Vec<(ObjKey, Act)>> = changes
+                .iter()
+                .map(|c| touched_by(&c.kind, schema))
+                .collect();
+            for (k, _) in touched.iter().flatten() {
+                self.snapshot(k, schema);
             }
             let view = BeforeView {
                 before: &self.before,
                 running: schema,
                 touched: &self.touched,
+                holders: &self.holders,
                 open: true,
             };
             let history: Option<&dyn History> = match self.knowledge {
@@ -543,7 +582,7 @@ impl Walk {
             self.diags.append(&mut found);
             self.seq += 1;
             let seq = self.seq;
-            for c in &changes {
+            for (c, touched) in changes.iter().zip(touched) {
                 match c.kind {
                     ChangeKind::Begin => {
                         explicit_tx = true;
@@ -555,7 +594,7 @@ impl Walk {
                 }
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
-                for (k, act) in touched_by(&c.kind, schema) {
+                for (k, act) in touched {
                     self.touches.push(Touch {
                         object: k,
                         at: r,
@@ -603,6 +642,7 @@ impl Walk {
         schema: &Schema,
         renames_at_start: usize,
         release: &[ParsedFile],
+        want_delta: bool,
     ) -> ReleaseAnalysis {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
@@ -623,27 +663,42 @@ impl Walk {
             .unwrap_or_default()
             .to_vec();
         after.extend_renames(&renames);
-        let changes = diff(&self.before, &after);
-        let causes = CauseIndex::new(&self.touches);
-        let delta: Vec<DeltaEntry> = changes
-            .into_iter()
-            .map(|change| {
-                let causes = causes
-                    .causes_of(&change)
-                    .into_iter()
-                    .map(|r| {
-                        let f = &release[r.file].file;
-                        let p = f.position(r.span.start);
-                        Cause {
-                            file: f.path.to_string(),
-                            line: p.line,
-                            column: p.column,
-                        }
-                    })
-                    .collect();
-                DeltaEntry { change, causes }
-            })
-            .collect();
+        // The rules read the delta's entries about types and sequences; the whole
+        // delta is built only for a caller that prints it.
+        let judged = diff_types(&self.before, &after);
+        let whole = if want_delta {
+            diff(&self.before, &after)
+        } else {
+            Vec::new()
+        };
+        let causes = (!judged.is_empty() || !whole.is_empty())
+            .then(|| CauseIndex::new(&self.touches, &renames));
+        let entries = |changes: Vec<SchemaChange>| -> Vec<DeltaEntry> {
+            let Some(causes) = &causes else {
+                return Vec::new();
+            };
+            changes
+                .into_iter()
+                .map(|change| {
+                    let causes = causes
+                        .causes_of(&change)
+                        .into_iter()
+                        .map(|r| {
+                            let f = &release[r.file].file;
+                            let p = f.position(r.span.start);
+                            Cause {
+                                file: f.path.to_string(),
+                                line: p.line,
+                                column: p.column,
+                            }
+                        })
+                        .collect();
+                    DeltaEntry { change, causes }
+                })
+                .collect()
+        };
+        let judged = entries(judged);
+        let delta = entries(whole);
 
         let recreated: Vec<Recreated> = self
             .refilled
@@ -673,17 +728,13 @@ impl Walk {
                 self.diags.push(d);
             }
         }
-        let mut touches_of: std::collections::HashMap<&ObjKey, Vec<usize>> = Default::default();
-        for (i, t) in self.touches.iter().enumerate() {
-            touches_of.entry(&t.object).or_default().push(i);
-        }
         let cx = ReleaseCx {
             files: release,
             before: &self.before,
             after: &after,
-            delta: &delta,
+            delta: &judged,
             touches: &self.touches,
-            touches_of: &touches_of,
+            touches_of: Default::default(),
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
@@ -705,22 +756,61 @@ impl Walk {
 /// over the touches, so a release of many statements and delta entries stays linear.
 struct CauseIndex {
     /// Delta key to the statements that touched that object.
-    direct: std::collections::HashMap<String, Vec<StmtRef>>,
+    direct: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
     /// Table key to the statements that touched the table itself.
-    tables: std::collections::HashMap<String, Vec<StmtRef>>,
+    tables: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
+    /// The release's renames, in order: a column is touched under every name
+    /// it and its table had during the release.
+    renames: Vec<Rename>,
+    /// Tables created in the release: a rename chain that starts at one (a
+    /// table swap) is not followed, as in the delta itself.
+    created: std::collections::HashSet<String>,
 }
 
 impl CauseIndex {
-    fn new(touches: &[Touch]) -> CauseIndex {
-        let mut direct: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
-        let mut tables: std::collections::HashMap<String, Vec<StmtRef>> = Default::default();
+    fn new(touches: &[Touch], renames: &[Rename]) -> CauseIndex {
+        let mut direct: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut tables: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
+        let mut created = std::collections::HashSet::new();
         for t in touches {
+            if let (ObjKey::Table(k), Act::Create) = (&t.object, t.act) {
+                created.insert(k.clone());
+            }
             direct.entry(t.object.delta_key()).or_default().push(t.at);
             if let ObjKey::Table(k) = &t.object {
                 tables.entry(k.clone()).or_default().push(t.at);
             }
         }
-        CauseIndex { direct, tables }
+        CauseIndex {
+            direct,
+            tables,
+            renames: renames.to_vec(),
+            created,
+        }
+    }
+
+    /// The earlier names of column `table.column` in the release (its own
+    /// renames and its table's), latest first; empty when it kept its name.
+    fn earlier_column_names(&self, table: &str, column: &str) -> Vec<String> {
+        let (mut t, mut c) = (table.to_string(), column.to_string());
+        let mut out = Vec::new();
+        for r in self.renames.iter().rev() {
+            let moved = match r.kind {
+                RenameKind::Table if r.to == t && !self.created.contains(&r.from) => {
+                    t = r.from.clone();
+                    true
+                }
+                RenameKind::Column if r.parent.as_deref() == Some(t.as_str()) && r.to == c => {
+                    c = r.from.clone();
+                    true
+                }
+                _ => false,
+            };
+            if moved {
+                out.push(format!("{t}.{c}"));
+            }
+        }
+        out
     }
 
     fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
@@ -741,7 +831,19 @@ impl CauseIndex {
                     .collect();
                 (!v.is_empty()).then_some(v)
             }
-            None => self.direct.get(&change.object).cloned(),
+            None => {
+                // A column also under the names it had earlier in the release.
+                let mut v: Vec<StmtRef> =
+                    self.direct.get(&change.object).cloned().unwrap_or_default();
+                if change.object_kind == crate::model::ObjectKind::Column {
+                    if let Some((t, c)) = change.object.rsplit_once('.') {
+                        for name in self.earlier_column_names(t, c) {
+                            v.extend(self.direct.get(&name).into_iter().flatten().copied());
+                        }
+                    }
+                }
+                (!v.is_empty()).then_some(v)
+            }
         };
         let mut out = match direct {
             Some(direct) => direct,

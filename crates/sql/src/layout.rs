@@ -190,44 +190,25 @@ pub struct MigrationFile {
     pub description: String,
 }
 
-/// Why a migration directory could not be read.
-#[derive(Debug)]
+/// Why a migration directory could not be read. The I/O error is part of the
+/// message (not a `source`), so a chain printed with `{:#}` names it once.
+#[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
         error: std::io::Error,
     },
     /// A file whose name the layout accepts but whose version cannot be read.
+    #[error("{}: {reason}", path.display())]
     BadName { path: PathBuf, reason: String },
     /// Two forward files with the same version.
+    #[error("{} and {} have the same migration version", first.display(), second.display())]
     DuplicateVersion { first: PathBuf, second: PathBuf },
     /// No migration layout recognised in the directory.
+    #[error("{}: no migration files found (no known layout)", path.display())]
     NoLayout { path: PathBuf },
 }
-
-impl fmt::Display for DiscoverError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DiscoverError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            DiscoverError::BadName { path, reason } => write!(f, "{}: {reason}", path.display()),
-            DiscoverError::DuplicateVersion { first, second } => write!(
-                f,
-                "{} and {} have the same migration version",
-                first.display(),
-                second.display()
-            ),
-            DiscoverError::NoLayout { path } => {
-                write!(
-                    f,
-                    "{}: no migration files found (no known layout)",
-                    path.display()
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for DiscoverError {}
 
 fn read_dir(dir: &Path) -> Result<Vec<Entry>, DiscoverError> {
     let rd = std::fs::read_dir(dir).map_err(|error| DiscoverError::Io {

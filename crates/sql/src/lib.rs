@@ -38,7 +38,7 @@ mod type_name;
 
 pub use delta::{DeltaEntry, Knowledge};
 pub use dialect::Dialect;
-pub use engine::{analyze_release, ReleaseAnalysis};
+pub use engine::{analyze_release, analyze_release_findings, ReleaseAnalysis};
 pub use history::{ColumnFacts, History};
 pub use layout::{
     detect, discover, discover_with, forward_ranges, DiscoverError, Layout, MigrationFile, Version,

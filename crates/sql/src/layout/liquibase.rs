@@ -461,25 +461,27 @@ fn xml_tree(text: &str) -> Result<Elem, ChangelogError> {
 
 /// A YAML (or JSON) node with byte spans.
 #[derive(Debug, Clone)]
-enum Node {
+enum ChangelogNode {
     Scalar {
         value: String,
         style: saphyr_parser::ScalarStyle,
         span: Span,
     },
-    Map(Vec<(Node, Node)>, Span),
-    Seq(Vec<Node>, Span),
+    Map(Vec<(ChangelogNode, ChangelogNode)>, Span),
+    Seq(Vec<ChangelogNode>, Span),
 }
 
-impl Node {
+impl ChangelogNode {
     fn span(&self) -> Span {
         match self {
-            Node::Scalar { span, .. } | Node::Map(_, span) | Node::Seq(_, span) => *span,
+            ChangelogNode::Scalar { span, .. }
+            | ChangelogNode::Map(_, span)
+            | ChangelogNode::Seq(_, span) => *span,
         }
     }
 }
 
-fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
+fn yaml_nodes(text: &str) -> Result<Option<ChangelogNode>, ChangelogError> {
     use saphyr_parser::{Event, Parser};
     let index = LineIndex::new(text);
     let off = |m: &saphyr_parser::Marker| {
@@ -492,12 +494,16 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
         )
     };
     enum Frame {
-        Map(Vec<(Node, Node)>, Option<Node>, usize),
-        Seq(Vec<Node>, usize),
+        Map(
+            Vec<(ChangelogNode, ChangelogNode)>,
+            Option<ChangelogNode>,
+            usize,
+        ),
+        Seq(Vec<ChangelogNode>, usize),
     }
     let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Node> = None;
-    fn push(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
+    let mut root: Option<ChangelogNode> = None;
+    fn push(stack: &mut [Frame], root: &mut Option<ChangelogNode>, node: ChangelogNode) {
         match stack.last_mut() {
             None => {
                 if root.is_none() {
@@ -522,7 +528,7 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
             Event::Scalar(v, style, _, _) => push(
                 &mut stack,
                 &mut root,
-                Node::Scalar {
+                ChangelogNode::Scalar {
                     value: v.into_owned(),
                     style,
                     span: Span::new(start, end),
@@ -538,8 +544,8 @@ fn yaml_nodes(text: &str) -> Result<Option<Node>, ChangelogError> {
             Event::SequenceStart(..) => stack.push(Frame::Seq(Vec::new(), start)),
             Event::MappingEnd | Event::SequenceEnd => {
                 let node = match stack.pop() {
-                    Some(Frame::Map(items, _, s)) => Node::Map(items, Span::new(s, end)),
-                    Some(Frame::Seq(items, s)) => Node::Seq(items, Span::new(s, end)),
+                    Some(Frame::Map(items, _, s)) => ChangelogNode::Map(items, Span::new(s, end)),
+                    Some(Frame::Seq(items, s)) => ChangelogNode::Seq(items, Span::new(s, end)),
                     None => {
                         return Err(ChangelogError {
                             offset: start,
@@ -563,9 +569,9 @@ fn yaml_tree(text: &str) -> Result<Elem, ChangelogError> {
         span: Span::new(0, text.len()),
         ..Default::default()
     };
-    if let Some(Node::Map(items, _)) = &root {
+    if let Some(ChangelogNode::Map(items, _)) = &root {
         for (k, v) in items {
-            if matches!(k, Node::Scalar { value, .. } if value == "databaseChangeLog") {
+            if matches!(k, ChangelogNode::Scalar { value, .. } if value == "databaseChangeLog") {
                 for item in seq(v) {
                     top.children.extend(elems_of(item, text));
                 }
@@ -575,37 +581,37 @@ fn yaml_tree(text: &str) -> Result<Elem, ChangelogError> {
     Ok(top)
 }
 
-fn seq(n: &Node) -> &[Node] {
+fn seq(n: &ChangelogNode) -> &[ChangelogNode] {
     match n {
-        Node::Seq(items, _) => items,
+        ChangelogNode::Seq(items, _) => items,
         _ => &[],
     }
 }
 
 /// `- name: {..}` items: each key of the map is an element.
-fn elems_of(item: &Node, text: &str) -> Vec<Elem> {
-    let Node::Map(items, _) = item else {
+fn elems_of(item: &ChangelogNode, text: &str) -> Vec<Elem> {
+    let ChangelogNode::Map(items, _) = item else {
         return Vec::new();
     };
     items
         .iter()
         .filter_map(|(k, v)| match k {
-            Node::Scalar { value, span, .. } => Some(elem(value, *span, v, text)),
+            ChangelogNode::Scalar { value, span, .. } => Some(elem(value, *span, v, text)),
             _ => None,
         })
         .collect()
 }
 
-fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
+fn elem(name: &str, key: Span, v: &ChangelogNode, text: &str) -> Elem {
     let mut e = Elem {
         name: name.to_string(),
         span: Span::new(key.start, v.span().end.max(key.end)),
         ..Default::default()
     };
     match v {
-        Node::Map(items, _) => {
+        ChangelogNode::Map(items, _) => {
             for (k, val) in items {
-                let Node::Scalar {
+                let ChangelogNode::Scalar {
                     value: kname,
                     span: kspan,
                     ..
@@ -614,7 +620,7 @@ fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
                     continue;
                 };
                 match val {
-                    Node::Scalar { value, style, span } => {
+                    ChangelogNode::Scalar { value, style, span } => {
                         if kname == "sql" && name == "sql" {
                             e.text = Some(scalar_text(value, *style, *span, text));
                         }
@@ -622,13 +628,13 @@ fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
                     }
                     // `columns:` lists belong to the change itself; other lists
                     // (`changes:`, `rollback:`) keep their name as a wrapper.
-                    Node::Seq(list, lspan) if kname == "columns" => {
+                    ChangelogNode::Seq(list, lspan) if kname == "columns" => {
                         let _ = lspan;
                         for it in list {
                             e.children.extend(elems_of(it, text));
                         }
                     }
-                    Node::Seq(list, lspan) => {
+                    ChangelogNode::Seq(list, lspan) => {
                         let mut w = Elem {
                             name: kname.clone(),
                             span: Span::new(kspan.start, lspan.end.max(kspan.end)),
@@ -639,11 +645,11 @@ fn elem(name: &str, key: Span, v: &Node, text: &str) -> Elem {
                         }
                         e.children.push(w);
                     }
-                    Node::Map(..) => e.children.push(elem(kname, *kspan, val, text)),
+                    ChangelogNode::Map(..) => e.children.push(elem(kname, *kspan, val, text)),
                 }
             }
         }
-        Node::Scalar { value, style, span } if name == "sql" => {
+        ChangelogNode::Scalar { value, style, span } if name == "sql" => {
             e.text = Some(scalar_text(value, *style, *span, text));
         }
         _ => {}

@@ -67,6 +67,31 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
     out
 }
 
+/// The entries of [`diff`] about user types and sequences only (enum types, other
+/// types, sequences), in the same order: what the release steps read from the delta
+/// (`crate::rules::ReleaseCx::delta`). Tables, columns, indexes, views and functions
+/// are judged from the two schemas themselves, so `check`, which prints no delta,
+/// does not build their entries.
+pub fn diff_types(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
+    let mut out = Vec::new();
+    if old.enums.is_empty()
+        && new.enums.is_empty()
+        && old.other_types.is_empty()
+        && new.other_types.is_empty()
+        && old.sequences.is_empty()
+        && new.sequences.is_empty()
+    {
+        return out;
+    }
+    let origins = Origins::of(old, new);
+    diff_enums(old, new, &origins, &mut out);
+    diff_sequences(old, new, &origins, &mut out);
+    diff_other_types(old, new, &origins, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn push(
     out: &mut Vec<SchemaChange>,
     kind: DeltaKind,

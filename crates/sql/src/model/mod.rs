@@ -46,12 +46,13 @@ mod types;
 mod tests;
 
 pub use crate::definition::{Column, Constraint, ConstraintKind, Generated};
-pub use diff::{diff, DeltaKind, ObjectKind, SchemaChange};
+pub use diff::{diff, diff_types, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
+use rustc_hash::FxHashMap;
 use sqlparser::ast::DataType;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// A table: ordered columns plus constraints.
@@ -67,8 +68,9 @@ pub struct Table {
     /// `CREATE TEMPORARY TABLE`: lives for one session only; [`diff`] leaves it out.
     pub temporary: bool,
     columns: Vec<Column>,
-    /// Column key to position in `columns`.
-    positions: HashMap<String, usize>,
+    /// Column key to position in `columns` (Fx hashing: the rules and the replay look
+    /// columns up by key many times per release, and SipHash was most of that).
+    positions: FxHashMap<String, usize>,
     pub constraints: Vec<Constraint>,
 }
 
@@ -311,11 +313,59 @@ impl<'a> IntoIterator for &'a TableMap {
     }
 }
 
+/// Indexes by key, shared copy-on-write like [`TableMap`]: the release engine copies
+/// a touched table's indexes with it, before and after the release.
+#[derive(Debug, Clone, Default)]
+struct IndexMap(BTreeMap<String, Arc<Index>>);
+
+impl IndexMap {
+    fn get(&self, key: &str) -> Option<&Index> {
+        self.0.get(key).map(|i| &**i)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Index> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<Index>> {
+        self.0.get(key).cloned()
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    fn insert(&mut self, key: String, index: Arc<Index>) {
+        self.0.insert(key, index);
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Index> {
+        self.0
+            .remove(key)
+            .map(|i| Arc::try_unwrap(i).unwrap_or_else(|i| (*i).clone()))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Index)> {
+        self.0.iter().map(|(k, i)| (k, &**i))
+    }
+}
+
+impl<'a> IntoIterator for &'a IndexMap {
+    type Item = (&'a String, &'a Index);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, Arc<Index>>,
+        fn((&'a String, &'a Arc<Index>)) -> (&'a String, &'a Index),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, i)| (k, &**i))
+    }
+}
+
 /// The replayed schema. Build with `Schema::default()` and [`Schema::apply`].
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     tables: TableMap,
-    indexes: BTreeMap<String, Index>,
+    indexes: IndexMap,
     enums: BTreeMap<String, EnumType>,
     views: BTreeMap<String, View>,
     sequences: BTreeMap<String, Sequence>,
@@ -485,10 +535,33 @@ impl Schema {
         if let Some(t) = src.tables.shared(key) {
             self.tables.insert_shared(key.to_string(), t);
         }
-        for k in src.index_keys_of(key) {
-            if let Some(i) = src.indexes.get(&k) {
-                self.insert_index(k, i.clone());
+        let Some(keys) = src.table_indexes.get(key) else {
+            return;
+        };
+        if self.table_indexes.contains_key(key) || keys.iter().any(|k| self.indexes.contains_key(k))
+        {
+            // Some of them are here already: one by one, keeping the maps exact.
+            for k in keys {
+                if let Some(i) = src.indexes.shared(k) {
+                    self.insert_shared_index(k.clone(), i);
+                }
             }
+            return;
+        }
+        // The usual case (the first copy of this table into a partial schema):
+        // the table's key set is copied whole.
+        let mut present = BTreeSet::new();
+        for k in keys {
+            if let Some(i) = src.indexes.shared(k) {
+                if k.contains('.') {
+                    self.qualified_index_keys += 1;
+                }
+                self.indexes.insert(k.clone(), i);
+                present.insert(k.clone());
+            }
+        }
+        if !present.is_empty() {
+            self.table_indexes.insert(key.to_string(), present);
         }
     }
 
@@ -552,6 +625,10 @@ impl Schema {
     }
 
     fn insert_index(&mut self, key: String, index: Index) {
+        self.insert_shared_index(key, Arc::new(index));
+    }
+
+    fn insert_shared_index(&mut self, key: String, index: Arc<Index>) {
         self.remove_index(&key);
         self.table_indexes
             .entry(index.table.clone())
@@ -635,6 +712,24 @@ impl Schema {
     pub(crate) fn same_table(&self, other: &Schema, key: &str) -> bool {
         match (self.tables.shared(key), other.tables.shared(key)) {
             (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        }
+    }
+
+    /// Whether the indexes of table `key` in `self` and in `other` are the same
+    /// copies under the same keys (then they are equal).
+    pub(crate) fn same_indexes(&self, other: &Schema, key: &str) -> bool {
+        let (mine, theirs) = (self.table_indexes.get(key), other.table_indexes.get(key));
+        match (mine, theirs) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a == b
+                    && a.iter()
+                        .all(|k| match (self.indexes.0.get(k), other.indexes.0.get(k)) {
+                            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+                            _ => false,
+                        })
+            }
             _ => false,
         }
     }

@@ -100,7 +100,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             // A column of a name stable knows is new to stable's INSERTs only
             // when it replaced one renamed away that they could omit.
             let origin = cx.column_origin(&b.key, &col.key);
-            let readded = match b.column(&origin) {
+            let readded = match b.column(origin) {
                 Some(old) => match cx.readded(&b.key, &col.key) {
                     Some(at) if origin == col.key && old.can_be_omitted() => Some(at),
                     _ => continue,

@@ -393,6 +393,9 @@ pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
 }
 
+/// Up to this many touches, [`ReleaseCx::touching`] scans them instead of indexing.
+const SCAN_TOUCHES: usize = 48;
+
 /// What a rule's release step sees: the schema before and after the release
 /// (the objects the release touched), the delta between them, and which
 /// statement touched what.
@@ -401,10 +404,15 @@ pub struct ReleaseCx<'a> {
     pub files: &'a [ParsedFile],
     pub before: &'a Schema,
     pub after: &'a Schema,
+    /// The release delta's entries about user types and sequences (the rest of the
+    /// delta is judged from `before` and `after`; `check` does not build it).
     pub delta: &'a [DeltaEntry],
     pub touches: &'a [Touch],
-    /// The positions in `touches` of each object's touches, in release order.
-    pub touches_of: &'a std::collections::HashMap<&'a ObjKey, Vec<usize>>,
+    /// The positions in `touches` of each object's touches, in release order: built
+    /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
+    /// (a smaller one is scanned: most releases are a few statements, and each
+    /// migration of a folder is a release).
+    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<ObjKey, Vec<usize>>>,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -455,12 +463,29 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        self.touches_of
-            .get(object)
-            .into_iter()
+        let wanted = move |t: &&Touch| acts.is_empty() || acts.contains(&t.act);
+        let (scan, indexed) = if self.touches.len() <= SCAN_TOUCHES {
+            (
+                Some(self.touches.iter().filter(move |t| t.object == *object)),
+                None,
+            )
+        } else {
+            let index = self.touches_of.get_or_init(|| {
+                // Owned keys: a borrowed one would make `ReleaseCx` invariant in
+                // its lifetime (the cell), which the rules' iterators cannot live with.
+                let mut index: rustc_hash::FxHashMap<ObjKey, Vec<usize>> = Default::default();
+                for (i, t) in self.touches.iter().enumerate() {
+                    index.entry(t.object.clone()).or_default().push(i);
+                }
+                index
+            });
+            let positions = index.get(object).into_iter().flatten();
+            (None, Some(positions.map(|&i| &self.touches[i])))
+        };
+        scan.into_iter()
             .flatten()
-            .map(|&i| &self.touches[i])
-            .filter(move |t| acts.is_empty() || acts.contains(&t.act))
+            .chain(indexed.into_iter().flatten())
+            .filter(wanted)
             .map(|t| t.at)
     }
 
@@ -513,23 +538,52 @@ impl ReleaseCx<'_> {
 
     /// Tables stable knew that still exist after the release (by name), with
     /// both states, when their columns are known on both sides.
+    ///
+    /// A table the release touched without changing it (the same copy before and
+    /// after, with the same indexes: a trigger created on it, rows copied into it)
+    /// is left out: no release step has anything to say about a table whose
+    /// columns, constraints and indexes are those stable knew.
     pub fn kept_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
         self.before.tables().filter_map(|b| {
             let a = self.after.table(&b.key)?;
+            if self.after.same_table(self.before, &b.key)
+                && self.after.same_indexes(self.before, &b.key)
+            {
+                return None;
+            }
             (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
+        })
+    }
+
+    /// Tables stable knew that the release renamed and kept (nothing took the old
+    /// name), with both states and the name each ends the release under, when
+    /// their columns are known on both sides.
+    pub fn renamed_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
+        self.before.tables().filter_map(|b| {
+            if b.temporary || self.after.table(&b.key).is_some() {
+                return None;
+            }
+            let mut name = b.key.as_str();
+            for r in self.renames {
+                if r.kind == crate::model::RenameKind::Table && r.from == name {
+                    name = &r.to;
+                }
+            }
+            let a = self.after.table(name).filter(|_| name != b.key)?;
+            (b.columns_known && a.columns_known).then_some((b, a))
         })
     }
 
     /// The name column `column` of `table` had before the release, following the
     /// release's column renames back (itself when it was not renamed).
-    pub fn column_origin(&self, table: &str, column: &str) -> String {
-        let mut name = column.to_string();
+    pub fn column_origin<'b>(&'b self, table: &str, column: &'b str) -> &'b str {
+        let mut name = column;
         for r in self.renames.iter().rev() {
             if r.kind == crate::model::RenameKind::Column
                 && r.parent.as_deref() == Some(table)
                 && r.to == name
             {
-                name = r.from.clone();
+                name = &r.from;
             }
         }
         name

@@ -17,7 +17,9 @@ declare_rule! {
     /// writes already failed on the check (even a `NOT VALID` one checks every
     /// new write). A column renamed in the release and then made `NOT NULL` is
     /// judged by the column stable knew under its old name: the rename is
-    /// `rename-column`'s finding, the new `NOT NULL` this rule's.
+    /// `rename-column`'s finding, the new `NOT NULL` this rule's. The same holds
+    /// for a renamed column of a table the release also renames (before or
+    /// after the `NOT NULL`).
     ///
     /// ## Why it breaks stable
     /// The stable version may insert rows without the column, or write NULL into
@@ -93,37 +95,55 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
             "make the canary always write `{}`, backfill NULL rows, and add NOT NULL in a later release",
             column.display
         ),
-    ));
+    )
+    .subject(table.key.clone(), Some(column.key.clone()))
+    );
 }
 
 /// Columns renamed in the release and made NOT NULL under their new name: the
 /// statement step judges a column by the name stable knew, which the new name
 /// is not, so the net effect on the column stable knew is judged here.
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
-    for (b, a) in cx.kept_tables() {
+    for (b, a) in cx.kept_tables().chain(cx.renamed_tables()) {
         for col in a.columns() {
-            let origin = cx.column_origin(&b.key, &col.key);
+            // Column renames are recorded under the table's name at the time:
+            // the new name after a table rename, the old one before it.
+            let origin = if a.key == b.key {
+                cx.column_origin(&b.key, &col.key)
+            } else {
+                cx.column_origin(&b.key, cx.column_origin(&a.key, &col.key))
+            };
             if origin == col.key || col.nullable {
                 continue;
             }
-            let Some(old) = b.column(&origin) else {
+            let Some(old) = b.column(origin) else {
                 continue;
             };
-            if !old.nullable {
+            if !old.nullable || cx.confirmed(SET_NOT_NULL.name, &format!("{}.{}", a.key, col.key)) {
                 continue;
             }
-            let obj = ObjKey::Column(b.key.clone(), col.key.clone());
-            let Some(at) = cx.last(&obj, &[Act::Alter, Act::ChangeType]) else {
+            let at = [&b.key, &a.key].into_iter().find_map(|t| {
+                let obj = ObjKey::Column(t.clone(), col.key.clone());
+                cx.last(&obj, &[Act::Alter, Act::ChangeType])
+            });
+            let Some(at) = at else {
                 continue;
+            };
+            // Stable's name for the column: with its table's old name too when
+            // the release renamed the table.
+            let stable_name = if a.key == b.key {
+                old.name.clone()
+            } else {
+                format!("{}.{}", b.name, old.name)
             };
             out.push(cx.diag(
                 &SET_NOT_NULL,
                 at,
                 format!(
-                    "making `{}.{}` NOT NULL breaks stable: stable knows this column as `{}` (renamed in this release), nullable; its INSERTs that leave the column out and its writes of NULL fail",
-                    a.name, col.name, old.name
+                    "making `{}.{}` NOT NULL breaks stable: stable knows this column as `{stable_name}` (renamed in this release), nullable; its INSERTs that leave the column out and its writes of NULL fail",
+                    a.name, col.name
                 ),
-                format!("makes `{}` (stable's `{}`) NOT NULL", col.name, old.name),
+                format!("makes `{}` (stable's `{stable_name}`) NOT NULL", col.name),
                 format!(
                     "keep `{}` nullable in this release; make the canary always write it, backfill NULL rows, and add NOT NULL in a later release",
                     col.name

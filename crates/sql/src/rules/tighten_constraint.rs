@@ -46,7 +46,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         // Columns as they were named before the release's renames.
         let origin = |cols: &[String]| -> Vec<String> {
-            cols.iter().map(|c| cx.column_origin(&b.key, c)).collect()
+            cols.iter()
+                .map(|c| cx.column_origin(&b.key, c).to_string())
+                .collect()
         };
         // A constraint only on columns new in the release constrains no write of
         // stable's (stable does not write them); an expression counts as old.
@@ -54,7 +56,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             cols.is_empty()
                 || cols
                     .iter()
-                    .any(|c| c.contains('(') || b.has_column(&cx.column_origin(&b.key, c)))
+                    .any(|c| c.contains('(') || b.has_column(cx.column_origin(&b.key, c)))
         };
         let mut added: Vec<String> = a
             .constraints

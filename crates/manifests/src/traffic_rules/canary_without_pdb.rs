@@ -1,4 +1,4 @@
-use crate::model::{Ctx, Role};
+use crate::objects::{Ctx, Role};
 use crate::util::{labels, path};
 use canary_lint_core::{declare_rule, Diagnostic};
 use std::collections::{BTreeMap, HashMap};

@@ -1,6 +1,6 @@
-use crate::model::{entry, Ctx, Role};
-use crate::rules::MAX_RELATED;
-use crate::util::{path, short_host, text};
+use crate::objects::{Ctx, Role};
+use crate::traffic_rules::MAX_RELATED;
+use crate::util::{entry, path, short_host, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::{declare_rule, Diagnostic, Span};
 

@@ -2,7 +2,7 @@
 //! Adding a rule: its file, its fixtures under `testdata/traffic/<rule>/`, one line
 //! in [`RULES`].
 
-use crate::model::Ctx;
+use crate::objects::Ctx;
 use canary_lint_core::{Diagnostic, StaticRule};
 
 mod alert_for_too_short;

@@ -1,5 +1,5 @@
-use crate::model::{Ctx, Role};
 use crate::nginx;
+use crate::objects::{Ctx, Role};
 use crate::util::{int, path};
 use canary_lint_core::{declare_rule, Diagnostic};
 

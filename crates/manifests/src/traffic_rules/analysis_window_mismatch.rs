@@ -1,5 +1,5 @@
-use crate::model::Ctx;
-use crate::rules::MAX_RELATED;
+use crate::objects::Ctx;
+use crate::traffic_rules::MAX_RELATED;
 use crate::util::{duration_ms, int, path, show_ms, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::{declare_rule, Diagnostic, Span};

@@ -1,5 +1,5 @@
-use crate::model::{entry, Ctx};
-use crate::util::path;
+use crate::objects::Ctx;
+use crate::util::{entry, path};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

@@ -1,5 +1,5 @@
-use crate::model::Ctx;
 use crate::nginx;
+use crate::objects::Ctx;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

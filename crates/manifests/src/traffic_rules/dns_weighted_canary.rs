@@ -1,5 +1,5 @@
-use crate::model::{Ctx, Role};
 use crate::nginx::annotation;
+use crate::objects::{Ctx, Role};
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

@@ -2,7 +2,7 @@
 //! `tcp`, `tls` routes), Gateway API `HTTPRoute`/`GRPCRoute` `backendRefs`, SMI
 //! `TrafficSplit` `backends`.
 
-use crate::model::{Ctx, Role};
+use crate::objects::{Ctx, Role};
 use crate::util::{int, path, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::Span;

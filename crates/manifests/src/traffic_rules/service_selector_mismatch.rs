@@ -1,5 +1,5 @@
-use crate::model::Ctx;
-use crate::rules::MAX_RELATED;
+use crate::objects::Ctx;
+use crate::traffic_rules::MAX_RELATED;
 use crate::util::path;
 use canary_lint_core::{declare_rule, Diagnostic};
 

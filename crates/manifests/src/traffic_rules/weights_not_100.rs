@@ -1,4 +1,4 @@
-use crate::model::Ctx;
+use crate::objects::Ctx;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

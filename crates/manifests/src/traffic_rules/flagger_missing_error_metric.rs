@@ -1,5 +1,5 @@
-use crate::model::{entry, Ctx};
-use crate::util::{path, text};
+use crate::objects::Ctx;
+use crate::util::{entry, path, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::{declare_rule, Diagnostic};
 

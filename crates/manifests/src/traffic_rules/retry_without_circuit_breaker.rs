@@ -1,5 +1,5 @@
-use crate::model::{Ctx, Role};
-use crate::rules::MAX_RELATED;
+use crate::objects::{Ctx, Role};
+use crate::traffic_rules::MAX_RELATED;
 use crate::util::{int, path};
 use canary_lint_config::yaml::Node;
 use canary_lint_core::{declare_rule, Diagnostic};

@@ -8,8 +8,10 @@
 //! `track: canary`; and versions (`v1`/`v2` subsets or `version` labels), the
 //! lower one stable. `[traffic] canary`/`stable` replace the naming conventions.
 
+mod routes;
+
 use crate::doc::Resource;
-use crate::util::{entries, labels, path, short_host, text, version_key};
+use crate::util::{labels, path, short_host, text, version_key};
 use crate::Settings;
 use canary_lint_config::yaml::Node;
 use canary_lint_core::{Diagnostic, Related, SourceFile, Span, StaticRule};
@@ -58,8 +60,8 @@ pub struct Ctx<'a> {
     service_by_name: HashMap<String, usize>,
     workload_by_name: HashMap<String, usize>,
     workloads_by_app: HashMap<String, Vec<usize>>,
-    /// Every route of the run (see [`crate::routes`]).
-    pub routes: Vec<crate::routes::Route>,
+    /// Every route of the run (read by `objects::routes`).
+    pub routes: Vec<routes::Route>,
     /// Weighted DNS records read from Terraform files.
     pub dns_records: Vec<crate::terraform::WeightedRecord>,
     /// Workloads by (app label, value) of their pod template.
@@ -403,7 +405,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        self.routes = crate::routes::weighted_routes(self);
+        self.routes = routes::weighted_routes(self);
         for route in &self.routes {
             for d in &route.dests {
                 if d.role == Some(Role::Canary) {
@@ -564,12 +566,4 @@ impl<'a> Ctx<'a> {
     pub fn source(&self, res: usize) -> &str {
         &self.files[self.res[res].file].text
     }
-}
-
-/// The first mapping entry whose key is `key`: (key node, value node).
-pub fn entry<'n>(node: &'n Node, key: &str) -> Option<(&'n Node, &'n Node)> {
-    entries(node)
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(key))
-        .map(|(k, v)| (k, v))
 }

@@ -1,5 +1,5 @@
-use crate::model::{Ctx, Role};
-use crate::rules::MAX_RELATED;
+use crate::objects::{Ctx, Role};
+use crate::traffic_rules::MAX_RELATED;
 use crate::util::{labels, path};
 use canary_lint_core::{declare_rule, Diagnostic};
 use std::collections::{BTreeMap, HashMap};
@@ -25,7 +25,7 @@ declare_rule! {
 const APP_KEYS: [&str; 3] = ["app.kubernetes.io/name", "app", "k8s-app"];
 
 /// Whether a selector may select a workload: not when its app label names another app.
-fn same_app(sel: &BTreeMap<String, String>, w: &crate::model::Workload) -> bool {
+fn same_app(sel: &BTreeMap<String, String>, w: &crate::objects::Workload) -> bool {
     APP_KEYS
         .iter()
         .all(|k| sel.get(*k).is_none_or(|v| w.labels.get(*k) == Some(v)))
@@ -57,7 +57,7 @@ impl<'p> ByApp<'p> {
     }
 
     /// The policies that may select `w`'s pods, in file order.
-    fn of(&self, w: &crate::model::Workload) -> Vec<&'p (usize, BTreeMap<String, String>)> {
+    fn of(&self, w: &crate::objects::Workload) -> Vec<&'p (usize, BTreeMap<String, String>)> {
         let mut idx: Vec<usize> = self.any_app.clone();
         for k in APP_KEYS {
             if let Some(v) = w.labels.get(k) {

@@ -1,5 +1,5 @@
 use crate::alerts::canary_alerts;
-use crate::model::Ctx;
+use crate::objects::Ctx;
 use crate::util::{duration_ms, show_ms};
 use canary_lint_core::{declare_rule, Diagnostic};
 

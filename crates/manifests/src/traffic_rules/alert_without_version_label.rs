@@ -1,5 +1,5 @@
 use crate::alerts::canary_alerts;
-use crate::model::Ctx;
+use crate::objects::Ctx;
 use canary_lint_core::{declare_rule, Diagnostic, Span};
 
 declare_rule! {

@@ -1,6 +1,6 @@
-use crate::model::Ctx;
 use crate::nginx;
-use crate::rules::MAX_RELATED;
+use crate::objects::Ctx;
+use crate::traffic_rules::MAX_RELATED;
 use canary_lint_core::{declare_rule, Diagnostic};
 
 declare_rule! {

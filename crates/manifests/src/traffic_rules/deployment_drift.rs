@@ -1,5 +1,5 @@
-use crate::model::{Ctx, Role, Workload};
-use crate::rules::MAX_RELATED;
+use crate::objects::{Ctx, Role, Workload};
+use crate::traffic_rules::MAX_RELATED;
 use crate::util::{path, text};
 use canary_lint_config::yaml::Node;
 use canary_lint_config::{
