@@ -55,7 +55,9 @@ impl Name {
 /// What a column definition says about a new column.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ColumnSpec {
-    /// The type as written, normalised by sqlparser when parsed.
+    /// The type as written, for a column found by the token scan; empty for a
+    /// parsed column, whose type is [`ColumnDefinition::column`]'s (see
+    /// [`ColumnSpec::type_text`]).
     pub data_type: String,
     pub not_null: bool,
     pub has_default: bool,
@@ -76,6 +78,85 @@ pub struct ColumnSpec {
     pub primary_key: bool,
     /// The default expression as SQL text.
     pub default: Option<String>,
+    /// The column as the schema model keeps it, for a parsed definition (the
+    /// flags above are derived from it); `None` when found by the token scan.
+    pub definition: Option<Box<ColumnDefinition>>,
+}
+
+impl ColumnSpec {
+    /// The type as SQL text (rendered when asked: the model keeps the parsed type).
+    pub fn type_text(&self) -> String {
+        match &self.definition {
+            Some(d) => d.column.data_type.to_string(),
+            None => self.data_type.clone(),
+        }
+    }
+}
+
+/// A parsed column definition as the schema model replays it: the one reading of
+/// a column definition ([`read_column`]), in `CREATE TABLE`, `ADD COLUMN` and
+/// MySQL `CHANGE`/`MODIFY`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDefinition {
+    pub column: crate::definition::Column,
+    /// The constraints written inline on the column.
+    pub constraints: Vec<crate::definition::Constraint>,
+    /// MySQL `FIRST` / `AFTER x` (`ADD COLUMN`, `CHANGE`, `MODIFY`).
+    pub position: Option<ColumnPosition>,
+    /// `ADD COLUMN IF NOT EXISTS`.
+    pub if_not_exists: bool,
+}
+
+/// Where MySQL's `FIRST` / `AFTER x` puts a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnPosition {
+    First,
+    /// After the column of this key.
+    After(String),
+}
+
+/// What the schema model needs of a parsed `CREATE TABLE` beyond its columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDefinition {
+    /// The name as SQL text (quotes kept), as the model shows it.
+    pub written: String,
+    pub if_not_exists: bool,
+    /// `LIKE source` or `PARTITION OF parent`: the table whose columns it copies.
+    pub copy_from: Option<CopyFrom>,
+    /// `AS SELECT`, `CLONE`, or a SQLite virtual table: the columns come from
+    /// elsewhere and are not known.
+    pub columns_unknown: bool,
+    /// Table constraints (and MySQL inline keys), in order.
+    pub items: Vec<TableItem>,
+}
+
+/// `CREATE TABLE .. LIKE source` or `PARTITION OF parent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyFrom {
+    pub source: Name,
+    /// The source as written, for messages.
+    pub written: String,
+    /// `INCLUDING DEFAULTS`, or a partition (which always inherits them).
+    pub with_defaults: bool,
+    pub partition: bool,
+}
+
+/// A table constraint as the model replays it (`CREATE TABLE`, `ADD CONSTRAINT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableItem {
+    Constraint(crate::definition::Constraint),
+    /// MySQL `KEY | INDEX | FULLTEXT | SPATIAL [name] (cols)`.
+    Index {
+        name: Option<Name>,
+        columns: Vec<String>,
+    },
+    /// Postgres `[CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX i`: the index
+    /// becomes the constraint's (named `c`, else `i`).
+    UsingIndex {
+        name: Name,
+        index: Name,
+        primary: bool,
+    },
 }
 
 /// Built-in functions that are not volatile (immutable or stable in Postgres's
@@ -215,6 +296,8 @@ pub enum ChangeKind {
         columns: Vec<(Name, ColumnSpec)>,
         /// `CREATE TABLE .. AS SELECT`: created with rows.
         filled: bool,
+        /// The rest of a parsed definition (`None` when found by the token scan).
+        definition: Option<Box<TableDefinition>>,
     },
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`. What the token scan cannot
     /// read is left empty (`columns: None`, no sources, no query).
@@ -260,6 +343,22 @@ pub enum ChangeKind {
     RenameType {
         from: Name,
         to: Name,
+        /// The new name as written (in the old name's schema).
+        new_name: ObjectName,
+    },
+    /// `ALTER INDEX .. RENAME TO`.
+    RenameIndex {
+        from: Name,
+        to: Name,
+        /// The new name as SQL text (quotes kept).
+        written: String,
+        /// The new name names its schema; an unqualified one stays in the
+        /// schema of the old name.
+        qualified: bool,
+    },
+    /// `DROP SCHEMA`: every object in it goes.
+    DropSchema {
+        name: Name,
     },
     /// `DROP TYPE` (also `DROP DOMAIN`: `domain`).
     DropType {
@@ -346,6 +445,8 @@ pub enum ChangeKind {
         restated: bool,
         /// The new type, when read from the syntax tree.
         data_type: Option<DataType>,
+        /// MySQL `CHANGE`/`MODIFY`: the whole column as restated (parsed).
+        definition: Option<Box<ColumnDefinition>>,
     },
     /// `SET NOT NULL`, or a MySQL `MODIFY`/`CHANGE` that says `NOT NULL` (`restated`).
     SetNotNull {
@@ -713,93 +814,320 @@ pub fn name_from_parts(
     }
 }
 
-pub(crate) fn column_spec(def: &ColumnDef) -> ColumnSpec {
-    spec_from(&def.data_type, def.options.iter().map(|o| &o.option))
+pub(crate) fn column_spec(def: &ColumnDef, dialect: Dialect) -> ColumnSpec {
+    read_column(
+        &def.name,
+        &def.data_type,
+        def.options.iter().map(|o| (o.name.as_ref(), &o.option)),
+        dialect,
+    )
 }
 
-fn spec_from<'a>(
+/// Reads one column definition (name, type, options with their `CONSTRAINT`
+/// names): the model's column, its inline constraints, and the flags the rules
+/// read, all from this one reading. What each dialect does:
+/// - `serial` (`bigserial`, `smallserial`, `serial2/4/8`) is a counter and NOT
+///   NULL on Postgres; on MySQL `SERIAL` is `BIGINT UNSIGNED NOT NULL
+///   AUTO_INCREMENT UNIQUE` (and kept as that type); SQLite and SQL Server have
+///   no such type (on SQLite it is a plain type name).
+/// - a `PRIMARY KEY` column is NOT NULL, except on SQLite where only an
+///   `INTEGER PRIMARY KEY` (the rowid) is; other SQLite primary-key columns
+///   accept NULL.
+/// - an identity (`GENERATED .. AS IDENTITY`, SQL Server `IDENTITY`) is NOT
+///   NULL; `AUTO_INCREMENT` / `AUTOINCREMENT` is a counter.
+pub(crate) fn read_column<'a>(
+    name: &Ident,
     data_type: &DataType,
-    options: impl Iterator<Item = &'a ColumnOption>,
+    options: impl Iterator<Item = (Option<&'a Ident>, &'a ColumnOption)>,
+    dialect: Dialect,
 ) -> ColumnSpec {
-    let ty = data_type.to_string();
-    let lower = ty.to_ascii_lowercase();
-    let serial = matches!(
-        lower.as_str(),
-        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
-    );
-    let mut spec = ColumnSpec {
-        generated: serial,
-        fills_rows: serial,
-        data_type: ty,
-        ..ColumnSpec::default()
+    use crate::definition::{Column, Constraint, ConstraintKind as K, Generated};
+    let key = ident_key(name);
+    let mut column = Column {
+        name: name.value.clone(),
+        key: key.clone(),
+        data_type: data_type.clone(),
+        nullable: true,
+        default: None,
+        generated: None,
     };
-    for o in options {
-        match o {
-            ColumnOption::NotNull => spec.not_null = true,
-            ColumnOption::Null => spec.not_null = false,
-            ColumnOption::Default(e) => {
-                let text = e.to_string();
-                spec.has_default = true;
-                spec.volatile_default = is_volatile_default(&text);
-                spec.default = Some(text);
+    let mut spec = ColumnSpec::default();
+    let mut constraints = Vec::new();
+    let constraint = |name: Option<&Ident>, kind: K, columns: Vec<String>| Constraint {
+        name: name.map(|n| n.value.clone()),
+        key: name.map(ident_key),
+        kind,
+        columns,
+    };
+    if is_serial(data_type, dialect) {
+        column.generated = Some(Generated::Identity);
+        column.nullable = false;
+        spec.fills_rows = true;
+        if dialect == Dialect::Mysql {
+            column.data_type = DataType::BigIntUnsigned(None);
+            constraints.push(constraint(None, K::Unique, vec![key.clone()]));
+        }
+    }
+    for (opt_name, opt) in options {
+        let named = |inner: &'a Option<Ident>| opt_name.or(inner.as_ref());
+        match opt {
+            ColumnOption::Null => column.nullable = true,
+            ColumnOption::NotNull => column.nullable = false,
+            ColumnOption::Default(e) => column.default = Some(e.to_string()),
+            ColumnOption::PrimaryKey(pk) => {
+                spec.primary_key = true;
+                constraints.push(constraint(
+                    named(&pk.name),
+                    K::PrimaryKey,
+                    vec![key.clone()],
+                ));
+                if primary_key_implies_not_null(data_type, dialect) {
+                    column.nullable = false;
+                }
+            }
+            ColumnOption::Unique(u) => {
+                spec.unique = true;
+                constraints.push(constraint(named(&u.name), K::Unique, vec![key.clone()]));
+            }
+            ColumnOption::ForeignKey(fk) => {
+                spec.references = true;
+                constraints.push(constraint(
+                    named(&fk.name),
+                    K::ForeignKey {
+                        table: object_key(&fk.foreign_table, dialect),
+                        columns: fk.referred_columns.iter().map(ident_key).collect(),
+                    },
+                    vec![key.clone()],
+                ));
+            }
+            ColumnOption::Check(c) => constraints.push(constraint(
+                named(&c.name),
+                K::Check(c.expr.to_string()),
+                Vec::new(),
+            )),
+            ColumnOption::DialectSpecific(tokens) => {
+                let counter = tokens.iter().any(|t| match t {
+                    sqlparser::tokenizer::Token::Word(w) => {
+                        w.value.eq_ignore_ascii_case("AUTO_INCREMENT")
+                            || w.value.eq_ignore_ascii_case("AUTOINCREMENT")
+                    }
+                    _ => false,
+                });
+                if counter {
+                    column.generated = Some(Generated::Identity);
+                    spec.fills_rows = true;
+                }
             }
             ColumnOption::Generated {
                 generation_expr,
                 generation_expr_mode,
                 ..
             } => {
-                spec.generated = true;
-                // An expression without `STORED` is virtual (MySQL's default,
-                // Postgres 18's); an identity has no expression and fills rows.
-                spec.fills_rows |= generation_expr.is_none()
-                    || matches!(generation_expr_mode, Some(GeneratedExpressionMode::Stored));
-            }
-            ColumnOption::Identity(_) | ColumnOption::Materialized(_) => {
-                spec.generated = true;
-                spec.fills_rows = true;
-            }
-            ColumnOption::PrimaryKey(_) => {
-                spec.not_null = true;
-                spec.primary_key = true;
-            }
-            ColumnOption::Unique(_) => spec.unique = true,
-            ColumnOption::ForeignKey(_) => spec.references = true,
-            ColumnOption::DialectSpecific(toks) => {
-                let s = toks
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<String>()
-                    .to_ascii_uppercase();
-                if s.contains("AUTO_INCREMENT") || s.contains("AUTOINCREMENT") {
-                    spec.generated = true;
+                if generation_expr.is_some() {
+                    column.generated = Some(Generated::Computed);
+                    // An expression without `STORED` is virtual (MySQL's
+                    // default, Postgres 18's): computed on read.
+                    spec.fills_rows |=
+                        matches!(generation_expr_mode, Some(GeneratedExpressionMode::Stored));
+                } else {
+                    column.generated = Some(Generated::Identity);
+                    column.nullable = false;
                     spec.fills_rows = true;
                 }
             }
+            ColumnOption::Identity(_) => {
+                column.generated = Some(Generated::Identity);
+                column.nullable = false;
+                spec.fills_rows = true;
+            }
+            ColumnOption::Materialized(_) => {
+                column.generated = Some(Generated::Computed);
+                spec.fills_rows = true;
+            }
+            ColumnOption::Alias(_) => column.generated = Some(Generated::Computed),
             _ => {}
         }
     }
+    spec.not_null = !column.nullable;
+    spec.generated = column.generated.is_some();
+    spec.has_default = column.default.is_some();
+    spec.volatile_default = column.default.as_deref().is_some_and(is_volatile_default);
+    spec.default = column.default.clone();
+    spec.definition = Some(Box::new(ColumnDefinition {
+        column,
+        constraints,
+        position: None,
+        if_not_exists: false,
+    }));
     spec
+}
+
+/// Columns named by a primary key are NOT NULL (Postgres, MySQL, SQL Server; in
+/// SQLite only an `INTEGER PRIMARY KEY`, which is the rowid).
+pub(crate) fn primary_key_implies_not_null(data_type: &DataType, dialect: Dialect) -> bool {
+    dialect != Dialect::Sqlite || matches!(data_type, DataType::Integer(_))
+}
+
+/// `serial`, `bigserial`, `smallserial` (and `serial2/4/8`): a type on Postgres
+/// (and MySQL's `SERIAL`).
+pub(crate) fn is_serial(data_type: &DataType, dialect: Dialect) -> bool {
+    if !matches!(
+        dialect,
+        Dialect::Postgres | Dialect::Generic | Dialect::Mysql
+    ) {
+        return false;
+    }
+    let DataType::Custom(name, mods) = data_type else {
+        return false;
+    };
+    let Some(last) = name.0.last() else {
+        return false;
+    };
+    let last = match last.as_ident() {
+        Some(i) => i.value.to_ascii_lowercase(),
+        None => last.to_string().to_ascii_lowercase(),
+    };
+    mods.is_empty()
+        && match dialect {
+            Dialect::Mysql => last == "serial",
+            _ => matches!(
+                last.as_str(),
+                "serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8"
+            ),
+        }
+}
+
+/// What the model needs of a parsed `CREATE TABLE` besides its columns.
+fn table_definition(ct: &sqlparser::ast::CreateTable, d: Dialect) -> TableDefinition {
+    use sqlparser::ast::{CreateTableLikeDefaults, CreateTableLikeKind};
+    let like = match &ct.like {
+        Some(CreateTableLikeKind::Parenthesized(l)) | Some(CreateTableLikeKind::Plain(l)) => {
+            Some((
+                &l.name,
+                matches!(l.defaults, Some(CreateTableLikeDefaults::Including)),
+            ))
+        }
+        None => None,
+    };
+    let copy_from = like
+        .map(|(n, with_defaults)| (n, with_defaults, false))
+        .or(ct.partition_of.as_ref().map(|n| (n, true, true)))
+        .map(|(n, with_defaults, partition)| CopyFrom {
+            source: Name::object(n, d),
+            written: n.to_string(),
+            with_defaults,
+            partition,
+        });
+    TableDefinition {
+        written: ct.name.to_string(),
+        if_not_exists: ct.if_not_exists,
+        copy_from,
+        columns_unknown: ct.query.is_some() || ct.clone.is_some(),
+        items: ct.constraints.iter().map(|c| table_item(c, d)).collect(),
+    }
+}
+
+/// A table constraint (or MySQL inline key) as the model replays it.
+pub(crate) fn table_item(tc: &sqlparser::ast::TableConstraint, d: Dialect) -> TableItem {
+    use crate::definition::{Constraint, ConstraintKind as K};
+    use sqlparser::ast::TableConstraint as T;
+    // A constraint's name: `CONSTRAINT name`, else MySQL's index name (`UNIQUE KEY name`).
+    fn either<'a>(name: &'a Option<Ident>, index_name: &'a Option<Ident>) -> Option<&'a Ident> {
+        name.as_ref().or(index_name.as_ref())
+    }
+    let constraint = |name: Option<&Ident>, kind: K, columns: Vec<String>| {
+        TableItem::Constraint(Constraint {
+            name: name.map(|n| n.value.clone()),
+            key: name.map(ident_key),
+            kind,
+            columns,
+        })
+    };
+    match tc {
+        T::PrimaryKey(pk) => constraint(
+            either(&pk.name, &pk.index_name),
+            K::PrimaryKey,
+            pk.columns.iter().map(index_column_key).collect(),
+        ),
+        T::Unique(u) => constraint(
+            either(&u.name, &u.index_name),
+            K::Unique,
+            u.columns.iter().map(index_column_key).collect(),
+        ),
+        T::ForeignKey(fk) => constraint(
+            either(&fk.name, &fk.index_name),
+            K::ForeignKey {
+                table: object_key(&fk.foreign_table, d),
+                columns: fk.referred_columns.iter().map(ident_key).collect(),
+            },
+            fk.columns.iter().map(ident_key).collect(),
+        ),
+        T::Check(c) => constraint(c.name.as_ref(), K::Check(c.expr.to_string()), Vec::new()),
+        T::Index(ic) => TableItem::Index {
+            name: ic.name.as_ref().map(Name::ident),
+            columns: ic.columns.iter().map(index_column_key).collect(),
+        },
+        T::FulltextOrSpatial(fs) => TableItem::Index {
+            name: fs.opt_index_name.as_ref().map(Name::ident),
+            columns: fs.columns.iter().map(index_column_key).collect(),
+        },
+        T::PrimaryKeyUsingIndex(u) | T::UniqueUsingIndex(u) => TableItem::UsingIndex {
+            name: Name::ident(u.name.as_ref().unwrap_or(&u.index_name)),
+            index: Name::ident(&u.index_name),
+            primary: matches!(tc, T::PrimaryKeyUsingIndex(_)),
+        },
+        T::Exclude(ex) => {
+            let elements: Vec<String> = ex.elements.iter().map(|e| e.to_string()).collect();
+            let mut text = String::new();
+            if let Some(m) = &ex.index_method {
+                text.push_str(&format!("USING {m} "));
+            }
+            text.push_str(&format!("({})", elements.join(", ")));
+            if let Some(w) = &ex.where_clause {
+                text.push_str(&format!(" WHERE ({w})"));
+            }
+            constraint(
+                ex.name.as_ref(),
+                K::Exclude(text),
+                ex.elements
+                    .iter()
+                    .map(|e| index_column_key(&e.column))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// The key of one indexed column: a column key, or the expression's SQL text.
+pub(crate) fn index_column_key(ic: &sqlparser::ast::IndexColumn) -> String {
+    match &ic.column.expr {
+        Expr::Identifier(i) => ident_key(i),
+        Expr::CompoundIdentifier(parts) => parts.last().map(ident_key).unwrap_or_default(),
+        other => other.to_string(),
+    }
 }
 
 /// The statement forms the schema model replays from their change values
 /// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
-/// place their syntax tree is read. The other forms (`CREATE TABLE`, `CREATE
-/// INDEX`, `ALTER TABLE` with any other operation, or `IF EXISTS`, `ALTER VIEW`, `ALTER INDEX`, `ALTER
-/// TYPE .. RENAME TO`, `DROP INDEX`, `DROP SCHEMA`, `CREATE
-/// DOMAIN`, `CREATE VIRTUAL TABLE`, SQL Server `sp_rename`) are still read by the
-/// model from the tree (`crate::model::replay`).
+/// place their syntax tree is read. The other forms (`CREATE INDEX`, `ALTER
+/// TABLE` with any other operation, `ALTER VIEW`, `DROP INDEX`, SQL Server
+/// `sp_rename`) are still read by the model from the tree
+/// (`crate::model::replay`).
 pub fn replayed_from_changes(stmt: &Statement) -> bool {
     match stmt {
-        Statement::CreateView(_) | Statement::RenameTable(_) => true,
-        // An `ALTER TABLE` whose every operation is a column drop, rename or
-        // `ALTER COLUMN .. SET | DROP NOT NULL | DEFAULT`, `TYPE`, or `RENAME TO`.
+        Statement::CreateTable(_) | Statement::CreateView(_) | Statement::RenameTable(_) => true,
+        // An `ALTER TABLE` whose every operation adds, drops, renames or
+        // redefines (MySQL `CHANGE`, `MODIFY`) a column, is an `ALTER COLUMN ..
+        // SET | DROP NOT NULL | DEFAULT`, `TYPE`, or a `RENAME TO`.
         Statement::AlterTable(at) => {
-            !at.if_exists
-                && !at.operations.is_empty()
+            !at.operations.is_empty()
                 && at.operations.iter().all(|op| {
                     matches!(
                         op,
-                        AlterTableOperation::DropColumn { .. }
+                        AlterTableOperation::AddColumn { .. }
+                            | AlterTableOperation::ChangeColumn { .. }
+                            | AlterTableOperation::ModifyColumn { .. }
+                            | AlterTableOperation::DropColumn { .. }
                             | AlterTableOperation::RenameColumn { .. }
                             | AlterTableOperation::RenameTable { .. }
                             | AlterTableOperation::AlterColumn {
@@ -820,12 +1148,13 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
                 | ObjectType::MaterializedView
                 | ObjectType::Type
                 | ObjectType::Sequence
+                | ObjectType::Schema
         ),
-        Statement::AlterType(at) => matches!(
-            at.operation,
-            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_)
-        ),
-        Statement::DropDomain(_)
+        Statement::AlterType(_)
+        | Statement::AlterIndex { .. }
+        | Statement::CreateDomain(_)
+        | Statement::CreateVirtualTable { .. }
+        | Statement::DropDomain(_)
         | Statement::CreateSequence { .. }
         | Statement::CreateFunction(_)
         | Statement::DropFunction(_)
@@ -854,7 +1183,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             let columns = ct
                 .columns
                 .iter()
-                .map(|c| (Name::ident(&c.name), column_spec(c)))
+                .map(|c| (Name::ident(&c.name), column_spec(c, d)))
                 .collect();
             push(
                 ChangeKind::CreateTable {
@@ -862,6 +1191,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     temporary: ct.temporary,
                     columns,
                     filled: ct.query.is_some(),
+                    definition: Some(Box::new(table_definition(ct, d))),
                 },
                 whole,
             );
@@ -886,6 +1216,48 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 whole,
             )
         }
+        // A domain is a type the model knows by name only.
+        Statement::CreateDomain(cd) => push(
+            ChangeKind::CreateType {
+                name: Name::object(&cd.name, d),
+                written: cd.name.to_string(),
+                labels: None,
+            },
+            whole,
+        ),
+        // SQLite: a table whose columns its module defines.
+        Statement::CreateVirtualTable {
+            name,
+            if_not_exists,
+            ..
+        } => push(
+            ChangeKind::CreateTable {
+                table: Name::object(name, d),
+                temporary: false,
+                columns: Vec::new(),
+                filled: false,
+                definition: Some(Box::new(TableDefinition {
+                    written: name.to_string(),
+                    if_not_exists: *if_not_exists,
+                    copy_from: None,
+                    columns_unknown: true,
+                    items: Vec::new(),
+                })),
+            },
+            whole,
+        ),
+        Statement::AlterIndex {
+            name,
+            operation: sqlparser::ast::AlterIndexOperation::RenameIndex { index_name },
+        } => push(
+            ChangeKind::RenameIndex {
+                from: Name::object(name, d),
+                to: Name::object(index_name, d),
+                written: index_name.to_string(),
+                qualified: index_name.0.len() > 1,
+            },
+            whole,
+        ),
         Statement::CreateType {
             name,
             representation,
@@ -1071,6 +1443,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     ObjectType::Sequence => {
                         push(ChangeKind::DropSequence { name, if_exists }, clause)
                     }
+                    ObjectType::Schema => push(ChangeKind::DropSchema { name }, clause),
                     _ => {}
                 }
             }
@@ -1107,10 +1480,12 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     parts.push(sqlparser::ast::ObjectNamePart::Identifier(
                         r.new_name.clone(),
                     ));
+                    let new_name = ObjectName(parts);
                     push(
                         ChangeKind::RenameType {
                             from: ty,
-                            to: Name::object(&ObjectName(parts), d),
+                            to: Name::object(&new_name, d),
+                            new_name,
                         },
                         whole,
                     )
@@ -1345,7 +1720,7 @@ fn name_span(st: &StatementText<'_>, name: &ObjectName) -> Option<Span> {
     }
 }
 
-fn alter_op(
+pub(crate) fn alter_op(
     table: &Name,
     op: &AlterTableOperation,
     d: Dialect,
@@ -1354,14 +1729,26 @@ fn alter_op(
 ) {
     let t = || table.clone();
     match op {
-        AlterTableOperation::AddColumn { column_def, .. } => push(
-            ChangeKind::AddColumn {
-                table: t(),
-                column: Name::ident(&column_def.name),
-                spec: column_spec(column_def),
-            },
-            clause(Some(&column_def.name)),
-        ),
+        AlterTableOperation::AddColumn {
+            column_def,
+            if_not_exists,
+            column_position,
+            ..
+        } => {
+            let mut spec = column_spec(column_def, d);
+            if let Some(def) = spec.definition.as_mut() {
+                def.if_not_exists = *if_not_exists;
+                def.position = column_position.as_ref().map(position);
+            }
+            push(
+                ChangeKind::AddColumn {
+                    table: t(),
+                    column: Name::ident(&column_def.name),
+                    spec,
+                },
+                clause(Some(&column_def.name)),
+            )
+        }
         AlterTableOperation::DropColumn {
             column_names,
             if_exists,
@@ -1407,10 +1794,10 @@ fn alter_op(
             new_name,
             data_type,
             options,
-            ..
+            column_position,
         } => {
             let c = clause(Some(old_name));
-            let spec = spec_from(data_type, options.iter());
+            let spec = restated(new_name, data_type, options, column_position, d);
             if ident_key(old_name) != ident_key(new_name) {
                 push(
                     ChangeKind::RenameColumn {
@@ -1427,13 +1814,13 @@ fn alter_op(
             col_name,
             data_type,
             options,
-            ..
+            column_position,
         } => {
             let c = clause(Some(col_name));
             restate(
                 t(),
                 Name::ident(col_name),
-                spec_from(data_type, options.iter()),
+                restated(col_name, data_type, options, column_position, d),
                 push,
                 c,
             );
@@ -1476,6 +1863,7 @@ fn alter_op(
                         new_type: data_type.to_string(),
                         restated: false,
                         data_type: Some(data_type.clone()),
+                        definition: None,
                     },
                     c,
                 ),
@@ -1486,12 +1874,34 @@ fn alter_op(
     }
 }
 
+/// The column a MySQL `CHANGE`/`MODIFY` restates.
+fn restated(
+    name: &Ident,
+    data_type: &DataType,
+    options: &[ColumnOption],
+    at: &Option<sqlparser::ast::MySQLColumnPosition>,
+    d: Dialect,
+) -> ColumnSpec {
+    let mut spec = read_column(name, data_type, options.iter().map(|o| (None, o)), d);
+    if let Some(def) = spec.definition.as_mut() {
+        def.position = at.as_ref().map(position);
+    }
+    spec
+}
+
+fn position(at: &sqlparser::ast::MySQLColumnPosition) -> ColumnPosition {
+    match at {
+        sqlparser::ast::MySQLColumnPosition::First => ColumnPosition::First,
+        sqlparser::ast::MySQLColumnPosition::After(c) => ColumnPosition::After(ident_key(c)),
+    }
+}
+
 /// MySQL `MODIFY`/`CHANGE` restate the whole column: its type, nullability and
 /// default all become what the clause says.
 fn restate(
     table: Name,
     column: Name,
-    spec: ColumnSpec,
+    mut spec: ColumnSpec,
     push: &mut impl FnMut(ChangeKind, Span),
     c: Span,
 ) {
@@ -1499,9 +1909,10 @@ fn restate(
         ChangeKind::ChangeType {
             table: table.clone(),
             column: column.clone(),
-            new_type: spec.data_type.clone(),
+            new_type: spec.type_text(),
             restated: true,
             data_type: None,
+            definition: spec.definition.take(),
         },
         c,
     );

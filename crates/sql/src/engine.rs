@@ -313,7 +313,7 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         K::RenameEnumValue { ty, .. } | K::AddEnumValue { ty, .. } => {
             vec![(ObjKey::Type(ty.key.clone()), Act::Alter)]
         }
-        K::RenameType { from, to } => vec![
+        K::RenameType { from, to, .. } => vec![
             (ObjKey::Type(from.key.clone()), Act::RenameAway),
             (ObjKey::Type(to.key.clone()), Act::RenameInto),
         ],
@@ -347,7 +347,10 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         // Lock facts: they change no schema stable sees.
         | K::ValidateConstraint { .. }
         | K::Rewrite { .. }
-        | K::Reindex { .. } => Vec::new(),
+        | K::Reindex { .. }
+        // Replayed by the model; not judged by the release delta yet.
+        | K::RenameIndex { .. }
+        | K::DropSchema { .. } => Vec::new(),
     }
 }
 

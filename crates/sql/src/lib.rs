@@ -17,6 +17,7 @@
 
 pub mod changes;
 pub mod changesets;
+pub mod definition;
 pub mod delta;
 pub mod dialect;
 pub mod engine;

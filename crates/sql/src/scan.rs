@@ -313,6 +313,7 @@ fn create(c: &Cursor<'_, '_>, out: &mut Vec<Change>) {
                 temporary,
                 columns,
                 filled: false,
+                definition: None,
             }
         }
         1 => {
@@ -433,6 +434,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                     new_type,
                     restated: false,
                     data_type: None,
+                    definition: None,
                 },
                 span,
             );
@@ -522,6 +524,7 @@ fn alter_segment(c: &Cursor<'_, '_>, table: &Name, out: &mut Vec<Change>) {
                 new_type: spec.data_type.clone(),
                 restated: true,
                 data_type: None,
+                definition: None,
             },
             span,
         );

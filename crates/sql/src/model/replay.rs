@@ -6,20 +6,19 @@
 //! multi-operation `ALTER TABLE` applies the operations it understands and reports the others.
 
 use super::{
-    Column, Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema,
-    Sequence, Table, View,
+    Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema, Sequence,
+    Table, View,
 };
-use crate::changes::{Change, ChangeKind, ColumnSource, LabelPosition, Name};
+use crate::changes::{
+    Change, ChangeKind, ColumnDefinition, ColumnPosition, ColumnSource, LabelPosition, Name,
+    TableDefinition, TableItem,
+};
 use crate::names::{ident_key, object_key};
 use crate::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterType,
-    AlterTypeOperation, AlterViewOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable,
-    CreateTableLikeDefaults, CreateTableLikeKind, DataType, Expr, Ident, IndexColumn,
-    MySQLColumnPosition, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
-    TableConstraint,
+    AlterColumnOperation, AlterTable, AlterTableOperation, AlterViewOperation, CreateIndex,
+    DataType, Expr, Ident, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
 };
-use sqlparser::tokenizer::Token;
 
 /// What [`Schema::apply`] made of one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +80,7 @@ impl Schema {
             let st = crate::changes::StatementText::detached(dialect);
             let changes = crate::changes::from_statement(stmt, &st);
             self.dialect = dialect;
-            return self.replay_changes(&changes, matches!(stmt, Statement::AlterTable(_)));
+            return self.replay_changes(&changes, alter_of(stmt));
         }
         self.apply_tree(stmt, dialect)
     }
@@ -97,14 +96,20 @@ impl Schema {
     ) -> Applied {
         if crate::changes::replayed_from_changes(stmt) {
             self.dialect = dialect;
-            return self.replay_changes(changes, matches!(stmt, Statement::AlterTable(_)));
+            return self.replay_changes(changes, alter_of(stmt));
         }
         self.apply_tree(stmt, dialect)
     }
 
-    /// Replays the change values of one statement (`alter_table`: an `ALTER
-    /// TABLE`, which the model follows only on a relation it knows).
-    fn replay_changes(&mut self, changes: &[Change], alter_table: bool) -> Applied {
+    /// Replays the change values of one statement (`alter`: an `ALTER TABLE`,
+    /// which the model follows only on a relation it knows; with `IF EXISTS`,
+    /// one it does not know is no problem).
+    fn replay_changes(&mut self, changes: &[Change], alter: Option<IfExists>) -> Applied {
+        let alter_table = alter.is_some();
+        let unknown = |key: &str| match alter {
+            Some(IfExists(true)) => Applied::Understood,
+            _ => Applied::NotUnderstood(format!("table `{key}` is not known to the model")),
+        };
         use ChangeKind as K;
         let mut missing: Vec<String> = Vec::new();
         let mut problems = Problems::new();
@@ -113,7 +118,32 @@ impl Schema {
         let mut missing_columns: Vec<(canary_lint_core::Span, Vec<String>)> = Vec::new();
         // `ALTER TABLE t RENAME TO u, ..`: the later operations are on `u`.
         let mut renamed: Option<(String, String)> = None;
+        // A MySQL `CHANGE`/`MODIFY` replaces the whole column; the nullability
+        // and default changes that follow it for the rules are part of it.
+        let mut restated: Option<String> = None;
+        let mut failed_rename: Option<String> = None;
         for c in changes {
+            if let Some(column) = &restated {
+                let part_of_it = match &c.kind {
+                    K::SetNotNull {
+                        column: n,
+                        restated: true,
+                        ..
+                    }
+                    | K::DropNotNull { column: n, .. }
+                    | K::SetDefault { column: n, .. }
+                    | K::DropDefault {
+                        column: n,
+                        restated: true,
+                        ..
+                    } => n.key == *column,
+                    _ => false,
+                };
+                if part_of_it {
+                    continue;
+                }
+                restated = None;
+            }
             if let K::RenameTable {
                 from,
                 to,
@@ -128,9 +158,7 @@ impl Schema {
                 let known =
                     self.tables.contains_key(&from_key) || self.views.contains_key(&from_key);
                 if alter_table && !known {
-                    return Applied::NotUnderstood(format!(
-                        "table `{from_key}` is not known to the model"
-                    ));
+                    return unknown(&from_key);
                 }
                 // An unqualified new name stays in the old name's schema.
                 let to_key = match (from_key.rsplit_once('.'), qualified) {
@@ -151,9 +179,7 @@ impl Schema {
                 if !self.tables.contains_key(&key) {
                     if !self.views.contains_key(&key) {
                         // An `ALTER TABLE` of a table the model does not know.
-                        return Applied::NotUnderstood(format!(
-                            "table `{key}` is not known to the model"
-                        ));
+                        return unknown(&key);
                     }
                     // Postgres accepts `ALTER TABLE .. RENAME COLUMN` on views.
                     match &c.kind {
@@ -163,6 +189,28 @@ impl Schema {
                     continue;
                 }
                 let result = match &c.kind {
+                    K::AddColumn {
+                        spec:
+                            crate::changes::ColumnSpec {
+                                definition: Some(def),
+                                ..
+                            },
+                        ..
+                    } => self.add_column(&key, def),
+                    K::ChangeType {
+                        column,
+                        definition: Some(def),
+                        ..
+                    } => {
+                        restated = Some(column.key.clone());
+                        if failed_rename.as_ref() == Some(&column.key) {
+                            // `CHANGE a b ..` where `a` could not be renamed:
+                            // the statement fails as a whole.
+                            Ok(())
+                        } else {
+                            self.redefine_column(&key, def)
+                        }
+                    }
                     K::DropColumn {
                         column, if_exists, ..
                     } => {
@@ -180,7 +228,13 @@ impl Schema {
                         }
                         Ok(())
                     }
-                    K::RenameColumn { from, to, .. } => self.rename_column(&key, from, to),
+                    K::RenameColumn { from, to, .. } => {
+                        let renamed = self.rename_column(&key, from, to);
+                        if renamed.is_err() {
+                            failed_rename = Some(from.key.clone());
+                        }
+                        renamed
+                    }
                     other => self.alter_column(&key, other),
                 };
                 if let Err(p) = result {
@@ -189,6 +243,34 @@ impl Schema {
                 continue;
             }
             match &c.kind {
+                K::CreateTable {
+                    table,
+                    temporary,
+                    columns,
+                    definition: Some(def),
+                    ..
+                } => problems.extend(self.create_table(table, *temporary, columns, def)),
+                K::RenameType { from, to, new_name } => {
+                    if let Err(p) = self.rename_type(&from.key, &to.key, new_name) {
+                        problems.push(p.to_string());
+                    }
+                }
+                K::RenameIndex {
+                    from,
+                    to,
+                    written,
+                    qualified,
+                } => {
+                    // An unqualified new name stays in the old name's schema.
+                    let to_key = match (from.key.rsplit_once('.'), qualified) {
+                        (Some((schema, _)), false) => format!("{schema}.{}", to.key),
+                        _ => to.key.clone(),
+                    };
+                    if let Err(p) = self.rename_index(&from.key, to_key, written) {
+                        problems.push(p.to_string());
+                    }
+                }
+                K::DropSchema { name } => self.drop_schema(&name.key),
                 K::DropTable {
                     table,
                     if_exists,
@@ -537,25 +619,8 @@ impl Schema {
     fn apply_tree(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
         self.dialect = dialect;
         match stmt {
-            Statement::CreateTable(ct) => self.create_table(ct, dialect),
-            Statement::CreateVirtualTable { name, .. } => {
-                let key = object_key(name, dialect);
-                let mut table = Table::new(name.to_string(), key.clone());
-                table.columns_known = false;
-                self.tables.insert(key, table);
-                Applied::Understood
-            }
             Statement::CreateIndex(ci) => self.create_index(ci, dialect),
-            Statement::CreateDomain(d) => {
-                self.other_types.insert(object_key(&d.name, dialect));
-                Applied::Understood
-            }
             Statement::AlterTable(at) => self.alter_table(at, dialect),
-            Statement::AlterIndex { name, operation } => match operation {
-                AlterIndexOperation::RenameIndex { index_name } => {
-                    self.rename_index(name, index_name, dialect)
-                }
-            },
             Statement::AlterView(av) => self.alter_view(
                 &av.name,
                 av.if_exists,
@@ -563,7 +628,6 @@ impl Schema {
                 &av.operation,
                 dialect,
             ),
-            Statement::AlterType(at) => self.alter_type(at, dialect),
             Statement::Drop {
                 object_type,
                 if_exists,
@@ -595,36 +659,33 @@ impl Schema {
 
     // ----- CREATE -------------------------------------------------------------------------
 
-    fn create_table(&mut self, ct: &CreateTable, dialect: Dialect) -> Applied {
-        let key = object_key(&ct.name, dialect);
-        if ct.if_not_exists && self.tables.contains_key(&key) {
-            return Applied::Understood;
+    /// `CREATE TABLE`, from its change value; returns the problems met.
+    fn create_table(
+        &mut self,
+        name: &Name,
+        temporary: bool,
+        columns: &[(Name, crate::changes::ColumnSpec)],
+        def: &TableDefinition,
+    ) -> Problems {
+        let key = &name.key;
+        let dialect = self.dialect;
+        let mut problems = Problems::new();
+        if def.if_not_exists && self.tables.contains_key(key) {
+            return problems;
         }
         // A replaced table loses the indexes of its predecessor.
-        for k in self.index_keys_of(&key) {
+        for k in self.index_keys_of(key) {
             self.remove_index(&k);
         }
-        let mut problems = Problems::new();
-        let mut table = Table::new(ct.name.to_string(), key.clone());
-        table.temporary = ct.temporary;
-
-        let like = match &ct.like {
-            Some(CreateTableLikeKind::Parenthesized(l)) | Some(CreateTableLikeKind::Plain(l)) => {
-                Some((&l.name, l.defaults.as_ref()))
-            }
-            None => None,
-        };
-        let copy_from = like
-            .map(|(n, d)| (n, matches!(d, Some(CreateTableLikeDefaults::Including))))
-            .or(ct.partition_of.as_ref().map(|n| (n, true)));
-        if let Some((source, with_defaults)) = copy_from {
-            let source_key = object_key(source, dialect);
-            match self.tables.get(&source_key) {
+        let mut table = Table::new(def.written.clone(), key.clone());
+        table.temporary = temporary;
+        if let Some(from) = &def.copy_from {
+            match self.tables.get(&from.source.key) {
                 Some(src) => {
                     table.columns_known = src.columns_known;
                     // MySQL's LIKE copies the whole definition; Postgres copies defaults only
                     // with INCLUDING DEFAULTS (a partition always inherits them).
-                    let keep_defaults = with_defaults || dialect == Dialect::Mysql;
+                    let keep_defaults = from.with_defaults || dialect == Dialect::Mysql;
                     for c in src.columns() {
                         let mut c = c.clone();
                         if !keep_defaults {
@@ -632,35 +693,35 @@ impl Schema {
                         }
                         table.insert_column(c, None);
                     }
-                    if dialect == Dialect::Mysql || ct.partition_of.is_some() {
+                    if dialect == Dialect::Mysql || from.partition {
                         table.constraints = src.constraints.clone();
                     }
                 }
                 None => {
                     table.columns_known = false;
-                    problems.push(format!("source table `{source}` is not known"));
+                    problems.push(format!("source table `{}` is not known", from.written));
                 }
             }
         }
-        if ct.query.is_some() || ct.clone.is_some() {
+        if def.columns_unknown {
             // CREATE TABLE .. AS SELECT: the columns come from a query the model does not type.
             table.columns_known = false;
         }
-
-        for def in &ct.columns {
-            let (column, constraints) = column_from_def(def, dialect);
-            table.insert_column(column, None);
-            table.constraints.extend(constraints);
+        for (_, spec) in columns {
+            if let Some(d) = &spec.definition {
+                table.insert_column(d.column.clone(), None);
+                table.constraints.extend(d.constraints.iter().cloned());
+            }
         }
-        for tc in &ct.constraints {
-            if let Err(p) = self.add_constraint(&mut table, tc, dialect) {
+        for item in &def.items {
+            if let Err(p) = self.add_constraint(&mut table, item, dialect) {
                 problems.push(p.to_string());
             }
         }
         apply_primary_key_nullability(&mut table, dialect);
         self.tables.insert(key.clone(), table);
-        self.note_references(&key);
-        outcome(problems)
+        self.note_references(key);
+        problems
     }
 
     /// The type of a view's output column, from where it comes.
@@ -704,7 +765,11 @@ impl Schema {
 
     fn create_index(&mut self, ci: &CreateIndex, dialect: Dialect) -> Applied {
         let table = object_key(&ci.table_name, dialect);
-        let columns: Vec<String> = ci.columns.iter().map(index_column_key).collect();
+        let columns: Vec<String> = ci
+            .columns
+            .iter()
+            .map(crate::changes::index_column_key)
+            .collect();
         let (name, name_key) = match &ci.name {
             Some(n) => (n.to_string(), object_key(n, dialect)),
             None => {
@@ -743,85 +808,34 @@ impl Schema {
     fn add_constraint(
         &mut self,
         table: &mut Table,
-        tc: &TableConstraint,
+        item: &TableItem,
         dialect: Dialect,
     ) -> Result<(), Unfollowed> {
-        let constraint = match tc {
-            TableConstraint::PrimaryKey(pk) => Constraint {
-                name: either(&pk.name, &pk.index_name).map(|n| n.value.clone()),
-                key: either(&pk.name, &pk.index_name).map(ident_key),
-                kind: ConstraintKind::PrimaryKey,
-                columns: pk.columns.iter().map(index_column_key).collect(),
-            },
-            TableConstraint::Unique(u) => Constraint {
-                name: either(&u.name, &u.index_name).map(|n| n.value.clone()),
-                key: either(&u.name, &u.index_name).map(ident_key),
-                kind: ConstraintKind::Unique,
-                columns: u.columns.iter().map(index_column_key).collect(),
-            },
-            TableConstraint::ForeignKey(fk) => Constraint {
-                name: either(&fk.name, &fk.index_name).map(|n| n.value.clone()),
-                key: either(&fk.name, &fk.index_name).map(ident_key),
-                kind: ConstraintKind::ForeignKey {
-                    table: object_key(&fk.foreign_table, dialect),
-                    columns: fk.referred_columns.iter().map(ident_key).collect(),
-                },
-                columns: fk.columns.iter().map(ident_key).collect(),
-            },
-            TableConstraint::Check(c) => Constraint {
-                name: c.name.as_ref().map(|n| n.value.clone()),
-                key: c.name.as_ref().map(ident_key),
-                kind: ConstraintKind::Check(c.expr.to_string()),
-                columns: Vec::new(),
-            },
-            TableConstraint::Index(ic) => {
-                let columns: Vec<String> = ic.columns.iter().map(index_column_key).collect();
-                self.add_inline_index(table, ic.name.as_ref(), columns, dialect);
+        let constraint = match item {
+            TableItem::Constraint(c) => c.clone(),
+            TableItem::Index { name, columns } => {
+                self.add_inline_index(table, name.as_ref(), columns.clone(), dialect);
                 return Ok(());
             }
-            TableConstraint::FulltextOrSpatial(fs) => {
-                let columns: Vec<String> = fs.columns.iter().map(index_column_key).collect();
-                self.add_inline_index(table, fs.opt_index_name.as_ref(), columns, dialect);
-                return Ok(());
-            }
-            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+            TableItem::UsingIndex {
+                name,
+                index,
+                primary,
+            } => {
                 // Postgres: the index becomes the constraint's index (and takes its name).
-                let index_key = index_key(&table.key, &ident_key(&u.index_name), dialect);
-                let Some(index) = self.remove_index(&index_key) else {
-                    return Err(format!("index `{}` is not known", u.index_name).into());
+                let index_key = index_key(&table.key, &index.key, dialect);
+                let Some(found) = self.remove_index(&index_key) else {
+                    return Err(format!("index `{}` is not known", index.display).into());
                 };
-                let kind = if matches!(tc, TableConstraint::PrimaryKeyUsingIndex(_)) {
-                    ConstraintKind::PrimaryKey
-                } else {
-                    ConstraintKind::Unique
-                };
-                let name = u.name.as_ref().unwrap_or(&u.index_name);
                 Constraint {
-                    name: Some(name.value.clone()),
-                    key: Some(ident_key(name)),
-                    kind,
-                    columns: index.columns,
-                }
-            }
-            TableConstraint::Exclude(ex) => {
-                let elements: Vec<String> = ex.elements.iter().map(|e| e.to_string()).collect();
-                let mut text = String::new();
-                if let Some(m) = &ex.index_method {
-                    text.push_str(&format!("USING {m} "));
-                }
-                text.push_str(&format!("({})", elements.join(", ")));
-                if let Some(w) = &ex.where_clause {
-                    text.push_str(&format!(" WHERE ({w})"));
-                }
-                Constraint {
-                    name: ex.name.as_ref().map(|n| n.value.clone()),
-                    key: ex.name.as_ref().map(ident_key),
-                    kind: ConstraintKind::Exclude(text),
-                    columns: ex
-                        .elements
-                        .iter()
-                        .map(|e| index_column_key(&e.column))
-                        .collect(),
+                    name: Some(name.display.clone()),
+                    key: Some(name.key.clone()),
+                    kind: if *primary {
+                        ConstraintKind::PrimaryKey
+                    } else {
+                        ConstraintKind::Unique
+                    },
+                    columns: found.columns,
                 }
             }
         };
@@ -840,12 +854,12 @@ impl Schema {
     fn add_inline_index(
         &mut self,
         table: &Table,
-        name: Option<&Ident>,
+        name: Option<&Name>,
         columns: Vec<String>,
         dialect: Dialect,
     ) {
         let (display, key) = match name {
-            Some(n) => (n.value.clone(), ident_key(n)),
+            Some(n) => (n.display.clone(), n.key.clone()),
             None => {
                 let first = columns.first().cloned().unwrap_or_default();
                 (first.clone(), first)
@@ -915,26 +929,6 @@ impl Schema {
     ) -> Result<(), Unfollowed> {
         use AlterTableOperation as Op;
         match op {
-            Op::AddColumn {
-                if_not_exists,
-                column_def,
-                column_position,
-                ..
-            } => {
-                let table = self.table_mut(key)?;
-                let (column, constraints) = column_from_def(column_def, dialect);
-                if table.has_column(&column.key) {
-                    if *if_not_exists {
-                        return Ok(());
-                    }
-                    return Err(format!("column `{}` already exists", column.name).into());
-                }
-                let at = position(table, column_position.as_ref());
-                table.insert_column(column, at);
-                table.constraints.extend(constraints);
-                apply_primary_key_nullability(table, dialect);
-                Ok(())
-            }
             Op::DropColumn {
                 column_names,
                 if_exists,
@@ -981,24 +975,42 @@ impl Schema {
                 *key = new_key;
                 Ok(())
             }
-            Op::ChangeColumn {
-                old_name,
-                new_name,
-                data_type,
-                options,
-                column_position,
-            } => {
-                if ident_key(old_name) != ident_key(new_name) {
-                    self.rename_column(key, &Name::ident(old_name), &Name::ident(new_name))?;
+            Op::AddColumn { .. } | Op::ChangeColumn { .. } | Op::ModifyColumn { .. } => {
+                // Read once, as the rules read it; replayed in order.
+                let table = Name {
+                    key: key.clone(),
+                    display: key.clone(),
+                };
+                let mut changes = Vec::new();
+                crate::changes::alter_op(
+                    &table,
+                    op,
+                    dialect,
+                    &mut |kind, _| changes.push(kind),
+                    |_| canary_lint_core::Span::new(0, 0),
+                );
+                for kind in &changes {
+                    match kind {
+                        ChangeKind::RenameColumn { from, to, .. } => {
+                            self.rename_column(key, from, to)?
+                        }
+                        ChangeKind::ChangeType {
+                            definition: Some(def),
+                            ..
+                        } => return self.redefine_column(key, def),
+                        ChangeKind::AddColumn {
+                            spec:
+                                crate::changes::ColumnSpec {
+                                    definition: Some(def),
+                                    ..
+                                },
+                            ..
+                        } => return self.add_column(key, def),
+                        _ => {}
+                    }
                 }
-                self.redefine_column(key, new_name, data_type, options, column_position, dialect)
+                Ok(())
             }
-            Op::ModifyColumn {
-                col_name,
-                data_type,
-                options,
-                column_position,
-            } => self.redefine_column(key, col_name, data_type, options, column_position, dialect),
             Op::AlterColumn { column_name, op } => {
                 let table = self.table_mut(key)?;
                 let known = table.columns_known;
@@ -1032,7 +1044,8 @@ impl Schema {
                     .tables
                     .remove(key.as_str())
                     .ok_or_else(|| format!("table `{key}` is not known"))?;
-                let result = self.add_constraint(&mut table, constraint, dialect);
+                let item = crate::changes::table_item(constraint, dialect);
+                let result = self.add_constraint(&mut table, &item, dialect);
                 self.tables.insert(key.clone(), table);
                 result
             }
@@ -1146,46 +1159,47 @@ impl Schema {
             .ok_or_else(|| format!("table `{key}` is not known").into())
     }
 
+    /// `ADD COLUMN` on the known table `key`.
+    fn add_column(&mut self, key: &str, def: &ColumnDefinition) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        let table = self.table_mut(key)?;
+        if table.has_column(&def.column.key) {
+            if def.if_not_exists {
+                return Ok(());
+            }
+            return Err(format!("column `{}` already exists", def.column.name).into());
+        }
+        let at = position(table, def.position.as_ref());
+        table.insert_column(def.column.clone(), at);
+        table.constraints.extend(def.constraints.iter().cloned());
+        apply_primary_key_nullability(table, dialect);
+        self.note_references(key);
+        Ok(())
+    }
+
     /// MySQL `CHANGE`/`MODIFY`: the column is redefined from scratch (nullability and default
     /// not restated are lost, as in MySQL).
-    fn redefine_column(
-        &mut self,
-        key: &str,
-        name: &Ident,
-        data_type: &DataType,
-        options: &[ColumnOption],
-        column_position: &Option<MySQLColumnPosition>,
-        dialect: Dialect,
-    ) -> Result<(), Unfollowed> {
-        let def = ColumnDef {
-            name: name.clone(),
-            data_type: data_type.clone(),
-            options: options
-                .iter()
-                .map(|o| sqlparser::ast::ColumnOptionDef {
-                    name: None,
-                    option: o.clone(),
-                })
-                .collect(),
-        };
-        let (column, constraints) = column_from_def(&def, dialect);
+    fn redefine_column(&mut self, key: &str, def: &ColumnDefinition) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        let column = def.column.clone();
         let table = self.table_mut(key)?;
         let Some(old_at) = table.position(&column.key) else {
             return if table.columns_known {
-                Err(format!("column `{}` is not known", name.value).into())
+                Err(format!("column `{}` is not known", column.name).into())
             } else {
                 Ok(())
             };
         };
         let col_key = column.key.clone();
         table.insert_column(column, Some(old_at));
-        if let Some(at) = position(table, column_position.as_ref()) {
+        if let Some(at) = position(table, def.position.as_ref()) {
             // `AFTER x` counts positions with the moved column still in place.
             let at = if at > old_at { at - 1 } else { at };
             table.move_column(&col_key, at);
         }
-        table.constraints.extend(constraints);
+        table.constraints.extend(def.constraints.iter().cloned());
         apply_primary_key_nullability(table, dialect);
+        self.note_references(key);
         Ok(())
     }
 
@@ -1351,21 +1365,20 @@ impl Schema {
         }
     }
 
-    fn rename_index(&mut self, name: &ObjectName, new: &ObjectName, dialect: Dialect) -> Applied {
-        let from = object_key(name, dialect);
-        let Some(mut index) = self.remove_index(&from) else {
-            return Applied::NotUnderstood(format!("index `{from}` is not known"));
+    /// `ALTER INDEX .. RENAME TO`: index `from` is now `to`, shown as `written`.
+    fn rename_index(&mut self, from: &str, to: String, written: &str) -> Result<(), Unfollowed> {
+        let Some(mut index) = self.remove_index(from) else {
+            return Err(format!("index `{from}` is not known").into());
         };
-        let to = renamed_key(&from, new, dialect);
-        index.name = new.to_string();
+        index.name = written.to_string();
         self.insert_index(to.clone(), index);
         self.renames.push(Rename {
             kind: RenameKind::Index,
             parent: None,
-            from,
+            from: from.to_string(),
             to,
         });
-        Applied::Understood
+        Ok(())
     }
 
     fn rename_view_column(&mut self, view: &str, old: &Name, new: &Name) {
@@ -1513,55 +1526,60 @@ impl Schema {
         }
     }
 
-    fn alter_type(&mut self, at: &AlterType, dialect: Dialect) -> Applied {
-        let key = object_key(&at.name, dialect);
-        if let (AlterTypeOperation::Rename(r), true) =
-            (&at.operation, self.other_types.contains(&key))
-        {
-            let to = object_key(&replace_last(&at.name, &r.new_name), dialect);
-            self.other_types.remove(&key);
-            self.other_types.insert(to.clone());
-            self.renames.push(Rename {
-                kind: RenameKind::Type,
-                parent: None,
-                from: key,
-                to,
-            });
-            return Applied::Understood;
-        }
-        if !self.enums.contains_key(&key) {
-            return Applied::NotUnderstood(format!("type `{key}` is not a known enum type"));
-        }
-        match &at.operation {
-            // Replayed from their change values (see `Schema::apply`).
-            AlterTypeOperation::AddValue(_) | AlterTypeOperation::RenameValue(_) => {
-                Applied::Understood
-            }
-            AlterTypeOperation::Rename(r) => {
-                let new_name = replace_last(&at.name, &r.new_name);
-                let to = object_key(&new_name, dialect);
-                if let Some(mut e) = self.enums.remove(&key) {
-                    e.name = new_name.to_string();
-                    self.enums.insert(to.clone(), e);
-                }
-                // Columns of the type now name it by its new name.
-                for t in self.tables.values_mut() {
-                    for c in &mut t.columns {
-                        if let DataType::Custom(n, m) = &c.data_type {
-                            if object_key(n, dialect) == key {
-                                c.data_type = DataType::Custom(new_name.clone(), m.clone());
-                            }
+    /// `ALTER TYPE .. RENAME TO`: type `key` is now `to`, written `new_name`.
+    fn rename_type(
+        &mut self,
+        key: &str,
+        to: &str,
+        new_name: &ObjectName,
+    ) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        if self.other_types.remove(key) {
+            self.other_types.insert(to.to_string());
+        } else {
+            let Some(mut e) = self.enums.remove(key) else {
+                return Err(format!("type `{key}` is not a known enum type").into());
+            };
+            e.name = new_name.to_string();
+            self.enums.insert(to.to_string(), e);
+            // Columns of the type now name it by its new name.
+            for t in self.tables.values_mut() {
+                for c in &mut t.columns {
+                    if let DataType::Custom(n, m) = &c.data_type {
+                        if object_key(n, dialect) == key {
+                            c.data_type = DataType::Custom(new_name.clone(), m.clone());
                         }
                     }
                 }
-                self.renames.push(Rename {
-                    kind: RenameKind::Type,
-                    parent: None,
-                    from: key,
-                    to,
-                });
-                Applied::Understood
             }
+        }
+        self.renames.push(Rename {
+            kind: RenameKind::Type,
+            parent: None,
+            from: key.to_string(),
+            to: to.to_string(),
+        });
+        Ok(())
+    }
+
+    /// `DROP SCHEMA`: drops the relations, types, sequences, triggers and
+    /// indexes of schema `key`.
+    fn drop_schema(&mut self, key: &str) {
+        let prefix = format!("{key}.");
+        let keep = |k: &String| !k.starts_with(&prefix);
+        self.tables.retain(|k, _| keep(k));
+        self.triggers.retain(|k, _| keep(k));
+        self.views.retain(|k, _| keep(k));
+        self.enums.retain(|k, _| keep(k));
+        self.sequences.retain(|k, _| keep(k));
+        let gone: Vec<String> = self
+            .indexes
+            .iter()
+            .filter(|(k, i)| !keep(k) || !keep(&i.table))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            self.remove_index(&k);
         }
     }
 
@@ -1592,26 +1610,6 @@ impl Schema {
                     }
                 }
             }
-            ObjectType::Schema => {
-                for n in names {
-                    let prefix = format!("{}.", object_key(n, dialect));
-                    let keep = |k: &String| !k.starts_with(&prefix);
-                    self.tables.retain(|k, _| keep(k));
-                    self.triggers.retain(|k, _| keep(k));
-                    self.views.retain(|k, _| keep(k));
-                    self.enums.retain(|k, _| keep(k));
-                    self.sequences.retain(|k, _| keep(k));
-                    let gone: Vec<String> = self
-                        .indexes
-                        .iter()
-                        .filter(|(k, i)| !keep(k) || !keep(&i.table))
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    for k in gone {
-                        self.remove_index(&k);
-                    }
-                }
-            }
             _ => return Applied::Ignored,
         }
         if missing.is_empty() || if_exists {
@@ -1626,110 +1624,6 @@ impl Schema {
 }
 
 // ----- helpers --------------------------------------------------------------------------------
-
-/// Builds a column from its definition, with the constraints written inline on it.
-pub(super) fn column_from_def(def: &ColumnDef, dialect: Dialect) -> (Column, Vec<Constraint>) {
-    let key = ident_key(&def.name);
-    let mut column = Column {
-        name: def.name.value.clone(),
-        key: key.clone(),
-        data_type: def.data_type.clone(),
-        nullable: true,
-        default: None,
-        generated: None,
-    };
-    if is_serial(&def.data_type, dialect) {
-        column.generated = Some(Generated::Identity);
-        column.nullable = false;
-    }
-    let mut constraints = Vec::new();
-    for opt in &def.options {
-        let named = |inner: &Option<Ident>| opt.name.as_ref().or(inner.as_ref()).cloned();
-        match &opt.option {
-            ColumnOption::Null => column.nullable = true,
-            ColumnOption::NotNull => column.nullable = false,
-            ColumnOption::Default(e) => column.default = Some(e.to_string()),
-            ColumnOption::PrimaryKey(pk) => {
-                let name = named(&pk.name);
-                constraints.push(Constraint {
-                    name: name.as_ref().map(|n| n.value.clone()),
-                    key: name.as_ref().map(ident_key),
-                    kind: ConstraintKind::PrimaryKey,
-                    columns: vec![key.clone()],
-                });
-                if primary_key_implies_not_null(&column.data_type, dialect) {
-                    column.nullable = false;
-                }
-            }
-            ColumnOption::Unique(u) => {
-                let name = named(&u.name);
-                constraints.push(Constraint {
-                    name: name.as_ref().map(|n| n.value.clone()),
-                    key: name.as_ref().map(ident_key),
-                    kind: ConstraintKind::Unique,
-                    columns: vec![key.clone()],
-                });
-            }
-            ColumnOption::ForeignKey(fk) => {
-                let name = named(&fk.name);
-                constraints.push(Constraint {
-                    name: name.as_ref().map(|n| n.value.clone()),
-                    key: name.as_ref().map(ident_key),
-                    kind: ConstraintKind::ForeignKey {
-                        table: object_key(&fk.foreign_table, dialect),
-                        columns: fk.referred_columns.iter().map(ident_key).collect(),
-                    },
-                    columns: vec![key.clone()],
-                });
-            }
-            ColumnOption::Check(c) => {
-                let name = named(&c.name);
-                constraints.push(Constraint {
-                    name: name.as_ref().map(|n| n.value.clone()),
-                    key: name.as_ref().map(ident_key),
-                    kind: ConstraintKind::Check(c.expr.to_string()),
-                    columns: Vec::new(),
-                });
-            }
-            ColumnOption::DialectSpecific(tokens) => {
-                let counter = tokens.iter().any(|t| match t {
-                    Token::Word(w) => {
-                        w.value.eq_ignore_ascii_case("AUTO_INCREMENT")
-                            || w.value.eq_ignore_ascii_case("AUTOINCREMENT")
-                    }
-                    _ => false,
-                });
-                if counter {
-                    column.generated = Some(Generated::Identity);
-                }
-            }
-            ColumnOption::Generated {
-                generation_expr, ..
-            } => {
-                if generation_expr.is_some() {
-                    column.generated = Some(Generated::Computed);
-                } else {
-                    column.generated = Some(Generated::Identity);
-                    column.nullable = false;
-                }
-            }
-            ColumnOption::Identity(_) => {
-                column.generated = Some(Generated::Identity);
-                column.nullable = false;
-            }
-            ColumnOption::Materialized(_) | ColumnOption::Alias(_) => {
-                column.generated = Some(Generated::Computed)
-            }
-            _ => {}
-        }
-    }
-    (column, constraints)
-}
-
-/// A constraint's name: `CONSTRAINT name`, else MySQL's index name (`UNIQUE KEY name`).
-fn either<'a>(name: &'a Option<Ident>, index_name: &'a Option<Ident>) -> Option<&'a Ident> {
-    name.as_ref().or(index_name.as_ref())
-}
 
 /// One part of an `sp_rename` name: `[x]` and `"x"` are quoted, anything else is not.
 fn sp_ident(part: &str) -> Ident {
@@ -1758,28 +1652,10 @@ fn apply_primary_key_nullability(table: &mut Table, dialect: Dialect) {
         .collect();
     for key in pk_columns {
         if let Some(c) = table.column_mut(&key) {
-            if primary_key_implies_not_null(&c.data_type, dialect) {
+            if crate::changes::primary_key_implies_not_null(&c.data_type, dialect) {
                 c.nullable = false;
             }
         }
-    }
-}
-
-fn primary_key_implies_not_null(data_type: &DataType, dialect: Dialect) -> bool {
-    dialect != Dialect::Sqlite || matches!(data_type, DataType::Integer(_))
-}
-
-/// Postgres `serial`, `bigserial`, `smallserial` (and `serial2/4/8`).
-pub(super) fn is_serial(data_type: &DataType, dialect: Dialect) -> bool {
-    if !matches!(dialect, Dialect::Postgres | Dialect::Generic) {
-        return false;
-    }
-    match data_type {
-        DataType::Custom(name, mods) if mods.is_empty() => matches!(
-            last_part(name).as_deref(),
-            Some("serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8")
-        ),
-        _ => false,
     }
 }
 
@@ -1788,15 +1664,6 @@ pub(super) fn last_part(name: &ObjectName) -> Option<String> {
     match name.0.last()? {
         ObjectNamePart::Identifier(i) => Some(i.value.to_lowercase()),
         other => Some(other.to_string().to_lowercase()),
-    }
-}
-
-/// The key of one indexed column: a column key, or the expression's SQL text.
-fn index_column_key(ic: &IndexColumn) -> String {
-    match &ic.column.expr {
-        Expr::Identifier(i) => ident_key(i),
-        Expr::CompoundIdentifier(parts) => parts.last().map(ident_key).unwrap_or_default(),
-        other => other.to_string(),
     }
 }
 
@@ -1827,18 +1694,23 @@ fn rename_target(kind: &RenameTableNameKind) -> &ObjectName {
     }
 }
 
-fn replace_last(name: &ObjectName, last: &Ident) -> ObjectName {
-    let mut parts = name.0.clone();
-    parts.pop();
-    parts.push(ObjectNamePart::Identifier(last.clone()));
-    ObjectName(parts)
+/// Where `FIRST`/`AFTER x` puts a column (None: at the end, or unchanged for MODIFY).
+fn position(table: &Table, pos: Option<&ColumnPosition>) -> Option<usize> {
+    match pos? {
+        ColumnPosition::First => Some(0),
+        ColumnPosition::After(after) => table.position(after).map(|i| i + 1),
+    }
 }
 
-/// Where `FIRST`/`AFTER x` puts a column (None: at the end, or unchanged for MODIFY).
-fn position(table: &Table, pos: Option<&MySQLColumnPosition>) -> Option<usize> {
-    match pos? {
-        MySQLColumnPosition::First => Some(0),
-        MySQLColumnPosition::After(after) => table.position(&ident_key(after)).map(|i| i + 1),
+/// `ALTER TABLE [IF EXISTS]`.
+#[derive(Debug, Clone, Copy)]
+struct IfExists(bool);
+
+/// Whether a statement is an `ALTER TABLE`, and with `IF EXISTS`.
+fn alter_of(stmt: &Statement) -> Option<IfExists> {
+    match stmt {
+        Statement::AlterTable(at) => Some(IfExists(at.if_exists)),
+        _ => None,
     }
 }
 
@@ -1852,7 +1724,8 @@ fn column_change_table(kind: &ChangeKind) -> Option<&Name> {
         | K::DropNotNull { table, .. }
         | K::SetDefault { table, .. }
         | K::DropDefault { table, .. }
-        | K::ChangeType { table, .. } => Some(table),
+        | K::ChangeType { table, .. }
+        | K::AddColumn { table, .. } => Some(table),
         _ => None,
     }
 }

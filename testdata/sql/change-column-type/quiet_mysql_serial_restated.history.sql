@@ -1,0 +1,1 @@
+CREATE TABLE orders (id SERIAL, total INT NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE orders (id SERIAL, name VARCHAR(40) NOT NULL);
