@@ -47,15 +47,138 @@ pub fn join_parts(parts: &[String], dialect: Dialect) -> String {
     }
 }
 
-/// Whether `word` (any case) is one of sqlparser's SQL keywords.
-pub fn is_sql_keyword(word: &str) -> bool {
-    let upper = word.to_ascii_uppercase();
-    sqlparser::keywords::ALL_KEYWORDS
-        .binary_search(&upper.as_str())
-        .is_ok()
+/// A key without its schema part, for display and for stable-source searches.
+/// Words that cannot be an unquoted table name after the object keywords
+/// [`object_names`] reads (`TABLE`, `ON`, `TO`, `FROM`, ...): Postgres's reserved
+/// key words, and the words DDL puts after `ON` and `TO` (`ON DELETE CASCADE`,
+/// `ON COMMIT DROP`, `ON DUPLICATE KEY UPDATE`, `SET x TO DEFAULT`). Taking one of
+/// them for a name only makes `check` read more history; missing a name would
+/// leave the history of that table unread.
+const RESERVED_AFTER_OBJECT_KEYWORD: &[&str] = &[
+    "action",
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "binary",
+    "both",
+    "cascade",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "commit",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "delete",
+    "desc",
+    "distinct",
+    "do",
+    "drop",
+    "duplicate",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "insert",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "no",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "preserve",
+    "primary",
+    "references",
+    "restrict",
+    "returning",
+    "right",
+    "rows",
+    "select",
+    "session_user",
+    "set",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "using",
+    "values",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+fn is_reserved_after_object_keyword(word: &str) -> bool {
+    RESERVED_AFTER_OBJECT_KEYWORD
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(word))
 }
 
-/// A key without its schema part, for display and for stable-source searches.
 pub fn bare(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
@@ -122,8 +245,10 @@ pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
     }
     type W<'a> = (std::borrow::Cow<'a, str>, bool, usize, bool);
     let one_of = |w: &W, list: &[&str]| !w.1 && list.iter().any(|k| k.eq_ignore_ascii_case(&w.0));
-    // A keyword is no name unless it was quoted (`"user"`).
-    let is_name = |w: &W| w.1 || !is_sql_keyword(&w.0);
+    // A reserved word is no name unless it was quoted (`"user"`). Only reserved
+    // words: most SQL keywords (`items`, `events`, `data`, `name`) are valid
+    // table names, and a name missed here would leave its history unread.
+    let is_name = |w: &W| w.1 || !is_reserved_after_object_keyword(&w.0);
     let mut out = Vec::new();
     for k in 0..words.len() {
         if !one_of(&words[k], OBJECT_KEYWORDS) {
