@@ -25,6 +25,12 @@ fn replace_ranged(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
     let mut out: Option<Vec<u8>> = None;
     let mut i = 0;
     while i + 1 < b.len() {
+        // Placeholders start at `{` or `$`: jump to the next one (the text of a
+        // routine body has `$$`, so most files get this far).
+        match memchr::memchr2(b'{', b'$', &b[i..b.len() - 1]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let found = match (b[i], b[i + 1]) {
             (b'{', b'{') => text[i + 2..].find("}}").map(|e| (i + 2 + e + 2, true)),
             (b'$', b'{') => {
@@ -146,8 +152,8 @@ pub fn restore_in(
 }
 
 fn memchr_any(b: &[u8]) -> Option<usize> {
-    b.windows(2)
-        .position(|w| (w[0] == b'{' || w[0] == b'$') && w[1] == b'{')
+    // Vectorised search for the first byte (this runs on every SQL file read).
+    memchr::memchr2_iter(b'{', b'$', b).find(|&i| b.get(i + 1) == Some(&b'{'))
 }
 
 #[cfg(test)]
