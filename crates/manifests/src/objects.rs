@@ -418,12 +418,7 @@ impl<'a> Ctx<'a> {
 
     /// The objects of one kind.
     pub fn of_kind<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s Resource> + 's {
-        self.by_kind
-            .get(kind)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(move |&i| &self.res[i])
+        self.indexed(kind).map(|(_, r)| r)
     }
 
     /// The objects of one kind, with their index.

@@ -53,6 +53,11 @@ impl Route {
         self.dests.iter().map(|d| d.effective).sum()
     }
 
+    /// The first destination that is the canary's.
+    pub fn canary_dest(&self) -> Option<&Dest> {
+        self.dests.iter().find(|d| d.role == Some(Role::Canary))
+    }
+
     pub fn share(&self, role: Role) -> i64 {
         self.dests
             .iter()

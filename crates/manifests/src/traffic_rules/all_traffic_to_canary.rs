@@ -35,7 +35,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if route.has_match && route.dests.len() < 2 {
             continue;
         }
-        let Some(d) = route.dests.iter().find(|d| d.role == Some(Role::Canary)) else {
+        let Some(d) = route.canary_dest() else {
             continue;
         };
         let r = &ctx.res[route.res];

@@ -71,7 +71,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             .help("route by a header or cookie match instead: a `match` that sends marked users to the canary subset");
         for r in &split {
             let rr = &ctx.res[r.res];
-            if let Some(d) = r.dests.iter().find(|d| d.role == Some(Role::Canary)) {
+            if let Some(d) = r.canary_dest() {
                 diag.push_related(
                     ctx.related(
                         r.res,
