@@ -17,6 +17,8 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Location;
 
+mod plain;
+
 /// Why sqlparser rejected a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -219,6 +221,8 @@ fn parse_filtered(
         for raw in split(text, range, dialect) {
             if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
+                // Parsed only to drop its tree (see `plain`): known to parse.
+                || (lean && plain::is_plain_data(text, raw.span, dialect))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
@@ -398,7 +402,9 @@ fn tree_unused(ast: &Statement, text: &str, span: Span, dialect: Dialect) -> boo
         | Statement::Copy { .. }
         | Statement::Grant(_)
         | Statement::Revoke(_)
-        | Statement::Comment { .. } => true,
+        | Statement::Comment { .. }
+        // The lock timeout a `SET` gives is read from its tokens.
+        | Statement::Set(_) => true,
         // `INSERT .. SELECT` from a table fills it (a change); `INSERT .. VALUES`
         // makes none.
         Statement::Insert(_) => {

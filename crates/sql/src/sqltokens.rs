@@ -81,7 +81,7 @@ fn keywords() -> &'static KeywordMap {
 
 /// The keyword an unquoted word is, as sqlparser decides it (case-insensitive
 /// match against its keyword list).
-fn keyword(word: &str) -> Keyword {
+pub(crate) fn keyword(word: &str) -> Keyword {
     let b = word.as_bytes();
     if b.len() > MAX_KEYWORD {
         return Keyword::NoKeyword;
