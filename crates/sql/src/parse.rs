@@ -88,6 +88,21 @@ fn is_data_statement(text: &str, span: Span) -> bool {
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];
     DATA_STATEMENTS.iter().any(|k| k.eq_ignore_ascii_case(word))
+        && !is_sp_rename_call(word, &rest[n..])
+}
+
+/// SQL Server's `EXEC [dbo.]sp_rename ..`: a rename, not a data statement.
+fn is_sp_rename_call(word: &str, rest: &[u8]) -> bool {
+    if !(word.eq_ignore_ascii_case("EXEC") || word.eq_ignore_ascii_case("EXECUTE")) {
+        return false;
+    }
+    let rest = rest.trim_ascii_start();
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'))
+        .count();
+    let name = rest[..name].to_ascii_lowercase();
+    name.ends_with(b"sp_rename") || name.ends_with(b"sp_rename]")
 }
 
 /// A routine (`CREATE FUNCTION | PROCEDURE | TRIGGER | EVENT`, whose body the
