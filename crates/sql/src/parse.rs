@@ -249,7 +249,7 @@ fn parse_filtered(
             if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
                 // Parsed only to drop its tree (see `plain`): known to parse.
-                || (lean && plain::is_plain_data(text, raw.span, dialect))
+                || (lean && plain::is_plain_data(text, raw.span, dialect, tokens))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,

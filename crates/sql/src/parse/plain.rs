@@ -23,7 +23,7 @@
 //! generated statements in every dialect, that each one read here is accepted by
 //! sqlparser and has a tree the checked parse drops.
 
-use crate::lex::{Lexer, TokenKind};
+use crate::lex::{Lexer, Token, TokenKind};
 use crate::Dialect;
 use canary_lint_core::Span;
 use sqlparser::keywords::Keyword;
@@ -45,9 +45,15 @@ enum Tok<'a> {
     Other,
 }
 
+/// The statement's tokens: the splitter's when the caller has them, else lexed.
+enum Tokens<'a> {
+    Cut(std::slice::Iter<'a, Token>),
+    Lexer(Lexer<'a>),
+}
+
 struct Reader<'a> {
     text: &'a str,
-    lx: Lexer<'a>,
+    lx: Tokens<'a>,
     dialect: Dialect,
     /// Where the previous token ended: the blanks between tokens are checked.
     at: usize,
@@ -55,10 +61,13 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(text: &'a str, span: Span, dialect: Dialect) -> Self {
+    fn new(text: &'a str, span: Span, dialect: Dialect, cut: Option<&'a [Token]>) -> Self {
         Reader {
             text,
-            lx: Lexer::new(text, span.start, span.end, dialect),
+            lx: match cut {
+                Some(c) => Tokens::Cut(c.iter()),
+                None => Tokens::Lexer(Lexer::new(text, span.start, span.end, dialect)),
+            },
             dialect,
             at: span.start,
             end: span.end,
@@ -72,7 +81,11 @@ impl<'a> Reader<'a> {
     }
 
     fn next(&mut self) -> Tok<'a> {
-        let Some(t) = self.lx.next_token() else {
+        let next = match &mut self.lx {
+            Tokens::Cut(it) => it.next().copied(),
+            Tokens::Lexer(lx) => lx.next_token(),
+        };
+        let Some(t) = next else {
             return if self.blanks_only(self.end) {
                 Tok::End
             } else {
@@ -269,13 +282,21 @@ fn set_setting(r: &mut Reader<'_>) -> bool {
 }
 
 /// Whether the statement at `span` is one of the grammars above: sqlparser
-/// accepts it and [`super::parse_file_checked`] would drop its tree.
-pub(super) fn is_plain_data(text: &str, span: Span, dialect: Dialect) -> bool {
+/// accepts it and [`super::parse_file_checked`] would drop its tree. `cut`: the
+/// splitter's tokens that start inside the statement, when the caller has them
+/// (the same tokens the lexer cuts from the statement alone, but for a MySQL
+/// delimiter, which no grammar here reads).
+pub(super) fn is_plain_data(
+    text: &str,
+    span: Span,
+    dialect: Dialect,
+    cut: Option<&[Token]>,
+) -> bool {
     let first = text.as_bytes().get(span.start).map(u8::to_ascii_uppercase);
     if !matches!(first, Some(b'I' | b'S')) {
         return false;
     }
-    let mut r = Reader::new(text, span, dialect);
+    let mut r = Reader::new(text, span, dialect, cut);
     match r.next() {
         w if is_kw(w, "INSERT") => insert_values(&mut r),
         w if is_kw(w, "SET") => set_setting(&mut r),
@@ -289,7 +310,20 @@ mod tests {
     use super::*;
 
     fn plain(sql: &str, d: Dialect) -> bool {
-        is_plain_data(sql, Span::new(0, sql.len()), d)
+        let whole = Span::new(0, sql.len());
+        let alone = is_plain_data(sql, whole, d, None);
+        // The splitter's tokens read the same.
+        let (statements, cut) = crate::split::split_with_tokens(sql, whole, d);
+        if let [one] = statements.as_slice() {
+            if one.span == whole {
+                assert_eq!(
+                    is_plain_data(sql, whole, d, Some(&cut)),
+                    alone,
+                    "{d:?}: {sql}"
+                );
+            }
+        }
+        alone
     }
 
     #[test]
