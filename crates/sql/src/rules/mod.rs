@@ -6,10 +6,11 @@
 //! still report and say which fact was missing.
 
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
-use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
 use crate::model::{Rename, Schema, Table};
 use crate::parse::ParsedFile;
+use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
 use std::collections::{BTreeMap, BTreeSet};
@@ -413,9 +414,6 @@ pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
 }
 
-/// Up to this many touches, [`ReleaseCx::touching`] scans them instead of indexing.
-const SCAN_TOUCHES: usize = 48;
-
 /// What a rule's release step sees: the schema before and after the release
 /// (the objects the release touched), the delta between them, and which
 /// statement touched what.
@@ -427,12 +425,8 @@ pub struct ReleaseCx<'a> {
     /// The release delta's entries about user types and sequences (the rest of the
     /// delta is judged from `before` and `after`; `check` does not build it).
     pub delta: &'a [DeltaEntry],
-    pub touches: &'a [Touch],
-    /// The positions in `touches` of each object's touches, in release order: built
-    /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
-    /// (a smaller one is scanned: most releases are a few statements, and each
-    /// migration of a folder is a release).
-    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<ObjKey, Vec<usize>>>,
+    /// Which statement touched what, by object (see [`Touches`]).
+    pub touches: &'a Touches,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -483,30 +477,7 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        let wanted = move |t: &&Touch| acts.is_empty() || acts.contains(&t.act);
-        let (scan, indexed) = if self.touches.len() <= SCAN_TOUCHES {
-            (
-                Some(self.touches.iter().filter(move |t| t.object == *object)),
-                None,
-            )
-        } else {
-            let index = self.touches_of.get_or_init(|| {
-                // Owned keys: a borrowed one would make `ReleaseCx` invariant in
-                // its lifetime (the cell), which the rules' iterators cannot live with.
-                let mut index: rustc_hash::FxHashMap<ObjKey, Vec<usize>> = Default::default();
-                for (i, t) in self.touches.iter().enumerate() {
-                    index.entry(t.object.clone()).or_default().push(i);
-                }
-                index
-            });
-            let positions = index.get(object).into_iter().flatten();
-            (None, Some(positions.map(|&i| &self.touches[i])))
-        };
-        scan.into_iter()
-            .flatten()
-            .chain(indexed.into_iter().flatten())
-            .filter(wanted)
-            .map(|t| t.at)
+        self.touches.touching(object, acts)
     }
 
     pub fn last(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
