@@ -27,7 +27,6 @@ use crate::model::{diff, diff_types, Rename, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
-use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{sort_diagnostics, Diagnostic, Severity, Span};
 use sqlparser::ast::Statement;
@@ -77,7 +76,6 @@ fn walk_release(
         knowledge,
         before: Schema::new(),
         touched: BTreeSet::new(),
-        touches: Touches::default(),
         candidates: Vec::new(),
         diags: Vec::new(),
         state: ReleaseState::default(),
@@ -144,7 +142,6 @@ struct Walk {
     knowledge: Knowledge,
     before: Schema,
     touched: BTreeSet<ObjKey>,
-    touches: Touches,
     candidates: Vec<Candidate>,
     diags: Vec<Diagnostic>,
     state: ReleaseState,
@@ -596,7 +593,7 @@ impl Walk {
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
                 for (k, act) in touched {
-                    self.touches.push(k, r, act);
+                    self.state.touches.push(k, r, act);
                 }
                 self.state.note(c);
             }
@@ -644,9 +641,16 @@ impl Walk {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
         self.before.set_dialect(schema.dialect());
+        after.copy_tables_from(
+            schema,
+            self.touched.iter().filter_map(|k| match k {
+                ObjKey::Table(t) => Some(t.as_str()),
+                _ => None,
+            }),
+        );
         for k in &self.touched {
             match k {
-                ObjKey::Table(t) => after.copy_table_from(schema, t),
+                ObjKey::Table(_) => {}
                 ObjKey::View(v) => after.copy_view_from(schema, v),
                 ObjKey::Type(t) => after.copy_type_from(schema, t),
                 ObjKey::Sequence(s) => after.copy_sequence_from(schema, s),
@@ -672,9 +676,10 @@ impl Walk {
             changes
                 .into_iter()
                 .map(|change| {
-                    let refs = self
-                        .touches
-                        .causes_of(&change.object, change.object_kind, &renames);
+                    let refs =
+                        self.state
+                            .touches
+                            .causes_of(&change.object, change.object_kind, &renames);
                     // Exact size (an in-place collect kept the larger capacity of
                     // the references: 144 bytes per entry of one cause).
                     let mut causes = Vec::with_capacity(refs.len());
@@ -727,7 +732,7 @@ impl Walk {
             before: &self.before,
             after: &after,
             delta: &judged,
-            touches: &self.touches,
+            touches: &self.state.touches,
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,

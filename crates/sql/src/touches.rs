@@ -11,7 +11,7 @@
 //! ([`crate::rules::ReleaseCx::touching`]) both read it.
 
 use crate::delta::{Act, ObjKey, StmtRef};
-use crate::model::{ObjectKind, Rename, RenameKind};
+use crate::model::{reserve_gently, ObjectKind, Rename, RenameKind};
 use canary_lint_core::Span;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -63,7 +63,7 @@ fn parts(o: &ObjKey) -> (u8, &str, Option<&str>) {
 }
 
 /// The touches of one release, in release order, by object.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Touches {
     /// Every name of a touched object, once (a table's name is shared by the
     /// keys of its columns).
@@ -83,12 +83,14 @@ impl Touches {
     pub fn push(&mut self, object: ObjKey, at: StmtRef, act: Act) {
         let packed = self.pack(at);
         if self.refs.last() != Some(&packed) {
+            reserve_gently(&mut self.refs);
             self.refs.push(packed);
         }
         let at = index(self.refs.len() - 1);
         let me = index(self.list.len());
+        reserve_gently(&mut self.list);
         self.list.push(Entry { at, next: END, act });
-        let key = self.intern_key(&object);
+        let key = self.intern_key(object);
         match self.objects.get_mut(&key) {
             Some((_, last)) => {
                 let prev = std::mem::replace(last, me);
@@ -102,17 +104,26 @@ impl Touches {
         }
     }
 
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.names.get(name) {
+    /// The number of `name`, kept (without copying it) when it is new.
+    fn intern(&mut self, name: String) -> u32 {
+        if let Some(&i) = self.names.get(name.as_str()) {
             return i;
         }
         let i = index(self.names.len());
-        self.names.insert(name.into(), i);
+        self.names.insert(name.into_boxed_str(), i);
         i
     }
 
-    fn intern_key(&mut self, object: &ObjKey) -> Key {
-        let (kind, a, b) = parts(object);
+    fn intern_key(&mut self, object: ObjKey) -> Key {
+        let (kind, a, b) = match object {
+            ObjKey::Table(k) => (0, k, None),
+            ObjKey::Column(t, c) => (1, t, Some(c)),
+            ObjKey::View(k) => (2, k, None),
+            ObjKey::Type(k) => (3, k, None),
+            ObjKey::Sequence(k) => (4, k, None),
+            ObjKey::Function(k) => (5, k, None),
+            ObjKey::Index(k) => (6, k, None),
+        };
         Key {
             kind,
             a: self.intern(a),
@@ -192,6 +203,68 @@ impl Touches {
             i = e.next;
             Some(out)
         })
+    }
+
+    /// Whether the release created column `column` of table `table` (with the
+    /// table, or added to it).
+    pub fn created_column(&self, table: &str, column: &str) -> bool {
+        let (Some(&a), Some(&b)) = (self.names.get(table), self.names.get(column)) else {
+            return false;
+        };
+        self.created(Key { kind: 1, a, b })
+    }
+
+    /// Whether the release created the index of key `key`.
+    pub fn created_index(&self, key: &str) -> bool {
+        match self.names.get(key) {
+            Some(&a) => self.created(Key { kind: 6, a, b: END }),
+            None => false,
+        }
+    }
+
+    fn created(&self, key: Key) -> bool {
+        self.of_key(Some(key)).any(|(_, _, act)| act == Act::Create)
+    }
+
+    /// The columns the release created in each of `tables`, sorted (one pass
+    /// over the touched objects, whatever the number of tables asked about).
+    pub fn created_columns_of(&self, tables: &[&str]) -> Vec<(String, Vec<String>)> {
+        let ids: HashMap<u32, usize> = tables
+            .iter()
+            .enumerate()
+            .filter_map(|(n, t)| Some((*self.names.get(*t)?, n)))
+            .collect();
+        let mut found: Vec<Vec<u32>> = vec![Vec::new(); tables.len()];
+        if !ids.is_empty() {
+            for k in self.objects.keys() {
+                if let (1, Some(&n)) = (k.kind, ids.get(&k.a)) {
+                    if self.created(*k) {
+                        found[n].push(k.b);
+                    }
+                }
+            }
+        }
+        let mut by_id = vec![""; if ids.is_empty() { 0 } else { self.names.len() }];
+        if !by_id.is_empty() {
+            for (n, &i) in &self.names {
+                if let Some(slot) = by_id.get_mut(i as usize) {
+                    *slot = n;
+                }
+            }
+        }
+        tables
+            .iter()
+            .zip(found)
+            .map(|(t, ids)| {
+                let mut columns: Vec<String> = ids
+                    .into_iter()
+                    .filter_map(|i| by_id.get(i as usize).map(|c| c.to_string()))
+                    .collect();
+                columns.sort();
+                columns.dedup();
+                (t.to_string(), columns)
+            })
+            .collect()
     }
 
     /// The statements that touched `object` with one of `acts` (any act when

@@ -202,12 +202,15 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Debug, Default, Clone)]
 pub struct ReleaseState {
     tables: BTreeSet<String>,
-    /// Columns added to tables, by table key (not one record per column naming
-    /// its table: a release may add hundreds of thousands).
-    columns: BTreeMap<String, BTreeSet<String>>,
+    /// Which statement touched what: the columns and indexes the release created
+    /// are read here (a release may add hundreds of thousands: they are not kept
+    /// a second time). The engine records the touches of each change before
+    /// [`ReleaseState::note`] sees it.
+    pub(crate) touches: Touches,
+    /// Columns renamed into a name from a column the release created, by table key.
+    renamed_columns: BTreeMap<String, BTreeSet<String>>,
     views: BTreeSet<String>,
     types: BTreeSet<String>,
-    indexes: BTreeSet<String>,
     /// Constraints added `NOT VALID`, by (table, constraint) key: their kind and
     /// the transaction they were added in (see `epoch`).
     not_valid: BTreeMap<(String, String), (ConstraintKind, u32)>,
@@ -218,14 +221,22 @@ pub struct ReleaseState {
 }
 
 impl ReleaseState {
-    /// Columns the release added to `table` (a table stable already had), sorted.
-    pub fn added_columns<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.columns
-            .get(table)
-            .filter(|_| !self.tables.contains(table))
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
+    /// The columns the release added to each of `tables` (tables stable already
+    /// had: none for a table the release created), sorted.
+    pub fn added_columns(&self, tables: &[&str]) -> Vec<(String, Vec<String>)> {
+        let mut out = self.touches.created_columns_of(tables);
+        for (table, columns) in &mut out {
+            if self.tables.contains(table.as_str()) {
+                columns.clear();
+                continue;
+            }
+            if let Some(renamed) = self.renamed_columns.get(table.as_str()) {
+                columns.extend(renamed.iter().cloned());
+                columns.sort();
+                columns.dedup();
+            }
+        }
+        out
     }
 
     /// Records what `change` creates (after the rules have seen it).
@@ -240,19 +251,14 @@ impl ReleaseState {
             ChangeKind::CreateType { name, .. } => {
                 self.types.insert(name.key.clone());
             }
-            ChangeKind::CreateIndex {
-                index: Some(index), ..
-            } => {
-                self.indexes.insert(index.key.clone());
-            }
-            ChangeKind::AddColumn { table, column, .. } => {
-                self.add_column(table, column);
-            }
             ChangeKind::RenameTable { from, to, .. } if self.tables.contains(&from.key) => {
                 self.tables.insert(to.key.clone());
             }
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
-                self.add_column(table, to);
+                self.renamed_columns
+                    .entry(table.key.clone())
+                    .or_default()
+                    .insert(to.key.clone());
             }
             ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
             ChangeKind::AddConstraint {
@@ -274,18 +280,6 @@ impl ReleaseState {
                 }
             }
             _ => {}
-        }
-    }
-
-    fn add_column(&mut self, table: &Name, column: &Name) {
-        match self.columns.get_mut(&table.key) {
-            Some(columns) => {
-                columns.insert(column.key.clone());
-            }
-            None => {
-                self.columns
-                    .insert(table.key.clone(), BTreeSet::from([column.key.clone()]));
-            }
         }
     }
 
@@ -317,8 +311,9 @@ impl ReleaseState {
     /// The column, or its whole table, was created in the release.
     pub fn column(&self, t: &Name, c: &Name) -> bool {
         self.table(t)
+            || self.touches.created_column(&t.key, &c.key)
             || self
-                .columns
+                .renamed_columns
                 .get(&t.key)
                 .is_some_and(|columns| columns.contains(&c.key))
     }
@@ -332,7 +327,7 @@ impl ReleaseState {
     }
 
     pub fn index(&self, i: &Name) -> bool {
-        self.indexes.contains(&i.key)
+        self.touches.created_index(&i.key)
     }
 }
 
