@@ -81,6 +81,14 @@ pub struct Touches {
 impl Touches {
     /// Records that the statement at `at` did `act` to `object`.
     pub fn push(&mut self, object: ObjKey, at: StmtRef, act: Act) {
+        if self.list.is_empty() {
+            // Room for a migration of a few statements at once: most releases
+            // are one, and growing four maps from nothing cost more than the rest.
+            self.names.reserve(16);
+            self.objects.reserve(16);
+            self.list.reserve(16);
+            self.refs.reserve(8);
+        }
         let packed = self.pack(at);
         if self.refs.last() != Some(&packed) {
             reserve_gently(&mut self.refs);
