@@ -17,6 +17,8 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Location;
 
+mod plain;
+
 /// Why sqlparser rejected a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -234,6 +236,8 @@ fn parse_filtered(
         for raw in split(text, range, dialect) {
             if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
+                // Parsed only to drop its tree (see `plain`): known to parse.
+                || (lean && plain::is_plain_data(text, raw.span, dialect))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
@@ -285,6 +289,16 @@ fn parse_one(
     }
     let result = parse_sql(sql, ours, dialect);
     match result {
+        // One statement whose tree is dropped: dropped where it lies (a
+        // `Statement` is kilobytes; moving it out of the vector cost a copy).
+        Ok(stmts) if lean && stmts.len() == 1 && tree_unused(&stmts[0], text, raw.span, ours) => {
+            out.push(ParsedStatement {
+                span: raw.span,
+                ast: None,
+                error: None,
+                skipped: true,
+            });
+        }
         Ok(stmts) if !stmts.is_empty() => {
             let one = stmts.len() == 1;
             for ast in stmts {
@@ -413,7 +427,9 @@ fn tree_unused(ast: &Statement, text: &str, span: Span, dialect: Dialect) -> boo
         | Statement::Copy { .. }
         | Statement::Grant(_)
         | Statement::Revoke(_)
-        | Statement::Comment { .. } => true,
+        | Statement::Comment { .. }
+        // The lock timeout a `SET` gives is read from its tokens.
+        | Statement::Set(_) => true,
         // `INSERT .. SELECT` from a table fills it (a change); `INSERT .. VALUES`
         // makes none.
         Statement::Insert(_) => {
