@@ -159,6 +159,63 @@ pub enum TableItem {
     },
 }
 
+/// What the schema model needs of a parsed `CREATE INDEX` besides its table
+/// and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDefinition {
+    /// The name as SQL text (quotes kept), as the model shows it.
+    pub written: Option<String>,
+    /// Keys of the indexed columns (an expression as its SQL text).
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub if_not_exists: bool,
+}
+
+/// What an `ALTER TABLE .. DROP CONSTRAINT | PRIMARY KEY | FOREIGN KEY | INDEX`
+/// names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DroppedConstraint {
+    /// `DROP CONSTRAINT [IF EXISTS] name` (on MySQL it may name an index).
+    Named { name: Name, if_exists: bool },
+    /// `DROP PRIMARY KEY`.
+    PrimaryKey,
+    /// MySQL `DROP FOREIGN KEY name`.
+    ForeignKey(Name),
+    /// MySQL `DROP INDEX | KEY name`: an index, or the unique constraint it backs.
+    Index(Name),
+}
+
+/// What an `ALTER [MATERIALIZED] VIEW` does to the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewChange {
+    RenameTo {
+        to: Name,
+        /// The new name as SQL text (quotes kept).
+        written: String,
+        qualified: bool,
+    },
+    RenameColumn {
+        from: Name,
+        to: Name,
+    },
+    /// `ALTER VIEW .. AS query` (MySQL, SQL Server): the view redefined.
+    Redefine(Box<ViewDefinition>),
+    /// `SET SCHEMA`: not followed by the model.
+    SetSchema,
+    /// Owner, options, column defaults: nothing the model keeps.
+    Other,
+}
+
+/// A view's definition as a parsed `ALTER VIEW .. AS` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewDefinition {
+    pub written: String,
+    pub columns: Option<Vec<String>>,
+    pub sources: Vec<ColumnSource>,
+    pub query: String,
+    pub depends_on: Vec<String>,
+}
+
 /// Built-in functions that are not volatile (immutable or stable in Postgres's
 /// catalogue), so a default calling them is evaluated once, not per row: `ADD
 /// COLUMN` with such a default only touches the catalogue (Postgres 11+). Any other
@@ -481,11 +538,16 @@ pub enum ChangeKind {
         table: Name,
         index: Option<Name>,
         concurrently: bool,
+        /// The rest of a parsed statement (`None` when found by the token scan).
+        definition: Option<Box<IndexDefinition>>,
     },
-    /// `DROP INDEX [CONCURRENTLY] name`.
+    /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name [ON table]`.
     DropIndex {
         index: Name,
         concurrently: bool,
+        if_exists: bool,
+        /// MySQL, SQL Server: `ON table` (their index names are per table).
+        table: Option<Name>,
     },
     /// `ALTER TABLE .. ADD [CONSTRAINT c] FOREIGN KEY | CHECK | UNIQUE | PRIMARY KEY`.
     AddConstraint {
@@ -497,6 +559,44 @@ pub enum ChangeKind {
         name: Option<Name>,
         /// A `CHECK (c IS NOT NULL)`: the column it keeps from NULL.
         not_null_check: Option<Name>,
+        /// The whole constraint, when read from the syntax tree (`None` when
+        /// found by the token scan).
+        definition: Option<Box<TableItem>>,
+    },
+    /// `ALTER TABLE .. ADD` of what no rule reads as a constraint: MySQL `KEY |
+    /// INDEX | FULLTEXT | SPATIAL`, Postgres `EXCLUDE` (from the syntax tree).
+    AddTableItem {
+        table: Name,
+        item: Box<TableItem>,
+    },
+    /// `ALTER TABLE .. DROP CONSTRAINT | PRIMARY KEY | FOREIGN KEY | INDEX`.
+    DropConstraint {
+        table: Name,
+        what: DroppedConstraint,
+    },
+    /// `ALTER TABLE .. RENAME CONSTRAINT a TO b`.
+    RenameConstraint {
+        table: Name,
+        from: Name,
+        to: Name,
+    },
+    /// `ALTER TABLE .. ALTER COLUMN .. ADD GENERATED .. AS IDENTITY`.
+    AddIdentity {
+        table: Name,
+        column: Name,
+    },
+    /// `ALTER [MATERIALIZED] VIEW [IF EXISTS] view ..`.
+    AlterView {
+        view: Name,
+        if_exists: bool,
+        materialized: bool,
+        change: ViewChange,
+    },
+    /// A schema change of a parsed statement that the model does not follow
+    /// (an `ALTER TABLE` operation, an `sp_rename` it cannot read): `what`
+    /// says which, for `--verbose`.
+    NotModelled {
+        what: String,
     },
     /// MySQL `ALTER TABLE .. ALGORITHM=COPY`.
     AlgorithmCopy {
@@ -1107,40 +1207,18 @@ pub(crate) fn index_column_key(ic: &sqlparser::ast::IndexColumn) -> String {
     }
 }
 
-/// The statement forms the schema model replays from their change values
-/// ([`crate::model::Schema::apply`]): for these, [`from_statement`] is the only
-/// place their syntax tree is read. The other forms (`CREATE INDEX`, `ALTER
-/// TABLE` with any other operation, `ALTER VIEW`, `DROP INDEX`, SQL Server
-/// `sp_rename`) are still read by the model from the tree
-/// (`crate::model::replay`).
+/// The statement forms whose effect on the schema the model replays
+/// ([`crate::model::Schema::apply`]): every form it follows is replayed from
+/// the change values [`from_statement`] makes, the only place their syntax tree
+/// is read.
 pub fn replayed_from_changes(stmt: &Statement) -> bool {
     match stmt {
-        Statement::CreateTable(_) | Statement::CreateView(_) | Statement::RenameTable(_) => true,
-        // An `ALTER TABLE` whose every operation adds, drops, renames or
-        // redefines (MySQL `CHANGE`, `MODIFY`) a column, is an `ALTER COLUMN ..
-        // SET | DROP NOT NULL | DEFAULT`, `TYPE`, or a `RENAME TO`.
-        Statement::AlterTable(at) => {
-            !at.operations.is_empty()
-                && at.operations.iter().all(|op| {
-                    matches!(
-                        op,
-                        AlterTableOperation::AddColumn { .. }
-                            | AlterTableOperation::ChangeColumn { .. }
-                            | AlterTableOperation::ModifyColumn { .. }
-                            | AlterTableOperation::DropColumn { .. }
-                            | AlterTableOperation::RenameColumn { .. }
-                            | AlterTableOperation::RenameTable { .. }
-                            | AlterTableOperation::AlterColumn {
-                                op: AlterColumnOperation::SetNotNull
-                                    | AlterColumnOperation::DropNotNull
-                                    | AlterColumnOperation::SetDefault { .. }
-                                    | AlterColumnOperation::DropDefault
-                                    | AlterColumnOperation::SetDataType { .. },
-                                ..
-                            }
-                    )
-                })
-        }
+        Statement::CreateTable(_)
+        | Statement::CreateView(_)
+        | Statement::RenameTable(_)
+        | Statement::AlterTable(_)
+        | Statement::CreateIndex(_)
+        | Statement::AlterView(_) => true,
         Statement::Drop { object_type, .. } => matches!(
             object_type,
             ObjectType::Table
@@ -1149,7 +1227,11 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
                 | ObjectType::Type
                 | ObjectType::Sequence
                 | ObjectType::Schema
+                | ObjectType::Index
         ),
+        Statement::Execute {
+            name: Some(name), ..
+        } => is_sp_rename(name),
         Statement::AlterType(_)
         | Statement::AlterIndex { .. }
         | Statement::CreateDomain(_)
@@ -1163,6 +1245,14 @@ pub fn replayed_from_changes(stmt: &Statement) -> bool {
         | Statement::DropTrigger(_) => true,
         _ => false,
     }
+}
+
+/// SQL Server's `sp_rename` procedure (`EXEC [dbo.]sp_rename ..`).
+pub(crate) fn is_sp_rename(name: &ObjectName) -> bool {
+    name.0
+        .last()
+        .and_then(|p| p.as_ident())
+        .is_some_and(|i| i.value.eq_ignore_ascii_case("sp_rename"))
 }
 
 /// The changes of one parsed statement. `st` gives the statement's text for
@@ -1393,6 +1483,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
             temporary,
             if_exists,
             cascade,
+            table,
             ..
         } => {
             let if_exists = *if_exists;
@@ -1444,6 +1535,16 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         push(ChangeKind::DropSequence { name, if_exists }, clause)
                     }
                     ObjectType::Schema => push(ChangeKind::DropSchema { name }, clause),
+                    // The parser rejects `DROP INDEX CONCURRENTLY` (read by the scan).
+                    ObjectType::Index => push(
+                        ChangeKind::DropIndex {
+                            index: name,
+                            concurrently: false,
+                            if_exists,
+                            table: table.as_ref().map(|t| Name::object(t, d)),
+                        },
+                        clause,
+                    ),
                     _ => {}
                 }
             }
@@ -1492,9 +1593,147 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                 }
             }
         }
+        Statement::CreateIndex(ci) => {
+            let columns: Vec<String> = ci.columns.iter().map(index_column_key).collect();
+            push(
+                ChangeKind::CreateIndex {
+                    table: Name::object(&ci.table_name, d),
+                    index: ci.name.as_ref().map(|n| Name::object(n, d)),
+                    concurrently: ci.concurrently,
+                    definition: Some(Box::new(IndexDefinition {
+                        written: ci.name.as_ref().map(ToString::to_string),
+                        columns,
+                        unique: ci.unique,
+                        if_not_exists: ci.if_not_exists,
+                    })),
+                },
+                whole,
+            )
+        }
+        Statement::AlterView(av) => {
+            use sqlparser::ast::AlterViewOperation as Op;
+            let change = match &av.operation {
+                Op::RenameTo { new_name } => ViewChange::RenameTo {
+                    to: Name::object(new_name, d),
+                    written: new_name.to_string(),
+                    qualified: new_name.0.len() > 1,
+                },
+                Op::RenameColumn {
+                    old_column_name,
+                    new_column_name,
+                } => ViewChange::RenameColumn {
+                    from: Name::ident(old_column_name),
+                    to: Name::ident(new_column_name),
+                },
+                Op::As { columns, query, .. } => ViewChange::Redefine(Box::new(ViewDefinition {
+                    written: av.name.to_string(),
+                    columns: if columns.is_empty() {
+                        query_columns(query)
+                    } else {
+                        Some(columns.iter().map(ident_key).collect())
+                    },
+                    sources: view_sources(query, d),
+                    query: query.to_string(),
+                    depends_on: query_relations(query, d),
+                })),
+                Op::SetSchema { .. } => ViewChange::SetSchema,
+                _ => ViewChange::Other,
+            };
+            push(
+                ChangeKind::AlterView {
+                    view: Name::object(&av.name, d),
+                    if_exists: av.if_exists,
+                    materialized: av.materialized,
+                    change,
+                },
+                whole,
+            )
+        }
+        Statement::Execute {
+            name: Some(name),
+            parameters,
+            ..
+        } if is_sp_rename(name) => push(sp_rename(parameters, d), whole),
         _ => {}
     }
     out
+}
+
+/// SQL Server `EXEC sp_rename 'schema.table[.column]', 'new' [, 'COLUMN' |
+/// 'INDEX' | 'OBJECT']`, read as the rename it is.
+fn sp_rename(parameters: &[Expr], d: Dialect) -> ChangeKind {
+    use sqlparser::ast::{ObjectNamePart, Value};
+    let not_modelled = |what: &str| ChangeKind::NotModelled {
+        what: what.to_string(),
+    };
+    let text = |e: &Expr| match e {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let args: Vec<String> = parameters.iter().filter_map(text).collect();
+    let (Some(object), Some(new)) = (args.first(), args.get(1)) else {
+        return not_modelled("sp_rename without literal names");
+    };
+    // One part of a name: `[x]` and `"x"` are quoted, anything else is not.
+    let part = |p: &str| -> Ident {
+        let p = p.trim();
+        if let Some(inner) = p.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
+            Ident::with_quote('[', inner)
+        } else if let Some(inner) = p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+            Ident::with_quote('"', inner)
+        } else {
+            Ident::new(p)
+        }
+    };
+    let object_of =
+        |parts: Vec<Ident>| ObjectName(parts.into_iter().map(ObjectNamePart::Identifier).collect());
+    let mut parts: Vec<Ident> = object.split('.').map(part).collect();
+    let new = part(new);
+    match args.get(2).map(|k| k.to_ascii_uppercase()).as_deref() {
+        Some("COLUMN") => match parts.pop() {
+            Some(column) => ChangeKind::RenameColumn {
+                table: Name::object(&object_of(parts), d),
+                from: Name::ident(&column),
+                to: Name::ident(&new),
+            },
+            None => not_modelled("sp_rename without a column"),
+        },
+        Some("INDEX") => match parts.pop() {
+            Some(index) => {
+                // SQL Server's index names are per table.
+                let table = Name::object(&object_of(parts), d);
+                let key = |i: &Ident| format!("{}.{}", table.key, ident_key(i));
+                ChangeKind::RenameIndex {
+                    from: Name {
+                        key: key(&index),
+                        display: index.value.clone(),
+                    },
+                    to: Name {
+                        key: ident_key(&new),
+                        display: new.value.clone(),
+                    },
+                    written: new.value.clone(),
+                    qualified: false,
+                }
+            }
+            None => not_modelled("sp_rename without an index"),
+        },
+        None | Some("OBJECT") => {
+            let new_name = object_of(vec![new]);
+            ChangeKind::RenameTable {
+                from: Name::object(&object_of(parts), d),
+                to: Name::object(&new_name, d),
+                written: new_name.to_string(),
+                qualified: false,
+            }
+        }
+        Some(other) => ChangeKind::NotModelled {
+            what: format!("sp_rename of a {other} is not modelled"),
+        },
+    }
 }
 
 /// The argument types that identify an overload: all but `OUT` arguments.
@@ -1867,10 +2106,160 @@ pub(crate) fn alter_op(
                     },
                     c,
                 ),
-                _ => {}
+                AlterColumnOperation::AddGenerated { .. } => {
+                    push(ChangeKind::AddIdentity { table: t(), column }, c)
+                }
+                AlterColumnOperation::GenericOptions { .. } => {}
             }
         }
-        _ => {}
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid,
+        } => add_constraint(t(), constraint, *not_valid, d, push, clause),
+        AlterTableOperation::DropConstraint {
+            if_exists, name, ..
+        } => push(
+            ChangeKind::DropConstraint {
+                table: t(),
+                what: DroppedConstraint::Named {
+                    name: Name::ident(name),
+                    if_exists: *if_exists,
+                },
+            },
+            clause(Some(name)),
+        ),
+        AlterTableOperation::DropPrimaryKey { .. } => push(
+            ChangeKind::DropConstraint {
+                table: t(),
+                what: DroppedConstraint::PrimaryKey,
+            },
+            clause(None),
+        ),
+        AlterTableOperation::DropForeignKey { name, .. } => push(
+            ChangeKind::DropConstraint {
+                table: t(),
+                what: DroppedConstraint::ForeignKey(Name::ident(name)),
+            },
+            clause(Some(name)),
+        ),
+        AlterTableOperation::DropIndex { name } => push(
+            ChangeKind::DropConstraint {
+                table: t(),
+                what: DroppedConstraint::Index(Name::ident(name)),
+            },
+            clause(Some(name)),
+        ),
+        AlterTableOperation::RenameConstraint { old_name, new_name } => push(
+            ChangeKind::RenameConstraint {
+                table: t(),
+                from: Name::ident(old_name),
+                to: Name::ident(new_name),
+            },
+            clause(Some(old_name)),
+        ),
+        // Operations with no effect on what the model keeps (their lock and
+        // rewrite facts are read by the token scan).
+        AlterTableOperation::DisableRowLevelSecurity
+        | AlterTableOperation::EnableRowLevelSecurity
+        | AlterTableOperation::ForceRowLevelSecurity
+        | AlterTableOperation::NoForceRowLevelSecurity
+        | AlterTableOperation::DisableRule { .. }
+        | AlterTableOperation::DisableTrigger { .. }
+        | AlterTableOperation::EnableAlwaysRule { .. }
+        | AlterTableOperation::EnableAlwaysTrigger { .. }
+        | AlterTableOperation::EnableReplicaRule { .. }
+        | AlterTableOperation::EnableReplicaTrigger { .. }
+        | AlterTableOperation::EnableRule { .. }
+        | AlterTableOperation::EnableTrigger { .. }
+        | AlterTableOperation::ReplicaIdentity { .. }
+        | AlterTableOperation::OwnerTo { .. }
+        | AlterTableOperation::SetLogged
+        | AlterTableOperation::SetUnlogged
+        | AlterTableOperation::Algorithm { .. }
+        | AlterTableOperation::Lock { .. }
+        | AlterTableOperation::AutoIncrement { .. }
+        | AlterTableOperation::ValidateConstraint { .. }
+        | AlterTableOperation::SetTblProperties { .. }
+        | AlterTableOperation::SetOptionsParens { .. }
+        | AlterTableOperation::ResetOptions { .. }
+        | AlterTableOperation::ClusterBy { .. }
+        | AlterTableOperation::AttachPartitionOf { .. }
+        | AlterTableOperation::DetachPartitionOf { .. }
+        | AlterTableOperation::Inherit { .. }
+        | AlterTableOperation::NoInherit { .. }
+        | AlterTableOperation::GenericOptions { .. } => {}
+        other => {
+            let text = other.to_string();
+            let words: Vec<&str> = text.split_whitespace().take(2).collect();
+            push(
+                ChangeKind::NotModelled {
+                    what: format!("`{}` is not modelled", words.join(" ")),
+                },
+                clause(None),
+            )
+        }
+    }
+}
+
+/// `ALTER TABLE .. ADD <table constraint> [NOT VALID]`: a constraint the rules
+/// read (with the whole of it for the model), or an index or `EXCLUDE` only the
+/// model keeps.
+fn add_constraint(
+    table: Name,
+    tc: &sqlparser::ast::TableConstraint,
+    not_valid: bool,
+    d: Dialect,
+    push: &mut impl FnMut(ChangeKind, Span),
+    clause: impl Fn(Option<&Ident>) -> Span,
+) {
+    use sqlparser::ast::TableConstraint as T;
+    let (kind, name, using_index) = match tc {
+        T::ForeignKey(fk) => (ConstraintKind::ForeignKey, fk.name.as_ref(), false),
+        T::Check(c) => (ConstraintKind::Check, c.name.as_ref(), false),
+        T::Unique(u) => (ConstraintKind::Unique, u.name.as_ref(), false),
+        T::PrimaryKey(pk) => (ConstraintKind::PrimaryKey, pk.name.as_ref(), false),
+        T::PrimaryKeyUsingIndex(u) => (ConstraintKind::PrimaryKey, u.name.as_ref(), true),
+        T::UniqueUsingIndex(u) => (ConstraintKind::Unique, u.name.as_ref(), true),
+        T::Index(_) | T::FulltextOrSpatial(_) | T::Exclude(_) => {
+            let c = clause(None);
+            push(
+                ChangeKind::AddTableItem {
+                    table,
+                    item: Box::new(table_item(tc, d)),
+                },
+                c,
+            );
+            return;
+        }
+    };
+    let not_null_check = match tc {
+        T::Check(c) => not_null_column(&c.expr),
+        _ => None,
+    };
+    let c = clause(name);
+    push(
+        ChangeKind::AddConstraint {
+            table,
+            kind,
+            not_valid,
+            using_index,
+            name: name.map(Name::ident),
+            not_null_check,
+            definition: Some(Box::new(table_item(tc, d))),
+        },
+        c,
+    );
+}
+
+/// The column of a `CHECK (c IS NOT NULL)`.
+fn not_null_column(e: &Expr) -> Option<Name> {
+    match e {
+        Expr::Nested(inner) => not_null_column(inner),
+        Expr::IsNotNull(x) => match x.as_ref() {
+            Expr::Identifier(id) => Some(Name::ident(id)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -348,7 +348,14 @@ fn touched_by(kind: &ChangeKind, schema: &Schema) -> Vec<(ObjKey, Act)> {
         | K::Reindex { .. }
         // Replayed by the model; not judged by the release delta yet.
         | K::RenameIndex { .. }
-        | K::DropSchema { .. } => Vec::new(),
+        | K::DropSchema { .. }
+        | K::AlterView { .. }
+        // The table's touch comes with the statement's `AlterTableLock`.
+        | K::AddTableItem { .. }
+        | K::DropConstraint { .. }
+        | K::RenameConstraint { .. }
+        | K::AddIdentity { .. }
+        | K::NotModelled { .. } => Vec::new(),
     }
 }
 
@@ -441,7 +448,13 @@ impl Walk {
             let tree = s.tree(text, pf.dialect);
             let ast: Option<&Statement> = tree.as_deref();
             let first = first_word(text, s.span);
+            // A parsed `CREATE`, `DROP` or `EXEC` has no fact the scan adds to
+            // its syntax tree's change values.
             let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
+                && !(ast.is_some()
+                    && TREE_ONLY_WORDS
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(first)))
                 && (!first.eq_ignore_ascii_case("CREATE")
                     || crate::scan::create_is_index(text, s.span, pf.dialect));
             let changes_schema = ast.is_some_and(may_change_schema);
@@ -455,7 +468,7 @@ impl Walk {
             if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
                 // Nothing a rule reads; the model may still follow it.
                 if let Some(ast) = ast {
-                    self.replay(fi, s.span, ast, &[], pf.dialect, schema);
+                    self.replay(fi, s.span, ast, None, pf.dialect, schema);
                 }
                 continue;
             }
@@ -478,7 +491,7 @@ impl Walk {
             };
             let from_ast = if ast.is_some() { changes.len() } else { 0 };
             if ops {
-                let mut extra = scan_ops(&st);
+                let mut extra = scan_ops(&st, ast.is_some());
                 for c in &mut extra {
                     c.by_scan = rejected;
                 }
@@ -546,7 +559,9 @@ impl Walk {
             };
             let mut found = Vec::new();
             let first_candidate = self.candidates.len();
-            for (i, c) in changes.iter().enumerate() {
+            let order = statement_order(&changes, from_ast);
+            for &i in &order {
+                let c = &changes[i];
                 let before = found.len();
                 rules::check(&cx, c, &mut found);
                 for d in found.drain(before..).collect::<Vec<_>>() {
@@ -580,7 +595,10 @@ impl Walk {
             self.diags.append(&mut found);
             self.seq += 1;
             let seq = self.seq;
-            for (c, touched) in changes.iter().zip(touched) {
+            let mut touched = touched;
+            for &i in &order {
+                let c = &changes[i];
+                let touched = std::mem::take(&mut touched[i]);
                 match c.kind {
                     ChangeKind::Begin => {
                         explicit_tx = true;
@@ -598,7 +616,8 @@ impl Walk {
                 self.state.note(c);
             }
             if let Some(ast) = ast {
-                if !self.replay(fi, s.span, ast, &changes[..from_ast], pf.dialect, schema) {
+                let made = changes_schema.then(|| &changes[..from_ast]);
+                if !self.replay(fi, s.span, ast, made, pf.dialect, schema) {
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
                     }
@@ -607,22 +626,21 @@ impl Walk {
         }
     }
 
-    /// Replays one statement, from the change values made from its syntax tree
-    /// (`changes`, for the forms the model replays from them) or from the tree;
-    /// `false` when the model did not follow it.
+    /// Replays one statement from the change values made from its syntax tree
+    /// (`changes`; made by the model when the caller made none); `false` when
+    /// the model did not follow it.
     fn replay(
         &mut self,
         fi: usize,
         span: Span,
         ast: &Statement,
-        changes: &[Change],
+        changes: Option<&[Change]>,
         d: Dialect,
         schema: &mut Schema,
     ) -> bool {
-        let applied = if changes.is_empty() {
-            schema.apply(ast, d)
-        } else {
-            schema.apply_with(ast, changes, d)
+        let applied = match changes {
+            Some(changes) => schema.apply_with(ast, changes, d),
+            None => schema.apply(ast, d),
         };
         if let crate::model::Applied::NotUnderstood(why) = applied {
             self.not_followed.push((fi, span, why));
@@ -925,6 +943,28 @@ const OPS_WORDS: &[&str] = &[
     "END", "ROLLBACK", "EXEC", "EXECUTE", "VACUUM", "CLUSTER", "REINDEX",
 ];
 
+/// The order in which the rules and the release's touches see the changes of
+/// one statement: as made, except that a parsed `ALTER TABLE`'s `ADD`
+/// constraints come after its column changes, among the token scan's lock facts
+/// in clause order (its `AlterTableLock` first), as when the scan read them.
+fn statement_order(changes: &[Change], from_ast: usize) -> Vec<usize> {
+    let late = |c: &Change| matches!(c.kind, ChangeKind::AddConstraint { .. });
+    if !changes[..from_ast].iter().any(late) {
+        return (0..changes.len()).collect();
+    }
+    let mut order: Vec<usize> = (0..from_ast).filter(|&i| !late(&changes[i])).collect();
+    let mut rest: Vec<usize> = (from_ast..changes.len())
+        .chain((0..from_ast).filter(|&i| late(&changes[i])))
+        .collect();
+    rest.sort_by_key(|&i| changes[i].clause.start);
+    order.extend(rest);
+    order
+}
+
+/// First words of statements whose every change the syntax tree gives when
+/// they parse (see [`crate::scan::scan_ops`]).
+const TREE_ONLY_WORDS: &[&str] = &["CREATE", "DROP", "EXEC", "EXECUTE"];
+
 fn first_word(text: &str, span: Span) -> &str {
     let n = text.as_bytes()[span.start..span.end]
         .iter()
@@ -950,5 +990,7 @@ fn may_change_schema(s: &Statement) -> bool {
             | Statement::DropFunction(_)
             | Statement::DropDomain(_)
             | Statement::DropTrigger(_)
-    )
+            | Statement::CreateIndex(_)
+            | Statement::AlterView(_)
+    ) || matches!(s, Statement::Execute { name: Some(n), .. } if crate::changes::is_sp_rename(n))
 }

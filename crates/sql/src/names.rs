@@ -226,9 +226,31 @@ pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
     let mut words: Vec<(std::borrow::Cow<'_, str>, bool, usize, bool)> = Vec::new();
     let mut lx = crate::lex::Lexer::new(text, 0, text.len(), dialect);
     let mut index = 0;
+    // SQL Server's `EXEC sp_rename 'schema.table[.column]', 'new'` names its
+    // objects in string literals.
+    let mut sp_rename: Option<Vec<String>> = None;
     while let Some(t) = lx.next_token() {
         match t.kind {
             TokenKind::LineComment | TokenKind::BlockComment => continue,
+            TokenKind::Word
+                if index == 1
+                    && t.is_word(text, "sp_rename")
+                    && words.first().is_some_and(|w| {
+                        matches!(w.0.to_ascii_uppercase().as_str(), "EXEC" | "EXECUTE")
+                    }) =>
+            {
+                sp_rename = Some(Vec::new());
+            }
+            TokenKind::Str => {
+                if let Some(names) = sp_rename.as_mut() {
+                    let (value, _) = crate::lex::ident_value(text, &t);
+                    names.extend(
+                        value
+                            .split('.')
+                            .map(|p| p.trim_matches(['[', ']', '"']).to_ascii_lowercase()),
+                    );
+                }
+            }
             TokenKind::Word => words.push((t.text(text).into(), false, index, false)),
             TokenKind::QuotedIdent => {
                 let (value, _) = crate::lex::ident_value(text, &t);
@@ -270,6 +292,7 @@ pub fn object_names(text: &str, dialect: Dialect) -> Vec<String> {
             }
         }
     }
+    out.extend(sp_rename.unwrap_or_default());
     out
 }
 

@@ -17,6 +17,8 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Location;
 
+mod plain;
+
 /// Why sqlparser rejected a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -86,6 +88,21 @@ fn is_data_statement(text: &str, span: Span) -> bool {
     let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &text[span.start..span.start + n];
     DATA_STATEMENTS.iter().any(|k| k.eq_ignore_ascii_case(word))
+        && !is_sp_rename_call(word, &rest[n..])
+}
+
+/// SQL Server's `EXEC [dbo.]sp_rename ..`: a rename, not a data statement.
+fn is_sp_rename_call(word: &str, rest: &[u8]) -> bool {
+    if !(word.eq_ignore_ascii_case("EXEC") || word.eq_ignore_ascii_case("EXECUTE")) {
+        return false;
+    }
+    let rest = rest.trim_ascii_start();
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'))
+        .count();
+    let name = rest[..name].to_ascii_lowercase();
+    name.ends_with(b"sp_rename") || name.ends_with(b"sp_rename]")
 }
 
 /// A routine (`CREATE FUNCTION | PROCEDURE | TRIGGER | EVENT`, whose body the
@@ -219,6 +236,8 @@ fn parse_filtered(
         for raw in split(text, range, dialect) {
             if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
+                // Parsed only to drop its tree (see `plain`): known to parse.
+                || (lean && plain::is_plain_data(text, raw.span, dialect))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
@@ -270,6 +289,16 @@ fn parse_one(
     }
     let result = parse_sql(sql, ours, dialect);
     match result {
+        // One statement whose tree is dropped: dropped where it lies (a
+        // `Statement` is kilobytes; moving it out of the vector cost a copy).
+        Ok(stmts) if lean && stmts.len() == 1 && tree_unused(&stmts[0], text, raw.span, ours) => {
+            out.push(ParsedStatement {
+                span: raw.span,
+                ast: None,
+                error: None,
+                skipped: true,
+            });
+        }
         Ok(stmts) if !stmts.is_empty() => {
             let one = stmts.len() == 1;
             for ast in stmts {
@@ -398,7 +427,9 @@ fn tree_unused(ast: &Statement, text: &str, span: Span, dialect: Dialect) -> boo
         | Statement::Copy { .. }
         | Statement::Grant(_)
         | Statement::Revoke(_)
-        | Statement::Comment { .. } => true,
+        | Statement::Comment { .. }
+        // The lock timeout a `SET` gives is read from its tokens.
+        | Statement::Set(_) => true,
         // `INSERT .. SELECT` from a table fills it (a change); `INSERT .. VALUES`
         // makes none.
         Statement::Insert(_) => {

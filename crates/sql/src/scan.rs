@@ -647,10 +647,11 @@ pub fn create_is_index(src: &str, span: Span, dialect: Dialect) -> bool {
     }
 }
 
-/// Lock, data and session facts of a statement, read from its tokens (for parsed
-/// and rejected statements alike: these are keyword facts such as `CONCURRENTLY`
-/// or `NOT VALID` that do not need the AST).
-pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
+/// Lock, data and session facts of a statement, read from its tokens: for a
+/// statement the parser rejected, also its `CREATE INDEX`, `DROP INDEX`, `ADD`
+/// constraint and `sp_rename` changes, which [`crate::changes::from_statement`]
+/// reads from the syntax tree of a `parsed` one.
+pub fn scan_ops(st: &StatementText<'_>, parsed: bool) -> Vec<Change> {
     let mut out = Vec::new();
     let all = Cursor {
         st,
@@ -660,6 +661,9 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
     let c = &all;
     let whole = c.span();
     if c.word(0, "CREATE") {
+        if parsed {
+            return out;
+        }
         let mut i = 1;
         if c.word(i, "UNIQUE") {
             i += 1;
@@ -695,17 +699,22 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                     table,
                     index,
                     concurrently,
+                    definition: None,
                 },
                 whole,
             );
         }
     } else if c.word(0, "DROP") && c.word(1, "INDEX") {
+        if parsed {
+            return out;
+        }
         let mut i = 2;
         let concurrently = c.word(i, "CONCURRENTLY");
         if concurrently {
             i += 1;
         }
-        if c.word(i, "IF") && c.word(i + 1, "EXISTS") {
+        let if_exists = c.word(i, "IF") && c.word(i + 1, "EXISTS");
+        if if_exists {
             i += 2;
         }
         let several = c
@@ -723,6 +732,8 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                 ChangeKind::DropIndex {
                     index,
                     concurrently,
+                    if_exists,
+                    table: None,
                 },
                 clause,
             );
@@ -813,7 +824,7 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                 }
                 continue;
             }
-            if !seg.word(a, "ADD") {
+            if parsed || !seg.word(a, "ADD") {
                 continue;
             }
             let kind = if (a..b).any(|j| seg.word(j, "FOREIGN")) {
@@ -859,6 +870,7 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
                     using_index,
                     name,
                     not_null_check,
+                    definition: None,
                 },
                 span,
             );
@@ -906,7 +918,7 @@ pub fn scan_ops(st: &StatementText<'_>) -> Vec<Change> {
             ChangeKind::Delete { table, has_where }
         };
         push(&mut out, kind, whole);
-    } else if c.any_word(0, &["EXEC", "EXECUTE"]) && c.word(1, "sp_rename") {
+    } else if !parsed && c.any_word(0, &["EXEC", "EXECUTE"]) && c.word(1, "sp_rename") {
         // SQL Server: EXEC sp_rename 'schema.table.column', 'new', 'COLUMN'
         let args: Vec<String> = (2..c.to)
             .filter_map(|j| c.tok(j))

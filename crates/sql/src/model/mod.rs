@@ -4,10 +4,10 @@
 //! release?", "what was its type?". Connecting to a database to answer would make the linter
 //! depend on an environment it usually does not have in CI, so the model is built by *replaying*
 //! the parsed DDL of every migration, in order, into a [`Schema`]: [`Schema::apply`] takes one
-//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time. The forms listed in
-//! [`crate::changes::replayed_from_changes`] are replayed from the [`crate::changes::Change`]
-//! values the rules read (their tree is read once, in `changes.rs`); the others are still read
-//! from the tree here (see `docs/architecture.md`, "One meaning per DDL form").
+//! sqlparser [`Statement`](sqlparser::ast::Statement) at a time. Every form it follows (listed
+//! in [`crate::changes::replayed_from_changes`]) is replayed from the [`crate::changes::Change`]
+//! values the rules read: the tree is read once, in `changes.rs` (see `docs/architecture.md`,
+//! "One meaning per DDL form").
 //!
 //! # What it knows
 //! - tables, with their columns in order (name as written, type, nullability, default text,

@@ -4,21 +4,22 @@
 //! has no effect on the schema: DML, transaction control, grants, comments, functions), or not
 //! understood (DDL the model cannot follow, or DDL on an object the model does not know). A
 //! multi-operation `ALTER TABLE` applies the operations it understands and reports the others.
+//!
+//! Every form is replayed from the change values [`crate::changes::from_statement`]
+//! makes of the statement, the ones the rules read: of the syntax tree, only the kind of
+//! statement (and an `ALTER TABLE`'s table and `IF EXISTS`) is looked at here.
 
 use super::{
     Constraint, ConstraintKind, EnumType, Generated, Index, Rename, RenameKind, Schema, Sequence,
     Table, View,
 };
 use crate::changes::{
-    Change, ChangeKind, ColumnDefinition, ColumnPosition, ColumnSource, LabelPosition, Name,
-    TableDefinition, TableItem,
+    Change, ChangeKind, ColumnDefinition, ColumnPosition, ColumnSource, DroppedConstraint,
+    IndexDefinition, LabelPosition, Name, TableDefinition, TableItem, ViewChange,
 };
-use crate::names::{ident_key, object_key};
+use crate::names::object_key;
 use crate::Dialect;
-use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, AlterViewOperation, CreateIndex,
-    DataType, Expr, Ident, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
-};
+use sqlparser::ast::{DataType, ObjectName, ObjectNamePart, Statement};
 
 /// What [`Schema::apply`] made of one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,18 +72,16 @@ fn outcome(problems: Problems) -> Applied {
 impl Schema {
     /// Applies one statement. Never panics, never stops: see [`Applied`].
     ///
-    /// The forms listed in [`crate::changes::replayed_from_changes`] are read
-    /// from the syntax tree once, by [`crate::changes::from_statement`], and
-    /// replayed from those change values (the ones the rules read); the other
-    /// forms are still read from the tree here.
+    /// The statement is read once, by [`crate::changes::from_statement`], into
+    /// the change values the rules read, and replayed from them.
     pub fn apply(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
         if crate::changes::replayed_from_changes(stmt) {
             let st = crate::changes::StatementText::detached(dialect);
             let changes = crate::changes::from_statement(stmt, &st);
             self.dialect = dialect;
-            return self.replay_changes(&changes, alter_of(stmt));
+            return self.replay_changes(&changes, alter_of(stmt, dialect));
         }
-        self.apply_tree(stmt, dialect)
+        self.not_replayed(stmt, dialect)
     }
 
     /// As [`Schema::apply`], with the statement's change values already made by
@@ -94,22 +93,44 @@ impl Schema {
         changes: &[Change],
         dialect: Dialect,
     ) -> Applied {
+        self.dialect = dialect;
         if crate::changes::replayed_from_changes(stmt) {
-            self.dialect = dialect;
-            return self.replay_changes(changes, alter_of(stmt));
+            return self.replay_changes(changes, alter_of(stmt, dialect));
         }
-        self.apply_tree(stmt, dialect)
+        self.not_replayed(stmt, dialect)
+    }
+
+    /// A statement of a form the model does not replay: one that changes no
+    /// schema, or DDL it does not follow.
+    fn not_replayed(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
+        self.dialect = dialect;
+        if is_irrelevant(stmt) || matches!(stmt, Statement::Drop { .. }) {
+            Applied::Ignored
+        } else {
+            Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(stmt)))
+        }
     }
 
     /// Replays the change values of one statement (`alter`: an `ALTER TABLE`,
     /// which the model follows only on a relation it knows; with `IF EXISTS`,
     /// one it does not know is no problem).
-    fn replay_changes(&mut self, changes: &[Change], alter: Option<IfExists>) -> Applied {
+    fn replay_changes(&mut self, changes: &[Change], alter: Option<Alter>) -> Applied {
         let alter_table = alter.is_some();
-        let unknown = |key: &str| match alter {
-            Some(IfExists(true)) => Applied::Understood,
-            _ => Applied::NotUnderstood(format!("table `{key}` is not known to the model")),
+        let if_exists = alter.as_ref().is_some_and(|a| a.if_exists);
+        let unknown = |key: &str| {
+            if if_exists {
+                Applied::Understood
+            } else {
+                Applied::NotUnderstood(format!("table `{key}` is not known to the model"))
+            }
         };
+        if let Some(a) = &alter {
+            // An `ALTER TABLE` of a relation the model does not know, whatever
+            // its operations.
+            if !self.tables.contains_key(&a.table) && !self.views.contains_key(&a.table) {
+                return unknown(&a.table);
+            }
+        }
         use ChangeKind as K;
         let mut missing: Vec<String> = Vec::new();
         let mut problems = Problems::new();
@@ -171,7 +192,11 @@ impl Schema {
                 }
                 continue;
             }
-            if let Some(table) = column_change_table(&c.kind) {
+            if let K::NotModelled { what } = &c.kind {
+                problems.push(what.clone());
+                continue;
+            }
+            if let Some(table) = alter_table_of(&c.kind) {
                 let key = match &renamed {
                     Some((old, new)) if *old == table.key => new.clone(),
                     _ => table.key.clone(),
@@ -189,6 +214,13 @@ impl Schema {
                     continue;
                 }
                 let result = match &c.kind {
+                    K::AddConstraint {
+                        definition: Some(item),
+                        ..
+                    }
+                    | K::AddTableItem { item, .. } => self.add_table_item(&key, item),
+                    K::DropConstraint { what, .. } => self.drop_constraint(&key, what),
+                    K::RenameConstraint { from, to, .. } => self.rename_constraint(&key, from, to),
                     K::AddColumn {
                         spec:
                             crate::changes::ColumnSpec {
@@ -271,6 +303,41 @@ impl Schema {
                     }
                 }
                 K::DropSchema { name } => self.drop_schema(&name.key),
+                K::CreateIndex {
+                    table,
+                    index,
+                    definition: Some(def),
+                    ..
+                } => {
+                    if let Err(p) = self.create_index(table, index.as_ref(), def) {
+                        problems.push(p.to_string());
+                    }
+                }
+                K::DropIndex {
+                    index,
+                    if_exists,
+                    table,
+                    ..
+                } => {
+                    if_exists_all &= *if_exists;
+                    let key = match table {
+                        Some(t) => index_key(&t.key, &index.key, self.dialect),
+                        None => index.key.clone(),
+                    };
+                    if self.remove_index(&key).is_none() {
+                        missing.push(key);
+                    }
+                }
+                K::AlterView {
+                    view,
+                    if_exists,
+                    materialized,
+                    change,
+                } => {
+                    if let Err(p) = self.alter_view(view, *if_exists, *materialized, change) {
+                        problems.push(p.to_string());
+                    }
+                }
                 K::DropTable {
                     table,
                     if_exists,
@@ -503,7 +570,8 @@ impl Schema {
         | K::DropNotNull { column, .. }
         | K::SetDefault { column, .. }
         | K::DropDefault { column, .. }
-        | K::ChangeType { column, .. }) = kind
+        | K::ChangeType { column, .. }
+        | K::AddIdentity { column, .. }) = kind
         else {
             return Ok(());
         };
@@ -524,6 +592,10 @@ impl Schema {
             K::ChangeType {
                 data_type: Some(t), ..
             } => col.data_type = t.clone(),
+            K::AddIdentity { .. } => {
+                col.generated = Some(Generated::Identity);
+                col.nullable = false;
+            }
             _ => {}
         }
         Ok(())
@@ -612,48 +684,6 @@ impl Schema {
                 Ok(())
             }
             None => Err(format!("enum value '{from}' is not known").into()),
-        }
-    }
-
-    /// Applies one statement of a form still read from the syntax tree here.
-    fn apply_tree(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
-        self.dialect = dialect;
-        match stmt {
-            Statement::CreateIndex(ci) => self.create_index(ci, dialect),
-            Statement::AlterTable(at) => self.alter_table(at, dialect),
-            Statement::AlterView(av) => self.alter_view(
-                &av.name,
-                av.if_exists,
-                av.materialized,
-                &av.operation,
-                dialect,
-            ),
-            Statement::Drop {
-                object_type,
-                if_exists,
-                names,
-                table,
-                ..
-            } => self.drop(*object_type, *if_exists, names, table.as_ref(), dialect),
-            Statement::RenameTable(pairs) => {
-                let mut problems = Problems::new();
-                for pair in pairs {
-                    let from = object_key(&pair.old_name, dialect);
-                    if let Err(p) = self.rename_relation(&from, &pair.new_name, dialect) {
-                        problems.push(p.to_string());
-                    }
-                }
-                outcome(problems)
-            }
-            Statement::Execute {
-                name: Some(name),
-                parameters,
-                ..
-            } if last_part(name).as_deref() == Some("sp_rename") => {
-                self.sp_rename(parameters, dialect)
-            }
-            s if is_irrelevant(s) => Applied::Ignored,
-            other => Applied::NotUnderstood(format!("`{}` is not modelled", leading_words(other))),
         }
     }
 
@@ -763,18 +793,20 @@ impl Schema {
             .collect()
     }
 
-    fn create_index(&mut self, ci: &CreateIndex, dialect: Dialect) -> Applied {
-        let table = object_key(&ci.table_name, dialect);
-        let columns: Vec<String> = ci
-            .columns
-            .iter()
-            .map(crate::changes::index_column_key)
-            .collect();
-        let (name, name_key) = match &ci.name {
-            Some(n) => (n.to_string(), object_key(n, dialect)),
-            None => {
+    /// `CREATE INDEX`, from its change value.
+    fn create_index(
+        &mut self,
+        table: &Name,
+        index: Option<&Name>,
+        def: &IndexDefinition,
+    ) -> Result<(), Unfollowed> {
+        let table = &table.key;
+        let columns = def.columns.clone();
+        let (name, name_key) = match (index, &def.written) {
+            (Some(n), Some(written)) => (written.clone(), n.key.clone()),
+            _ => {
                 // Postgres names an unnamed index `<table>_<col>[_<col>..]_idx`.
-                let mut generated = crate::names::bare(&table).to_string();
+                let mut generated = crate::names::bare(table).to_string();
                 for c in &columns {
                     generated.push('_');
                     generated.push_str(c);
@@ -783,24 +815,24 @@ impl Schema {
                 (generated.clone(), generated)
             }
         };
-        let key = index_key(&table, &name_key, dialect);
-        if ci.if_not_exists && self.indexes.contains_key(&key) {
-            return Applied::Understood;
+        let key = index_key(table, &name_key, self.dialect);
+        if def.if_not_exists && self.indexes.contains_key(&key) {
+            return Ok(());
         }
-        let known = self.tables.contains_key(&table) || self.views.contains_key(&table);
+        let known = self.tables.contains_key(table) || self.views.contains_key(table);
         self.insert_index(
             key,
             Index {
                 name,
                 table: table.clone(),
                 columns,
-                unique: ci.unique,
+                unique: def.unique,
             },
         );
         if known {
-            Applied::Understood
+            Ok(())
         } else {
-            Applied::NotUnderstood(format!("index on unknown table `{table}`"))
+            Err(format!("index on unknown table `{table}`").into())
         }
     }
 
@@ -878,278 +910,86 @@ impl Schema {
 
     // ----- ALTER TABLE ----------------------------------------------------------------------
 
-    fn alter_table(&mut self, at: &AlterTable, dialect: Dialect) -> Applied {
-        let mut key = object_key(&at.name, dialect);
-        if !self.tables.contains_key(&key) {
-            // Postgres accepts ALTER TABLE .. RENAME on views too.
-            if self.views.contains_key(&key) {
-                let mut problems = Problems::new();
-                for op in &at.operations {
-                    match op {
-                        AlterTableOperation::RenameTable { table_name } => {
-                            let new = rename_target(table_name);
-                            if let Err(p) = self.rename_relation(&key, new, dialect) {
-                                problems.push(p.to_string());
-                            }
-                        }
-                        AlterTableOperation::RenameColumn {
-                            old_column_name,
-                            new_column_name,
-                        } => self.rename_view_column(
-                            &key,
-                            &Name::ident(old_column_name),
-                            &Name::ident(new_column_name),
-                        ),
-                        _ => problems.push(format!("ALTER TABLE on view `{key}`")),
-                    }
-                }
-                return outcome(problems);
-            }
-            if at.if_exists {
-                return Applied::Understood;
-            }
-            return Applied::NotUnderstood(format!("table `{key}` is not known to the model"));
-        }
-        let mut problems = Problems::new();
-        for op in &at.operations {
-            if let Err(p) = self.alter_table_op(&mut key, op, dialect) {
-                problems.push(p.to_string());
-            }
-        }
-        self.note_references(&key);
-        outcome(problems)
+    /// `ALTER TABLE .. ADD` of a constraint, or of a MySQL index or an
+    /// `EXCLUDE`, on the known table `key`.
+    fn add_table_item(&mut self, key: &str, item: &TableItem) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        let mut table = self
+            .tables
+            .remove(key)
+            .ok_or_else(|| format!("table `{key}` is not known"))?;
+        let result = self.add_constraint(&mut table, item, dialect);
+        self.tables.insert(key.to_string(), table);
+        self.note_references(key);
+        result
     }
 
-    /// One `ALTER TABLE` operation on the known table `key` (which a rename updates).
-    fn alter_table_op(
-        &mut self,
-        key: &mut String,
-        op: &AlterTableOperation,
-        dialect: Dialect,
-    ) -> Result<(), Unfollowed> {
-        use AlterTableOperation as Op;
-        match op {
-            Op::DropColumn {
-                column_names,
-                if_exists,
-                ..
-            } => {
-                let mut missing = Vec::new();
-                for name in column_names {
-                    let col = ident_key(name);
-                    let table = self.table_mut(key)?;
-                    if table.remove_column(&col).is_none() {
-                        if !*if_exists && table.columns_known {
-                            missing.push(name.value.clone());
-                        }
-                        continue;
-                    }
-                    table.constraints.retain(|c| !c.columns.contains(&col));
-                    for k in self.index_keys_of(key) {
-                        if self
-                            .indexes
-                            .get(&k)
-                            .is_some_and(|i| i.columns.contains(&col))
-                        {
-                            self.remove_index(&k);
-                        }
-                    }
-                }
-                if missing.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!("column `{}` is not known", missing.join("`, `")).into())
-                }
-            }
-            Op::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => self.rename_column(
-                key,
-                &Name::ident(old_column_name),
-                &Name::ident(new_column_name),
-            ),
-            Op::RenameTable { table_name } => {
-                let new = rename_target(table_name);
-                let new_key = self.rename_relation(key, new, dialect)?;
-                *key = new_key;
-                Ok(())
-            }
-            Op::AddColumn { .. } | Op::ChangeColumn { .. } | Op::ModifyColumn { .. } => {
-                // Read once, as the rules read it; replayed in order.
-                let table = Name {
-                    key: key.clone(),
-                    display: key.clone(),
-                };
-                let mut changes = Vec::new();
-                crate::changes::alter_op(
-                    &table,
-                    op,
-                    dialect,
-                    &mut |kind, _| changes.push(kind),
-                    |_| canary_lint_core::Span::new(0, 0),
-                );
-                for kind in &changes {
-                    match kind {
-                        ChangeKind::RenameColumn { from, to, .. } => {
-                            self.rename_column(key, from, to)?
-                        }
-                        ChangeKind::ChangeType {
-                            definition: Some(def),
-                            ..
-                        } => return self.redefine_column(key, def),
-                        ChangeKind::AddColumn {
-                            spec:
-                                crate::changes::ColumnSpec {
-                                    definition: Some(def),
-                                    ..
-                                },
-                            ..
-                        } => return self.add_column(key, def),
-                        _ => {}
-                    }
-                }
-                Ok(())
-            }
-            Op::AlterColumn { column_name, op } => {
-                let table = self.table_mut(key)?;
-                let known = table.columns_known;
-                let Some(column) = table.column_mut(&ident_key(column_name)) else {
-                    return if known {
-                        Err(format!("column `{}` is not known", column_name.value).into())
-                    } else {
-                        Ok(())
-                    };
-                };
-                match op {
-                    AlterColumnOperation::SetNotNull => column.nullable = false,
-                    AlterColumnOperation::DropNotNull => column.nullable = true,
-                    AlterColumnOperation::SetDefault { value } => {
-                        column.default = Some(value.to_string())
-                    }
-                    AlterColumnOperation::DropDefault => column.default = None,
-                    AlterColumnOperation::SetDataType { data_type, .. } => {
-                        column.data_type = data_type.clone();
-                    }
-                    AlterColumnOperation::AddGenerated { .. } => {
-                        column.generated = Some(Generated::Identity);
-                        column.nullable = false;
-                    }
-                    AlterColumnOperation::GenericOptions { .. } => {}
-                }
-                Ok(())
-            }
-            Op::AddConstraint { constraint, .. } => {
-                let mut table = self
-                    .tables
-                    .remove(key.as_str())
-                    .ok_or_else(|| format!("table `{key}` is not known"))?;
-                let item = crate::changes::table_item(constraint, dialect);
-                let result = self.add_constraint(&mut table, &item, dialect);
-                self.tables.insert(key.clone(), table);
-                result
-            }
-            Op::DropConstraint {
-                if_exists, name, ..
-            } => {
-                let name_key = ident_key(name);
-                let table = self.table_mut(key)?;
-                let before = table.constraints.len();
-                table
-                    .constraints
-                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
-                if table.constraints.len() < before || *if_exists {
-                    return Ok(());
-                }
-                // MySQL: DROP CONSTRAINT may name an index.
-                if self
-                    .remove_index(&index_key(key, &name_key, dialect))
-                    .is_some()
-                {
-                    return Ok(());
-                }
-                Err(format!("constraint `{}` is not known", name.value).into())
-            }
-            Op::DropPrimaryKey { .. } => {
-                let table = self.table_mut(key)?;
+    /// `ALTER TABLE .. DROP CONSTRAINT | PRIMARY KEY | FOREIGN KEY | INDEX` on
+    /// the known table `key`.
+    fn drop_constraint(&mut self, key: &str, what: &DroppedConstraint) -> Result<(), Unfollowed> {
+        let dialect = self.dialect;
+        let table = self.table_mut(key)?;
+        let before = table.constraints.len();
+        match what {
+            DroppedConstraint::PrimaryKey => {
                 table
                     .constraints
                     .retain(|c| c.kind != ConstraintKind::PrimaryKey);
                 Ok(())
             }
-            Op::DropForeignKey { name, .. } => {
-                let name_key = ident_key(name);
-                let table = self.table_mut(key)?;
+            DroppedConstraint::ForeignKey(name) => {
                 table
                     .constraints
-                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
+                    .retain(|c| c.key.as_deref() != Some(name.key.as_str()));
                 Ok(())
             }
-            Op::DropIndex { name } => {
-                let name_key = ident_key(name);
-                let removed = self
-                    .remove_index(&index_key(key, &name_key, dialect))
-                    .is_some();
-                let table = self.table_mut(key)?;
-                let before = table.constraints.len();
+            DroppedConstraint::Named { name, if_exists } => {
                 table
                     .constraints
-                    .retain(|c| c.key.as_deref() != Some(name_key.as_str()));
-                if removed || table.constraints.len() < before {
+                    .retain(|c| c.key.as_deref() != Some(name.key.as_str()));
+                if table.constraints.len() < before || *if_exists {
+                    return Ok(());
+                }
+                // MySQL: DROP CONSTRAINT may name an index.
+                if self
+                    .remove_index(&index_key(key, &name.key, dialect))
+                    .is_some()
+                {
+                    return Ok(());
+                }
+                Err(format!("constraint `{}` is not known", name.display).into())
+            }
+            DroppedConstraint::Index(name) => {
+                table
+                    .constraints
+                    .retain(|c| c.key.as_deref() != Some(name.key.as_str()));
+                let dropped = table.constraints.len() < before;
+                let removed = self
+                    .remove_index(&index_key(key, &name.key, dialect))
+                    .is_some();
+                if removed || dropped {
                     Ok(())
                 } else {
-                    Err(format!("index `{}` is not known", name.value).into())
+                    Err(format!("index `{}` is not known", name.display).into())
                 }
             }
-            Op::RenameConstraint { old_name, new_name } => {
-                let old_key = ident_key(old_name);
-                let table = self.table_mut(key)?;
-                match table
-                    .constraints
-                    .iter_mut()
-                    .find(|c| c.key.as_deref() == Some(old_key.as_str()))
-                {
-                    Some(c) => {
-                        c.name = Some(new_name.value.clone());
-                        c.key = Some(ident_key(new_name));
-                        Ok(())
-                    }
-                    None => Err(format!("constraint `{}` is not known", old_name.value).into()),
-                }
+        }
+    }
+
+    /// `ALTER TABLE .. RENAME CONSTRAINT` on the known table `key`.
+    fn rename_constraint(&mut self, key: &str, from: &Name, to: &Name) -> Result<(), Unfollowed> {
+        let table = self.table_mut(key)?;
+        match table
+            .constraints
+            .iter_mut()
+            .find(|c| c.key.as_deref() == Some(from.key.as_str()))
+        {
+            Some(c) => {
+                c.name = Some(to.display.clone());
+                c.key = Some(to.key.clone());
+                Ok(())
             }
-            // Operations with no effect on what the model tracks.
-            Op::DisableRowLevelSecurity
-            | Op::EnableRowLevelSecurity
-            | Op::ForceRowLevelSecurity
-            | Op::NoForceRowLevelSecurity
-            | Op::DisableRule { .. }
-            | Op::DisableTrigger { .. }
-            | Op::EnableAlwaysRule { .. }
-            | Op::EnableAlwaysTrigger { .. }
-            | Op::EnableReplicaRule { .. }
-            | Op::EnableReplicaTrigger { .. }
-            | Op::EnableRule { .. }
-            | Op::EnableTrigger { .. }
-            | Op::ReplicaIdentity { .. }
-            | Op::OwnerTo { .. }
-            | Op::SetLogged
-            | Op::SetUnlogged
-            | Op::Algorithm { .. }
-            | Op::Lock { .. }
-            | Op::AutoIncrement { .. }
-            | Op::ValidateConstraint { .. }
-            | Op::SetTblProperties { .. }
-            | Op::SetOptionsParens { .. }
-            | Op::ResetOptions { .. }
-            | Op::ClusterBy { .. }
-            | Op::AttachPartitionOf { .. }
-            | Op::DetachPartitionOf { .. }
-            | Op::Inherit { .. }
-            | Op::NoInherit { .. }
-            | Op::GenericOptions { .. } => Ok(()),
-            other => {
-                Err(format!("`{}` is not modelled", leading_words_of(&other.to_string())).into())
-            }
+            None => Err(format!("constraint `{}` is not known", from.display).into()),
         }
     }
 
@@ -1250,17 +1090,6 @@ impl Schema {
             to: new_key,
         });
         Ok(())
-    }
-
-    /// Renames a table (or a view) to `new`; returns the new key.
-    fn rename_relation(
-        &mut self,
-        from: &str,
-        new: &ObjectName,
-        dialect: Dialect,
-    ) -> Result<String, Unfollowed> {
-        let to = renamed_key(from, new, dialect);
-        self.rename_relation_to(from, to, new.to_string(), dialect)
     }
 
     /// Renames a table (or a view) to the key `to`, shown as `written`.
@@ -1398,131 +1227,62 @@ impl Schema {
         }
     }
 
-    /// SQL Server `EXEC sp_rename 'schema.table[.column]', 'new' [, 'COLUMN' | 'INDEX' | 'OBJECT']`.
-    fn sp_rename(&mut self, parameters: &[Expr], dialect: Dialect) -> Applied {
-        let text = |e: &Expr| match e {
-            Expr::Value(v) => match &v.value {
-                sqlparser::ast::Value::SingleQuotedString(s)
-                | sqlparser::ast::Value::NationalStringLiteral(s) => Some(s.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let args: Vec<String> = parameters.iter().filter_map(text).collect();
-        let (Some(object), Some(new)) = (args.first(), args.get(1)) else {
-            return Applied::NotUnderstood("sp_rename without literal names".into());
-        };
-        let mut parts: Vec<Ident> = object.split('.').map(sp_ident).collect();
-        let new = sp_ident(new);
-        let kind = args.get(2).map(|k| k.to_ascii_uppercase());
-        let result = match kind.as_deref() {
-            Some("COLUMN") => match parts.pop() {
-                Some(column) => {
-                    let table = object_key(&idents_name(parts), dialect);
-                    self.rename_column(&table, &Name::ident(&column), &Name::ident(&new))
-                }
-                None => Err("sp_rename without a column".into()),
-            },
-            Some("INDEX") => match parts.pop() {
-                Some(index) => {
-                    let table = object_key(&idents_name(parts), dialect);
-                    let from = index_key(&table, &ident_key(&index), dialect);
-                    match self.remove_index(&from) {
-                        Some(mut i) => {
-                            let to = index_key(&table, &ident_key(&new), dialect);
-                            i.name = new.value.clone();
-                            self.insert_index(to.clone(), i);
-                            self.renames.push(Rename {
-                                kind: RenameKind::Index,
-                                parent: None,
-                                from,
-                                to,
-                            });
-                            Ok(())
-                        }
-                        None => Err(format!("index `{from}` is not known").into()),
-                    }
-                }
-                None => Err("sp_rename without an index".into()),
-            },
-            None | Some("OBJECT") => {
-                let from = object_key(&idents_name(parts), dialect);
-                self.rename_relation(&from, &idents_name(vec![new]), dialect)
-                    .map(|_| ())
-            }
-            Some(other) => Err(format!("sp_rename of a {other} is not modelled").into()),
-        };
-        match result {
-            Ok(()) => Applied::Understood,
-            Err(p) => Applied::NotUnderstood(p.to_string()),
-        }
-    }
-
     // ----- ALTER VIEW / TYPE ----------------------------------------------------------------
 
+    /// `ALTER [MATERIALIZED] VIEW`, from its change value.
     fn alter_view(
         &mut self,
-        name: &ObjectName,
+        view: &Name,
         if_exists: bool,
         materialized: bool,
-        op: &AlterViewOperation,
-        dialect: Dialect,
-    ) -> Applied {
-        let key = object_key(name, dialect);
-        if !self.views.contains_key(&key) {
+        change: &ViewChange,
+    ) -> Result<(), Unfollowed> {
+        let key = &view.key;
+        if !self.views.contains_key(key) {
             if if_exists {
-                return Applied::Understood;
+                return Ok(());
             }
-            return Applied::NotUnderstood(format!("view `{key}` is not known to the model"));
+            return Err(format!("view `{key}` is not known to the model").into());
         }
-        match op {
-            AlterViewOperation::RenameTo { new_name } => {
-                match self.rename_relation(&key, new_name, dialect) {
-                    Ok(_) => Applied::Understood,
-                    Err(p) => Applied::NotUnderstood(p.to_string()),
-                }
-            }
-            AlterViewOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
+        match change {
+            ViewChange::RenameTo {
+                to,
+                written,
+                qualified,
             } => {
-                self.rename_view_column(
-                    &key,
-                    &Name::ident(old_column_name),
-                    &Name::ident(new_column_name),
-                );
-                Applied::Understood
-            }
-            AlterViewOperation::As { columns, query, .. } => {
-                let cols = if columns.is_empty() {
-                    crate::changes::query_columns(query)
-                } else {
-                    Some(columns.iter().map(ident_key).collect())
+                // An unqualified new name stays in the old name's schema.
+                let to_key = match (key.rsplit_once('.'), qualified) {
+                    (Some((schema, _)), false) => format!("{schema}.{}", to.key),
+                    _ => to.key.clone(),
                 };
-                let depends_on = crate::changes::query_relations(query, dialect);
-                let sources = crate::changes::view_sources(query, dialect);
-                let types = if cols.as_ref().map(Vec::len) == Some(sources.len()) {
-                    self.view_types(&sources, &depends_on)
+                self.rename_relation_to(key, to_key, written.clone(), self.dialect)
+                    .map(|_| ())
+            }
+            ViewChange::RenameColumn { from, to } => {
+                self.rename_view_column(key, from, to);
+                Ok(())
+            }
+            ViewChange::Redefine(def) => {
+                let types = if def.columns.as_ref().map(Vec::len) == Some(def.sources.len()) {
+                    self.view_types(&def.sources, &def.depends_on)
                 } else {
                     Vec::new()
                 };
                 self.views.insert(
-                    key,
+                    key.clone(),
                     View {
-                        name: name.to_string(),
+                        name: def.written.clone(),
                         materialized,
-                        columns: cols,
-                        query: query.to_string(),
-                        depends_on,
+                        columns: def.columns.clone(),
+                        query: def.query.clone(),
+                        depends_on: def.depends_on.clone(),
                         types,
                     },
                 );
-                Applied::Understood
+                Ok(())
             }
-            AlterViewOperation::SetSchema { .. } => {
-                Applied::NotUnderstood("ALTER VIEW .. SET SCHEMA is not modelled".into())
-            }
-            _ => Applied::Understood,
+            ViewChange::SetSchema => Err("ALTER VIEW .. SET SCHEMA is not modelled".into()),
+            ViewChange::Other => Ok(()),
         }
     }
 
@@ -1582,64 +1342,9 @@ impl Schema {
             self.remove_index(&k);
         }
     }
-
-    // ----- DROP -----------------------------------------------------------------------------
-
-    fn drop(
-        &mut self,
-        object_type: ObjectType,
-        if_exists: bool,
-        names: &[ObjectName],
-        on_table: Option<&ObjectName>,
-        dialect: Dialect,
-    ) -> Applied {
-        let mut missing = Vec::new();
-        match object_type {
-            // Tables, views, types and sequences are replayed from their change
-            // values (see `Schema::apply`).
-            ObjectType::Index => {
-                for n in names {
-                    let key = match on_table {
-                        Some(t) => {
-                            index_key(&object_key(t, dialect), &object_key(n, dialect), dialect)
-                        }
-                        None => object_key(n, dialect),
-                    };
-                    if self.remove_index(&key).is_none() {
-                        missing.push(key);
-                    }
-                }
-            }
-            _ => return Applied::Ignored,
-        }
-        if missing.is_empty() || if_exists {
-            Applied::Understood
-        } else {
-            Applied::NotUnderstood(format!(
-                "`{}` is not known to the model",
-                missing.join("`, `")
-            ))
-        }
-    }
 }
 
 // ----- helpers --------------------------------------------------------------------------------
-
-/// One part of an `sp_rename` name: `[x]` and `"x"` are quoted, anything else is not.
-fn sp_ident(part: &str) -> Ident {
-    let part = part.trim();
-    if let Some(inner) = part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
-        Ident::with_quote('[', inner)
-    } else if let Some(inner) = part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-        Ident::with_quote('"', inner)
-    } else {
-        Ident::new(part)
-    }
-}
-
-fn idents_name(parts: Vec<Ident>) -> ObjectName {
-    ObjectName(parts.into_iter().map(ObjectNamePart::Identifier).collect())
-}
 
 /// Columns named by a primary key are NOT NULL (Postgres, MySQL, SQL Server; in SQLite only
 /// an `INTEGER PRIMARY KEY`, which is the rowid).
@@ -1679,21 +1384,6 @@ fn index_key(table: &str, name: &str, dialect: Dialect) -> String {
     }
 }
 
-/// The key after `RENAME TO new`: an unqualified new name stays in the old object's schema.
-fn renamed_key(from: &str, new: &ObjectName, dialect: Dialect) -> String {
-    let new_key = object_key(new, dialect);
-    match (from.rsplit_once('.'), new.0.len()) {
-        (Some((schema, _)), 1) => format!("{schema}.{new_key}"),
-        _ => new_key,
-    }
-}
-
-fn rename_target(kind: &RenameTableNameKind) -> &ObjectName {
-    match kind {
-        RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => n,
-    }
-}
-
 /// Where `FIRST`/`AFTER x` puts a column (None: at the end, or unchanged for MODIFY).
 fn position(table: &Table, pos: Option<&ColumnPosition>) -> Option<usize> {
     match pos? {
@@ -1702,20 +1392,26 @@ fn position(table: &Table, pos: Option<&ColumnPosition>) -> Option<usize> {
     }
 }
 
-/// `ALTER TABLE [IF EXISTS]`.
-#[derive(Debug, Clone, Copy)]
-struct IfExists(bool);
+/// The table an `ALTER TABLE` names, and whether with `IF EXISTS`.
+#[derive(Debug, Clone)]
+struct Alter {
+    table: String,
+    if_exists: bool,
+}
 
-/// Whether a statement is an `ALTER TABLE`, and with `IF EXISTS`.
-fn alter_of(stmt: &Statement) -> Option<IfExists> {
+/// Whether a statement is an `ALTER TABLE`: its table's key and `IF EXISTS`.
+fn alter_of(stmt: &Statement, dialect: Dialect) -> Option<Alter> {
     match stmt {
-        Statement::AlterTable(at) => Some(IfExists(at.if_exists)),
+        Statement::AlterTable(at) => Some(Alter {
+            table: object_key(&at.name, dialect),
+            if_exists: at.if_exists,
+        }),
         _ => None,
     }
 }
 
-/// The table of an `ALTER TABLE` column change replayed from change values.
-fn column_change_table(kind: &ChangeKind) -> Option<&Name> {
+/// The table of an `ALTER TABLE` change to a table's columns or constraints.
+fn alter_table_of(kind: &ChangeKind) -> Option<&Name> {
     use ChangeKind as K;
     match kind {
         K::DropColumn { table, .. }
@@ -1725,7 +1421,16 @@ fn column_change_table(kind: &ChangeKind) -> Option<&Name> {
         | K::SetDefault { table, .. }
         | K::DropDefault { table, .. }
         | K::ChangeType { table, .. }
-        | K::AddColumn { table, .. } => Some(table),
+        | K::AddColumn { table, .. }
+        | K::AddIdentity { table, .. }
+        | K::AddConstraint {
+            table,
+            definition: Some(_),
+            ..
+        }
+        | K::AddTableItem { table, .. }
+        | K::DropConstraint { table, .. }
+        | K::RenameConstraint { table, .. } => Some(table),
         _ => None,
     }
 }

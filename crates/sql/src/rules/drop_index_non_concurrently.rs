@@ -35,6 +35,7 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
     let ChangeKind::DropIndex {
         index,
         concurrently: false,
+        ..
     } = &change.kind
     else {
         return;
