@@ -1068,3 +1068,95 @@ fn replay_ten_thousand_migrations_is_fast() {
         "replay + diff took {elapsed:?}"
     );
 }
+
+// ----- Forms replayed from change values that carry the whole definition -----------------
+
+#[test]
+fn index_and_constraint_forms_replay_from_change_values() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "CREATE TABLE t (a int, b text, CONSTRAINT t_b_key UNIQUE (b));
+         CREATE UNIQUE INDEX IF NOT EXISTS t_lower_b ON t (lower(b)) WHERE a > 0;
+         CREATE INDEX ON t (a, b);
+         ALTER TABLE t RENAME CONSTRAINT t_b_key TO t_b_uniq;
+         ALTER TABLE t DROP CONSTRAINT t_b_key;
+         ALTER TABLE t DROP CONSTRAINT t_b_uniq, ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY;
+         ALTER TABLE t SWAP WITH u, ADD COLUMN c int;
+         DROP INDEX t_a_b_idx;
+         DROP INDEX IF EXISTS t_a_b_idx;",
+    );
+    assert_eq!(r[0], Applied::Understood);
+    assert_eq!(r[1], Applied::Understood);
+    assert_eq!(r[2], Applied::Understood);
+    assert_eq!(r[3], Applied::Understood);
+    // Renamed away: the old name is gone.
+    assert!(matches!(&r[4], Applied::NotUnderstood(m) if m.contains("t_b_key")));
+    assert_eq!(r[5], Applied::Understood);
+    // The operation the model does not follow is reported; the others applied.
+    assert!(matches!(&r[6], Applied::NotUnderstood(m) if m.contains("SWAP WITH")));
+    assert_eq!(r[7], Applied::Understood);
+    assert_eq!(r[8], Applied::Understood);
+    let t = s.table("t").unwrap();
+    assert!(t.constraints.is_empty());
+    assert!(t.has_column("c"));
+    let a = col(&s, "t", "a");
+    assert!(!a.nullable && a.generated == Some(Generated::Identity));
+    let idx: Vec<(&str, bool, Vec<String>)> = s
+        .indexes_on("t")
+        .map(|i| (i.name.as_str(), i.unique, i.columns.clone()))
+        .collect();
+    assert_eq!(idx, vec![("t_lower_b", true, vec!["lower(b)".to_string()])]);
+}
+
+#[test]
+fn alter_table_of_unknown_table_or_view_and_alter_view() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Postgres,
+        "CREATE TABLE users (id int, active boolean);
+         CREATE VIEW v AS SELECT id FROM users;
+         ALTER TABLE nope OWNER TO me;
+         ALTER TABLE IF EXISTS nope OWNER TO me;
+         ALTER TABLE v SET (security_barrier = off);
+         ALTER TABLE v ADD CONSTRAINT c CHECK (id > 0);
+         ALTER VIEW v RENAME COLUMN id TO user_id;
+         ALTER VIEW v RENAME TO w;
+         ALTER VIEW v SET SCHEMA s;
+         ALTER VIEW IF EXISTS v SET SCHEMA s;
+         ALTER VIEW w SET SCHEMA s;",
+    );
+    assert!(matches!(&r[2], Applied::NotUnderstood(m) if m.contains("nope")));
+    assert_eq!(r[3], Applied::Understood);
+    // An option on a view changes nothing the model keeps.
+    assert_eq!(r[4], Applied::Understood);
+    assert!(matches!(&r[5], Applied::NotUnderstood(m) if m.contains("view `v`")));
+    assert_eq!(r[6], Applied::Understood);
+    assert_eq!(r[7], Applied::Understood);
+    assert!(matches!(&r[8], Applied::NotUnderstood(m) if m.contains("`v`")));
+    assert_eq!(r[9], Applied::Understood);
+    assert!(matches!(&r[10], Applied::NotUnderstood(m) if m.contains("SET SCHEMA")));
+    let w = s.view("w").unwrap();
+    assert_eq!(w.columns.as_deref(), Some(&["user_id".to_string()][..]));
+}
+
+#[test]
+fn mysql_drop_index_foreign_and_primary_key_from_change_values() {
+    let mut s = Schema::new();
+    let r = apply_all(
+        &mut s,
+        Dialect::Mysql,
+        "CREATE TABLE a (id int PRIMARY KEY);
+         CREATE TABLE b (id int, a_id int, code int, PRIMARY KEY (id), UNIQUE KEY b_code (code),
+           KEY b_a (a_id), CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES a (id));
+         ALTER TABLE b DROP FOREIGN KEY b_a_fk, DROP INDEX b_a, DROP INDEX b_code, DROP PRIMARY KEY;
+         ALTER TABLE b ADD INDEX b_code_a (code, a_id), DROP INDEX nope;",
+    );
+    assert_eq!(r[2], Applied::Understood);
+    assert!(matches!(&r[3], Applied::NotUnderstood(m) if m.contains("nope")));
+    assert!(s.table("b").unwrap().constraints.is_empty());
+    let idx: Vec<&str> = s.indexes_on("b").map(|i| i.name.as_str()).collect();
+    assert_eq!(idx, vec!["b_code_a"]);
+}
