@@ -20,6 +20,13 @@
 //! The tests compare both tokenizers on every fixture and demo statement, and
 //! `examples/parse_coverage.rs` does the same on real migration folders.
 //!
+//! When a file is parsed, the lexer's tokens are not cut again per statement:
+//! the splitter hands back the tokens of its one pass over the file
+//! ([`crate::split::split_with_tokens`]) and [`tokenize_from`] reads those that
+//! start inside the statement. Lexing each statement a second time cost 10 of
+//! this tokenizer's 44 M instructions on lemmy's migrations (callgrind, release
+//! build without LTO).
+//!
 //! Positions come in two forms ([`Positions`]). sqlparser's own form, line and
 //! column, is what its error messages print: formatting them cost about 7% of the
 //! parse, because sqlparser builds (and drops) an error message for every
