@@ -609,7 +609,7 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
 fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
     use DeltaKind::*;
     let mut matched = BTreeSet::new();
-    for (key, index) in &new.indexes {
+    for (key, index) in new.indexes.iter() {
         let found = origins
             .origin(RenameKind::Index, key)
             .and_then(|(o, renamed)| old.indexes.get(&o).map(|i| (o, renamed, i)));
@@ -660,7 +660,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
         .keys()
         .filter_map(|t| origins.origin(RenameKind::Table, t).map(|(o, _)| o))
         .collect();
-    for (key, index) in &old.indexes {
+    for (key, index) in old.indexes.iter() {
         if matched.contains(key) {
             continue;
         }

@@ -1335,8 +1335,8 @@ impl Schema {
         let gone: Vec<String> = self
             .indexes
             .iter()
-            .filter(|(k, i)| !keep(k) || !keep(&i.table))
-            .map(|(k, _)| k.clone())
+            .filter(|(k, i)| !k.starts_with(&prefix) || !keep(&i.table))
+            .map(|(k, _)| k.to_string())
             .collect();
         for k in gone {
             self.remove_index(&k);
