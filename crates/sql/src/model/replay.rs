@@ -827,6 +827,7 @@ impl Schema {
                 table: table.clone(),
                 columns,
                 unique: def.unique,
+                predicate: def.predicate.clone(),
             },
         );
         if known {
@@ -904,6 +905,7 @@ impl Schema {
                 table: table.key.clone(),
                 columns,
                 unique: false,
+                predicate: None,
             },
         );
     }
