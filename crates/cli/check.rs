@@ -722,6 +722,9 @@ fn check_release(
         .filter(|i| release.binary_search(i).is_err())
         .collect();
     let renames = Words::new(["rename", "change"]);
+    // An index of the release's tables, dropped or renamed later in the history
+    // by a statement that names only the index: its name is looked for too.
+    let index_word = Words::new(["index"]);
     let named = Words::new(names.iter().map(String::as_str));
     let hist: Vec<HistoryFile> = history
         .par_iter()
@@ -746,12 +749,18 @@ fn check_release(
         .collect();
 
     // Renames, newest first: a release naming `people` needs the history of
-    // `users` when an earlier migration renamed `users` to `people`.
+    // `users` when an earlier migration renamed `users` to `people`. Index
+    // statements too: `CREATE INDEX users_email_idx ON users` adds the index's
+    // name, so a later `DROP INDEX users_email_idx` is replayed.
     let spans: Vec<Vec<Span>> = history
         .par_iter()
         .zip(&hist)
         .map(|(&i, h)| match h {
-            HistoryFile::Kept(f, found) if found.rename => statement_spans(f, files[i].1, dialect),
+            HistoryFile::Kept(f, found)
+                if found.rename || (found.names && index_word.in_text(&f.text)) =>
+            {
+                statement_spans(f, files[i].1, dialect)
+            }
             _ => Vec::new(),
         })
         .collect();
@@ -760,7 +769,9 @@ fn check_release(
         let HistoryFile::Kept(f, _) = h else { continue };
         for sp in spans.iter().rev() {
             let text = &f.text[sp.start..sp.end];
-            if !renames.in_text(text) {
+            if !with_lower(text, |low| {
+                renames.in_lower(low) || index_word.in_lower(low)
+            }) {
                 continue;
             }
             let mentioned = object_names(text, dialect);

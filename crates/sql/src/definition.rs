@@ -69,33 +69,3 @@ pub struct Constraint {
     /// Keys of the constrained columns (empty for a check constraint).
     pub columns: Vec<String>,
 }
-
-/// Whether `schema` already keeps the rows of `table` unique on `columns`
-/// (column keys of that schema; `predicate`: the `WHERE` of a partial unique
-/// index, `None` for all rows), so that a new unique constraint, unique index or
-/// primary key on them rejects no write that schema accepted: a full unique
-/// index, unique constraint or primary key on some of those columns (rows unique
-/// on `email` are unique on `email, org`), or a partial unique index with the
-/// same `WHERE` when the new rule is partial too. A unique index on more
-/// columns, or a partial one under a full rule, keeps less.
-pub fn kept_unique(
-    schema: &crate::model::Schema,
-    table: &str,
-    columns: &[String],
-    predicate: Option<&str>,
-) -> bool {
-    let covers = |kept: &[String], kept_predicate: Option<&str>| {
-        !kept.is_empty()
-            && (kept_predicate.is_none() || kept_predicate == predicate)
-            && kept.iter().all(|c| columns.contains(c))
-    };
-    schema
-        .indexes_on(table)
-        .any(|i| i.unique && covers(&i.columns, i.predicate.as_deref()))
-        || schema.table(table).is_some_and(|t| {
-            t.constraints.iter().any(|c| {
-                matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
-                    && covers(&c.columns, None)
-            })
-        })
-}

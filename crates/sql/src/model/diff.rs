@@ -9,7 +9,6 @@
 use super::{
     type_change, Column, Constraint, ConstraintKind, RenameKind, Schema, Table, TypeChange,
 };
-use crate::definition::kept_unique;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -608,7 +607,7 @@ fn diff_constraints(
                         && cols
                             .iter()
                             .all(|k| old.column(k).is_some_and(|col| !col.nullable));
-                unique && not_null && kept_unique(old_schema, &old.key, &cols, None)
+                unique && not_null && old_schema.keeps_unique(&old.key, &cols, None)
             });
         if kept {
             push(
@@ -656,7 +655,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
             .origin(RenameKind::Index, key)
             .and_then(|(o, renamed)| old.indexes.get(&o).map(|i| (o, renamed, i)));
         match found {
-            Some((o, renamed, _)) => {
+            Some((o, renamed, old_index)) => {
                 if renamed {
                     push(
                         out,
@@ -664,6 +663,34 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
                         ObjectKind::Index,
                         key,
                         format!("index renamed from `{o}` (index hints naming it break)"),
+                    );
+                }
+                // The name taken again by a unique index on other columns (dropped
+                // and created again in the release).
+                let redefined = index.unique
+                    && (!old_index.unique
+                        || old_index.predicate != index.predicate
+                        || old_index.columns != old_columns(origins, &index.table, &index.columns))
+                    && origins
+                        .origin(RenameKind::Table, &index.table)
+                        .is_some_and(|(t, _)| {
+                            old.tables.contains_key(&t)
+                                && !old.keeps_unique(
+                                    &t,
+                                    &old_columns(origins, &index.table, &index.columns),
+                                    index.predicate.as_deref(),
+                                )
+                        });
+                if redefined {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::Index,
+                        key,
+                        format!(
+                            "unique index on `{}` made again on other columns: stable's writes of duplicates fail",
+                            index.table
+                        ),
                     );
                 }
                 matched.insert(o);
@@ -677,7 +704,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
                 let table_existed = old_table.is_some();
                 let kept = old_table.is_some_and(|t| {
                     let cols = old_columns(origins, &index.table, &index.columns);
-                    kept_unique(old, &t, &cols, index.predicate.as_deref())
+                    old.keeps_unique(&t, &cols, index.predicate.as_deref())
                 });
                 if index.unique && kept {
                     push(

@@ -1,7 +1,6 @@
 //! tighten-constraint: a constraint added to a table stable writes.
 
 use super::ReleaseCx;
-use crate::definition::kept_unique;
 use crate::delta::{Act, ObjKey};
 use crate::model::ConstraintKind;
 use canary_lint_core::{declare_rule, Diagnostic};
@@ -72,7 +71,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         // A unique rule on columns stable's schema already kept unique.
         let already_unique = |cols: &[String], predicate: Option<&str>| {
-            kept_unique(cx.before, &b.key, &origin(cols), predicate)
+            cx.before.keeps_unique(&b.key, &origin(cols), predicate)
         };
         // A primary key also makes its columns NOT NULL: covered when stable's
         // columns already were.
