@@ -17,8 +17,8 @@ declare_rule! {
     ///
     /// Also quiet for a constraint stable's schema already enforced: a CHECK with
     /// the same expression, a FOREIGN KEY from the same columns to the same
-    /// table and columns (a target renamed in the release is the same table;
-    /// no columns means its primary key), and a UNIQUE constraint or unique index
+    /// table (by name, a target renamed in the release, or one swapped under
+    /// its name) and columns (none means its primary key), and a UNIQUE constraint or unique index
     /// whose columns include all those of a unique index, unique constraint or
     /// primary key stable already had (rows unique on `email` are unique on
     /// `email, org`). A partial unique index (`WHERE ..`) covers only a new
@@ -136,8 +136,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Two constraints of the same kind: a check by its expression, a foreign key
-/// by the table it references (a target the release renamed is the same table)
-/// and the columns it references there (none: the target's primary key).
+/// by the table it references (by name, a target the release renamed, or a
+/// target swapped under its name) and the columns it references there (none:
+/// the target's primary key).
 fn same_kind(cx: &ReleaseCx<'_>, old: &ConstraintKind, new: &ConstraintKind) -> bool {
     match (old, new) {
         (
@@ -162,7 +163,18 @@ fn same_kind(cx: &ReleaseCx<'_>, old: &ConstraintKind, new: &ConstraintKind) -> 
                         .map(|c| c.columns.clone())
                 })
             };
-            target == table
+            // The same name (a table swapped under it counts as the same), the
+            // old target renamed to it in the release, or an old target that was
+            // this table renamed away earlier (a swap: the reference followed
+            // the old copy, a new table took the name).
+            let same_table = old_table == table
+                || target == table
+                || cx.running.renames().iter().any(|r| {
+                    r.kind == crate::model::RenameKind::Table
+                        && r.from == *table
+                        && r.to == *old_table
+                });
+            same_table
                 && (old_columns == columns
                     || (old_columns.is_empty() && primary_key().as_ref() == Some(columns))
                     || (columns.is_empty() && primary_key().as_ref() == Some(old_columns)))
