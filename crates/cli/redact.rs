@@ -34,7 +34,7 @@ pub fn secrets_in_code() -> Vec<String> {
 pub fn mask_secrets(text: &str, dialect: Option<Dialect>) -> std::borrow::Cow<'_, str> {
     let mut ranges = match dialect {
         Some(d) => {
-            let found = canary_lint_config::sql_secret_ranges(text);
+            let (found, keywords) = canary_lint_config::sql_secret_ranges_and_keywords(text);
             let mut r = canary_lint_sql::secrets::confine_to_literals(text, d, found.clone());
             // What the text patterns found outside any literal: in malformed SQL
             // (an unterminated string) a password can sit in what the lexer calls
@@ -47,7 +47,9 @@ pub fn mask_secrets(text: &str, dialect: Option<Dialect>) -> std::borrow::Cow<'_
                     remember_secret_in_code(part);
                 }
             }
-            r.extend(canary_lint_sql::secrets::keyword_literals(text, d));
+            if keywords {
+                r.extend(canary_lint_sql::secrets::keyword_literals(text, d));
+            }
             r
         }
         None => canary_lint_config::shape_secret_ranges(text),

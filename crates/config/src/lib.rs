@@ -44,7 +44,8 @@ pub use pack::{
 };
 pub use secret::{
     display_value, embedded_secret_ranges, is_secret_key, mask_embedded, mask_ranges,
-    mask_sql_secrets, scrub, shape_secret_ranges, sql_secret_ranges, REDACTED,
+    mask_sql_secrets, scrub, shape_secret_ranges, sql_secret_ranges,
+    sql_secret_ranges_and_keywords, REDACTED,
 };
 
 /// One flattened configuration value.

@@ -334,6 +334,13 @@ const URL: usize = TRIGGER_COUNT;
 /// [`embedded_secret_ranges`] that cannot span a quote. Only characters inside the
 /// literal are in the ranges, so masked SQL still splits and parses the same way.
 pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
+    sql_secret_ranges_and_keywords(text).0
+}
+
+/// [`sql_secret_ranges`], and whether `text` may name one of the keywords that
+/// introduce a password (`password`, `identified`, `secret`, in any ASCII case):
+/// `false` only when it names none of them.
+pub fn sql_secret_ranges_and_keywords(text: &str) -> (Vec<Range<usize>>, bool) {
     let hit = triggered(text);
     let mut out = Vec::new();
     if hit[0] {
@@ -350,7 +357,7 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
     }
     shapes_in(text, &hit, &mut out);
     out.sort_by_key(|r| r.start);
-    out
+    (out, hit[0])
 }
 
 /// The secret shapes of [`embedded_secret_ranges`] in any text (no SQL keyword

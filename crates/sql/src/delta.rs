@@ -1,6 +1,6 @@
 //! The vocabulary of the release delta, shared by the engine that builds it and
 //! the rules that judge it: which statement ([`StmtRef`]) did what ([`Act`]) to
-//! which object ([`ObjKey`]), tables taken over by new ones ([`Recreated`]), and
+//! which object ([`ObjKey`]; kept by [`crate::touches::Touches`]), tables taken over by new ones ([`Recreated`]), and
 //! the delta's entries with their causes ([`DeltaEntry`]). Types only: this
 //! module imports nothing above the schema model.
 
@@ -83,14 +83,6 @@ pub enum Act {
     ChangeType,
     /// Any other change.
     Alter,
-}
-
-/// One statement touching one object.
-#[derive(Debug, Clone)]
-pub struct Touch {
-    pub object: ObjKey,
-    pub at: StmtRef,
-    pub act: Act,
 }
 
 /// A table name whose original table left it during the release (dropped or

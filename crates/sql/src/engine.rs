@@ -21,9 +21,9 @@
 //! ([`crate::rules::ReleaseCx`]) report what the net delta breaks.
 
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
-use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, diff_types, Rename, RenameKind, Schema, SchemaChange};
+use crate::model::{diff, diff_types, Rename, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
@@ -76,7 +76,6 @@ fn walk_release(
         knowledge,
         before: Schema::new(),
         touched: BTreeSet::new(),
-        touches: Vec::new(),
         candidates: Vec::new(),
         diags: Vec::new(),
         state: ReleaseState::default(),
@@ -143,7 +142,6 @@ struct Walk {
     knowledge: Knowledge,
     before: Schema,
     touched: BTreeSet<ObjKey>,
-    touches: Vec<Touch>,
     candidates: Vec<Candidate>,
     diags: Vec<Diagnostic>,
     state: ReleaseState,
@@ -615,11 +613,7 @@ impl Walk {
                 let r = at(c.clause, seq);
                 self.follow_tables(&c.kind, r, schema);
                 for (k, act) in touched {
-                    self.touches.push(Touch {
-                        object: k,
-                        at: r,
-                        act,
-                    });
+                    self.state.touches.push(k, r, act);
                 }
                 self.state.note(c);
             }
@@ -674,9 +668,16 @@ impl Walk {
         let mut after = Schema::new();
         after.set_dialect(schema.dialect());
         self.before.set_dialect(schema.dialect());
+        after.copy_tables_from(
+            schema,
+            self.touched.iter().filter_map(|k| match k {
+                ObjKey::Table(t) => Some(t.as_str()),
+                _ => None,
+            }),
+        );
         for k in &self.touched {
             match k {
-                ObjKey::Table(t) => after.copy_table_from(schema, t),
+                ObjKey::Table(_) => {}
                 ObjKey::View(v) => after.copy_view_from(schema, v),
                 ObjKey::Type(t) => after.copy_type_from(schema, t),
                 ObjKey::Sequence(s) => after.copy_sequence_from(schema, s),
@@ -698,16 +699,14 @@ impl Walk {
         } else {
             Vec::new()
         };
-        let causes = (!judged.is_empty() || !whole.is_empty())
-            .then(|| CauseIndex::new(&self.touches, &renames));
         let entries = |changes: Vec<SchemaChange>| -> Vec<DeltaEntry> {
-            let Some(causes) = &causes else {
-                return Vec::new();
-            };
             changes
                 .into_iter()
                 .map(|change| {
-                    let refs = causes.causes_of(&change);
+                    let refs =
+                        self.state
+                            .touches
+                            .causes_of(&change.object, change.object_kind, &renames);
                     // Exact size (an in-place collect kept the larger capacity of
                     // the references: 144 bytes per entry of one cause).
                     let mut causes = Vec::with_capacity(refs.len());
@@ -760,8 +759,7 @@ impl Walk {
             before: &self.before,
             after: &after,
             delta: &judged,
-            touches: &self.touches,
-            touches_of: Default::default(),
+            touches: &self.state.touches,
             recreated: &recreated,
             confirmed: &confirmed,
             renames: &renames,
@@ -776,115 +774,6 @@ impl Walk {
             delta,
             not_followed: self.not_followed,
         }
-    }
-}
-
-/// The statements that touched each object, by delta key, in release order: one pass
-/// over the touches, so a release of many statements and delta entries stays linear.
-struct CauseIndex {
-    /// Delta key to the statements that touched that object.
-    direct: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
-    /// Table key to the statements that touched the table itself.
-    tables: rustc_hash::FxHashMap<String, Vec<StmtRef>>,
-    /// The release's renames, in order: a column is touched under every name
-    /// it and its table had during the release.
-    renames: Vec<Rename>,
-    /// Tables created in the release: a rename chain that starts at one (a
-    /// table swap) is not followed, as in the delta itself.
-    created: std::collections::HashSet<String>,
-}
-
-impl CauseIndex {
-    fn new(touches: &[Touch], renames: &[Rename]) -> CauseIndex {
-        let mut direct: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
-        let mut tables: rustc_hash::FxHashMap<String, Vec<StmtRef>> = Default::default();
-        let mut created = std::collections::HashSet::new();
-        for t in touches {
-            if let (ObjKey::Table(k), Act::Create) = (&t.object, t.act) {
-                created.insert(k.clone());
-            }
-            direct.entry(t.object.delta_key()).or_default().push(t.at);
-            if let ObjKey::Table(k) = &t.object {
-                tables.entry(k.clone()).or_default().push(t.at);
-            }
-        }
-        CauseIndex {
-            direct,
-            tables,
-            renames: renames.to_vec(),
-            created,
-        }
-    }
-
-    /// The earlier names of column `table.column` in the release (its own
-    /// renames and its table's), latest first; empty when it kept its name.
-    fn earlier_column_names(&self, table: &str, column: &str) -> Vec<String> {
-        let (mut t, mut c) = (table.to_string(), column.to_string());
-        let mut out = Vec::new();
-        for r in self.renames.iter().rev() {
-            let moved = match r.kind {
-                RenameKind::Table if r.to == t && !self.created.contains(&r.from) => {
-                    t = r.from.clone();
-                    true
-                }
-                RenameKind::Column if r.parent.as_deref() == Some(t.as_str()) && r.to == c => {
-                    c = r.from.clone();
-                    true
-                }
-                _ => false,
-            };
-            if moved {
-                out.push(format!("{t}.{c}"));
-            }
-        }
-        out
-    }
-
-    fn causes_of(&self, change: &SchemaChange) -> Vec<StmtRef> {
-        // A function's overloads share their causes: dropping one and creating
-        // another under the same name changes its signature.
-        let overloads_of = |k: &str| k.split_once('(').map(|(name, _)| name.to_string());
-        let function = match change.object_kind {
-            crate::model::ObjectKind::Function => overloads_of(&change.object),
-            _ => None,
-        };
-        let direct: Option<Vec<StmtRef>> = match &function {
-            Some(name) => {
-                let v: Vec<StmtRef> = self
-                    .direct
-                    .iter()
-                    .filter(|(k, _)| overloads_of(k).as_ref() == Some(name))
-                    .flat_map(|(_, v)| v.iter().copied())
-                    .collect();
-                (!v.is_empty()).then_some(v)
-            }
-            None => {
-                // A column also under the names it had earlier in the release.
-                let mut v: Vec<StmtRef> =
-                    self.direct.get(&change.object).cloned().unwrap_or_default();
-                if change.object_kind == crate::model::ObjectKind::Column {
-                    if let Some((t, c)) = change.object.rsplit_once('.') {
-                        for name in self.earlier_column_names(t, c) {
-                            v.extend(self.direct.get(&name).into_iter().flatten().copied());
-                        }
-                    }
-                }
-                (!v.is_empty()).then_some(v)
-            }
-        };
-        let mut out = match direct {
-            Some(direct) => direct,
-            // A column reached through its table (a table swap, a rebuild).
-            None => change
-                .object
-                .rsplit_once('.')
-                .and_then(|(t, _)| self.tables.get(t))
-                .cloned()
-                .unwrap_or_default(),
-        };
-        out.sort_by_key(|r| (r.seq, r.span.start));
-        out.dedup();
-        out
     }
 }
 

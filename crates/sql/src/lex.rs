@@ -161,7 +161,10 @@ impl<'a> Lexer<'a> {
             b'$' if matches!(self.dialect, Dialect::Postgres | Dialect::Generic) => {
                 if let Some(tag_end) = self.dollar_tag(start) {
                     let tag = &self.src[start..tag_end];
-                    self.pos = match self.src[tag_end..self.end].find(tag) {
+                    self.pos = match memchr::memmem::find(
+                        &self.bytes[tag_end..self.end],
+                        tag.as_bytes(),
+                    ) {
                         Some(i) => tag_end + i + tag.len(),
                         None => self.end,
                     };

@@ -34,6 +34,7 @@ pub mod scan;
 pub mod secrets;
 pub mod split;
 pub mod sqltokens;
+pub mod touches;
 mod type_name;
 
 pub use delta::{DeltaEntry, Knowledge};

@@ -8,14 +8,16 @@
 //! byte offset of the original file.
 
 use crate::layout::{forward_ranges, Layout};
-use crate::split::{split, RawStatement};
+use crate::split::{split, split_with_tokens, RawStatement};
 pub use crate::sqltokens::{to_offset, to_span};
-use crate::sqltokens::{tokenize_with, Positions};
+use crate::sqltokens::{tokenize_from, tokenize_with, Positions};
 use crate::Dialect;
 use canary_lint_core::{SourceFile, Span};
 use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Location;
+
+mod plain;
 
 /// Why sqlparser rejected a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,9 +233,23 @@ fn parse_filtered(
         });
     }
     for range in forward_ranges(layout, text) {
-        for raw in split(text, range, dialect) {
+        // The splitter's tokens are kept for the parser unless the file is large
+        // (a token takes 24 bytes, several times the bytes it covers).
+        let (raws, cut) = if text.len() <= KEEP_TREES_UP_TO {
+            split_with_tokens(text, range, dialect)
+        } else {
+            (split(text, range, dialect), Vec::new())
+        };
+        let mut from = 0;
+        for raw in raws {
+            // The tokens that start inside the statement.
+            from += cut[from..].partition_point(|t| t.start < raw.span.start);
+            let to = from + cut[from..].partition_point(|t| t.start < raw.span.end);
+            let tokens = (text.len() <= KEEP_TREES_UP_TO).then(|| &cut[from..to]);
             if (!all && is_data_statement(text, raw.span))
                 || !keep(&text[raw.span.start..raw.span.end])
+                // Parsed only to drop its tree (see `plain`): known to parse.
+                || (lean && plain::is_plain_data(text, raw.span, dialect))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
@@ -246,6 +262,7 @@ fn parse_filtered(
             parse_one(
                 text,
                 raw,
+                tokens,
                 dialect,
                 &*sql_dialect,
                 lean,
@@ -264,9 +281,11 @@ fn parse_filtered(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn parse_one(
     text: &str,
     raw: RawStatement,
+    cut: Option<&[crate::lex::Token]>,
     ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
     lean: bool,
@@ -283,8 +302,18 @@ fn parse_one(
         });
         return;
     }
-    let result = parse_sql(sql, ours, dialect);
+    let result = parse_sql_from(sql, cut.map(|c| (c, raw.span.start)), ours, dialect);
     match result {
+        // One statement whose tree is dropped: dropped where it lies (a
+        // `Statement` is kilobytes; moving it out of the vector cost a copy).
+        Ok(stmts) if lean && stmts.len() == 1 && tree_unused(&stmts[0], text, raw.span, ours) => {
+            out.push(ParsedStatement {
+                span: raw.span,
+                ast: None,
+                error: None,
+                skipped: true,
+            });
+        }
         Ok(stmts) if !stmts.is_empty() => {
             let one = stmts.len() == 1;
             for ast in stmts {
@@ -346,7 +375,18 @@ fn parse_sql(
     ours: Dialect,
     dialect: &dyn sqlparser::dialect::Dialect,
 ) -> Result<Vec<Statement>, sqlparser::parser::ParserError> {
-    match tokenize_with(sql, ours, Positions::Offsets) {
+    parse_sql_from(sql, None, ours, dialect)
+}
+
+/// [`parse_sql`], with the splitter's tokens of the statement when there are
+/// (see [`tokenize_from`]).
+fn parse_sql_from(
+    sql: &str,
+    cut: Option<(&[crate::lex::Token], usize)>,
+    ours: Dialect,
+    dialect: &dyn sqlparser::dialect::Dialect,
+) -> Result<Vec<Statement>, sqlparser::parser::ParserError> {
+    match tokenize_from(sql, ours, Positions::Offsets, cut) {
         Some(tokens) => Parser::new(dialect)
             .with_tokens_with_locations(tokens)
             .parse_statements()
@@ -413,7 +453,9 @@ fn tree_unused(ast: &Statement, text: &str, span: Span, dialect: Dialect) -> boo
         | Statement::Copy { .. }
         | Statement::Grant(_)
         | Statement::Revoke(_)
-        | Statement::Comment { .. } => true,
+        | Statement::Comment { .. }
+        // The lock timeout a `SET` gives is read from its tokens.
+        | Statement::Set(_) => true,
         // `INSERT .. SELECT` from a table fills it (a change); `INSERT .. VALUES`
         // makes none.
         Statement::Insert(_) => {

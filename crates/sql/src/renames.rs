@@ -10,19 +10,34 @@ use canary_lint_core::Diagnostic;
 /// usually a rename squeezed into one deploy: say so, and give the two-release
 /// recipe instead of the generic one. An unrelated new column says nothing.
 pub(crate) fn mark_one_step_renames(state: &ReleaseState, out: &mut [Diagnostic]) {
+    let dropped = |d: &Diagnostic| {
+        let s = d.subject.as_ref().filter(|_| d.rule == "drop-column")?;
+        s.column.as_ref().map(|c| (s.table.clone(), c.clone()))
+    };
+    // The added columns of every table a finding is about, read in one pass.
+    let mut tables: Vec<String> = out.iter().filter_map(|d| Some(dropped(d)?.0)).collect();
+    if tables.is_empty() {
+        return;
+    }
+    tables.sort();
+    tables.dedup();
+    let asked: Vec<&str> = tables.iter().map(String::as_str).collect();
+    let added: std::collections::BTreeMap<String, Vec<String>> =
+        state.added_columns(&asked).into_iter().collect();
     for d in out.iter_mut() {
-        if d.rule != "drop-column" {
+        let Some((table, old)) = dropped(d) else {
             continue;
-        }
-        let Some(subject) = &d.subject else { continue };
-        let Some(old) = &subject.column else { continue };
-        let Some(new) = state
-            .added_columns(&subject.table)
-            .find(|c| *c != old.as_str() && related_names(old, c))
+        };
+        let Some(new) = added
+            .get(&table)
+            .into_iter()
+            .flatten()
+            .find(|c| **c != old && related_names(&old, c))
         else {
             continue;
         };
-        let table = crate::names::bare(&subject.table).to_string();
+        let subject_table = table;
+        let table = crate::names::bare(&subject_table).to_string();
         d.message.push_str(&format!(
             "; the same release adds `{table}.{new}`: this looks like a rename done in one step"
         ));

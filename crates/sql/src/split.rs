@@ -47,6 +47,28 @@ struct Current {
 
 /// Splits `src[range]` into statements.
 pub fn split(src: &str, range: Span, dialect: Dialect) -> Vec<RawStatement> {
+    split_keeping(src, range, dialect, None)
+}
+
+/// [`split`], also handing back every token the lexer cut (comments included),
+/// in order: the parser's tokens are made from them instead of lexing each
+/// statement again.
+pub fn split_with_tokens(
+    src: &str,
+    range: Span,
+    dialect: Dialect,
+) -> (Vec<RawStatement>, Vec<Token>) {
+    let mut tokens = Vec::with_capacity(range.len() / 4);
+    let statements = split_keeping(src, range, dialect, Some(&mut tokens));
+    (statements, tokens)
+}
+
+fn split_keeping(
+    src: &str,
+    range: Span,
+    dialect: Dialect,
+    mut keep: Option<&mut Vec<Token>>,
+) -> Vec<RawStatement> {
     let mut out = Vec::new();
     let mut lx = Lexer::new(src, range.start, range.end, dialect);
     let mut leading_start = range.start;
@@ -66,6 +88,9 @@ pub fn split(src: &str, range: Span, dialect: Dialect) -> Vec<RawStatement> {
         };
 
     while let Some(tok) = lx.next_token() {
+        if let Some(k) = keep.as_deref_mut() {
+            k.push(tok);
+        }
         if tok.kind == TokenKind::BlockComment && !comment_closed(tok.text(src), dialect) {
             // An unterminated block comment swallows the rest of the file: it becomes
             // (part of) a statement, so the parser reports it instead of it hiding SQL.

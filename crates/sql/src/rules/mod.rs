@@ -6,10 +6,11 @@
 //! still report and say which fact was missing.
 
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
-use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef, Touch};
+use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
 use crate::model::{Rename, Schema, Table};
 use crate::parse::ParsedFile;
+use crate::touches::Touches;
 use crate::Dialect;
 use canary_lint_core::{Diagnostic, Related, SourceFile, StaticRule};
 use std::collections::{BTreeMap, BTreeSet};
@@ -201,12 +202,15 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Debug, Default, Clone)]
 pub struct ReleaseState {
     tables: BTreeSet<String>,
-    /// Columns added to tables, by table key (not one record per column naming
-    /// its table: a release may add hundreds of thousands).
-    columns: BTreeMap<String, BTreeSet<String>>,
+    /// Which statement touched what: the columns and indexes the release created
+    /// are read here (a release may add hundreds of thousands: they are not kept
+    /// a second time). The engine records the touches of each change before
+    /// [`ReleaseState::note`] sees it.
+    pub(crate) touches: Touches,
+    /// Columns renamed into a name from a column the release created, by table key.
+    renamed_columns: BTreeMap<String, BTreeSet<String>>,
     views: BTreeSet<String>,
     types: BTreeSet<String>,
-    indexes: BTreeSet<String>,
     /// Constraints added `NOT VALID`, by (table, constraint) key: their kind and
     /// the transaction they were added in (see `epoch`).
     not_valid: BTreeMap<(String, String), (ConstraintKind, u32)>,
@@ -217,14 +221,22 @@ pub struct ReleaseState {
 }
 
 impl ReleaseState {
-    /// Columns the release added to `table` (a table stable already had), sorted.
-    pub fn added_columns<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.columns
-            .get(table)
-            .filter(|_| !self.tables.contains(table))
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
+    /// The columns the release added to each of `tables` (tables stable already
+    /// had: none for a table the release created), sorted.
+    pub fn added_columns(&self, tables: &[&str]) -> Vec<(String, Vec<String>)> {
+        let mut out = self.touches.created_columns_of(tables);
+        for (table, columns) in &mut out {
+            if self.tables.contains(table.as_str()) {
+                columns.clear();
+                continue;
+            }
+            if let Some(renamed) = self.renamed_columns.get(table.as_str()) {
+                columns.extend(renamed.iter().cloned());
+                columns.sort();
+                columns.dedup();
+            }
+        }
+        out
     }
 
     /// Records what `change` creates (after the rules have seen it).
@@ -239,19 +251,14 @@ impl ReleaseState {
             ChangeKind::CreateType { name, .. } => {
                 self.types.insert(name.key.clone());
             }
-            ChangeKind::CreateIndex {
-                index: Some(index), ..
-            } => {
-                self.indexes.insert(index.key.clone());
-            }
-            ChangeKind::AddColumn { table, column, .. } => {
-                self.add_column(table, column);
-            }
             ChangeKind::RenameTable { from, to, .. } if self.tables.contains(&from.key) => {
                 self.tables.insert(to.key.clone());
             }
             ChangeKind::RenameColumn { table, from, to } if self.column(table, from) => {
-                self.add_column(table, to);
+                self.renamed_columns
+                    .entry(table.key.clone())
+                    .or_default()
+                    .insert(to.key.clone());
             }
             ChangeKind::Begin | ChangeKind::Commit => self.epoch += 1,
             ChangeKind::AddConstraint {
@@ -273,18 +280,6 @@ impl ReleaseState {
                 }
             }
             _ => {}
-        }
-    }
-
-    fn add_column(&mut self, table: &Name, column: &Name) {
-        match self.columns.get_mut(&table.key) {
-            Some(columns) => {
-                columns.insert(column.key.clone());
-            }
-            None => {
-                self.columns
-                    .insert(table.key.clone(), BTreeSet::from([column.key.clone()]));
-            }
         }
     }
 
@@ -316,8 +311,9 @@ impl ReleaseState {
     /// The column, or its whole table, was created in the release.
     pub fn column(&self, t: &Name, c: &Name) -> bool {
         self.table(t)
+            || self.touches.created_column(&t.key, &c.key)
             || self
-                .columns
+                .renamed_columns
                 .get(&t.key)
                 .is_some_and(|columns| columns.contains(&c.key))
     }
@@ -331,7 +327,7 @@ impl ReleaseState {
     }
 
     pub fn index(&self, i: &Name) -> bool {
-        self.indexes.contains(&i.key)
+        self.touches.created_index(&i.key)
     }
 }
 
@@ -413,9 +409,6 @@ pub(crate) fn qualified(t: &Name, c: &Name) -> String {
     format!("{}.{}", t.display, c.display)
 }
 
-/// Up to this many touches, [`ReleaseCx::touching`] scans them instead of indexing.
-const SCAN_TOUCHES: usize = 48;
-
 /// What a rule's release step sees: the schema before and after the release
 /// (the objects the release touched), the delta between them, and which
 /// statement touched what.
@@ -427,12 +420,8 @@ pub struct ReleaseCx<'a> {
     /// The release delta's entries about user types and sequences (the rest of the
     /// delta is judged from `before` and `after`; `check` does not build it).
     pub delta: &'a [DeltaEntry],
-    pub touches: &'a [Touch],
-    /// The positions in `touches` of each object's touches, in release order: built
-    /// on the first question about a release of more than [`SCAN_TOUCHES`] touches
-    /// (a smaller one is scanned: most releases are a few statements, and each
-    /// migration of a folder is a release).
-    pub(crate) touches_of: std::cell::OnceCell<rustc_hash::FxHashMap<ObjKey, Vec<usize>>>,
+    /// Which statement touched what, by object (see [`Touches`]).
+    pub touches: &'a Touches,
     /// Table names a new table took over during the release.
     pub recreated: &'a [Recreated],
     /// Statement findings the net delta confirmed: (rule, subject).
@@ -483,30 +472,7 @@ impl ReleaseCx<'_> {
         object: &'b ObjKey,
         acts: &'b [Act],
     ) -> impl Iterator<Item = StmtRef> + 'b {
-        let wanted = move |t: &&Touch| acts.is_empty() || acts.contains(&t.act);
-        let (scan, indexed) = if self.touches.len() <= SCAN_TOUCHES {
-            (
-                Some(self.touches.iter().filter(move |t| t.object == *object)),
-                None,
-            )
-        } else {
-            let index = self.touches_of.get_or_init(|| {
-                // Owned keys: a borrowed one would make `ReleaseCx` invariant in
-                // its lifetime (the cell), which the rules' iterators cannot live with.
-                let mut index: rustc_hash::FxHashMap<ObjKey, Vec<usize>> = Default::default();
-                for (i, t) in self.touches.iter().enumerate() {
-                    index.entry(t.object.clone()).or_default().push(i);
-                }
-                index
-            });
-            let positions = index.get(object).into_iter().flatten();
-            (None, Some(positions.map(|&i| &self.touches[i])))
-        };
-        scan.into_iter()
-            .flatten()
-            .chain(indexed.into_iter().flatten())
-            .filter(wanted)
-            .map(|t| t.at)
+        self.touches.touching(object, acts)
     }
 
     pub fn last(&self, object: &ObjKey, acts: &[Act]) -> Option<StmtRef> {
