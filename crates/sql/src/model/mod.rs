@@ -184,6 +184,9 @@ pub struct Index {
     /// Column keys; an expression is kept as SQL text.
     pub columns: Vec<String>,
     pub unique: bool,
+    /// A partial index's `WHERE` condition as SQL text (`None`: the index covers
+    /// every row).
+    pub predicate: Option<String>,
 }
 
 /// A Postgres enum type (`CREATE TYPE .. AS ENUM`).
