@@ -50,7 +50,6 @@ pub use diff::{diff, diff_types, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 
-use rustc_hash::FxHashMap;
 use sqlparser::ast::DataType;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -68,9 +67,8 @@ pub struct Table {
     /// `CREATE TEMPORARY TABLE`: lives for one session only; [`diff`] leaves it out.
     pub temporary: bool,
     columns: Vec<Column>,
-    /// Column key to position in `columns` (Fx hashing: the rules and the replay look
-    /// columns up by key many times per release, and SipHash was most of that).
-    positions: FxHashMap<String, usize>,
+    /// Column key to position in `columns`.
+    positions: Positions,
     pub constraints: Vec<Constraint>,
 }
 
@@ -91,18 +89,16 @@ impl Table {
 
     /// One column by key.
     pub fn column(&self, key: &str) -> Option<&Column> {
-        self.positions.get(key).and_then(|&i| self.columns.get(i))
+        self.position(key).map(|i| &self.columns[i])
     }
 
     pub fn has_column(&self, key: &str) -> bool {
-        self.positions.contains_key(key)
+        self.position(key).is_some()
     }
 
     fn column_mut(&mut self, key: &str) -> Option<&mut Column> {
-        match self.positions.get(key) {
-            Some(&i) => self.columns.get_mut(i),
-            None => None,
-        }
+        let i = self.position(key)?;
+        self.columns.get_mut(i)
     }
 
     /// The primary key constraint, if any.
@@ -114,20 +110,24 @@ impl Table {
 
     /// Adds a column at the end, or at `at` (clamped), replacing a column of the same key.
     fn insert_column(&mut self, column: Column, at: Option<usize>) {
-        let old = self.positions.get(&column.key).copied();
+        let old = self.position(&column.key);
+        let len = self.columns.len() - usize::from(old.is_some());
+        let at = at.unwrap_or(len).min(len);
+        let from = old.map_or(at, |i| i.min(at));
+        self.unindex_from(from);
         if let Some(i) = old {
             self.columns.remove(i);
         }
-        let at = at.unwrap_or(self.columns.len()).min(self.columns.len());
         reserve_gently(&mut self.columns);
         self.columns.insert(at, column);
-        self.reindex_from(old.map_or(at, |i| i.min(at)));
+        self.index_from(from);
     }
 
     fn remove_column(&mut self, key: &str) -> Option<Column> {
-        let i = self.positions.remove(key)?;
+        let i = self.position(key)?;
+        self.unindex_from(i);
         let column = self.columns.remove(i);
-        self.reindex_from(i);
+        self.index_from(i);
         Some(column)
     }
 
@@ -139,28 +139,85 @@ impl Table {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.positions.get(key).copied()
+        let columns = &self.columns;
+        self.positions
+            .0
+            .find(position_hash(key), |&i| columns[i].key == key)
+            .copied()
     }
 
-    /// Follows a column's key change in the position index.
+    /// Follows a column's key change in the position index: the column now keyed
+    /// `new` was indexed under `old`. A column that already had the key `new` is no
+    /// longer found by it (as a map keyed by name would have replaced it).
     fn rekey(&mut self, old: &str, new: &str) {
-        if let Some(i) = self.positions.remove(old) {
-            self.positions.insert(new.to_string(), i);
+        let columns = &self.columns;
+        let Ok(entry) = self
+            .positions
+            .0
+            .find_entry(position_hash(old), |&i| columns[i].key == new)
+        else {
+            return;
+        };
+        let (i, _) = entry.remove();
+        if let Ok(other) = self
+            .positions
+            .0
+            .find_entry(position_hash(new), |&j| columns[j].key == new)
+        {
+            other.remove();
         }
+        self.positions
+            .0
+            .insert_unique(position_hash(new), i, |&j| position_hash(&columns[j].key));
     }
 
-    /// Brings the position index up to date for the columns from `from` on (the
-    /// ones before it did not move): adding columns one by one stays linear.
-    fn reindex_from(&mut self, from: usize) {
-        for (i, c) in self.columns.iter().enumerate().skip(from) {
-            match self.positions.get_mut(&c.key) {
-                Some(p) => *p = i,
-                None => {
-                    self.positions.insert(c.key.clone(), i);
-                }
+    /// Takes the columns from `from` on out of the position index, before they move
+    /// (the index finds a column by its position, so it must agree with `columns`).
+    fn unindex_from(&mut self, from: usize) {
+        let columns = &self.columns;
+        for (i, c) in columns.iter().enumerate().skip(from) {
+            if let Ok(entry) = self
+                .positions
+                .0
+                .find_entry(position_hash(&c.key), |&j| j == i)
+            {
+                entry.remove();
             }
         }
     }
+
+    /// Puts the columns from `from` on into the position index (the ones before it
+    /// did not move): adding columns one by one stays linear.
+    fn index_from(&mut self, from: usize) {
+        let columns = &self.columns;
+        for (i, c) in columns.iter().enumerate().skip(from) {
+            self.positions
+                .0
+                .insert_unique(position_hash(&c.key), i, |&j| {
+                    position_hash(&columns[j].key)
+                });
+        }
+    }
+}
+
+/// A table's column positions by key, without a copy of the keys: each entry is a
+/// position in the table's `columns`, hashed and compared by that column's key (Fx
+/// hashing: the rules and the replay look columns up by key many times per release,
+/// and SipHash was most of that). A table that adds hundreds of thousands of columns
+/// keeps 8 bytes a column here instead of a second `String` and its text.
+#[derive(Debug, Clone, Default)]
+struct Positions(hashbrown::HashTable<usize>);
+
+/// The index follows the columns, which the table compares itself.
+impl PartialEq for Positions {
+    fn eq(&self, _: &Positions) -> bool {
+        true
+    }
+}
+
+fn position_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// Makes room for one more element of a vector that may grow large (a table's
