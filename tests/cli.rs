@@ -299,6 +299,41 @@ fn named_files_are_the_release_and_their_directory_the_history() {
 }
 
 #[test]
+fn history_of_a_named_file_follows_its_tables_indexes_dropped_by_name() {
+    // The history drops the unique index by its name alone (the table is not
+    // named): the model must still drop it, so the new constraint is judged
+    // against a schema that no longer keeps emails unique.
+    for drop in [
+        "DROP INDEX users_email_idx",
+        "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "db/V1__init.sql",
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE UNIQUE INDEX users_email_idx ON users (email);\n",
+        );
+        write(dir.path(), "db/V2__drop_index.sql", &format!("{drop};\n"));
+        write(
+            dir.path(),
+            "db/V3__unique.sql",
+            "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n",
+        );
+        let o = run_in(
+            dir.path(),
+            &["check", "db/V3__unique.sql", "--format", "compact"],
+        );
+        let out = stdout(&o);
+        assert!(
+            out.contains("db/V3__unique.sql:1:19: warning: `users` gets UNIQUE (email)")
+                && out.contains("[tighten-constraint]"),
+            "{drop}: {out}{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn base_ref_selects_the_release_from_git() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

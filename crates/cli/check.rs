@@ -722,6 +722,10 @@ fn check_release(
         .filter(|i| release.binary_search(i).is_err())
         .collect();
     let renames = Words::new(["rename", "change"]);
+    // An index of the release's tables, dropped or renamed later in the history
+    // by a statement that names only the index: its name is looked for too.
+    let index_word = Words::new(["index"]);
+    let index_at = memchr::memmem::Finder::new("index");
     let named = Words::new(names.iter().map(String::as_str));
     let hist: Vec<HistoryFile> = history
         .par_iter()
@@ -731,14 +735,19 @@ fn check_release(
             // literals and comments, so a file it would hide a name in is kept
             // (and masked) all the same; one that names nothing is never shown.
             let read = read_unmasked(path, |text| {
-                let found = with_lower(text, |low| Mentions {
-                    rename: renames.in_lower(low),
-                    names: named.in_lower(low),
+                let (found, index) = with_lower(text, |low| {
+                    let found = Mentions {
+                        rename: renames.in_lower(low),
+                        names: named.in_lower(low),
+                    };
+                    let index =
+                        !(found.rename || found.names) && names_an_index_alone(&index_at, low);
+                    (found, index)
                 });
                 if found.rename || found.names {
                     HistoryFile::Kept(mask_kept(path, text, dialect), found)
                 } else {
-                    HistoryFile::Skipped(display(path))
+                    HistoryFile::Skipped(display(path), index)
                 }
             });
             read.unwrap_or_else(|e| HistoryFile::Failed(format!("{e:#}")))
@@ -746,26 +755,40 @@ fn check_release(
         .collect();
 
     // Renames, newest first: a release naming `people` needs the history of
-    // `users` when an earlier migration renamed `users` to `people`.
+    // `users` when an earlier migration renamed `users` to `people`. Index
+    // statements too: `CREATE INDEX users_email_idx ON users` adds the index's
+    // name, so a later `DROP INDEX users_email_idx` is replayed.
     let spans: Vec<Vec<Span>> = history
         .par_iter()
         .zip(&hist)
         .map(|(&i, h)| match h {
-            HistoryFile::Kept(f, found) if found.rename => statement_spans(f, files[i].1, dialect),
+            HistoryFile::Kept(f, found)
+                if found.rename || (found.names && index_word.in_text(&f.text)) =>
+            {
+                statement_spans(f, files[i].1, dialect)
+            }
             _ => Vec::new(),
         })
         .collect();
     let initial = names.clone();
+    let mut index_names: HashSet<String> = HashSet::new();
     for (h, spans) in hist.iter().zip(&spans).rev() {
         let HistoryFile::Kept(f, _) = h else { continue };
         for sp in spans.iter().rev() {
             let text = &f.text[sp.start..sp.end];
-            if !renames.in_text(text) {
+            let (rename, index) = with_lower(text, |low| {
+                (renames.in_lower(low), index_word.in_lower(low))
+            });
+            if !rename && !index {
                 continue;
             }
             let mentioned = object_names(text, dialect);
             if mentioned.iter().any(|w| names.contains(w)) {
-                names.extend(mentioned);
+                if rename {
+                    names.extend(mentioned);
+                } else {
+                    index_names.extend(mentioned);
+                }
             }
         }
     }
@@ -773,6 +796,14 @@ fn check_release(
     // own names are searched again for them (a skipped file is read again).
     let added = Words::new(names.difference(&initial).map(String::as_str));
     let again = |text: &str| !added.0.is_empty() && with_lower(text, |low| added.in_lower(low));
+    // Index names: only a `DROP INDEX` or `ALTER INDEX` names an index alone, so
+    // only the skipped files holding one are read again for them.
+    let index_added = Words::new(index_names.difference(&names).map(String::as_str));
+    let again_kept = |text: &str| {
+        again(text)
+            || (!index_added.0.is_empty() && with_lower(text, |low| index_added.in_lower(low)))
+    };
+    names.extend(index_names);
 
     // A statement naming none of them cannot change what the rules ask about:
     // files that do not mention them are neither split nor parsed.
@@ -787,15 +818,19 @@ fn check_release(
         .map(|(&i, h)| {
             let (path, layout) = (&files[i].0, files[i].1);
             match h {
-                HistoryFile::Kept(f, found) if found.names || again(&f.text) => {
+                HistoryFile::Kept(f, found) if found.names || again_kept(&f.text) => {
                     Some(parse_file_where(f, layout, dialect, &keep))
                 }
-                HistoryFile::Skipped(_) if !added.0.is_empty() => read_unmasked(path, |text| {
-                    again(text).then(|| mask_kept(path, text, dialect))
-                })
-                .ok()
-                .flatten()
-                .map(|f| parse_file_where(&f, layout, dialect, &keep)),
+                HistoryFile::Skipped(_, index)
+                    if !added.0.is_empty() || (*index && !index_added.0.is_empty()) =>
+                {
+                    read_unmasked(path, |text| {
+                        again_kept(text).then(|| mask_kept(path, text, dialect))
+                    })
+                    .ok()
+                    .flatten()
+                    .map(|f| parse_file_where(&f, layout, dialect, &keep))
+                }
                 _ => None,
             }
         })
@@ -818,8 +853,8 @@ fn check_release(
         }
         match hist_files.next() {
             Some((HistoryFile::Kept(f, _), _)) => out.add_source(f),
-            Some((HistoryFile::Skipped(_), Some(pf))) => out.add_source(&pf.file),
-            Some((HistoryFile::Skipped(path), None)) => out.add_unshown(path),
+            Some((HistoryFile::Skipped(_, _), Some(pf))) => out.add_source(&pf.file),
+            Some((HistoryFile::Skipped(path, _), None)) => out.add_unshown(path),
             Some((HistoryFile::Failed(e), _)) => out.run_error(e.clone()),
             None => {}
         }
@@ -843,7 +878,9 @@ fn check_release(
 /// a name the release touches; else only its path (no copy of the text is made).
 enum HistoryFile {
     Kept(SourceFile, Mentions),
-    Skipped(String),
+    /// Its display path, and whether it names an index alone
+    /// ([`names_an_index_alone`]).
+    Skipped(String, bool),
     Failed(String),
 }
 
@@ -854,6 +891,16 @@ struct Mentions {
     rename: bool,
     /// One of the names the release touches.
     names: bool,
+}
+
+/// Whether `lower` (an ASCII-lowercased SQL text) holds `DROP INDEX` or `ALTER
+/// INDEX` (any white space between): the statements that name an index without
+/// its table.
+fn names_an_index_alone(index: &memchr::memmem::Finder<'_>, lower: &[u8]) -> bool {
+    index.find_iter(lower).any(|at| {
+        let before = lower[..at].trim_ascii_end();
+        before.len() < at && (before.ends_with(b"drop") || before.ends_with(b"alter"))
+    })
 }
 
 /// Applies `canary-lint:` suppression comments of every source file.

@@ -169,6 +169,8 @@ pub struct IndexDefinition {
     pub columns: Vec<String>,
     pub unique: bool,
     pub if_not_exists: bool,
+    /// A partial index's `WHERE` condition as SQL text.
+    pub predicate: Option<String>,
 }
 
 /// What an `ALTER TABLE .. DROP CONSTRAINT | PRIMARY KEY | FOREIGN KEY | INDEX`
@@ -1605,6 +1607,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                         columns,
                         unique: ci.unique,
                         if_not_exists: ci.if_not_exists,
+                        predicate: ci.predicate.as_ref().map(ToString::to_string),
                     })),
                 },
                 whole,

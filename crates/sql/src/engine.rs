@@ -473,11 +473,13 @@ impl Walk {
                 continue;
             }
             let st = StatementText::new(text, s.span, pf.dialect);
+            // A rejected statement the scan reads whole (`DROP INDEX CONCURRENTLY`).
+            let read_whole = rejected && crate::scan::fully_read(&st);
             let mut changes: Vec<Change> = match (ast, &s.error) {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
                 (None, _) if skipped => Vec::new(),
-                (None, _) if crate::scan::fully_read(&st) => Vec::new(),
+                (None, _) if read_whole => Vec::new(),
                 (None, err) => {
                     let (message, at) = match err {
                         Some(e) => (e.message.as_str(), e.offset),
@@ -621,6 +623,13 @@ impl Walk {
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
                     }
+                }
+            } else if read_whole {
+                // Its index drops reach the model as the parsed form's would.
+                if let crate::model::Applied::NotUnderstood(why) =
+                    schema.apply_scanned(&changes, pf.dialect)
+                {
+                    self.not_followed.push((fi, s.span, why));
                 }
             }
         }
@@ -938,6 +947,23 @@ fn name_stable_table(message: &mut String, shown: &str, stable: &str) {
 
 /// First words of statements whose lock, data or session facts the token scan
 /// reads (see [`crate::scan::scan_ops`]).
+/// Replays into `schema` a statement of `text` at `span` that the parser
+/// rejected, when the token scan reads it whole (`DROP INDEX CONCURRENTLY`: see
+/// [`Schema::apply_scanned`]), from the same change values the release engine
+/// replays; any other rejected statement is not followed.
+pub(crate) fn replay_rejected(
+    schema: &mut Schema,
+    text: &str,
+    span: Span,
+    dialect: Dialect,
+) -> crate::model::Applied {
+    let st = StatementText::new(text, span, dialect);
+    if !crate::scan::fully_read(&st) {
+        return crate::model::Applied::Ignored;
+    }
+    schema.apply_scanned(&scan_ops(&st, false), dialect)
+}
+
 const OPS_WORDS: &[&str] = &[
     "CREATE", "DROP", "ALTER", "TRUNCATE", "UPDATE", "DELETE", "SET", "BEGIN", "START", "COMMIT",
     "END", "ROLLBACK", "EXEC", "EXECUTE", "VACUUM", "CLUSTER", "REINDEX",

@@ -43,7 +43,8 @@ pub fn analyze_file(
 
 /// Replays parsed history files into the schema model, for
 /// the release engine ([`crate::engine::analyze_release`]). Statements the model cannot follow are skipped by
-/// the model (it never stops); rejected statements have no AST to replay.
+/// the model (it never stops); of the rejected statements only those the token
+/// scan reads whole are replayed (`DROP INDEX CONCURRENTLY`).
 pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
     let mut schema = crate::model::Schema::new();
     for f in history {
@@ -57,10 +58,14 @@ pub fn replay_schema(history: &[ParsedFile]) -> crate::model::Schema {
 pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(Span, String)> {
     let mut skipped = Vec::new();
     for s in &pf.statements {
-        let Some(ast) = s.tree(&pf.file.text, pf.dialect) else {
-            continue;
+        let applied = match s.tree(&pf.file.text, pf.dialect) {
+            Some(ast) => schema.apply(&ast, pf.dialect),
+            None if s.error.is_some() => {
+                crate::engine::replay_rejected(schema, &pf.file.text, s.span, pf.dialect)
+            }
+            None => continue,
         };
-        if let crate::model::Applied::NotUnderstood(why) = schema.apply(&ast, pf.dialect) {
+        if let crate::model::Applied::NotUnderstood(why) = applied {
             skipped.push((s.span, why));
         }
     }

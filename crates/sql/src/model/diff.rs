@@ -328,7 +328,7 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                     && origins.table_successor.is_empty();
                 if !unchanged {
                     diff_columns(old_table, table, new, origins, out);
-                    diff_constraints(old_table, table, origins, out);
+                    diff_constraints(old, old_table, table, origins, out);
                 }
             }
             None => push(out, Expand, ObjectKind::Table, key, "new table"),
@@ -552,7 +552,13 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
     }
 }
 
-fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<SchemaChange>) {
+fn diff_constraints(
+    old_schema: &Schema,
+    old: &Table,
+    new: &Table,
+    origins: &Origins,
+    out: &mut Vec<SchemaChange>,
+) {
     use DeltaKind::*;
     // Old column key -> new column key, through the renames of this table.
     let renamed: BTreeMap<String, String> = new
@@ -587,6 +593,32 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
         .map(|c| constraint_signature(c, &same))
         .collect();
     for sig in after.difference(&before) {
+        // A unique constraint (or a primary key on columns that were NOT NULL)
+        // on columns stable's schema already kept unique rejects none of its writes.
+        let kept = new
+            .constraints
+            .iter()
+            .find(|c| constraint_signature(c, &same) == *sig)
+            .is_some_and(|c| {
+                let unique = matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey);
+                let cols = old_columns(origins, &new.key, &c.columns);
+                let not_null = c.kind == ConstraintKind::Unique
+                    || cols.len() == c.columns.len()
+                        && cols
+                            .iter()
+                            .all(|k| old.column(k).is_some_and(|col| !col.nullable));
+                unique && not_null && old_schema.keeps_unique(&old.key, &cols, None)
+            });
+        if kept {
+            push(
+                out,
+                Expand,
+                ObjectKind::Constraint,
+                &new.key,
+                format!("new constraint {sig}: stable's schema already kept these rows unique"),
+            );
+            continue;
+        }
         push(
             out,
             Contract,
@@ -606,15 +638,24 @@ fn diff_constraints(old: &Table, new: &Table, origins: &Origins, out: &mut Vec<S
     }
 }
 
+/// The names `columns` of table `table` (new keys) had before the release; a
+/// column new in the release is left out (an expression is kept as written).
+fn old_columns(origins: &Origins, table: &str, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .filter_map(|c| origins.column_origin(table, c).map(|(o, _)| o))
+        .collect()
+}
+
 fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
     use DeltaKind::*;
     let mut matched = BTreeSet::new();
-    for (key, index) in &new.indexes {
+    for (key, index) in new.indexes.iter() {
         let found = origins
             .origin(RenameKind::Index, key)
             .and_then(|(o, renamed)| old.indexes.get(&o).map(|i| (o, renamed, i)));
         match found {
-            Some((o, renamed, _)) => {
+            Some((o, renamed, old_index)) => {
                 if renamed {
                     push(
                         out,
@@ -624,14 +665,59 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
                         format!("index renamed from `{o}` (index hints naming it break)"),
                     );
                 }
+                // The name taken again by a unique index on other columns (dropped
+                // and created again in the release).
+                let redefined = index.unique
+                    && (!old_index.unique
+                        || old_index.predicate != index.predicate
+                        || old_index.columns != old_columns(origins, &index.table, &index.columns))
+                    && origins
+                        .origin(RenameKind::Table, &index.table)
+                        .is_some_and(|(t, _)| {
+                            old.tables.contains_key(&t)
+                                && !old.keeps_unique(
+                                    &t,
+                                    &old_columns(origins, &index.table, &index.columns),
+                                    index.predicate.as_deref(),
+                                )
+                        });
+                if redefined {
+                    push(
+                        out,
+                        Contract,
+                        ObjectKind::Index,
+                        key,
+                        format!(
+                            "unique index on `{}` made again on other columns: stable's writes of duplicates fail",
+                            index.table
+                        ),
+                    );
+                }
                 matched.insert(o);
             }
             None => {
                 // A unique index on a table stable already has may reject stable's writes.
-                let table_existed = origins
+                let old_table = origins
                     .origin(RenameKind::Table, &index.table)
-                    .is_some_and(|(t, _)| old.tables.contains_key(&t));
-                if index.unique && table_existed {
+                    .map(|(t, _)| t)
+                    .filter(|t| old.tables.contains_key(t));
+                let table_existed = old_table.is_some();
+                let kept = old_table.is_some_and(|t| {
+                    let cols = old_columns(origins, &index.table, &index.columns);
+                    old.keeps_unique(&t, &cols, index.predicate.as_deref())
+                });
+                if index.unique && kept {
+                    push(
+                        out,
+                        Expand,
+                        ObjectKind::Index,
+                        key,
+                        format!(
+                            "new unique index on `{}`: stable's schema already kept these rows unique",
+                            index.table
+                        ),
+                    );
+                } else if index.unique && table_existed {
                     push(
                         out,
                         Contract,
@@ -660,7 +746,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
         .keys()
         .filter_map(|t| origins.origin(RenameKind::Table, t).map(|(o, _)| o))
         .collect();
-    for (key, index) in &old.indexes {
+    for (key, index) in old.indexes.iter() {
         if matched.contains(key) {
             continue;
         }

@@ -1,6 +1,6 @@
 //! The schema model as the rules' [`History`]: what stable knew, from a full replay.
 
-use super::Schema;
+use super::{ConstraintKind, Schema};
 use crate::history::{ColumnFacts, History};
 
 impl History for Schema {
@@ -50,4 +50,30 @@ fn checks_not_null(expr: &str, column: &str) -> bool {
     words.len() == 4
         && words[0].to_lowercase() == column.to_lowercase()
         && words[1..] == ["is", "not", "null"]
+}
+
+impl Schema {
+    /// Whether the rows of `table` are already kept unique on `columns` (column
+    /// keys of this schema; `predicate`: the `WHERE` of a partial unique index,
+    /// `None` for all rows), so that a new unique constraint, unique index or
+    /// primary key on them rejects no write this schema accepted: a full unique
+    /// index, unique constraint or primary key on some of those columns (rows
+    /// unique on `email` are unique on `email, org`), or a partial unique index
+    /// with the same `WHERE` when the new rule is partial too. A unique index on
+    /// more columns, or a partial one under a full rule, keeps less.
+    pub fn keeps_unique(&self, table: &str, columns: &[String], predicate: Option<&str>) -> bool {
+        let covers = |kept: &[String], kept_predicate: Option<&str>| {
+            !kept.is_empty()
+                && (kept_predicate.is_none() || kept_predicate == predicate)
+                && kept.iter().all(|c| columns.contains(c))
+        };
+        self.indexes_on(table)
+            .any(|i| i.unique && covers(&i.columns, i.predicate.as_deref()))
+            || self.table(table).is_some_and(|t| {
+                t.constraints.iter().any(|c| {
+                    matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                        && covers(&c.columns, None)
+                })
+            })
+    }
 }

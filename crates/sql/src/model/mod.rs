@@ -184,6 +184,9 @@ pub struct Index {
     /// Column keys; an expression is kept as SQL text.
     pub columns: Vec<String>,
     pub unique: bool,
+    /// A partial index's `WHERE` condition as SQL text (`None`: the index covers
+    /// every row).
+    pub predicate: Option<String>,
 }
 
 /// A Postgres enum type (`CREATE TYPE .. AS ENUM`).
@@ -326,9 +329,11 @@ impl<'a> IntoIterator for &'a TableMap {
 }
 
 /// Indexes by key, shared copy-on-write like [`TableMap`]: the release engine copies
-/// a touched table's indexes with it, before and after the release.
+/// a touched table's indexes with it, before and after the release. The keys are
+/// shared too (with the table's key set, and between copies): a release that creates
+/// a hundred thousand indexes holds each key once.
 #[derive(Debug, Clone, Default)]
-struct IndexMap(BTreeMap<String, Arc<Index>>);
+struct IndexMap(BTreeMap<Arc<str>, Arc<Index>>);
 
 impl IndexMap {
     fn get(&self, key: &str) -> Option<&Index> {
@@ -347,7 +352,7 @@ impl IndexMap {
         self.0.contains_key(key)
     }
 
-    fn insert(&mut self, key: String, index: Arc<Index>) {
+    fn insert(&mut self, key: Arc<str>, index: Arc<Index>) {
         self.0.insert(key, index);
     }
 
@@ -357,19 +362,8 @@ impl IndexMap {
             .map(|i| Arc::try_unwrap(i).unwrap_or_else(|i| (*i).clone()))
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&String, &Index)> {
-        self.0.iter().map(|(k, i)| (k, &**i))
-    }
-}
-
-impl<'a> IntoIterator for &'a IndexMap {
-    type Item = (&'a String, &'a Index);
-    type IntoIter = std::iter::Map<
-        std::collections::btree_map::Iter<'a, String, Arc<Index>>,
-        fn((&'a String, &'a Arc<Index>)) -> (&'a String, &'a Index),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, i)| (k, &**i))
+    fn iter(&self) -> impl Iterator<Item = (&str, &Index)> {
+        self.0.iter().map(|(k, i)| (&**k, &**i))
     }
 }
 
@@ -392,7 +386,7 @@ pub struct Schema {
     other_types: BTreeSet<String>,
     renames: Vec<Rename>,
     /// Table key to the keys of its indexes (kept exact).
-    table_indexes: BTreeMap<String, BTreeSet<String>>,
+    table_indexes: BTreeMap<String, BTreeSet<Arc<str>>>,
     /// How many index keys are schema-qualified: without any, [`Schema::table_of_index`]
     /// has nothing to search beyond the exact key (a release creating an index asks for
     /// every new one, which made a long history quadratic).
@@ -448,7 +442,7 @@ impl Schema {
 
     /// All indexes, by key.
     pub fn indexes(&self) -> impl Iterator<Item = (&str, &Index)> {
-        self.indexes.iter().map(|(k, i)| (k.as_str(), i))
+        self.indexes.iter()
     }
 
     /// The indexes of one table.
@@ -592,7 +586,7 @@ impl Schema {
             }
             return;
         }
-        let mut entries: Vec<(String, Arc<Index>)> = Vec::new();
+        let mut entries: Vec<(Arc<str>, Arc<Index>)> = Vec::new();
         for key in keys {
             if let Some(t) = src.tables.shared(key) {
                 self.tables.insert_shared(key.to_string(), t);
@@ -600,7 +594,7 @@ impl Schema {
             let Some(index_keys) = src.table_indexes.get(key) else {
                 continue;
             };
-            let present: BTreeSet<String> = index_keys
+            let present: BTreeSet<Arc<str>> = index_keys
                 .iter()
                 .filter(|k| src.indexes.contains_key(k))
                 .cloned()
@@ -679,15 +673,15 @@ impl Schema {
     }
 
     fn insert_index(&mut self, key: String, index: Index) {
-        self.insert_shared_index(key, Arc::new(index));
+        self.insert_shared_index(key.into(), Arc::new(index));
     }
 
-    fn insert_shared_index(&mut self, key: String, index: Arc<Index>) {
+    fn insert_shared_index(&mut self, key: Arc<str>, index: Arc<Index>) {
         self.remove_index(&key);
         self.table_indexes
             .entry(index.table.clone())
             .or_default()
-            .insert(key.clone());
+            .insert(Arc::clone(&key));
         if key.contains('.') {
             self.qualified_index_keys += 1;
         }
@@ -712,7 +706,7 @@ impl Schema {
     fn index_keys_of(&self, table: &str) -> Vec<String> {
         self.table_indexes
             .get(table)
-            .map(|keys| keys.iter().cloned().collect())
+            .map(|keys| keys.iter().map(|k| k.to_string()).collect())
             .unwrap_or_default()
     }
 

@@ -100,6 +100,23 @@ impl Schema {
         self.not_replayed(stmt, dialect)
     }
 
+    /// A statement the parser rejected and the token scan reads whole
+    /// ([`crate::scan::fully_read`]: `DROP INDEX CONCURRENTLY [IF EXISTS] name,
+    /// ..`), replayed from the scan's change values (`changes`): its `DropIndex`
+    /// values, the same the parsed `DROP INDEX` gives.
+    pub(crate) fn apply_scanned(&mut self, changes: &[Change], dialect: Dialect) -> Applied {
+        self.dialect = dialect;
+        let drops: Vec<Change> = changes
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::DropIndex { .. }))
+            .cloned()
+            .collect();
+        if drops.is_empty() {
+            return Applied::Ignored;
+        }
+        self.replay_changes(&drops, None)
+    }
+
     /// A statement of a form the model does not replay: one that changes no
     /// schema, or DDL it does not follow.
     fn not_replayed(&mut self, stmt: &Statement, dialect: Dialect) -> Applied {
@@ -827,6 +844,7 @@ impl Schema {
                 table: table.clone(),
                 columns,
                 unique: def.unique,
+                predicate: def.predicate.clone(),
             },
         );
         if known {
@@ -904,6 +922,7 @@ impl Schema {
                 table: table.key.clone(),
                 columns,
                 unique: false,
+                predicate: None,
             },
         );
     }
@@ -1335,8 +1354,8 @@ impl Schema {
         let gone: Vec<String> = self
             .indexes
             .iter()
-            .filter(|(k, i)| !keep(k) || !keep(&i.table))
-            .map(|(k, _)| k.clone())
+            .filter(|(k, i)| !k.starts_with(&prefix) || !keep(&i.table))
+            .map(|(k, _)| k.to_string())
             .collect();
         for k in gone {
             self.remove_index(&k);

@@ -15,6 +15,17 @@ declare_rule! {
     /// (an `EXCLUDE` is the same constraint when its method, elements and
     /// `WHERE` are).
     ///
+    /// Also quiet for a constraint stable's schema already enforced: a CHECK with
+    /// the same expression, a FOREIGN KEY from the same columns to the same
+    /// table (by name, a target renamed in the release, or one swapped under
+    /// its name) and columns (none means its primary key), and a UNIQUE constraint or unique index
+    /// whose columns include all those of a unique index, unique constraint or
+    /// primary key stable already had (rows unique on `email` are unique on
+    /// `email, org`). A partial unique index (`WHERE ..`) covers only a new
+    /// unique index with the same `WHERE`; one on more columns than the new
+    /// constraint covers nothing. A PRIMARY KEY is covered the same way when its
+    /// columns were also NOT NULL already.
+    ///
     /// ## Why it breaks stable
     /// Stable's writes were valid under the old rules; those that violate the new
     /// constraint now fail while stable still serves traffic.
@@ -58,15 +69,36 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                     .iter()
                     .any(|c| c.contains('(') || b.has_column(cx.column_origin(&b.key, c)))
         };
+        // A unique rule on columns stable's schema already kept unique.
+        let already_unique = |cols: &[String], predicate: Option<&str>| {
+            cx.before.keeps_unique(&b.key, &origin(cols), predicate)
+        };
+        // A primary key also makes its columns NOT NULL: covered when stable's
+        // columns already were.
+        let not_null = |cols: &[String]| {
+            cols.iter().all(|c| {
+                b.column(cx.column_origin(&b.key, c))
+                    .is_some_and(|c| !c.nullable)
+            })
+        };
         let mut added: Vec<String> = a
             .constraints
             .iter()
             .filter(|c| touches_old(&c.columns))
             .filter(|c| {
                 let cols = origin(&c.columns);
-                !b.constraints
+                let known = b
+                    .constraints
                     .iter()
-                    .any(|o| same_kind(&o.kind, &c.kind) && o.columns == cols)
+                    .any(|o| same_kind(cx, &o.kind, &c.kind) && o.columns == cols);
+                let covered = match c.kind {
+                    ConstraintKind::Unique => already_unique(&c.columns, None),
+                    ConstraintKind::PrimaryKey => {
+                        already_unique(&c.columns, None) && not_null(&c.columns)
+                    }
+                    _ => false,
+                };
+                !known && !covered
             })
             .map(|c| match &c.kind {
                 ConstraintKind::Check(e) => format!("CHECK ({e})"),
@@ -78,25 +110,13 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", c.columns.join(", ")),
             })
             .collect();
-        let old_unique: Vec<Vec<String>> = cx
-            .before
-            .indexes_on(&b.key)
-            .filter(|i| i.unique)
-            .map(|i| i.columns.clone())
-            .chain(
-                b.constraints
-                    .iter()
-                    .filter(|c| {
-                        matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
-                    })
-                    .map(|c| c.columns.clone()),
-            )
-            .collect();
         added.extend(
             cx.after
                 .indexes_on(&a.key)
                 .filter(|i| {
-                    i.unique && touches_old(&i.columns) && !old_unique.contains(&origin(&i.columns))
+                    i.unique
+                        && touches_old(&i.columns)
+                        && !already_unique(&i.columns, i.predicate.as_deref())
                 })
                 .map(|i| format!("unique index `{}` ({})", i.name, i.columns.join(", "))),
         );
@@ -115,11 +135,50 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Two constraints of the same kind (a check by its expression, a foreign key by
-/// its kind only: a renamed target table is the same reference).
-fn same_kind(a: &ConstraintKind, b: &ConstraintKind) -> bool {
-    match (a, b) {
-        (ConstraintKind::ForeignKey { .. }, ConstraintKind::ForeignKey { .. }) => true,
-        _ => a == b,
+/// Two constraints of the same kind: a check by its expression, a foreign key
+/// by the table it references (by name, a target the release renamed, or a
+/// target swapped under its name) and the columns it references there (none:
+/// the target's primary key).
+fn same_kind(cx: &ReleaseCx<'_>, old: &ConstraintKind, new: &ConstraintKind) -> bool {
+    match (old, new) {
+        (
+            ConstraintKind::ForeignKey {
+                table: old_table,
+                columns: old_columns,
+            },
+            ConstraintKind::ForeignKey { table, columns },
+        ) => {
+            // The old target under the name it ends the release with.
+            let mut target = old_table.as_str();
+            for r in cx.renames {
+                if r.kind == crate::model::RenameKind::Table && r.from == target {
+                    target = &r.to;
+                }
+            }
+            let primary_key = || {
+                cx.running.table(table).and_then(|t| {
+                    t.constraints
+                        .iter()
+                        .find(|c| c.kind == ConstraintKind::PrimaryKey)
+                        .map(|c| c.columns.clone())
+                })
+            };
+            // The same name (a table swapped under it counts as the same), the
+            // old target renamed to it in the release, or an old target that was
+            // this table renamed away earlier (a swap: the reference followed
+            // the old copy, a new table took the name).
+            let same_table = old_table == table
+                || target == table
+                || cx.running.renames().iter().any(|r| {
+                    r.kind == crate::model::RenameKind::Table
+                        && r.from == *table
+                        && r.to == *old_table
+                });
+            same_table
+                && (old_columns == columns
+                    || (old_columns.is_empty() && primary_key().as_ref() == Some(columns))
+                    || (columns.is_empty() && primary_key().as_ref() == Some(old_columns)))
+        }
+        _ => old == new,
     }
 }

@@ -1,0 +1,1 @@
+CREATE TABLE accounts (tenant bigint NOT NULL, id bigint NOT NULL, PRIMARY KEY (tenant, id));
