@@ -343,7 +343,7 @@ pub fn sql_secret_ranges(text: &str) -> Vec<Range<usize>> {
 pub fn sql_secret_ranges_and_keywords(text: &str) -> (Vec<Range<usize>>, bool) {
     let hit = triggered(text);
     let mut out = Vec::new();
-    if hit[0] {
+    if hit[0] && sql_pattern_may_match(text) {
         static SQL: OnceLock<Option<Regex>> = OnceLock::new();
         if let Some(re) = SQL.get_or_init(|| Regex::new(SQL_PATTERN).ok()) {
             for caps in re.captures_iter(text) {
@@ -358,6 +358,58 @@ pub fn sql_secret_ranges_and_keywords(text: &str) -> (Vec<Range<usize>>, bool) {
     shapes_in(text, &hit, &mut out);
     out.sort_by_key(|r| r.start);
     (out, hit[0])
+}
+
+/// Whether [`SQL_PATTERN`] may match `text`: `false` only when no `password` or
+/// `secret` (any ASCII case) is followed, past blanks, an optional `=` and an
+/// optional `E`/`N`, by a quote or `$$`, and `text` names no `identified` and holds
+/// none of the letters outside ASCII that case-insensitive matching folds into
+/// ASCII ones. Compiling the pattern is most of what masking costs a file that
+/// only names a `secret` column or table.
+fn sql_pattern_may_match(text: &str) -> bool {
+    if text.contains(['\u{17f}', '\u{212a}']) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("identified") {
+        return true;
+    }
+    let b = lower.as_bytes();
+    // Blanks as the pattern's `\s` reads them; any byte outside ASCII may start one.
+    let skip_blanks = |mut i: usize| -> Option<usize> {
+        while let Some(&c) = b.get(i) {
+            if c >= 0x80 {
+                return None;
+            }
+            if !c.is_ascii_whitespace() && c != 0x0b {
+                break;
+            }
+            i += 1;
+        }
+        Some(i)
+    };
+    for word in ["password", "secret"] {
+        for (at, _) in lower.match_indices(word) {
+            let Some(mut i) = skip_blanks(at + word.len()) else {
+                return true;
+            };
+            if b.get(i) == Some(&b'=') {
+                let Some(j) = skip_blanks(i + 1) else {
+                    return true;
+                };
+                i = j;
+            }
+            if matches!(b.get(i), Some(b'e' | b'n')) {
+                i += 1;
+            }
+            match b.get(i) {
+                Some(b'\'' | b'"') => return true,
+                Some(b'$') if b.get(i + 1) == Some(&b'$') => return true,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// The secret shapes of [`embedded_secret_ranges`] in any text (no SQL keyword
@@ -597,6 +649,35 @@ mod sql_tests {
                      UPDATE users SET password_hash = '' WHERE id = 1; -- café";
         assert_eq!(triggered(plain).iter().filter(|&&h| h).count(), 1); // `password`
         assert!(sql_secret_ranges(plain).is_empty());
+    }
+
+    #[test]
+    fn the_sql_pattern_is_skipped_only_where_it_cannot_match() {
+        let Ok(re) = regex::Regex::new(SQL_PATTERN) else {
+            panic!("the SQL pattern compiles");
+        };
+        let texts = [
+            "CREATE ROLE app WITH PASSWORD 'rolepw-123';",
+            "ALTER ROLE app PASSWORD = E'x';",
+            "ALTER ROLE app password\t=\x0bN\"x\";",
+            "CREATE SERVER s OPTIONS (password $$dollar-pw$$);",
+            "ALTER USER x IDENTIFIED BY \"p2-secret\";",
+            "CREATE SECRET s (TYPE s3, SECRET 'k');",
+            "CREATE ROLE a PA\u{17f}\u{17f}WORD 'folded-pw';",
+            "CREATE ROLE a PASSWORD\u{a0}'nbsp-pw';",
+            "CREATE TABLE secret (id int, jwt_secret varchar NOT NULL);",
+            "ALTER TABLE users ADD COLUMN password_hash text DEFAULT '';",
+            "UPDATE users SET secret = NULL, password = password_hash;",
+            "SELECT 'password' || \"secret\";",
+        ];
+        for text in texts {
+            if re.is_match(text) {
+                assert!(sql_pattern_may_match(text), "{text}");
+            }
+        }
+        assert!(!sql_pattern_may_match(texts[8]));
+        assert!(!sql_pattern_may_match(texts[9]));
+        assert!(!sql_pattern_may_match(texts[10]));
     }
 }
 

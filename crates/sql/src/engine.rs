@@ -23,7 +23,7 @@
 use crate::changes::{from_statement, Change, ChangeKind, Name, StatementText};
 use crate::delta::{Act, Cause, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
-use crate::model::{diff, diff_types, Rename, Schema, SchemaChange};
+use crate::model::{diff_in, diff_types, Rename, Schema, SchemaChange};
 use crate::parse::ParsedFile;
 use crate::rules::{self, unparsed_statement, ReleaseCx, ReleaseState, RuleCx};
 use crate::scan::{scan, scan_ops};
@@ -695,7 +695,7 @@ impl Walk {
         // delta is built only for a caller that prints it.
         let judged = diff_types(&self.before, &after);
         let whole = if want_delta {
-            diff(&self.before, &after)
+            diff_in(&self.before, &after, schema)
         } else {
             Vec::new()
         };

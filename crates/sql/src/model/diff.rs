@@ -53,9 +53,17 @@ pub struct SchemaChange {
 
 /// The delta from `old` to `new`, sorted by object, object kind, kind and description.
 pub fn diff(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
+    diff_in(old, new, new)
+}
+
+/// [`diff`] of a release whose schemas hold only the objects it touched:
+/// `running` is the whole schema after it (history included), for the facts of
+/// objects the release did not touch (the primary key a foreign key's target
+/// has, the history's renames), so that the delta judges them as the rules do.
+pub fn diff_in(old: &Schema, new: &Schema, running: &Schema) -> Vec<SchemaChange> {
     let origins = Origins::of(old, new);
     let mut out = Vec::new();
-    diff_tables(old, new, &origins, &mut out);
+    diff_tables(old, new, running, &origins, &mut out);
     diff_indexes(old, new, &origins, &mut out);
     diff_enums(old, new, &origins, &mut out);
     diff_views(old, new, &origins, &mut out);
@@ -296,7 +304,13 @@ impl Origins {
     }
 }
 
-fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<SchemaChange>) {
+fn diff_tables(
+    old: &Schema,
+    new: &Schema,
+    running: &Schema,
+    origins: &Origins,
+    out: &mut Vec<SchemaChange>,
+) {
     use DeltaKind::*;
     let mut matched = BTreeSet::new();
     for (key, table) in new.tables.iter().filter(|(_, t)| !t.temporary) {
@@ -327,8 +341,8 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
                     && origins.column_sources.is_empty()
                     && origins.table_successor.is_empty();
                 if !unchanged {
-                    diff_columns(old_table, table, new, origins, out);
-                    diff_constraints(old, old_table, table, origins, out);
+                    diff_columns(old_table, table, old, running, origins, out);
+                    diff_constraints(old, running, old_table, table, origins, out);
                 }
             }
             None => push(out, Expand, ObjectKind::Table, key, "new table"),
@@ -350,7 +364,8 @@ fn diff_tables(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sche
 fn diff_columns(
     old: &Table,
     new: &Table,
-    schema: &Schema,
+    old_schema: &Schema,
+    running: &Schema,
     origins: &Origins,
     out: &mut Vec<SchemaChange>,
 ) {
@@ -387,6 +402,14 @@ fn diff_columns(
                     object,
                     format!("new {how} column"),
                 );
+            } else if running.fills_on_insert(&new.key, &column.key) {
+                push(
+                    out,
+                    Expand,
+                    ObjectKind::Column,
+                    object,
+                    "new NOT NULL column without default, filled by a trigger",
+                );
             } else {
                 push(
                     out,
@@ -411,7 +434,10 @@ fn diff_columns(
                 ),
             );
         }
-        diff_column(before, column, schema, &object, out);
+        // A column stable's schema already kept from NULL by a check.
+        let checked =
+            || crate::history::History::not_null_checked(old_schema, &old.key, &before.key);
+        diff_column(before, column, running, checked, &object, out);
     }
     for column in old.columns() {
         if !matched.contains(&column.key) {
@@ -430,6 +456,7 @@ fn diff_column(
     before: &Column,
     after: &Column,
     schema: &Schema,
+    null_checked: impl Fn() -> bool,
     object: &str,
     out: &mut Vec<SchemaChange>,
 ) {
@@ -473,7 +500,15 @@ fn diff_column(
             ),
         ),
     }
-    if before.nullable && !after.nullable {
+    if before.nullable && !after.nullable && null_checked() {
+        push(
+            out,
+            Expand,
+            ObjectKind::Column,
+            object,
+            "became NOT NULL: stable's schema already checked it IS NOT NULL",
+        );
+    } else if before.nullable && !after.nullable {
         push(
             out,
             Contract,
@@ -554,6 +589,7 @@ fn constraint_signature(c: &Constraint, rename: &dyn Fn(&str) -> String) -> Stri
 
 fn diff_constraints(
     old_schema: &Schema,
+    running: &Schema,
     old: &Table,
     new: &Table,
     origins: &Origins,
@@ -587,11 +623,50 @@ fn diff_constraints(
         .iter()
         .map(|c| constraint_signature(&target_map(c), &map_old))
         .collect();
-    let after: BTreeSet<String> = new
+    let mut after: BTreeSet<String> = new
         .constraints
         .iter()
         .map(|c| constraint_signature(c, &same))
         .collect();
+    let mut before = before;
+    // A foreign key written another way (`REFERENCES users` for `REFERENCES
+    // users (id)`, a target renamed or swapped under its name) is the same
+    // foreign key, judged as tighten-constraint judges it.
+    let written_after = after.clone();
+    for c in &new.constraints {
+        let ConstraintKind::ForeignKey { table, columns } = &c.kind else {
+            continue;
+        };
+        let sig = constraint_signature(c, &same);
+        if before.contains(&sig) {
+            continue;
+        }
+        let same_key = old.constraints.iter().find(|o| {
+            let ConstraintKind::ForeignKey {
+                table: old_table,
+                columns: old_columns,
+            } = &o.kind
+            else {
+                return false;
+            };
+            let renamed_to = origins
+                .table_successor
+                .get(old_table.as_str())
+                .map_or(old_table.as_str(), |t| t.as_str());
+            o.columns
+                .iter()
+                .map(|k| map_old(k))
+                .eq(c.columns.iter().cloned())
+                && running.same_foreign_key(old_table, renamed_to, old_columns, table, columns)
+        });
+        if let Some(o) = same_key {
+            after.remove(&sig);
+            let old_sig = constraint_signature(&target_map(o), &map_old);
+            if !written_after.contains(&old_sig) {
+                before.remove(&old_sig);
+            }
+        }
+    }
     for sig in after.difference(&before) {
         // A unique constraint (or a primary key on columns that were NOT NULL)
         // on columns stable's schema already kept unique rejects none of its writes.
@@ -616,6 +691,32 @@ fn diff_constraints(
                 ObjectKind::Constraint,
                 &new.key,
                 format!("new constraint {sig}: stable's schema already kept these rows unique"),
+            );
+            continue;
+        }
+        // A constraint only on columns new in the release constrains no write of
+        // stable's, which does not write them (an expression counts as old), as
+        // tighten-constraint judges it.
+        let on_new_columns = new
+            .constraints
+            .iter()
+            .find(|c| constraint_signature(c, &same) == *sig)
+            .is_some_and(|c| {
+                !c.columns.is_empty()
+                    && c.columns.iter().all(|k| {
+                        !k.contains('(')
+                            && origins
+                                .column_origin(&new.key, k)
+                                .is_none_or(|(o, _)| old.column(&o).is_none())
+                    })
+            });
+        if on_new_columns {
+            push(
+                out,
+                Expand,
+                ObjectKind::Constraint,
+                &new.key,
+                format!("new constraint {sig} on columns new in the release"),
             );
             continue;
         }

@@ -1,6 +1,6 @@
 //! The schema model as the rules' [`History`]: what stable knew, from a full replay.
 
-use super::{ConstraintKind, Schema};
+use super::{ConstraintKind, RenameKind, Schema};
 use crate::history::{ColumnFacts, History};
 
 impl History for Schema {
@@ -75,5 +75,61 @@ impl Schema {
                         && covers(&c.columns, None)
                 })
             })
+    }
+}
+
+impl Schema {
+    /// Whether an old foreign key referencing `old_columns` of `old_target` and a
+    /// new one referencing `columns` of `target` reference the same rows, judged
+    /// in this schema (the whole schema after the release): the same table (by
+    /// name, a table swapped under it counting as the same; `old_target` under
+    /// the name the release's renames gave it, `renamed_to`; or an old target
+    /// that was `target` renamed away earlier, a swap: the reference followed the
+    /// old copy, a new table took the name), and the same columns there, none
+    /// meaning the target's primary key (`REFERENCES users` and
+    /// `REFERENCES users (id)` are the same when `id` is its primary key).
+    pub fn same_foreign_key(
+        &self,
+        old_target: &str,
+        renamed_to: &str,
+        old_columns: &[String],
+        target: &str,
+        columns: &[String],
+    ) -> bool {
+        let same_table = old_target == target
+            || renamed_to == target
+            || self
+                .renames()
+                .iter()
+                .any(|r| r.kind == RenameKind::Table && r.from == target && r.to == old_target);
+        let primary_key = || {
+            self.table(target).and_then(|t| {
+                t.constraints
+                    .iter()
+                    .find(|c| c.kind == ConstraintKind::PrimaryKey)
+                    .map(|c| c.columns.as_slice())
+            })
+        };
+        same_table
+            && (old_columns == columns
+                || (old_columns.is_empty() && primary_key() == Some(columns))
+                || (columns.is_empty() && primary_key() == Some(old_columns)))
+    }
+}
+
+impl Schema {
+    /// Whether the database fills `column` of `table` on every INSERT, judged in
+    /// this schema (the whole schema after the release): a `BEFORE INSERT`
+    /// trigger on the table, or trigger functions that write its rows and all
+    /// name the column. Stable's INSERTs that omit the column then do not fail.
+    pub fn fills_on_insert(&self, table: &str, column: &str) -> bool {
+        if self.has_before_insert_trigger(table) {
+            return true;
+        }
+        let fillers = self.trigger_inserts_into(table);
+        !fillers.is_empty()
+            && fillers
+                .iter()
+                .all(|cols| cols.is_some_and(|c| c.iter().any(|c| c == column)))
     }
 }

@@ -46,7 +46,7 @@ mod types;
 mod tests;
 
 pub use crate::definition::{Column, Constraint, ConstraintKind, Generated};
-pub use diff::{diff, diff_types, DeltaKind, ObjectKind, SchemaChange};
+pub use diff::{diff, diff_in, diff_types, DeltaKind, ObjectKind, SchemaChange};
 pub use replay::Applied;
 pub use types::{type_change, TypeChange};
 

@@ -927,6 +927,31 @@ fn diff_enum_removal_constraints_views_and_ordering() {
 }
 
 #[test]
+fn diff_foreign_key_to_the_primary_key_written_either_way_is_no_change() {
+    let pg = Dialect::Postgres;
+    let old = replay(
+        pg,
+        "CREATE TABLE users (id bigint PRIMARY KEY);
+         CREATE TABLE orders (user_id bigint, CONSTRAINT f FOREIGN KEY (user_id) REFERENCES users (id));",
+    );
+    let new = replay(
+        pg,
+        "CREATE TABLE users (id bigint PRIMARY KEY);
+         CREATE TABLE orders (user_id bigint, CONSTRAINT f FOREIGN KEY (user_id) REFERENCES users);",
+    );
+    assert_eq!(changes(&old, &new), []);
+    // Another column of the target is another foreign key.
+    let other = replay(
+        pg,
+        "CREATE TABLE users (id bigint PRIMARY KEY, code bigint UNIQUE);
+         CREATE TABLE orders (user_id bigint, CONSTRAINT f FOREIGN KEY (user_id) REFERENCES users (code));",
+    );
+    assert!(changes(&new, &other)
+        .iter()
+        .any(|(k, o, d)| *k == DeltaKind::Contract && o == "orders" && d.contains("(code)")));
+}
+
+#[test]
 fn diff_mysql_enum_column_widening_is_expand() {
     use DeltaKind::*;
     let my = Dialect::Mysql;

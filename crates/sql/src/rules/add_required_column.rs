@@ -86,13 +86,9 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for (b, a) in cx.kept_tables() {
         let table = ObjKey::Table(b.key.clone());
-        if cx.first(&table, &[Act::Trigger]).is_some()
-            || cx.running.has_before_insert_trigger(&a.key)
-        {
+        if cx.first(&table, &[Act::Trigger]).is_some() {
             continue;
         }
-        // A table that trigger functions fill: the database writes its rows.
-        let fillers = cx.running.trigger_inserts_into(&a.key);
         for col in a.columns() {
             if col.can_be_omitted() {
                 continue;
@@ -107,11 +103,9 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 None => None,
             };
-            if !fillers.is_empty()
-                && fillers
-                    .iter()
-                    .all(|cols| cols.is_some_and(|c| c.contains(&col.key)))
-            {
+            // A BEFORE INSERT trigger, or trigger functions that fill the
+            // table: the database writes the column.
+            if cx.running.fills_on_insert(&a.key, &col.key) {
                 continue;
             }
             let obj = ObjKey::Column(b.key.clone(), col.key.clone());

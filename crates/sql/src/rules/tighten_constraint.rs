@@ -155,29 +155,8 @@ fn same_kind(cx: &ReleaseCx<'_>, old: &ConstraintKind, new: &ConstraintKind) -> 
                     target = &r.to;
                 }
             }
-            let primary_key = || {
-                cx.running.table(table).and_then(|t| {
-                    t.constraints
-                        .iter()
-                        .find(|c| c.kind == ConstraintKind::PrimaryKey)
-                        .map(|c| c.columns.clone())
-                })
-            };
-            // The same name (a table swapped under it counts as the same), the
-            // old target renamed to it in the release, or an old target that was
-            // this table renamed away earlier (a swap: the reference followed
-            // the old copy, a new table took the name).
-            let same_table = old_table == table
-                || target == table
-                || cx.running.renames().iter().any(|r| {
-                    r.kind == crate::model::RenameKind::Table
-                        && r.from == *table
-                        && r.to == *old_table
-                });
-            same_table
-                && (old_columns == columns
-                    || (old_columns.is_empty() && primary_key().as_ref() == Some(columns))
-                    || (columns.is_empty() && primary_key().as_ref() == Some(old_columns)))
+            cx.running
+                .same_foreign_key(old_table, target, old_columns, table, columns)
         }
         _ => old == new,
     }
