@@ -53,6 +53,12 @@ impl Route {
         self.dests.iter().map(|d| d.effective).sum()
     }
 
+    /// A lone destination behind a request match: a route for testing the
+    /// canary by header or path, not a traffic split.
+    pub fn is_test_route(&self) -> bool {
+        self.has_match && self.dests.len() < 2
+    }
+
     /// The first destination that is the canary's.
     pub fn canary_dest(&self) -> Option<&Dest> {
         self.dests.iter().find(|d| d.role == Some(Role::Canary))

@@ -31,8 +31,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if !route.weighted() || total <= 0 || canary < total {
             continue;
         }
-        // A lone canary destination behind a request match is a test route.
-        if route.has_match && route.dests.len() < 2 {
+        if route.is_test_route() {
             continue;
         }
         let Some(d) = route.canary_dest() else {

@@ -42,7 +42,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if !route.weighted() || canary >= total || percent(canary, total) <= max {
             continue;
         }
-        if route.has_match && route.dests.len() < 2 {
+        if route.is_test_route() {
             continue;
         }
         let Some(d) = route.canary_dest() else {
