@@ -260,6 +260,7 @@ fn parse_filtered(
                 || !keep(&text[raw.span.start..raw.span.end])
                 // Parsed only to drop its tree (see `plain`): known to parse.
                 || (lean && plain::is_plain_data(text, raw.span, dialect, tokens))
+                || (lean && view::is_plain_update(text, raw.span, dialect, tokens))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
