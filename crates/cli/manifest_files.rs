@@ -19,19 +19,25 @@ pub fn is_input(p: &Path) -> bool {
     is_yaml(p) || canary_lint_manifests::terraform::is_terraform(&p.to_string_lossy())
 }
 
-/// [`is_input`] for a path that names a file (no trailing separator, as a
-/// directory walk gives them), from its bytes: the extension after the last `.`
-/// of the last component, a leading `.` of the name starting none (as
-/// [`Path::extension`] reads it).
-fn input_extension(p: &Path) -> bool {
+/// The bytes after the last separator of a path a directory walk gives (below
+/// its root: no trailing separator): its file name.
+fn last_component(p: &Path) -> &[u8] {
     let b = p.as_os_str().as_encoded_bytes();
-    let name = match b
+    match b
         .iter()
         .rposition(|&c| std::path::is_separator(char::from(c)))
     {
         Some(i) => &b[i + 1..],
         None => b,
-    };
+    }
+}
+
+/// [`is_input`] for a path that names a file (no trailing separator, as a
+/// directory walk gives them), from its bytes: the extension after the last `.`
+/// of the last component, a leading `.` of the name starting none (as
+/// [`Path::extension`] reads it).
+fn input_extension(p: &Path) -> bool {
+    let name = last_component(p);
     let ext = match name.iter().rposition(|&c| c == b'.') {
         Some(i) if i > 0 => &name[i + 1..],
         _ => return false,
@@ -71,10 +77,12 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .max_depth(Some(12))
         .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && SKIP_DIRS
-                    .iter()
-                    .any(|d| e.file_name() == std::ffi::OsStr::new(d)))
+            // Not called for the root: its path may end in a separator.
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let name = last_component(e.path());
+            !SKIP_DIRS.iter().any(|d| d.as_bytes() == name)
         })
         .build()
         .flatten()

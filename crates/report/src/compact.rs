@@ -4,7 +4,13 @@
 use crate::Report;
 
 pub(crate) fn render(report: &Report<'_>) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.file.len() + d.message.len() + d.rule.len() + 40)
+            .sum(),
+    );
     // Pieces pushed one by one: a formatting call per line cost more than the
     // rest of the rendering together (this runs once per finding).
     for d in report.diagnostics {
@@ -46,7 +52,7 @@ fn push_number(out: &mut String, n: u32) {
 /// one line for line-oriented matchers.
 fn push_one_line(out: &mut String, message: &str) {
     let mut rest = message;
-    while let Some(i) = rest.bytes().position(|b| b == b'\r' || b == b'\n') {
+    while let Some(i) = memchr::memchr2(b'\r', b'\n', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         out.push(' ');
         rest = &rest[i + 1..];

@@ -786,6 +786,17 @@ impl<'a> StatementText<'a> {
     /// For `ALTER TABLE name op, op, ...`: the index of the first token after the
     /// table name, and the token ranges of each operation.
     pub fn alter_segments(&self) -> Option<(usize, Vec<(usize, usize)>)> {
+        // A statement whose text starts with another word is no `ALTER`: not
+        // tokenized for that (the rules and the scan ask this of every statement).
+        let text = self.src.get(self.span.start..self.span.end).unwrap_or("");
+        let text = text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes();
+        if text.first().is_some_and(u8::is_ascii_alphabetic)
+            && !text
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ALTER"))
+        {
+            return None;
+        }
         let t = self.toks();
         let src = self.src;
         if !t.first()?.is_word(src, "ALTER") {
