@@ -1314,6 +1314,10 @@ impl<'a> Reader<'a> {
         }
         self.i = i + 1;
         if self.at_p(b'(') {
+            // sqlparser reads the arguments of `xmlparse(..)` by their own grammar.
+            if self.text(i).len() >= 3 && self.text(i)[..3].eq_ignore_ascii_case("xml") {
+                return None;
+            }
             self.i += 1;
             if self.at_op("*") {
                 self.i += 1;
@@ -1481,6 +1485,13 @@ mod tests {
     fn views_read_from_tokens_equal_the_parsed_ones_and_updates_parse() {
         for sql in SHAPES {
             assert!(check(sql), "not read: {sql}");
+        }
+        // Found by the variants: sqlparser has its own grammar for these.
+        for sql in [
+            "CREATE VIEW v AS SELECT xmlparse ( content )",
+            "CREATE VIEW evttrig.AS AS SELECT * FROM t",
+        ] {
+            assert!(!check(sql), "read: {sql}");
         }
         let views = corpus();
         assert!(views.len() >= 10, "{}", views.len());
