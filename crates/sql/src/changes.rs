@@ -29,6 +29,10 @@ pub struct Name {
 impl Name {
     /// Displayed without quotes: `public.Users`, not `public."Users"`.
     pub fn object(name: &ObjectName, dialect: Dialect) -> Name {
+        // Most names are one identifier: no parts collected and joined.
+        if let [sqlparser::ast::ObjectNamePart::Identifier(i)] = name.0.as_slice() {
+            return Name::ident(i);
+        }
         let display = name
             .0
             .iter()
@@ -782,6 +786,17 @@ impl<'a> StatementText<'a> {
     /// For `ALTER TABLE name op, op, ...`: the index of the first token after the
     /// table name, and the token ranges of each operation.
     pub fn alter_segments(&self) -> Option<(usize, Vec<(usize, usize)>)> {
+        // A statement whose text starts with another word is no `ALTER`: not
+        // tokenized for that (the rules and the scan ask this of every statement).
+        let text = self.src.get(self.span.start..self.span.end).unwrap_or("");
+        let text = text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes();
+        if text.first().is_some_and(u8::is_ascii_alphabetic)
+            && !text
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ALTER"))
+        {
+            return None;
+        }
         let t = self.toks();
         let src = self.src;
         if !t.first()?.is_word(src, "ALTER") {
@@ -801,7 +816,7 @@ impl<'a> StatementText<'a> {
         if t.get(i).is_some_and(|x| x.is_word(src, "ONLY")) {
             i += 1;
         }
-        i = skip_object_name(src, t, i)?.1;
+        i = object_name_end(src, t, i)?;
         if t.get(i).is_some_and(|x| x.is_punct(src, b'*')) {
             i += 1;
         }
@@ -886,6 +901,25 @@ pub fn skip_object_name(src: &str, t: &[Token], mut i: usize) -> Option<(Vec<Str
             i += 1;
         } else {
             return Some((parts, i));
+        }
+    }
+}
+
+/// The index after the object name starting at token `i`, as [`skip_object_name`]
+/// finds it, without keying its parts.
+fn object_name_end(src: &str, t: &[Token], mut i: usize) -> Option<usize> {
+    let mut any = false;
+    loop {
+        let tok = t.get(i)?;
+        if !matches!(tok.kind, TokenKind::Word | TokenKind::QuotedIdent) {
+            return any.then_some(i);
+        }
+        any = true;
+        i += 1;
+        if t.get(i).is_some_and(|x| x.is_punct(src, b'.')) {
+            i += 1;
+        } else {
+            return Some(i);
         }
     }
 }

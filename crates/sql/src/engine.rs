@@ -765,6 +765,7 @@ impl Walk {
             renames: &renames,
             knowledge: self.knowledge,
             running: schema,
+            kept: Default::default(),
         };
         rules::judge(&cx, &mut self.diags);
         crate::renames::mark_one_step_renames(&self.state, &mut self.diags);

@@ -21,6 +21,9 @@ pub fn ident_key(ident: &Ident) -> String {
 /// The comparison key of a possibly qualified object name: `schema.name`, or `name`
 /// when the schema is absent or the dialect's default.
 pub fn object_key(name: &ObjectName, dialect: Dialect) -> String {
+    if let [ObjectNamePart::Identifier(i)] = name.0.as_slice() {
+        return ident_key(i);
+    }
     let parts: Vec<String> = name
         .0
         .iter()

@@ -61,9 +61,10 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
 /// statement dropping them (a table swap or rebuild): reported at the statement
 /// that gave the table its new shape.
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
-    for (b, a) in cx.kept_tables() {
-        for col in b.columns() {
-            if a.has_column(&col.key) {
+    for k in cx.kept() {
+        let (b, a) = (k.before, k.after);
+        for &(col, now) in &k.changed_columns {
+            if now.is_some() {
                 continue;
             }
             let subject = format!("{}.{}", b.key, col.key);

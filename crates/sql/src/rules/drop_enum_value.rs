@@ -89,9 +89,10 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         report(cx, out, &format!("enum `{}`", after.name), &lost, at);
     }
     // MySQL inline ENUM(..) columns.
-    for (b, a) in cx.kept_tables() {
-        for col in b.columns() {
-            let Some(now) = a.column(&col.key) else {
+    for k in cx.kept() {
+        let (b, a) = (k.before, k.after);
+        for &(col, now) in &k.changed_columns {
+            let Some(now) = now else {
                 continue;
             };
             let (DataType::Enum(old, _), DataType::Enum(new, _)) = (&col.data_type, &now.data_type)

@@ -33,9 +33,10 @@ declare_rule! {
 }
 
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
-    for (b, a) in cx.kept_tables() {
-        for col in b.columns() {
-            let Some(now) = a.column(&col.key) else {
+    for k in cx.kept() {
+        let (b, a) = (k.before, k.after);
+        for &(col, now) in &k.changed_columns {
+            let Some(now) = now else {
                 continue;
             };
             if col.nullable || !now.nullable {

@@ -8,7 +8,7 @@
 use crate::changes::{Change, ChangeKind, ConstraintKind, Name};
 use crate::delta::{Act, DeltaEntry, Knowledge, ObjKey, Recreated, StmtRef};
 use crate::history::{ColumnFacts, History};
-use crate::model::{Rename, Schema, Table};
+use crate::model::{Column, Rename, Schema, Table};
 use crate::parse::ParsedFile;
 use crate::touches::Touches;
 use crate::Dialect;
@@ -433,9 +433,24 @@ pub struct ReleaseCx<'a> {
     /// objects the release did not touch, such as the triggers and trigger
     /// functions that fill a table.
     pub running: &'a Schema,
+    /// [`ReleaseCx::kept_tables`], found once for all the release steps that
+    /// read them (empty when made).
+    pub kept: std::cell::OnceCell<Vec<KeptTable<'a>>>,
 }
 
-impl ReleaseCx<'_> {
+/// A table stable knew that the release kept under its name and changed (see
+/// [`ReleaseCx::kept_tables`]).
+#[derive(Debug)]
+pub struct KeptTable<'a> {
+    pub before: &'a Table,
+    pub after: &'a Table,
+    /// The columns of `before` that `after` lacks (`None`) or has with another
+    /// type or nullability, each with its state after the release, in `before`'s
+    /// order. A column the release left as it was is not listed.
+    pub changed_columns: Vec<(&'a Column, Option<&'a Column>)>,
+}
+
+impl<'a> ReleaseCx<'a> {
     /// A finding of `rule` at statement `at`.
     pub fn diag(
         &self,
@@ -529,22 +544,48 @@ impl ReleaseCx<'_> {
     /// after, with the same indexes: a trigger created on it, rows copied into it)
     /// is left out: no release step has anything to say about a table whose
     /// columns, constraints and indexes are those stable knew.
-    pub fn kept_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
-        self.before.tables().filter_map(|b| {
-            let a = self.after.table(&b.key)?;
-            if self.after.same_table(self.before, &b.key)
-                && self.after.same_indexes(self.before, &b.key)
-            {
-                return None;
-            }
-            (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
+    pub fn kept_tables(&self) -> impl Iterator<Item = (&'a Table, &'a Table)> + '_ {
+        self.kept().iter().map(|k| (k.before, k.after))
+    }
+
+    /// [`ReleaseCx::kept_tables`] with the columns the release changed in each.
+    pub fn kept(&self) -> &[KeptTable<'a>] {
+        self.kept.get_or_init(|| {
+            let (before, after): (&'a Schema, &'a Schema) = (self.before, self.after);
+            before
+                .tables()
+                .filter_map(|b| {
+                    let a = after.table(&b.key)?;
+                    if after.same_table(before, &b.key) && after.same_indexes(before, &b.key) {
+                        return None;
+                    }
+                    (b.columns_known && a.columns_known && !b.temporary).then_some((b, a))
+                })
+                .map(|(before, after)| KeptTable {
+                    before,
+                    after,
+                    changed_columns: before
+                        .columns()
+                        .iter()
+                        .filter_map(|col| match after.column(&col.key) {
+                            Some(now)
+                                if now.nullable == col.nullable
+                                    && now.data_type == col.data_type =>
+                            {
+                                None
+                            }
+                            now => Some((col, now)),
+                        })
+                        .collect(),
+                })
+                .collect()
         })
     }
 
     /// Tables stable knew that the release renamed and kept (nothing took the old
     /// name), with both states and the name each ends the release under, when
     /// their columns are known on both sides.
-    pub fn renamed_tables(&self) -> impl Iterator<Item = (&Table, &Table)> {
+    pub fn renamed_tables(&self) -> impl Iterator<Item = (&'a Table, &'a Table)> + '_ {
         self.before.tables().filter_map(|b| {
             if b.temporary || self.after.table(&b.key).is_some() {
                 return None;

@@ -48,19 +48,11 @@ declare_rule! {
 
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
     for (b, a) in cx.kept_tables() {
-        let obj = ObjKey::Table(b.key.clone());
-        let Some(at) = cx
-            .last(&obj, &[Act::Constrain])
-            .or_else(|| cx.table_site(&b.key))
-        else {
-            continue;
-        };
-        // Columns as they were named before the release's renames.
-        let origin = |cols: &[String]| -> Vec<String> {
-            cols.iter()
-                .map(|c| cx.column_origin(&b.key, c).to_string())
-                .collect()
-        };
+        // Without a column rename on the table, every column has its old name.
+        let renamed = cx.renames.iter().any(|r| {
+            r.kind == crate::model::RenameKind::Column
+                && r.parent.as_deref() == Some(b.key.as_str())
+        });
         // A constraint only on columns new in the release constrains no write of
         // stable's (stable does not write them); an expression counts as old.
         let touches_old = |cols: &[String]| {
@@ -71,7 +63,8 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         };
         // A unique rule on columns stable's schema already kept unique.
         let already_unique = |cols: &[String], predicate: Option<&str>| {
-            cx.before.keeps_unique(&b.key, &origin(cols), predicate)
+            cx.before
+                .keeps_unique(&b.key, &origin(cx, &b.key, renamed, cols), predicate)
         };
         // A primary key also makes its columns NOT NULL: covered when stable's
         // columns already were.
@@ -86,19 +79,19 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .filter(|c| touches_old(&c.columns))
             .filter(|c| {
-                let cols = origin(&c.columns);
+                let cols = origin(cx, &b.key, renamed, &c.columns);
                 let known = b
                     .constraints
                     .iter()
-                    .any(|o| same_kind(cx, &o.kind, &c.kind) && o.columns == cols);
-                let covered = match c.kind {
+                    .any(|o| o.columns[..] == cols[..] && same_kind(cx, &o.kind, &c.kind));
+                let covered = || match c.kind {
                     ConstraintKind::Unique => already_unique(&c.columns, None),
                     ConstraintKind::PrimaryKey => {
                         already_unique(&c.columns, None) && not_null(&c.columns)
                     }
                     _ => false,
                 };
-                !known && !covered
+                !known && !covered()
             })
             .map(|c| match &c.kind {
                 ConstraintKind::Check(e) => format!("CHECK ({e})"),
@@ -120,6 +113,16 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 })
                 .map(|i| format!("unique index `{}` ({})", i.name, i.columns.join(", "))),
         );
+        if added.is_empty() {
+            continue;
+        }
+        let obj = ObjKey::Table(b.key.clone());
+        let Some(at) = cx
+            .last(&obj, &[Act::Constrain])
+            .or_else(|| cx.table_site(&b.key))
+        else {
+            continue;
+        };
         for c in added {
             out.push(cx.diag(
                 &TIGHTEN_CONSTRAINT,
@@ -133,6 +136,23 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Columns of `table` as they were named before the release's renames (`cols`
+/// itself when the release renamed none of the table's columns).
+fn origin<'c>(
+    cx: &ReleaseCx<'_>,
+    table: &str,
+    renamed: bool,
+    cols: &'c [String],
+) -> std::borrow::Cow<'c, [String]> {
+    if !renamed {
+        return std::borrow::Cow::Borrowed(cols);
+    }
+    cols.iter()
+        .map(|c| cx.column_origin(table, c).to_string())
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// Two constraints of the same kind: a check by its expression, a foreign key
