@@ -3,29 +3,30 @@
 //! and a record per touch holding its object's names and a whole statement
 //! reference took more memory than the rest of the engine together.
 //!
-//! Each object is stored once (its kind and interned names, then the first and
-//! last of its touches);
+//! Each object is stored once (its kind, its names in one shared text, the first
+//! and last of its touches), found by one hash table of object numbers;
 //! each touch is a statement index, an act and the next touch of the same object,
 //! so an object's touches are read in release order without an index built
 //! afterwards. The delta's causes and the release rules' questions
 //! ([`crate::rules::ReleaseCx::touching`]) both read it.
 
 use crate::delta::{Act, ObjKey, StmtRef};
-use crate::model::{reserve_gently, ObjectKind, Rename, RenameKind};
+use crate::model::{ObjectKind, Rename, RenameKind};
 use canary_lint_core::Span;
 use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
 
 /// No next touch.
 const END: u32 = u32::MAX;
 
-/// One statement touching one object.
+/// One statement touching one object (its act is kept apart, in
+/// [`Touches::acts`]: 8 bytes here and 1 there instead of 12).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Index into [`Touches::refs`].
     at: u32,
     /// The object's next touch (index into [`Touches::list`]), [`END`] for none.
     next: u32,
-    act: Act,
 }
 
 /// A [`StmtRef`] in 20 bytes instead of 48. A reference whose numbers do not
@@ -40,13 +41,18 @@ struct Packed {
     end: u32,
 }
 
-/// An object by its interned names: its kind (the [`ObjKey`] variant), its
-/// name (a column's table) and a column's name ([`END`] for other objects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    kind: u8,
+/// A touched object: its kind (the [`ObjKey`] variant), its name (a column's
+/// table) and a column's name as ranges of [`Touches::text`] (`b_len` [`END`]
+/// for other objects), and its first and last touch.
+#[derive(Debug, Clone, Copy)]
+struct Object {
     a: u32,
+    a_len: u32,
     b: u32,
+    b_len: u32,
+    first: u32,
+    last: u32,
+    kind: u8,
 }
 
 /// An object's kind and names.
@@ -62,94 +68,202 @@ fn parts(o: &ObjKey) -> (u8, &str, Option<&str>) {
     }
 }
 
+fn hash(kind: u8, a: &str, b: Option<&str>) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one((kind, a, b))
+}
+
+/// A list kept in chunks of at most [`CHUNK`] elements: a release of hundreds of
+/// thousands of statements grows its lists to megabytes, and a vector of that
+/// size is copied to a larger one as it grows (with the old block still mapped by
+/// the allocator for a while). Chunks are never moved; the first one grows as a
+/// vector does, so a small release keeps a small list.
+#[derive(Debug, Clone)]
+struct Chunked<T> {
+    /// The first chunk (a small release's whole list).
+    first: Vec<T>,
+    /// The next ones.
+    more: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Elements per chunk.
+const CHUNK: usize = 4096;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            first: Vec::new(),
+            more: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, value: T) {
+        self.len += 1;
+        if self.first.len() < CHUNK {
+            if self.first.capacity() == 0 {
+                self.first.reserve_exact(16);
+            }
+            return self.first.push(value);
+        }
+        match self.more.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(value),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(value);
+                self.more.push(c);
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        match i.checked_sub(CHUNK) {
+            None => self.first.get(i),
+            Some(j) => self.more.get(j / CHUNK)?.get(j % CHUNK),
+        }
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match i.checked_sub(CHUNK) {
+            None => self.first.get_mut(i),
+            Some(j) => self.more.get_mut(j / CHUNK)?.get_mut(j % CHUNK),
+        }
+    }
+
+    fn last(&self) -> Option<&T> {
+        match self.more.last() {
+            Some(c) => c.last(),
+            None => self.first.last(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.first.iter().chain(self.more.iter().flatten())
+    }
+}
+
 /// The touches of one release, in release order, by object.
 #[derive(Debug, Default, Clone)]
 pub struct Touches {
-    /// Every name of a touched object, once (a table's name is shared by the
-    /// keys of its columns).
-    names: HashMap<Box<str>, u32>,
-    /// Each object's first and last touch.
-    objects: HashMap<Key, (u32, u32)>,
+    /// The names of the touched objects, one after the other.
+    text: String,
+    /// Every touched object, in the order of its first touch.
+    objects: Chunked<Object>,
+    /// The numbers of [`Touches::objects`], hashed by kind and names.
+    by_name: hashbrown::HashTable<u32>,
     /// The statement references touches point at; consecutive touches of one
     /// change share one.
-    refs: Vec<Packed>,
+    refs: Chunked<Packed>,
     /// References too large to pack (see [`Packed`]).
     wide: Vec<StmtRef>,
-    list: Vec<Entry>,
+    list: Chunked<Entry>,
+    /// The act of each touch of [`Touches::list`].
+    acts: Chunked<Act>,
 }
 
 impl Touches {
     /// Records that the statement at `at` did `act` to `object`.
     pub fn push(&mut self, object: ObjKey, at: StmtRef, act: Act) {
-        if self.list.is_empty() {
+        if self.list.len() == 0 {
             // Room for a migration of a few statements at once: most releases
-            // are one, and growing four maps from nothing cost more than the rest.
-            self.names.reserve(16);
-            self.objects.reserve(16);
-            self.list.reserve(16);
-            self.refs.reserve(8);
+            // are one, and growing the name table from nothing cost more than
+            // the rest (the lists start with room for 16).
+            self.text.reserve(128);
+            self.by_name.reserve(16, |_| 0);
         }
         let packed = self.pack(at);
         if self.refs.last() != Some(&packed) {
-            reserve_gently(&mut self.refs);
             self.refs.push(packed);
         }
         let at = index(self.refs.len() - 1);
         let me = index(self.list.len());
-        reserve_gently(&mut self.list);
-        self.list.push(Entry { at, next: END, act });
-        let key = self.intern_key(object);
-        match self.objects.get_mut(&key) {
-            Some((_, last)) => {
-                let prev = std::mem::replace(last, me);
+        self.list.push(Entry { at, next: END });
+        self.acts.push(act);
+        let (kind, a, b) = parts(&object);
+        let h = hash(kind, a, b);
+        match self.find_hashed(h, kind, a, b) {
+            Some(o) => {
+                let prev = match self.objects.get_mut(o as usize) {
+                    Some(object) => std::mem::replace(&mut object.last, me),
+                    None => END,
+                };
                 if let Some(e) = self.list.get_mut(prev as usize) {
                     e.next = me;
                 }
             }
-            None => {
-                self.objects.insert(key, (me, me));
-            }
+            None => self.add(h, kind, a, b, me),
         }
     }
 
-    /// The number of `name`, kept (without copying it) when it is new.
-    fn intern(&mut self, name: String) -> u32 {
-        if let Some(&i) = self.names.get(name.as_str()) {
-            return i;
-        }
-        let i = index(self.names.len());
-        self.names.insert(name.into_boxed_str(), i);
-        i
-    }
-
-    fn intern_key(&mut self, object: ObjKey) -> Key {
-        let (kind, a, b) = match object {
-            ObjKey::Table(k) => (0, k, None),
-            ObjKey::Column(t, c) => (1, t, Some(c)),
-            ObjKey::View(k) => (2, k, None),
-            ObjKey::Type(k) => (3, k, None),
-            ObjKey::Sequence(k) => (4, k, None),
-            ObjKey::Function(k) => (5, k, None),
-            ObjKey::Index(k) => (6, k, None),
+    /// Adds an object (of hash `h`) whose first touch is `me`.
+    fn add(&mut self, h: u64, kind: u8, a: &str, b: Option<&str>, me: u32) {
+        let (a_at, a_len) = self.keep(a);
+        let (b_at, b_len) = match b {
+            Some(b) => self.keep(b),
+            None => (0, END),
         };
-        Key {
+        let o = index(self.objects.len());
+        self.objects.push(Object {
+            a: a_at,
+            a_len,
+            b: b_at,
+            b_len,
+            first: me,
+            last: me,
             kind,
-            a: self.intern(a),
-            b: b.map_or(END, |b| self.intern(b)),
-        }
+        });
+        let (text, objects) = (&self.text, &self.objects);
+        self.by_name
+            .insert_unique(h, o, |&i| match objects.get(i as usize) {
+                Some(object) => {
+                    let (k, a, b) = names_of(text, object);
+                    hash(k, a, b)
+                }
+                None => 0,
+            });
     }
 
-    /// The key of an object that was touched (`None`: it was not).
-    fn key(&self, object: &ObjKey) -> Option<Key> {
+    /// Appends `name` to the names' text: where it starts, and its length.
+    fn keep(&mut self, name: &str) -> (u32, u32) {
+        let at = self.text.len();
+        if self.text.capacity() - at < name.len() && at >= 4096 {
+            // By a quarter once large, as the lists (see `reserve_gently`).
+            self.text.reserve_exact(name.len().max(at / 4));
+        }
+        self.text.push_str(name);
+        (index(at), index(name.len()))
+    }
+
+    /// The number of the object of `kind` and names `a`, `b`, when it was touched.
+    fn find(&self, kind: u8, a: &str, b: Option<&str>) -> Option<u32> {
+        self.find_hashed(hash(kind, a, b), kind, a, b)
+    }
+
+    fn find_hashed(&self, h: u64, kind: u8, a: &str, b: Option<&str>) -> Option<u32> {
+        let (text, objects) = (&self.text, &self.objects);
+        self.by_name
+            .find(h, |&i| {
+                objects
+                    .get(i as usize)
+                    .is_some_and(|o| names_of(text, o) == (kind, a, b))
+            })
+            .copied()
+    }
+
+    fn names(&self, o: &Object) -> (u8, &str, Option<&str>) {
+        names_of(&self.text, o)
+    }
+
+    /// The object `object`, when it was touched.
+    fn key(&self, object: &ObjKey) -> Option<u32> {
         let (kind, a, b) = parts(object);
-        Some(Key {
-            kind,
-            a: *self.names.get(a)?,
-            b: match b {
-                Some(b) => *self.names.get(b)?,
-                None => END,
-            },
-        })
+        self.find(kind, a, b)
     }
 
     fn pack(&mut self, at: StmtRef) -> Packed {
@@ -200,14 +314,14 @@ impl Touches {
         self.of_key(self.key(object))
     }
 
-    fn of_key(&self, key: Option<Key>) -> impl Iterator<Item = (u32, StmtRef, Act)> + '_ {
+    fn of_key(&self, key: Option<u32>) -> impl Iterator<Item = (u32, StmtRef, Act)> + '_ {
         let mut i = key
-            .and_then(|k| self.objects.get(&k))
-            .map_or(END, |&(first, _)| first);
+            .and_then(|o| self.objects.get(o as usize))
+            .map_or(END, |o| o.first);
         std::iter::from_fn(move || {
             let e = self.list.get(i as usize)?;
             let at = self.unpack(*self.refs.get(e.at as usize)?)?;
-            let out = (i, at, e.act);
+            let out = (i, at, *self.acts.get(i as usize)?);
             i = e.next;
             Some(out)
         })
@@ -216,47 +330,29 @@ impl Touches {
     /// Whether the release created column `column` of table `table` (with the
     /// table, or added to it).
     pub fn created_column(&self, table: &str, column: &str) -> bool {
-        let (Some(&a), Some(&b)) = (self.names.get(table), self.names.get(column)) else {
-            return false;
-        };
-        self.created(Key { kind: 1, a, b })
+        self.created(self.find(1, table, Some(column)))
     }
 
     /// Whether the release created the index of key `key`.
     pub fn created_index(&self, key: &str) -> bool {
-        match self.names.get(key) {
-            Some(&a) => self.created(Key { kind: 6, a, b: END }),
-            None => false,
-        }
+        self.created(self.find(6, key, None))
     }
 
-    fn created(&self, key: Key) -> bool {
-        self.of_key(Some(key)).any(|(_, _, act)| act == Act::Create)
+    fn created(&self, key: Option<u32>) -> bool {
+        key.is_some() && self.of_key(key).any(|(_, _, act)| act == Act::Create)
     }
 
     /// The columns the release created in each of `tables`, sorted (one pass
     /// over the touched objects, whatever the number of tables asked about).
     pub fn created_columns_of(&self, tables: &[&str]) -> Vec<(String, Vec<String>)> {
-        let ids: HashMap<u32, usize> = tables
-            .iter()
-            .enumerate()
-            .filter_map(|(n, t)| Some((*self.names.get(*t)?, n)))
-            .collect();
-        let mut found: Vec<Vec<u32>> = vec![Vec::new(); tables.len()];
-        if !ids.is_empty() {
-            for k in self.objects.keys() {
-                if let (1, Some(&n)) = (k.kind, ids.get(&k.a)) {
-                    if self.created(*k) {
-                        found[n].push(k.b);
+        let ids: HashMap<&str, usize> = tables.iter().enumerate().map(|(n, t)| (*t, n)).collect();
+        let mut found: Vec<Vec<&str>> = vec![Vec::new(); tables.len()];
+        for (i, o) in self.objects.iter().enumerate() {
+            if let (1, a, Some(b)) = self.names(o) {
+                if let Some(&n) = ids.get(a) {
+                    if self.created(Some(index(i))) {
+                        found[n].push(b);
                     }
-                }
-            }
-        }
-        let mut by_id = vec![""; if ids.is_empty() { 0 } else { self.names.len() }];
-        if !by_id.is_empty() {
-            for (n, &i) in &self.names {
-                if let Some(slot) = by_id.get_mut(i as usize) {
-                    *slot = n;
                 }
             }
         }
@@ -264,10 +360,7 @@ impl Touches {
             .iter()
             .zip(found)
             .map(|(t, ids)| {
-                let mut columns: Vec<String> = ids
-                    .into_iter()
-                    .filter_map(|i| by_id.get(i as usize).map(|c| c.to_string()))
-                    .collect();
+                let mut columns: Vec<String> = ids.into_iter().map(str::to_string).collect();
                 columns.sort();
                 columns.dedup();
                 (t.to_string(), columns)
@@ -290,22 +383,17 @@ impl Touches {
     /// The statements that touched the objects whose delta key
     /// ([`ObjKey::delta_key`]) is `key`, in the order of their touches.
     fn by_delta_key(&self, key: &str, out: &mut Vec<(u32, StmtRef)>) {
-        if let Some(&a) = self.names.get(key) {
-            // Every kind but a column (1) is spelled by its own key.
-            for kind in [0, 2, 3, 4, 5, 6] {
-                let k = Key { kind, a, b: END };
-                out.extend(self.of_key(Some(k)).map(|(i, at, _)| (i, at)));
+        // Every kind but a column (1) is spelled by its own key.
+        for kind in [0, 2, 3, 4, 5, 6] {
+            if let Some(o) = self.find(kind, key, None) {
+                out.extend(self.of_key(Some(o)).map(|(i, at, _)| (i, at)));
             }
         }
         // `table.column`, wherever the table key ends (keys may hold dots).
         for (dot, _) in key.match_indices('.') {
-            let (Some(&a), Some(&b)) =
-                (self.names.get(&key[..dot]), self.names.get(&key[dot + 1..]))
-            else {
-                continue;
-            };
-            let k = Key { kind: 1, a, b };
-            out.extend(self.of_key(Some(k)).map(|(i, at, _)| (i, at)));
+            if let Some(o) = self.find(1, &key[..dot], Some(&key[dot + 1..])) {
+                out.extend(self.of_key(Some(o)).map(|(i, at, _)| (i, at)));
+            }
         }
     }
 
@@ -330,19 +418,12 @@ impl Touches {
         };
         match function {
             Some(name) => {
-                let mut by_id = vec![""; self.names.len()];
-                for (n, &i) in &self.names {
-                    if let Some(slot) = by_id.get_mut(i as usize) {
-                        *slot = n;
-                    }
-                }
-                let name_of = |i: u32| by_id.get(i as usize).copied().unwrap_or_default();
                 let mut keys: Vec<String> = self
                     .objects
-                    .keys()
-                    .map(|k| match k.b {
-                        END => name_of(k.a).to_string(),
-                        b => format!("{}.{}", name_of(k.a), name_of(b)),
+                    .iter()
+                    .map(|o| match self.names(o) {
+                        (_, a, None) => a.to_string(),
+                        (_, a, Some(b)) => format!("{a}.{b}"),
                     })
                     .filter(|k| overloads_of(k).as_ref() == Some(&name))
                     .collect();
@@ -365,7 +446,7 @@ impl Touches {
         }
         if found.is_empty() {
             if let Some((t, _)) = object.rsplit_once('.') {
-                let table = self.names.get(t).map(|&a| Key { kind: 0, a, b: END });
+                let table = self.find(0, t, None);
                 found.extend(self.of_key(table).map(|(i, at, _)| (i, at)));
             }
         }
@@ -405,6 +486,18 @@ impl Touches {
         }
         out
     }
+}
+
+/// The kind and names of `o`, read from `text`.
+fn names_of<'t>(text: &'t str, o: &Object) -> (u8, &'t str, Option<&'t str>) {
+    let range =
+        |at: u32, len: u32| text.get(at as usize..(at as usize).saturating_add(len as usize));
+    let a = range(o.a, o.a_len).unwrap_or_default();
+    let b = match o.b_len {
+        END => None,
+        len => range(o.b, len),
+    };
+    (o.kind, a, b)
 }
 
 fn index(n: usize) -> u32 {

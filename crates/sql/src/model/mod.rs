@@ -388,9 +388,11 @@ impl<'a> IntoIterator for &'a TableMap {
 /// Indexes by key, shared copy-on-write like [`TableMap`]: the release engine copies
 /// a touched table's indexes with it, before and after the release. The keys are
 /// shared too (with the table's key set, and between copies): a release that creates
-/// a hundred thousand indexes holds each key once.
+/// a hundred thousand indexes holds each key once. The map itself is shared as well:
+/// an after state that holds every index of the running schema reads the running
+/// schema's map instead of building a copy of it (see [`Schema::copy_tables_from`]).
 #[derive(Debug, Clone, Default)]
-struct IndexMap(BTreeMap<Arc<str>, Arc<Index>>);
+struct IndexMap(Arc<BTreeMap<Arc<str>, Arc<Index>>>);
 
 impl IndexMap {
     fn get(&self, key: &str) -> Option<&Index> {
@@ -398,7 +400,7 @@ impl IndexMap {
     }
 
     fn get_mut(&mut self, key: &str) -> Option<&mut Index> {
-        self.0.get_mut(key).map(Arc::make_mut)
+        Arc::make_mut(&mut self.0).get_mut(key).map(Arc::make_mut)
     }
 
     fn shared(&self, key: &str) -> Option<Arc<Index>> {
@@ -410,17 +412,83 @@ impl IndexMap {
     }
 
     fn insert(&mut self, key: Arc<str>, index: Arc<Index>) {
-        self.0.insert(key, index);
+        Arc::make_mut(&mut self.0).insert(key, index);
     }
 
     fn remove(&mut self, key: &str) -> Option<Index> {
-        self.0
+        if !self.0.contains_key(key) {
+            return None;
+        }
+        Arc::make_mut(&mut self.0)
             .remove(key)
             .map(|i| Arc::try_unwrap(i).unwrap_or_else(|i| (*i).clone()))
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, &Index)> {
         self.0.iter().map(|(k, i)| (&**k, &**i))
+    }
+}
+
+/// Each table's index keys, by table key (kept exact: every index of the schema
+/// is in its table's set and nothing else is). Both the map and each table's set
+/// are shared copy-on-write, so the engine's before and after copies of a touched
+/// table's key set are a reference count until the replay changes that set.
+type IndexKeys = BTreeSet<Arc<str>>;
+
+#[derive(Debug, Clone, Default)]
+struct TableIndexes(Arc<BTreeMap<String, Arc<IndexKeys>>>);
+
+impl TableIndexes {
+    fn get(&self, table: &str) -> Option<&IndexKeys> {
+        self.0.get(table).map(|k| &**k)
+    }
+
+    fn shared(&self, table: &str) -> Option<Arc<IndexKeys>> {
+        self.0.get(table).cloned()
+    }
+
+    fn contains_key(&self, table: &str) -> bool {
+        self.0.contains_key(table)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn insert(&mut self, table: String, keys: Arc<IndexKeys>) {
+        Arc::make_mut(&mut self.0).insert(table, keys);
+    }
+
+    /// Adds index `key` to the set of `table`.
+    fn add(&mut self, table: &str, key: Arc<str>) {
+        let map = Arc::make_mut(&mut self.0);
+        match map.get_mut(table) {
+            Some(keys) => {
+                Arc::make_mut(keys).insert(key);
+            }
+            None => {
+                map.insert(table.to_string(), Arc::new(BTreeSet::from([key])));
+            }
+        }
+    }
+
+    /// Takes index `key` out of the set of `table` (the set goes when empty).
+    fn take(&mut self, table: &str, key: &str) {
+        if !self.0.get(table).is_some_and(|k| k.contains(key)) {
+            return;
+        }
+        let map = Arc::make_mut(&mut self.0);
+        if let Some(keys) = map.get_mut(table) {
+            if keys.len() == 1 {
+                map.remove(table);
+            } else {
+                Arc::make_mut(keys).remove(key);
+            }
+        }
     }
 }
 
@@ -443,7 +511,7 @@ pub struct Schema {
     other_types: BTreeSet<String>,
     renames: Vec<Rename>,
     /// Table key to the keys of its indexes (kept exact).
-    table_indexes: BTreeMap<String, BTreeSet<Arc<str>>>,
+    table_indexes: TableIndexes,
     /// How many index keys are schema-qualified: without any, [`Schema::table_of_index`]
     /// has nothing to search beyond the exact key (a release creating an index asks for
     /// every new one, which made a long history quadratic).
@@ -598,13 +666,13 @@ impl Schema {
         if let Some(t) = src.tables.shared(key) {
             self.tables.insert_shared(key.to_string(), t);
         }
-        let Some(keys) = src.table_indexes.get(key) else {
+        let Some(keys) = src.table_indexes.shared(key) else {
             return;
         };
         if self.table_indexes.contains_key(key) || keys.iter().any(|k| self.indexes.contains_key(k))
         {
             // Some of them are here already: one by one, keeping the maps exact.
-            for k in keys {
+            for k in keys.iter() {
                 if let Some(i) = src.indexes.shared(k) {
                     self.insert_shared_index(k.clone(), i);
                 }
@@ -612,26 +680,25 @@ impl Schema {
             return;
         }
         // The usual case (the first copy of this table into a partial schema):
-        // the table's key set is copied whole.
-        let mut present = BTreeSet::new();
-        for k in keys {
+        // the table's key set is shared whole (`src` keeps it exact).
+        for k in keys.iter() {
             if let Some(i) = src.indexes.shared(k) {
                 if k.contains('.') {
                     self.qualified_index_keys += 1;
                 }
                 self.indexes.insert(k.clone(), i);
-                present.insert(k.clone());
             }
         }
-        if !present.is_empty() {
-            self.table_indexes.insert(key.to_string(), present);
-        }
+        self.table_indexes.insert(key.to_string(), keys);
     }
 
-    /// Copies tables `keys` and their indexes from `src` (see [`Schema::copy_table_from`]).
-    /// Into a schema without indexes (the release's after state) the index maps are
-    /// built in one go from sorted keys, which fills their nodes: inserted one by one,
-    /// a release's hundred thousand new indexes left the nodes half empty.
+    /// Copies tables `keys` (distinct) and their indexes from `src` (see
+    /// [`Schema::copy_table_from`]). Into a schema without indexes (the release's
+    /// after state): when the tables hold every index of `src` (a release that
+    /// touched every indexed table, such as a first migration or one large
+    /// release), the index maps of `src` are shared, not copied; otherwise they are
+    /// built in one go from sorted keys, which fills their nodes (inserted one by
+    /// one, a release's hundred thousand new indexes left the nodes half empty).
     pub(crate) fn copy_tables_from<'k>(
         &mut self,
         src: &Schema,
@@ -643,31 +710,36 @@ impl Schema {
             }
             return;
         }
-        let mut entries: Vec<(Arc<str>, Arc<Index>)> = Vec::new();
+        let mut indexed = 0;
+        let mut sets: Vec<(&str, Arc<IndexKeys>)> = Vec::new();
         for key in keys {
             if let Some(t) = src.tables.shared(key) {
                 self.tables.insert_shared(key.to_string(), t);
             }
-            let Some(index_keys) = src.table_indexes.get(key) else {
-                continue;
-            };
-            let present: BTreeSet<Arc<str>> = index_keys
-                .iter()
-                .filter(|k| src.indexes.contains_key(k))
-                .cloned()
-                .collect();
-            for k in &present {
+            if let Some(index_keys) = src.table_indexes.shared(key) {
+                indexed += 1;
+                sets.push((key, index_keys));
+            }
+        }
+        if indexed == src.table_indexes.len() {
+            // Every indexed table of `src`: its maps are exactly the copy's.
+            self.indexes = src.indexes.clone();
+            self.table_indexes = src.table_indexes.clone();
+            self.qualified_index_keys = src.qualified_index_keys;
+            return;
+        }
+        let mut entries: Vec<(Arc<str>, Arc<Index>)> = Vec::new();
+        for (key, index_keys) in sets {
+            for k in index_keys.iter() {
                 if let Some(i) = src.indexes.shared(k) {
                     entries.push((k.clone(), i));
                 }
             }
-            if !present.is_empty() {
-                self.table_indexes.insert(key.to_string(), present);
-            }
+            self.table_indexes.insert(key.to_string(), index_keys);
         }
         self.qualified_index_keys += entries.iter().filter(|(k, _)| k.contains('.')).count();
         // Each index key belongs to one table of `src`, so the keys are distinct.
-        self.indexes = IndexMap(entries.into_iter().collect());
+        self.indexes = IndexMap(Arc::new(entries.into_iter().collect()));
     }
 
     pub(crate) fn copy_view_from(&mut self, src: &Schema, key: &str) {
@@ -735,10 +807,7 @@ impl Schema {
 
     fn insert_shared_index(&mut self, key: Arc<str>, index: Arc<Index>) {
         self.remove_index(&key);
-        self.table_indexes
-            .entry(index.table.clone())
-            .or_default()
-            .insert(Arc::clone(&key));
+        self.table_indexes.add(&index.table, Arc::clone(&key));
         if key.contains('.') {
             self.qualified_index_keys += 1;
         }
@@ -750,12 +819,7 @@ impl Schema {
         if key.contains('.') {
             self.qualified_index_keys -= 1;
         }
-        if let Some(keys) = self.table_indexes.get_mut(&index.table) {
-            keys.remove(key);
-            if keys.is_empty() {
-                self.table_indexes.remove(&index.table);
-            }
-        }
+        self.table_indexes.take(&index.table, key);
         Some(index)
     }
 
@@ -828,7 +892,7 @@ impl Schema {
         match (mine, theirs) {
             (None, None) => true,
             (Some(a), Some(b)) => {
-                a == b
+                (std::ptr::eq(a, b) || a == b)
                     && a.iter()
                         .all(|k| match (self.indexes.0.get(k), other.indexes.0.get(k)) {
                             (Some(x), Some(y)) => Arc::ptr_eq(x, y),
