@@ -651,6 +651,62 @@ mod sql_tests {
         assert!(sql_secret_ranges(plain).is_empty());
     }
 
+    /// What [`triggered`] answers, literal by literal: a case-sensitive
+    /// literal as written, a case-insensitive one in any ASCII case (or any of
+    /// them when the text holds a letter that folds into ASCII).
+    fn triggered_by_each_literal(text: &str) -> [bool; TRIGGER_COUNT + 1] {
+        let lower = text.to_ascii_lowercase();
+        let folds = text.contains(['\u{17f}', '\u{212a}']);
+        let mut hit = [false; TRIGGER_COUNT + 1];
+        for (h, (ci, lits)) in hit.iter_mut().zip(TRIGGERS) {
+            *h = if *ci {
+                folds || lits.iter().any(|l| lower.contains(l))
+            } else {
+                lits.iter().any(|l| text.contains(l))
+            };
+        }
+        hit[URL] = text.contains("://");
+        hit
+    }
+
+    #[test]
+    fn triggered_finds_each_literal_in_its_case_only() {
+        let mut texts: Vec<String> = Vec::new();
+        for (_, lits) in TRIGGERS {
+            for l in *lits {
+                for v in [
+                    l.to_string(),
+                    l.to_ascii_lowercase(),
+                    l.to_ascii_uppercase(),
+                    l[..l.len() - 1].to_string(),
+                ] {
+                    texts.push(format!("SELECT 'x{v}y' FROM task_list; -- ask"));
+                    texts.push(v.clone());
+                }
+            }
+        }
+        texts.extend(
+            [
+                "",
+                "sk",
+                "Sk-live",
+                "task sk- SK",
+                "ghp ghp_ GHP_",
+                "postgres://u:p@h/d",
+                "PA\u{17f}\u{17f}WORD",
+                "\u{212a}ey-",
+                "sharedaccesssignatur sharedaccesskey",
+                "SHAREDACCESSSIGNATURE",
+                "_live _test_ _LIVE_",
+                "SG. sg. Sg.",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(triggered(t), triggered_by_each_literal(t), "{t}");
+        }
+    }
+
     #[test]
     fn the_sql_pattern_is_skipped_only_where_it_cannot_match() {
         let Ok(re) = regex::Regex::new(SQL_PATTERN) else {

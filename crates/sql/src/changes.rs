@@ -1336,7 +1336,7 @@ pub fn from_statement(stmt: &Statement, st: &StatementText<'_>) -> Vec<Change> {
                     if_not_exists: cv.if_not_exists,
                     columns,
                     sources: view_sources(&cv.query, d),
-                    query: cv.query.to_string(),
+                    query: view_query(&cv.query, st),
                     depends_on: query_relations(&cv.query, d),
                 },
                 whole,
@@ -1963,6 +1963,84 @@ pub(crate) fn view_sources(query: &Query, dialect: Dialect) -> Vec<ColumnSource>
                 out.push(source(e, &qualifiers))
             }
             _ => return Vec::new(),
+        }
+    }
+    out
+}
+
+/// A view's defining query as the schema model compares it ("definition
+/// changed"): its tokens from the statement's text ([`view_query_text`]), or,
+/// for a tree replayed without its text, the same normalisation of the tree
+/// printed back to SQL.
+fn view_query(query: &Query, st: &StatementText<'_>) -> String {
+    if !st.src.is_empty() {
+        if let Some(q) = view_query_text(st.src, st.span, st.dialect) {
+            return q;
+        }
+    }
+    let printed = query.to_string();
+    normalized_tokens(&printed, &tokens(&printed, 0, printed.len(), st.dialect))
+}
+
+/// The query of `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)]
+/// [options] AS query [WITH [NO] DATA | WITH [CASCADED | LOCAL] CHECK OPTION]`
+/// as one text: the tokens after the `AS` that starts it, comments dropped,
+/// unquoted words in lower case, one space between tokens. The parsed and the
+/// token-read view (`parse::view`) both take it from here, so two spellings of
+/// one query that differ in blanks, comments or keyword case compare equal.
+pub(crate) fn view_query_text(src: &str, span: Span, dialect: Dialect) -> Option<String> {
+    let toks: Vec<Token> = tokens(src, span.start, span.end, dialect)
+        .into_iter()
+        .filter(|t| !t.is_comment())
+        .collect();
+    let view = toks.iter().position(|t| t.is_word(src, "VIEW"))?;
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, t) in toks.iter().enumerate().skip(view + 1) {
+        if t.is_punct(src, b'(') {
+            depth += 1;
+        } else if t.is_punct(src, b')') {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is_word(src, "AS") {
+            start = Some(i + 1);
+            break;
+        }
+    }
+    let start = start?;
+    let mut end = toks.len();
+    let w = |i: usize, kw: &str| toks.get(i).is_some_and(|t| t.is_word(src, kw));
+    // A trailing option of the statement, not of the query.
+    if end >= start + 2 && w(end - 1, "DATA") {
+        if w(end - 2, "WITH") {
+            end -= 2;
+        } else if end >= start + 3 && w(end - 2, "NO") && w(end - 3, "WITH") {
+            end -= 3;
+        }
+    } else if end >= start + 3 && w(end - 1, "OPTION") && w(end - 2, "CHECK") {
+        if w(end - 3, "WITH") {
+            end -= 3;
+        } else if end >= start + 4
+            && (w(end - 3, "CASCADED") || w(end - 3, "LOCAL"))
+            && w(end - 4, "WITH")
+        {
+            end -= 4;
+        }
+    }
+    Some(normalized_tokens(src, &toks[start..end]))
+}
+
+/// Tokens joined by one space, comments dropped, unquoted words in lower case.
+fn normalized_tokens(src: &str, toks: &[Token]) -> String {
+    let mut out = String::new();
+    for t in toks.iter().filter(|t| !t.is_comment()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let s = t.text(src);
+        if t.kind == TokenKind::Word {
+            out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(s);
         }
     }
     out

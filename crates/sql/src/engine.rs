@@ -447,22 +447,24 @@ impl Walk {
             // The tree, parsed again here when the file was too large to keep it.
             let tree = s.tree(text, pf.dialect);
             let ast: Option<&Statement> = tree.as_deref();
+            // A view read from its tokens instead of parsed: its change value.
+            let read = s.read.as_deref();
             let first = first_word(text, s.span);
             // A parsed `CREATE`, `DROP` or `EXEC` has no fact the scan adds to
             // its syntax tree's change values.
             let ops = OPS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(first))
-                && !(ast.is_some()
+                && !((ast.is_some() || read.is_some())
                     && TREE_ONLY_WORDS
                         .iter()
                         .any(|w| w.eq_ignore_ascii_case(first)))
                 && (!first.eq_ignore_ascii_case("CREATE")
                     || crate::scan::create_is_index(text, s.span, pf.dialect));
-            let changes_schema = ast.is_some_and(may_change_schema);
+            let changes_schema = ast.is_some_and(may_change_schema) || read.is_some();
             // A routine or PRAGMA the parser rejects is valid SQL that changes no
             // schema by itself (DDL in routine bodies is read by the body scan).
             let skipped = s.skipped
                 || (ast.is_none() && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
-            let rejected = ast.is_none() && !skipped;
+            let rejected = ast.is_none() && read.is_none() && !skipped;
             // DDL inside `DO` blocks and routine bodies, found by the token scan.
             let in_bodies = crate::scan::in_bodies(text, s.span, pf.dialect);
             if !ops && !changes_schema && !rejected && in_bodies.is_empty() {
@@ -478,6 +480,7 @@ impl Walk {
             let mut changes: Vec<Change> = match (ast, &s.error) {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
+                (None, _) if read.is_some() => crate::parse::read_changes(s),
                 (None, _) if skipped => Vec::new(),
                 (None, _) if read_whole => Vec::new(),
                 (None, err) => {
@@ -491,7 +494,11 @@ impl Walk {
                     scan(&st)
                 }
             };
-            let from_ast = if ast.is_some() { changes.len() } else { 0 };
+            let from_ast = if ast.is_some() || read.is_some() {
+                changes.len()
+            } else {
+                0
+            };
             if ops {
                 let mut extra = scan_ops(&st, ast.is_some());
                 for c in &mut extra {
@@ -620,6 +627,16 @@ impl Walk {
             if let Some(ast) = ast {
                 let made = changes_schema.then(|| &changes[..from_ast]);
                 if !self.replay(fi, s.span, ast, made, pf.dialect, schema) {
+                    for c in &mut self.candidates[first_candidate..] {
+                        c.replayed = false;
+                    }
+                }
+            } else if read.is_some() {
+                let made = &changes[..from_ast];
+                if let crate::model::Applied::NotUnderstood(why) =
+                    schema.apply_read(made, pf.dialect)
+                {
+                    self.not_followed.push((fi, s.span, why));
                     for c in &mut self.candidates[first_candidate..] {
                         c.replayed = false;
                     }

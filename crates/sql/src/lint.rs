@@ -59,7 +59,13 @@ pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(S
     let mut skipped = Vec::new();
     for s in &pf.statements {
         let applied = match s.tree(&pf.file.text, pf.dialect) {
-            Some(ast) => schema.apply(&ast, pf.dialect),
+            Some(ast) => schema.apply_in(
+                &ast,
+                &crate::changes::StatementText::new(&pf.file.text, s.span, pf.dialect),
+            ),
+            None if s.read.is_some() => {
+                schema.apply_read(&crate::parse::read_changes(s), pf.dialect)
+            }
             None if s.error.is_some() => {
                 crate::engine::replay_rejected(schema, &pf.file.text, s.span, pf.dialect)
             }

@@ -18,6 +18,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Location;
 
 mod plain;
+mod view;
 
 /// Why sqlparser rejected a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,10 @@ pub struct ParsedStatement {
     /// no rule and not the schema model needs. `UPDATE`/`DELETE` are still
     /// token-scanned by the data rules. [`parse_file_all`] parses everything.
     pub skipped: bool,
+    /// A `CREATE VIEW` read from its tokens instead of parsed (see
+    /// `parse/view.rs`): its one change value, the same its syntax tree gives.
+    /// `ast` is then `None`, and the statement is neither rejected nor skipped.
+    pub read: Option<Box<crate::changes::ChangeKind>>,
 }
 
 /// First words of statements [`parse_file`] leaves to the token scan. They change
@@ -174,21 +179,24 @@ pub fn parse_file_all(file: &SourceFile, layout: Layout, dialect: Dialect) -> Pa
 /// [`ParsedStatement::skipped`], as if it had not been parsed. A `Statement` is
 /// about 3.5 KB before its children, so keeping the tree of every `INSERT ..
 /// VALUES` of a seed-heavy migration took about 150 times the file's size.
+///
+/// A `CREATE VIEW` whose tokens `view` reads with certainty is not given to the
+/// parser: it keeps its change value ([`ParsedStatement::read`]) instead.
 pub fn parse_file_checked(file: &SourceFile, layout: Layout, dialect: Dialect) -> ParsedFile {
-    parse_filtered(file, layout, dialect, true, true, &|_| true)
+    parse_filtered(file, layout, dialect, true, true, true, &|_| true)
 }
 
 /// As [`parse_file`], but only the statements for which `keep(statement text)`
 /// holds go through the parser; the others are kept as skipped. Replaying a long
 /// history for a small release only needs the statements that name what the
-/// release touches.
+/// release touches. Views are read from their tokens as in [`parse_file_checked`].
 pub fn parse_file_where(
     file: &SourceFile,
     layout: Layout,
     dialect: Dialect,
     keep: &dyn Fn(&str) -> bool,
 ) -> ParsedFile {
-    parse_filtered(file, layout, dialect, false, false, keep)
+    parse_filtered(file, layout, dialect, false, false, true, keep)
 }
 
 /// The statement spans of the forward part of `file`, without parsing.
@@ -203,7 +211,7 @@ pub fn statement_spans(file: &SourceFile, layout: Layout, dialect: Dialect) -> V
 }
 
 fn parse_impl(file: &SourceFile, layout: Layout, dialect: Dialect, all: bool) -> ParsedFile {
-    parse_filtered(file, layout, dialect, all, false, &|_| true)
+    parse_filtered(file, layout, dialect, all, false, false, &|_| true)
 }
 
 fn parse_filtered(
@@ -212,6 +220,7 @@ fn parse_filtered(
     dialect: Dialect,
     all: bool,
     lean: bool,
+    by_tokens: bool,
     keep: &dyn Fn(&str) -> bool,
 ) -> ParsedFile {
     // Placeholders replaced, Liquibase changelogs written as SQL (same positions).
@@ -230,6 +239,7 @@ fn parse_filtered(
                 offset: Some(at),
             })),
             skipped: false,
+            read: None,
         });
     }
     for range in forward_ranges(layout, text) {
@@ -250,14 +260,29 @@ fn parse_filtered(
                 || !keep(&text[raw.span.start..raw.span.end])
                 // Parsed only to drop its tree (see `plain`): known to parse.
                 || (lean && plain::is_plain_data(text, raw.span, dialect, tokens))
+                || (lean && view::is_plain_update(text, raw.span, dialect, tokens))
             {
                 statements.push(ParsedStatement {
                     span: raw.span,
                     ast: None,
                     error: None,
                     skipped: true,
+                    read: None,
                 });
                 continue;
+            }
+            // A view read from its tokens (see `view`): the parser is not needed.
+            if by_tokens && raw.span.len() < 2 * guard::MAX_OPERATOR_CHAIN {
+                if let Some(kind) = view::read(text, raw.span, dialect, tokens) {
+                    statements.push(ParsedStatement {
+                        span: raw.span,
+                        ast: None,
+                        error: None,
+                        skipped: false,
+                        read: Some(Box::new(kind)),
+                    });
+                    continue;
+                }
             }
             parse_one(
                 text,
@@ -299,6 +324,7 @@ fn parse_one(
             ast: None,
             error: Some(Box::new(error)),
             skipped: false,
+            read: None,
         });
         return;
     }
@@ -312,6 +338,7 @@ fn parse_one(
                 ast: None,
                 error: None,
                 skipped: true,
+                read: None,
             });
         }
         Ok(stmts) if !stmts.is_empty() => {
@@ -324,6 +351,7 @@ fn parse_one(
                         ast: None,
                         error: None,
                         skipped: false,
+                        read: None,
                     });
                     continue;
                 }
@@ -333,6 +361,7 @@ fn parse_one(
                         ast: None,
                         error: None,
                         skipped: true,
+                        read: None,
                     });
                     continue;
                 }
@@ -341,6 +370,7 @@ fn parse_one(
                     ast: Some(Box::new(ast)),
                     error: None,
                     skipped: false,
+                    read: None,
                 });
             }
         }
@@ -362,6 +392,7 @@ fn parse_one(
                 ast: None,
                 error: Some(Box::new(ParseError { message, offset })),
                 skipped: false,
+                read: None,
             });
         }
     }
@@ -415,7 +446,7 @@ impl ParsedStatement {
     /// Parsed without error and its tree not kept (in a file larger than
     /// `KEEP_TREES_UP_TO`): [`ParsedStatement::tree`] parses it again.
     pub fn is_deferred(&self) -> bool {
-        self.ast.is_none() && self.error.is_none() && !self.skipped
+        self.ast.is_none() && self.error.is_none() && !self.skipped && self.read.is_none()
     }
 
     /// The statement's syntax tree: the one kept, or for a deferred statement the
@@ -438,6 +469,19 @@ impl ParsedStatement {
             .flatten()
             .map(std::borrow::Cow::Owned)
     }
+}
+
+/// The change values of a statement read from its tokens
+/// ([`ParsedStatement::read`]); none for any other.
+pub(crate) fn read_changes(s: &ParsedStatement) -> Vec<crate::changes::Change> {
+    s.read
+        .iter()
+        .map(|kind| crate::changes::Change {
+            kind: (**kind).clone(),
+            clause: s.span,
+            by_scan: false,
+        })
+        .collect()
 }
 
 /// A parsed statement whose tree nothing reads: the release engine makes no change

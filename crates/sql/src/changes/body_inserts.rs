@@ -9,8 +9,21 @@ use canary_lint_core::Span;
 /// with the columns each `INSERT INTO t (a, b)` names (`None`: no column list).
 pub(crate) fn inserts(text: &str, dialect: Dialect) -> Vec<(Name, Option<Vec<String>>)> {
     let mut out = Vec::new();
-    inserts_in(text, Span::new(0, text.len()), dialect, &mut out, 0);
+    // No `INSERT` in any case: nothing to tokenize the body for.
+    if names_insert(text) {
+        inserts_in(text, Span::new(0, text.len()), dialect, &mut out, 0);
+    }
     out
+}
+
+/// Whether `text` holds `insert` in some ASCII case (a body without it has no
+/// `INSERT` word).
+fn names_insert(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'i', b'I', b).any(|i| {
+        b.get(i..i + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"insert"))
+    })
 }
 
 fn inserts_in(
@@ -76,6 +89,9 @@ mod tests {
             .into_iter()
             .map(|(n, c)| (n.key, c))
             .collect();
+        assert!(names_insert("x InSeRt"));
+        assert!(!names_insert("BEGIN RETURN NEW; END -- inser"));
+        assert!(inserts("$$ BEGIN UPDATE t SET a = 1; END $$", Dialect::Postgres).is_empty());
         assert_eq!(
             found,
             vec![

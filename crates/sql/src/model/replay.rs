@@ -100,6 +100,30 @@ impl Schema {
         self.not_replayed(stmt, dialect)
     }
 
+    /// A statement read from its tokens instead of parsed (a `CREATE VIEW`,
+    /// see `parse/view.rs`), replayed from its change values as its syntax
+    /// tree's would be.
+    pub(crate) fn apply_read(&mut self, changes: &[Change], dialect: Dialect) -> Applied {
+        self.dialect = dialect;
+        self.replay_changes(changes, None)
+    }
+
+    /// As [`Schema::apply`], for a statement with its text (`st`): a view's
+    /// query is kept as its text gives it (`changes::view_query_text`), the
+    /// same a view read from its tokens has.
+    pub(crate) fn apply_in(
+        &mut self,
+        stmt: &Statement,
+        st: &crate::changes::StatementText<'_>,
+    ) -> Applied {
+        if !matches!(stmt, Statement::CreateView(_)) {
+            return self.apply(stmt, st.dialect);
+        }
+        let changes = crate::changes::from_statement(stmt, st);
+        self.dialect = st.dialect;
+        self.replay_changes(&changes, None)
+    }
+
     /// A statement the parser rejected and the token scan reads whole
     /// ([`crate::scan::fully_read`]: `DROP INDEX CONCURRENTLY [IF EXISTS] name,
     /// ..`), replayed from the scan's change values (`changes`): its `DropIndex`

@@ -104,7 +104,17 @@ pub(crate) fn check(cx: &RuleCx<'_>, change: &Change, out: &mut Vec<Diagnostic>)
 /// statement step judges a column by the name stable knew, which the new name
 /// is not, so the net effect on the column stable knew is judged here.
 pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a table with a column renamed under one of its names has a column
+    // whose name stable knew another.
+    let renames_columns_of = |t: &str| {
+        cx.renames
+            .iter()
+            .any(|r| r.kind == crate::model::RenameKind::Column && r.parent.as_deref() == Some(t))
+    };
     for (b, a) in cx.kept_tables().chain(cx.renamed_tables()) {
+        if !renames_columns_of(&b.key) && !renames_columns_of(&a.key) {
+            continue;
+        }
         for col in a.columns() {
             // Column renames are recorded under the table's name at the time:
             // the new name after a table rename, the old one before it.

@@ -77,6 +77,8 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
         let mut added: Vec<String> = a
             .constraints
             .iter()
+            // Without column renames, one stable's schema had as it is: known.
+            .filter(|c| renamed || !b.constraints.contains(c))
             .filter(|c| touches_old(&c.columns))
             .filter(|c| {
                 let cols = origin(cx, &b.key, renamed, &c.columns);
