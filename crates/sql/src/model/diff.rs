@@ -771,7 +771,8 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
                 let redefined = index.unique
                     && (!old_index.unique
                         || old_index.predicate != index.predicate
-                        || old_index.columns != old_columns(origins, &index.table, &index.columns))
+                        || *old_index.columns
+                            != *old_columns(origins, &index.table, &index.columns))
                     && origins
                         .origin(RenameKind::Table, &index.table)
                         .is_some_and(|(t, _)| {
@@ -853,7 +854,7 @@ fn diff_indexes(old: &Schema, new: &Schema, origins: &Origins, out: &mut Vec<Sch
         }
         // Indexes of a dropped table go with it (the table drop is reported). A
         // dropped index slows stable's queries down; they still work.
-        if kept_tables.contains(&index.table) {
+        if kept_tables.contains(&*index.table) {
             push(
                 out,
                 Expand,

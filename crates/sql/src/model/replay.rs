@@ -864,11 +864,11 @@ impl Schema {
         self.insert_index(
             key,
             Index {
-                name,
-                table: table.clone(),
-                columns,
+                name: name.into(),
+                table: table.as_str().into(),
+                columns: columns.into(),
                 unique: def.unique,
-                predicate: def.predicate.clone(),
+                predicate: def.predicate.as_deref().map(Into::into),
             },
         );
         if known {
@@ -909,7 +909,7 @@ impl Schema {
                     } else {
                         ConstraintKind::Unique
                     },
-                    columns: found.columns,
+                    columns: found.columns.into_vec(),
                 }
             }
         };
@@ -942,9 +942,9 @@ impl Schema {
         self.insert_index(
             index_key(&table.key, &key, dialect),
             Index {
-                name: display,
-                table: table.key.clone(),
-                columns,
+                name: display.into(),
+                table: table.key.as_str().into(),
+                columns: columns.into(),
                 unique: false,
                 predicate: None,
             },
@@ -1099,7 +1099,7 @@ impl Schema {
         column.name = new.display.clone();
         column.key = new_key.clone();
         table.rekey(&old_key, &new_key);
-        let swap = |cols: &mut Vec<String>| {
+        let swap = |cols: &mut [String]| {
             for c in cols.iter_mut() {
                 if *c == old_key {
                     *c = new_key.clone();
@@ -1150,7 +1150,7 @@ impl Schema {
             let per_table = matches!(dialect, Dialect::Mysql | Dialect::Mssql);
             for k in self.index_keys_of(from) {
                 if let Some(mut i) = self.remove_index(&k) {
-                    i.table = to.clone();
+                    i.table = to.as_str().into();
                     // Per-table index keys (MySQL, SQL Server) follow the table.
                     let k = if per_table {
                         index_key(&to, k.get(from.len() + 1..).unwrap_or_default(), dialect)
@@ -1242,7 +1242,7 @@ impl Schema {
         let Some(mut index) = self.remove_index(from) else {
             return Err(format!("index `{from}` is not known").into());
         };
-        index.name = written.to_string();
+        index.name = written.into();
         self.insert_index(to.clone(), index);
         self.renames.push(Rename {
             kind: RenameKind::Index,
@@ -1369,7 +1369,7 @@ impl Schema {
     /// indexes of schema `key`.
     fn drop_schema(&mut self, key: &str) {
         let prefix = format!("{key}.");
-        let keep = |k: &String| !k.starts_with(&prefix);
+        let keep = |k: &str| !k.starts_with(&prefix);
         self.tables.retain(|k, _| keep(k));
         self.triggers.retain(|k, _| keep(k));
         self.views.retain(|k, _| keep(k));
