@@ -551,3 +551,46 @@ fn the_name_check_sees_a_shared_name() {
         vec!["type Node: a/src/lib.rs, b/src/lib.rs".to_string()]
     );
 }
+
+/// Files and counts of the `unsafe` keyword (read as a token: comments and strings
+/// do not count) and of `allow(unsafe_code)` in every Rust file of the repository.
+fn unsafe_uses() -> BTreeMap<String, usize> {
+    let mut files = Vec::new();
+    for dir in ["crates", "tests", "benches"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    fn count(stream: TokenStream, n: &mut usize) {
+        for t in stream {
+            match &t {
+                TokenTree::Ident(i) if i == "unsafe" || i == "unsafe_code" => *n += 1,
+                TokenTree::Group(g) => count(g.stream(), n),
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable source");
+        let stream = TokenStream::from_str(&text).expect("source that lexes");
+        let mut n = 0;
+        count(stream, &mut n);
+        if n > 0 {
+            let rel = f.strip_prefix(root()).expect("under the root");
+            out.insert(rel.to_string_lossy().replace('\\', "/"), n);
+        }
+    }
+    out
+}
+
+/// The workspace denies `unsafe_code`; the one place allowed to use it is the
+/// binary's call that sets the allocator's purge delay (`allow(unsafe_code)` and
+/// one `unsafe` block, in `crates/cli/main.rs`).
+#[test]
+fn the_only_unsafe_is_the_allocator_option() {
+    let uses = unsafe_uses();
+    let expected: BTreeMap<String, usize> = [("crates/cli/main.rs".to_string(), 2)].into();
+    assert_eq!(
+        uses, expected,
+        "`unsafe` outside the allocator option of crates/cli/main.rs"
+    );
+}

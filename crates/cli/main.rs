@@ -27,6 +27,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     no_huge_pages();
+    prompt_purge();
     // Worker threads with a known, generous stack: deep (but accepted) syntax trees
     // are walked and dropped there. Failing leaves rayon's default pool.
     let _ = rayon::ThreadPoolBuilder::new()
@@ -53,6 +54,30 @@ fn main() -> ExitCode {
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
+}
+
+/// Has the allocator give memory it no longer uses back to the system after 10 ms
+/// instead of its default second, unless `MIMALLOC_PURGE_DELAY` says otherwise.
+/// A large migration frees the parse of each statement while the next ones are
+/// read; kept for a second, that garbage was a tenth of the peak memory of a 10 MB
+/// release of schema changes (peak RSS 119 to 132 MiB over ten runs, 113 to 117
+/// MiB with 10 ms; no change in run time measured).
+///
+/// This is the project's only `unsafe` (a test keeps it so): one call into the
+/// allocator's C library, which the binary links through the `mimalloc` crate,
+/// with a constant option number and value. `mi_option_set` takes an option
+/// (`mi_option_t`, a C enum: `mi_option_purge_delay` is 15 in mimalloc 3's
+/// header) and a `long`, and may be called at any time from any thread.
+#[allow(unsafe_code)]
+fn prompt_purge() {
+    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: a plain C function of the linked allocator, taking two integers.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    }
 }
 
 /// The dialect from the flag, else the settings file, else Postgres.
