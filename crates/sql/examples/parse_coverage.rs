@@ -58,7 +58,7 @@ fn main() {
                         }
                     }
                 }
-                match &s.error {
+                match s.error() {
                     None => ok += 1,
                     Some(e) => {
                         // Group by the parser's message without the token it saw.

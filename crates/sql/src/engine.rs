@@ -448,7 +448,7 @@ impl Walk {
             let tree = s.tree(text, pf.dialect);
             let ast: Option<&Statement> = tree.as_deref();
             // A view read from its tokens instead of parsed: its change value.
-            let read = s.read.as_deref();
+            let read = s.read();
             let first = first_word(text, s.span);
             // A parsed `CREATE`, `DROP` or `EXEC` has no fact the scan adds to
             // its syntax tree's change values.
@@ -477,7 +477,7 @@ impl Walk {
             let st = StatementText::new(text, s.span, pf.dialect);
             // A rejected statement the scan reads whole (`DROP INDEX CONCURRENTLY`).
             let read_whole = rejected && crate::scan::fully_read(&st);
-            let mut changes: Vec<Change> = match (ast, &s.error) {
+            let mut changes: Vec<Change> = match (ast, s.error()) {
                 (Some(ast), _) if changes_schema => from_statement(ast, &st),
                 (Some(_), _) => Vec::new(),
                 (None, _) if read.is_some() => crate::parse::read_changes(s),

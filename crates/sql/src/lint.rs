@@ -63,10 +63,10 @@ pub fn replay_file(schema: &mut crate::model::Schema, pf: &ParsedFile) -> Vec<(S
                 &ast,
                 &crate::changes::StatementText::new(&pf.file.text, s.span, pf.dialect),
             ),
-            None if s.read.is_some() => {
+            None if s.read().is_some() => {
                 schema.apply_read(&crate::parse::read_changes(s), pf.dialect)
             }
-            None if s.error.is_some() => {
+            None if s.error().is_some() => {
                 crate::engine::replay_rejected(schema, &pf.file.text, s.span, pf.dialect)
             }
             None => continue,

@@ -38,17 +38,25 @@ pub struct ParsedStatement {
     /// the statement is skipped, or when its tree was not kept
     /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
     pub ast: Option<Box<Statement>>,
-    /// Boxed: a file holds one record per statement and few are rejected.
-    pub error: Option<Box<ParseError>>,
+    /// What the parser said of a statement it rejected, or the change value of a
+    /// `CREATE VIEW` read from its tokens (see `parse/view.rs`; `ast` is then
+    /// `None`, and the statement is neither rejected nor skipped): both rare, so one
+    /// boxed slot holds either (a file holds one record per statement: 40 bytes, not
+    /// 48 with a slot each). Read through [`ParsedStatement::error`] and
+    /// [`ParsedStatement::read`].
+    aside: Option<Box<Aside>>,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
     /// `UPDATE` ...) or a routine (`CREATE FUNCTION/PROCEDURE/TRIGGER`) whose AST
     /// no rule and not the schema model needs. `UPDATE`/`DELETE` are still
     /// token-scanned by the data rules. [`parse_file_all`] parses everything.
     pub skipped: bool,
-    /// A `CREATE VIEW` read from its tokens instead of parsed (see
-    /// `parse/view.rs`): its one change value, the same its syntax tree gives.
-    /// `ast` is then `None`, and the statement is neither rejected nor skipped.
-    pub read: Option<Box<crate::changes::ChangeKind>>,
+}
+
+/// The rare part of a [`ParsedStatement`].
+#[derive(Debug, Clone)]
+enum Aside {
+    Error(ParseError),
+    Read(crate::changes::ChangeKind),
 }
 
 /// First words of statements [`parse_file`] leaves to the token scan. They change
@@ -234,12 +242,11 @@ fn parse_filtered(
         statements.push(ParsedStatement {
             span: Span::new(at, at),
             ast: None,
-            error: Some(Box::new(ParseError {
+            aside: Some(Box::new(Aside::Error(ParseError {
                 message,
                 offset: Some(at),
-            })),
+            }))),
             skipped: false,
-            read: None,
         });
     }
     for range in forward_ranges(layout, text) {
@@ -265,9 +272,8 @@ fn parse_filtered(
                 statements.push(ParsedStatement {
                     span: raw.span,
                     ast: None,
-                    error: None,
+                    aside: None,
                     skipped: true,
-                    read: None,
                 });
                 continue;
             }
@@ -277,9 +283,8 @@ fn parse_filtered(
                     statements.push(ParsedStatement {
                         span: raw.span,
                         ast: None,
-                        error: None,
+                        aside: Some(Box::new(Aside::Read(kind))),
                         skipped: false,
-                        read: Some(Box::new(kind)),
                     });
                     continue;
                 }
@@ -322,9 +327,8 @@ fn parse_one(
         out.push(ParsedStatement {
             span: raw.span,
             ast: None,
-            error: Some(Box::new(error)),
+            aside: Some(Box::new(Aside::Error(error))),
             skipped: false,
-            read: None,
         });
         return;
     }
@@ -336,9 +340,8 @@ fn parse_one(
             out.push(ParsedStatement {
                 span: raw.span,
                 ast: None,
-                error: None,
+                aside: None,
                 skipped: true,
-                read: None,
             });
         }
         Ok(stmts) if !stmts.is_empty() => {
@@ -349,9 +352,8 @@ fn parse_one(
                     out.push(ParsedStatement {
                         span: raw.span,
                         ast: None,
-                        error: None,
+                        aside: None,
                         skipped: false,
-                        read: None,
                     });
                     continue;
                 }
@@ -359,18 +361,16 @@ fn parse_one(
                     out.push(ParsedStatement {
                         span: raw.span,
                         ast: None,
-                        error: None,
+                        aside: None,
                         skipped: true,
-                        read: None,
                     });
                     continue;
                 }
                 out.push(ParsedStatement {
                     span: raw.span,
                     ast: Some(Box::new(ast)),
-                    error: None,
+                    aside: None,
                     skipped: false,
-                    read: None,
                 });
             }
         }
@@ -390,9 +390,8 @@ fn parse_one(
             out.push(ParsedStatement {
                 span: raw.span,
                 ast: None,
-                error: Some(Box::new(ParseError { message, offset })),
+                aside: Some(Box::new(Aside::Error(ParseError { message, offset }))),
                 skipped: false,
-                read: None,
             });
         }
     }
@@ -443,10 +442,26 @@ fn parse_sql_from(
 const KEEP_TREES_UP_TO: usize = 256 * 1024;
 
 impl ParsedStatement {
+    /// What the parser said, when it rejected the statement.
+    pub fn error(&self) -> Option<&ParseError> {
+        match self.aside.as_deref() {
+            Some(Aside::Error(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The change value of a `CREATE VIEW` read from its tokens instead of parsed.
+    pub fn read(&self) -> Option<&crate::changes::ChangeKind> {
+        match self.aside.as_deref() {
+            Some(Aside::Read(kind)) => Some(kind),
+            _ => None,
+        }
+    }
+
     /// Parsed without error and its tree not kept (in a file larger than
     /// `KEEP_TREES_UP_TO`): [`ParsedStatement::tree`] parses it again.
     pub fn is_deferred(&self) -> bool {
-        self.ast.is_none() && self.error.is_none() && !self.skipped && self.read.is_none()
+        self.ast.is_none() && self.aside.is_none() && !self.skipped
     }
 
     /// The statement's syntax tree: the one kept, or for a deferred statement the
@@ -474,10 +489,10 @@ impl ParsedStatement {
 /// The change values of a statement read from its tokens
 /// ([`ParsedStatement::read`]); none for any other.
 pub(crate) fn read_changes(s: &ParsedStatement) -> Vec<crate::changes::Change> {
-    s.read
-        .iter()
+    s.read()
+        .into_iter()
         .map(|kind| crate::changes::Change {
-            kind: (**kind).clone(),
+            kind: kind.clone(),
             clause: s.span,
             by_scan: false,
         })
@@ -697,14 +712,21 @@ mod tests {
         assert_eq!(&text[sp.start..sp.end], "\"é_mail\"");
     }
 
+    /// A large migration keeps one record per statement for the whole run.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_statement_record_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<ParsedStatement>(), 40);
+    }
+
     #[test]
     fn parse_errors_keep_message_and_position() {
         let text = "SELECT 1;\nALTER TABLE t DROP COLUMN;";
         let f = SourceFile::new("x.sql", text);
         let p = parse_file(&f, Layout::Plain, Dialect::Postgres);
         let e = p.statements[1]
-            .error
-            .clone()
+            .error()
+            .cloned()
             .unwrap_or_else(|| panic!("{:?}", p.statements));
         assert!(e.message.contains("Expected"), "{}", e.message);
         assert!(!e.message.contains("Line:"));
@@ -746,7 +768,7 @@ ALTER TABLE users DROP COLUMN email;
     fn kinds(pf: &ParsedFile) -> Vec<(bool, bool, bool)> {
         pf.statements
             .iter()
-            .map(|s| (s.ast.is_some(), s.error.is_some(), s.skipped))
+            .map(|s| (s.ast.is_some(), s.error().is_some(), s.skipped))
             .collect()
     }
 

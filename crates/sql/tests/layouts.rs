@@ -142,7 +142,7 @@ fn layouts_are_detected_ordered_and_exclude_rollbacks() {
                 assert!(
                     s.ast.is_some() || s.skipped,
                     "{name}: {sql} did not parse: {:?}",
-                    s.error
+                    s.error()
                 );
             }
         }
@@ -222,7 +222,11 @@ fn liquibase_formats_are_discovered_in_include_order() {
                     !sql.contains("down_marker"),
                     "{name}: rollback linted: {sql}"
                 );
-                assert!(s.ast.is_some() || s.skipped, "{name}: {sql}: {:?}", s.error);
+                assert!(
+                    s.ast.is_some() || s.skipped,
+                    "{name}: {sql}: {:?}",
+                    s.error()
+                );
             }
         }
     }
