@@ -146,8 +146,8 @@ impl<'a> Reader<'a> {
 }
 
 /// A `'...'` token that ends at its closing quote (a doubled quote stands for
-/// itself).
-fn closed_string(b: &[u8]) -> bool {
+/// itself). Also read by the view reader.
+pub(super) fn closed_string(b: &[u8]) -> bool {
     let mut i = 1;
     while i < b.len() {
         if b[i] == b'\'' {

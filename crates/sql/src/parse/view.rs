@@ -345,7 +345,11 @@ fn tokens(text: &str, span: Span, dialect: Dialect, cut: Option<&[Token]>) -> Op
                 }
                 K::Quoted
             }
-            TokenKind::Str if s[0] == b'\'' && !s.contains(&b'\\') && closed_string(s) => K::Str,
+            TokenKind::Str
+                if s[0] == b'\'' && !s.contains(&b'\\') && super::plain::closed_string(s) =>
+            {
+                K::Str
+            }
             TokenKind::Number => {
                 let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
                 let ok = match s.iter().position(|c| *c == b'.') {
@@ -396,26 +400,6 @@ fn tokens(text: &str, span: Span, dialect: Dialect, cut: Option<&[Token]>) -> Op
         return None;
     }
     Some(out)
-}
-
-/// A `'...'` token that ends at its closing quote (a doubled quote stands for
-/// itself).
-fn closed_string(b: &[u8]) -> bool {
-    let mut i = 1;
-    while i < b.len() {
-        if b[i] == b'\'' {
-            if i + 1 == b.len() {
-                return true;
-            }
-            if b[i + 1] != b'\'' {
-                return false;
-            }
-            i += 2;
-        } else {
-            i += 1;
-        }
-    }
-    false
 }
 
 /// Deepest nesting of queries and parentheses read (sqlparser's own limit is
