@@ -688,6 +688,18 @@ fn split_position(msg: &str, text: &str, base: usize) -> (String, Option<usize>)
     (msg.to_string(), None)
 }
 
+/// A small deterministic random source for the generated-statement tests of the
+/// token readers (`plain`, `view`): xorshift64 from `seed`, giving `0..n`.
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -445,13 +445,7 @@ mod tests {
             "0x1F",
             "1_000",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = crate::parse::test_rng(0x2545_f491_4f6c_dd1du64);
         let templates: &[&[&str]] = &[
             &[
                 "INSERT", "INTO", "N", "(", "C", ",", "C", ")", "VALUES", "(", "V", ",", "V", ")",

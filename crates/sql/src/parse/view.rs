@@ -1486,13 +1486,7 @@ mod tests {
         assert!(read * 2 >= views.len(), "{read} of {}", views.len());
         // Variants: a token dropped, doubled, swapped with the next, or replaced
         // by or preceded with one of `PARTS`.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = crate::parse::test_rng(0x9e37_79b9_7f4a_7c15u64);
         let rounds: usize = std::env::var("CANARY_LINT_VIEW_ROUNDS")
             .ok()
             .and_then(|n| n.parse().ok())
