@@ -17,6 +17,7 @@ use sqlparser::ast::{
     DataType, Expr, GeneratedExpressionMode, Ident, ObjectName, ObjectType, Query,
     RenameTableNameKind, SelectItem, SetExpr, Statement,
 };
+use std::sync::Arc;
 
 /// A named object or column: its comparison key (see [`crate::names`]) and the
 /// name as written.
@@ -980,9 +981,9 @@ pub(crate) fn read_column<'a>(
     use crate::definition::{Column, Constraint, ConstraintKind as K, Generated};
     let key = ident_key(name);
     let mut column = Column {
-        name: name.value.clone(),
-        key: key.clone(),
-        data_type: data_type.clone(),
+        name: name.value.as_str().into(),
+        key: key.as_str().into(),
+        data_type: Arc::new(data_type.clone()),
         nullable: true,
         default: None,
         generated: None,
@@ -1000,7 +1001,7 @@ pub(crate) fn read_column<'a>(
         column.nullable = false;
         spec.fills_rows = true;
         if dialect == Dialect::Mysql {
-            column.data_type = DataType::BigIntUnsigned(None);
+            column.data_type = Arc::new(DataType::BigIntUnsigned(None));
             constraints.push(constraint(None, K::Unique, vec![key.clone()]));
         }
     }
@@ -1009,7 +1010,7 @@ pub(crate) fn read_column<'a>(
         match opt {
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
-            ColumnOption::Default(e) => column.default = Some(e.to_string()),
+            ColumnOption::Default(e) => column.default = Some(e.to_string().into()),
             ColumnOption::PrimaryKey(pk) => {
                 spec.primary_key = true;
                 constraints.push(constraint(
@@ -1088,7 +1089,7 @@ pub(crate) fn read_column<'a>(
     spec.generated = column.generated.is_some();
     spec.has_default = column.default.is_some();
     spec.volatile_default = column.default.as_deref().is_some_and(is_volatile_default);
-    spec.default = column.default.clone();
+    spec.default = column.default.as_deref().map(str::to_string);
     spec.definition = Some(Box::new(ColumnDefinition {
         column,
         constraints,

@@ -3,6 +3,7 @@
 //! model (`model/`) stores them, so both read one vocabulary.
 
 use sqlparser::ast::DataType;
+use std::sync::Arc;
 
 /// How a column's value is produced when the writer does not give one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,13 +19,15 @@ pub enum Generated {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     /// The name as written in the latest statement that named it.
-    pub name: String,
+    pub name: Box<str>,
     /// The comparison key of the name (`names::ident_key`).
-    pub key: String,
-    pub data_type: DataType,
+    pub key: Box<str>,
+    /// Shared: the schema model keeps one value per distinct type (see
+    /// `Schema::share_type`), since a table of thousands of columns has a few types.
+    pub data_type: Arc<DataType>,
     pub nullable: bool,
     /// The default expression as SQL text.
-    pub default: Option<String>,
+    pub default: Option<Box<str>>,
     pub generated: Option<Generated>,
 }
 

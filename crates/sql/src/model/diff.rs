@@ -603,7 +603,7 @@ fn diff_constraints(
         .filter_map(|c| {
             origins
                 .column_origin(&new.key, &c.key)
-                .map(|(o, _)| (o, c.key.clone()))
+                .map(|(o, _)| (o, c.key.to_string()))
         })
         .collect();
     let map_old = |k: &str| renamed.get(k).cloned().unwrap_or_else(|| k.to_string());

@@ -142,8 +142,8 @@ impl Table {
         let columns = &self.columns;
         self.positions
             .0
-            .find(position_hash(key), |&i| columns[i].key == key)
-            .copied()
+            .find(position_hash(key), |&i| *columns[at(i)].key == *key)
+            .map(|&i| at(i))
     }
 
     /// Follows a column's key change in the position index: the column now keyed
@@ -154,7 +154,7 @@ impl Table {
         let Ok(entry) = self
             .positions
             .0
-            .find_entry(position_hash(old), |&i| columns[i].key == new)
+            .find_entry(position_hash(old), |&i| *columns[at(i)].key == *new)
         else {
             return;
         };
@@ -162,13 +162,13 @@ impl Table {
         if let Ok(other) = self
             .positions
             .0
-            .find_entry(position_hash(new), |&j| columns[j].key == new)
+            .find_entry(position_hash(new), |&j| *columns[at(j)].key == *new)
         {
             other.remove();
         }
-        self.positions
-            .0
-            .insert_unique(position_hash(new), i, |&j| position_hash(&columns[j].key));
+        self.positions.0.insert_unique(position_hash(new), i, |&j| {
+            position_hash(&columns[at(j)].key)
+        });
     }
 
     /// Takes the columns from `from` on out of the position index, before they move
@@ -179,7 +179,7 @@ impl Table {
             if let Ok(entry) = self
                 .positions
                 .0
-                .find_entry(position_hash(&c.key), |&j| j == i)
+                .find_entry(position_hash(&c.key), |&j| at(j) == i)
             {
                 entry.remove();
             }
@@ -193,8 +193,8 @@ impl Table {
         for (i, c) in columns.iter().enumerate().skip(from) {
             self.positions
                 .0
-                .insert_unique(position_hash(&c.key), i, |&j| {
-                    position_hash(&columns[j].key)
+                .insert_unique(position_hash(&c.key), slot(i), |&j| {
+                    position_hash(&columns[at(j)].key)
                 });
         }
     }
@@ -204,9 +204,20 @@ impl Table {
 /// position in the table's `columns`, hashed and compared by that column's key (Fx
 /// hashing: the rules and the replay look columns up by key many times per release,
 /// and SipHash was most of that). A table that adds hundreds of thousands of columns
-/// keeps 8 bytes a column here instead of a second `String` and its text.
+/// keeps 4 bytes a column here instead of a second `String` and its text.
 #[derive(Debug, Clone, Default)]
-struct Positions(hashbrown::HashTable<usize>);
+struct Positions(hashbrown::HashTable<u32>);
+
+/// A position as [`Positions`] keeps it. A table cannot reach 2^32 columns: the
+/// largest input read is 256 MiB, and a column takes more than a byte of it.
+fn slot(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// A position [`Positions`] keeps, as an index into the columns.
+fn at(i: u32) -> usize {
+    i as usize
+}
 
 /// The index follows the columns, which the table compares itself.
 impl PartialEq for Positions {
@@ -522,11 +533,48 @@ pub struct Schema {
     referrers: BTreeMap<String, BTreeSet<String>>,
     /// The dialect of the latest applied statement (for type comparison in [`diff`]).
     dialect: crate::Dialect,
+    /// One value of each column type met (see [`Schema::share_type`]).
+    types: SharedTypes,
 }
+
+/// The column types met last, each kept once: a release of thousands of `ADD
+/// COLUMN`s has a handful of types, and a type is 56 bytes (a column record with its
+/// own copy was 136 bytes; sharing makes it 64). At most [`SHARED_TYPES`] are kept,
+/// found by comparison: hashing a type would build sqlparser's hashing of whole
+/// expressions into the binary (1.2 MB more code, and more of it mapped at start).
+#[derive(Debug, Clone, Default)]
+struct SharedTypes {
+    kept: Vec<Arc<DataType>>,
+    /// Where the next type not kept goes once [`SHARED_TYPES`] are.
+    next: usize,
+}
+
+/// How many distinct column types [`SharedTypes`] keeps.
+const SHARED_TYPES: usize = 32;
 
 impl Schema {
     pub fn new() -> Schema {
         Schema::default()
+    }
+
+    /// `column` with its type shared with the columns of the same type met before.
+    fn share_type(&mut self, mut column: Column) -> Column {
+        column.data_type = self.shared(&column.data_type);
+        column
+    }
+
+    fn shared(&mut self, data_type: &Arc<DataType>) -> Arc<DataType> {
+        let types = &mut self.types;
+        if let Some(kept) = types.kept.iter().find(|t| ***t == **data_type) {
+            return Arc::clone(kept);
+        }
+        if types.kept.len() < SHARED_TYPES {
+            types.kept.push(Arc::clone(data_type));
+        } else {
+            types.kept[types.next] = Arc::clone(data_type);
+            types.next = (types.next + 1) % SHARED_TYPES;
+        }
+        Arc::clone(data_type)
     }
 
     /// The dialect of the latest applied statement (Postgres before any).
@@ -590,7 +638,7 @@ impl Schema {
 
     /// The enum type of a column whose type names a known enum type.
     pub fn column_enum(&self, table: &str, column: &str) -> Option<&EnumType> {
-        match &self.column(table, column)?.data_type {
+        match &*self.column(table, column)?.data_type {
             DataType::Custom(name, _) => self
                 .enums
                 .get(&crate::names::object_key(name, self.dialect)),

@@ -20,6 +20,7 @@ use crate::changes::{
 use crate::names::object_key;
 use crate::Dialect;
 use sqlparser::ast::{DataType, ObjectName, ObjectNamePart, Statement};
+use std::sync::Arc;
 
 /// What [`Schema::apply`] made of one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -616,6 +617,12 @@ impl Schema {
         else {
             return Ok(());
         };
+        let new_type = match kind {
+            K::ChangeType {
+                data_type: Some(t), ..
+            } => Some(self.shared(&Arc::new(t.clone()))),
+            _ => None,
+        };
         let t = self.table_mut(table)?;
         let known = t.columns_known;
         let Some(col) = t.column_mut(&column.key) else {
@@ -628,11 +635,13 @@ impl Schema {
         match kind {
             K::SetNotNull { .. } => col.nullable = false,
             K::DropNotNull { .. } => col.nullable = true,
-            K::SetDefault { value, .. } => col.default = value.clone(),
+            K::SetDefault { value, .. } => col.default = value.as_deref().map(Box::from),
             K::DropDefault { .. } => col.default = None,
-            K::ChangeType {
-                data_type: Some(t), ..
-            } => col.data_type = t.clone(),
+            K::ChangeType { .. } => {
+                if let Some(t) = new_type {
+                    col.data_type = t;
+                }
+            }
             K::AddIdentity { .. } => {
                 col.generated = Some(Generated::Identity);
                 col.nullable = false;
@@ -780,7 +789,7 @@ impl Schema {
         }
         for (_, spec) in columns {
             if let Some(d) = &spec.definition {
-                table.insert_column(d.column.clone(), None);
+                table.insert_column(self.share_type(d.column.clone()), None);
                 table.constraints.extend(d.constraints.iter().cloned());
             }
         }
@@ -799,7 +808,7 @@ impl Schema {
     fn source_type(&self, source: &ColumnSource, depends_on: &[String]) -> Option<DataType> {
         let of = |relation: &str, column: &str| -> Option<DataType> {
             if let Some(t) = self.tables.get(relation) {
-                return t.column(column).map(|c| c.data_type.clone());
+                return t.column(column).map(|c| (*c.data_type).clone());
             }
             let v = self.views.get(relation)?;
             let i = v.columns.as_ref()?.iter().position(|c| c == column)?;
@@ -1045,6 +1054,7 @@ impl Schema {
     /// `ADD COLUMN` on the known table `key`.
     fn add_column(&mut self, key: &str, def: &ColumnDefinition) -> Result<(), Unfollowed> {
         let dialect = self.dialect;
+        let column = self.share_type(def.column.clone());
         let table = self.table_mut(key)?;
         if table.has_column(&def.column.key) {
             if def.if_not_exists {
@@ -1053,7 +1063,7 @@ impl Schema {
             return Err(format!("column `{}` already exists", def.column.name).into());
         }
         let at = position(table, def.position.as_ref());
-        table.insert_column(def.column.clone(), at);
+        table.insert_column(column, at);
         table.constraints.extend(def.constraints.iter().cloned());
         apply_primary_key_nullability(table, dialect);
         self.note_references(key);
@@ -1064,7 +1074,7 @@ impl Schema {
     /// not restated are lost, as in MySQL).
     fn redefine_column(&mut self, key: &str, def: &ColumnDefinition) -> Result<(), Unfollowed> {
         let dialect = self.dialect;
-        let column = def.column.clone();
+        let column = self.share_type(def.column.clone());
         let table = self.table_mut(key)?;
         let Some(old_at) = table.position(&column.key) else {
             return if table.columns_known {
@@ -1096,8 +1106,8 @@ impl Schema {
                 Ok(())
             };
         };
-        column.name = new.display.clone();
-        column.key = new_key.clone();
+        column.name = new.display.as_str().into();
+        column.key = new_key.as_str().into();
         table.rekey(&old_key, &new_key);
         let swap = |cols: &mut [String]| {
             for c in cols.iter_mut() {
@@ -1348,9 +1358,9 @@ impl Schema {
             // Columns of the type now name it by its new name.
             for t in self.tables.values_mut() {
                 for c in &mut t.columns {
-                    if let DataType::Custom(n, m) = &c.data_type {
+                    if let DataType::Custom(n, m) = &*c.data_type {
                         if object_key(n, dialect) == key {
-                            c.data_type = DataType::Custom(new_name.clone(), m.clone());
+                            c.data_type = Arc::new(DataType::Custom(new_name.clone(), m.clone()));
                         }
                     }
                 }

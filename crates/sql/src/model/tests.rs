@@ -31,7 +31,7 @@ fn col<'a>(s: &'a Schema, t: &str, c: &str) -> &'a Column {
 }
 
 fn names(t: &Table) -> Vec<&str> {
-    t.columns().iter().map(|c| c.name.as_str()).collect()
+    t.columns().iter().map(|c| &*c.name).collect()
 }
 
 // ----- Postgres -----------------------------------------------------------------------------
@@ -594,7 +594,7 @@ fn mysql_recreated_table_keeps_its_new_inline_indexes_only() {
 fn mysql_unquoted_names_fold() {
     let s = replay(Dialect::Mysql, "CREATE TABLE Users (Id INT);");
     assert!(s.has_table("users"));
-    assert_eq!(col(&s, "users", "id").name, "Id");
+    assert_eq!(&*col(&s, "users", "id").name, "Id");
 }
 
 // ----- SQLite -------------------------------------------------------------------------------
@@ -696,7 +696,7 @@ fn mssql_identity_and_sp_rename() {
 
 fn ty(dialect: Dialect, t: &str) -> sqlparser::ast::DataType {
     let s = replay(dialect, &format!("CREATE TABLE x (c {t});"));
-    col(&s, "x", "c").data_type.clone()
+    (*col(&s, "x", "c").data_type).clone()
 }
 
 fn tc(dialect: Dialect, a: &str, b: &str) -> TypeChange {
@@ -1187,4 +1187,27 @@ fn mysql_drop_index_foreign_and_primary_key_from_change_values() {
     assert!(s.table("b").unwrap().constraints.is_empty());
     let idx: Vec<&str> = s.indexes_on("b").map(|i| &*i.name).collect();
     assert_eq!(idx, vec!["b_code_a"]);
+}
+
+// ----- memory ------------------------------------------------------------------------------
+
+#[test]
+fn a_column_record_is_64_bytes() {
+    assert_eq!(std::mem::size_of::<Column>(), 64);
+}
+
+#[test]
+fn columns_of_one_type_share_its_value() {
+    let s = replay(
+        Dialect::Postgres,
+        "CREATE TABLE t (a int, b text);
+         ALTER TABLE t ADD COLUMN c int;
+         ALTER TABLE t ADD COLUMN d varchar(10);
+         ALTER TABLE t ALTER COLUMN d TYPE text;",
+    );
+    let ty = |c: &str| &col(&s, "t", c).data_type;
+    assert!(Arc::ptr_eq(ty("a"), ty("c")));
+    assert!(Arc::ptr_eq(ty("b"), ty("d")));
+    assert!(!Arc::ptr_eq(ty("a"), ty("b")));
+    assert_eq!(ty("d").to_string(), "TEXT");
 }

@@ -98,7 +98,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             let origin = cx.column_origin(&b.key, &col.key);
             let readded = match b.column(origin) {
                 Some(old) => match cx.readded(&b.key, &col.key) {
-                    Some(at) if origin == col.key && old.can_be_omitted() => Some(at),
+                    Some(at) if *origin == *col.key && old.can_be_omitted() => Some(at),
                     _ => continue,
                 },
                 None => None,
@@ -108,7 +108,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             if cx.running.fills_on_insert(&a.key, &col.key) {
                 continue;
             }
-            let obj = ObjKey::Column(b.key.clone(), col.key.clone());
+            let obj = ObjKey::Column(b.key.clone(), col.key.to_string());
             let Some(last) = cx.last(&obj, &[]).or_else(|| cx.table_site(&b.key)) else {
                 continue;
             };

@@ -292,7 +292,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if matches!(
-                (&col.data_type, &now.data_type),
+                (&*col.data_type, &*now.data_type),
                 (
                     sqlparser::ast::DataType::Enum(..),
                     sqlparser::ast::DataType::Enum(..)

@@ -72,7 +72,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 || cx.confirmed("rename-column", &subject)
                 || cx
                     .last(
-                        &crate::delta::ObjKey::Column(b.key.clone(), col.key.clone()),
+                        &crate::delta::ObjKey::Column(b.key.clone(), col.key.to_string()),
                         &[Act::Drop, Act::RenameAway],
                     )
                     .is_some()
@@ -99,7 +99,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                         col.name, a.name
                     ),
                 )
-                .subject(b.key.clone(), Some(col.key.clone())),
+                .subject(b.key.clone(), Some(col.key.to_string())),
             );
         }
     }

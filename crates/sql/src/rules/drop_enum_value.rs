@@ -95,7 +95,8 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(now) = now else {
                 continue;
             };
-            let (DataType::Enum(old, _), DataType::Enum(new, _)) = (&col.data_type, &now.data_type)
+            let (DataType::Enum(old, _), DataType::Enum(new, _)) =
+                (&*col.data_type, &*now.data_type)
             else {
                 continue;
             };

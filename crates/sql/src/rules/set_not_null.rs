@@ -123,7 +123,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 cx.column_origin(&b.key, cx.column_origin(&a.key, &col.key))
             };
-            if origin == col.key || col.nullable {
+            if *origin == *col.key || col.nullable {
                 continue;
             }
             let Some(old) = b.column(origin) else {
@@ -133,7 +133,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let at = [&b.key, &a.key].into_iter().find_map(|t| {
-                let obj = ObjKey::Column(t.clone(), col.key.clone());
+                let obj = ObjKey::Column(t.clone(), col.key.to_string());
                 cx.last(&obj, &[Act::Alter, Act::ChangeType])
             });
             let Some(at) = at else {
@@ -142,7 +142,7 @@ pub(crate) fn judge(cx: &ReleaseCx<'_>, out: &mut Vec<Diagnostic>) {
             // Stable's name for the column: with its table's old name too when
             // the release renamed the table.
             let stable_name = if a.key == b.key {
-                old.name.clone()
+                old.name.to_string()
             } else {
                 format!("{}.{}", b.name, old.name)
             };
