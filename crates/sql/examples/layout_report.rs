@@ -72,7 +72,7 @@ fn main() {
                 let sf = SourceFile::new(m.path.display().to_string(), text);
                 let pf = parse_file_all(&sf, m.layout, d.dialect.unwrap_or_default());
                 stmts += pf.statements.len();
-                parsed += pf.statements.iter().filter(|s| s.ast.is_some()).count();
+                parsed += pf.statements.iter().filter(|s| s.ast().is_some()).count();
             }
         }
         let layouts: Vec<String> = layouts.into_iter().collect();

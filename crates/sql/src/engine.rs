@@ -462,7 +462,7 @@ impl Walk {
             let changes_schema = ast.is_some_and(may_change_schema) || read.is_some();
             // A routine or PRAGMA the parser rejects is valid SQL that changes no
             // schema by itself (DDL in routine bodies is read by the body scan).
-            let skipped = s.skipped
+            let skipped = s.is_skipped()
                 || (ast.is_none() && crate::parse::is_routine_or_pragma(text, s.span, pf.dialect));
             let rejected = ast.is_none() && read.is_none() && !skipped;
             // DDL inside `DO` blocks and routine bodies, found by the token scan.

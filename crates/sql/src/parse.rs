@@ -34,29 +34,40 @@ pub struct ParseError {
 pub struct ParsedStatement {
     /// The statement's bytes in the file (without the terminating `;`).
     pub span: Span,
-    /// The parsed statement, `None` when the parser rejected it (see `error`), when
-    /// the statement is skipped, or when its tree was not kept
-    /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
-    pub ast: Option<Box<Statement>>,
-    /// What the parser said of a statement it rejected, or the change value of a
-    /// `CREATE VIEW` read from its tokens (see `parse/view.rs`; `ast` is then
-    /// `None`, and the statement is neither rejected nor skipped): both rare, so one
-    /// boxed slot holds either (a file holds one record per statement: 40 bytes, not
-    /// 48 with a slot each). Read through [`ParsedStatement::error`] and
-    /// [`ParsedStatement::read`].
-    aside: Option<Box<Aside>>,
+    /// What became of it: read through [`ParsedStatement::ast`],
+    /// [`ParsedStatement::is_skipped`], [`ParsedStatement::is_deferred`],
+    /// [`ParsedStatement::error`] and [`ParsedStatement::read`]. The cases exclude
+    /// each other, so one tagged pointer holds them: a file holds one record per
+    /// statement, 32 bytes (48 with a field for each).
+    slot: Slot,
+}
+
+/// What a [`ParsedStatement`] holds besides its place.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// Parsed without error, its tree not kept (see [`ParsedStatement::is_deferred`]).
+    Deferred,
     /// Not given to the parser: a data statement (`INSERT`, `SELECT`, `COPY`,
     /// `UPDATE` ...) or a routine (`CREATE FUNCTION/PROCEDURE/TRIGGER`) whose AST
     /// no rule and not the schema model needs. `UPDATE`/`DELETE` are still
     /// token-scanned by the data rules. [`parse_file_all`] parses everything.
-    pub skipped: bool,
+    Skipped,
+    /// The parsed statement.
+    Tree(Box<Statement>),
+    /// What the parser said of a statement it rejected.
+    Error(Box<ParseError>),
+    /// The change value of a `CREATE VIEW` read from its tokens (see `parse/view.rs`).
+    Read(Box<crate::changes::ChangeKind>),
 }
 
-/// The rare part of a [`ParsedStatement`].
-#[derive(Debug, Clone)]
-enum Aside {
-    Error(ParseError),
-    Read(crate::changes::ChangeKind),
+impl ParsedStatement {
+    fn new(span: Span, slot: Slot) -> Self {
+        ParsedStatement { span, slot }
+    }
+
+    fn rejected(span: Span, error: ParseError) -> Self {
+        ParsedStatement::new(span, Slot::Error(Box::new(error)))
+    }
 }
 
 /// First words of statements [`parse_file`] leaves to the token scan. They change
@@ -170,7 +181,7 @@ pub struct ParsedFile {
 /// Splits and parses the forward part of `file`. Pure and `Send`: files can be
 /// parsed in parallel.
 ///
-/// Data statements (see [`ParsedStatement::skipped`]) are not parsed.
+/// Data statements (see [`ParsedStatement::is_skipped`]) are not parsed.
 pub fn parse_file(file: &SourceFile, layout: Layout, dialect: Dialect) -> ParsedFile {
     parse_impl(file, layout, dialect, false)
 }
@@ -184,7 +195,7 @@ pub fn parse_file_all(file: &SourceFile, layout: Layout, dialect: Dialect) -> Pa
 /// As [`parse_file_all`] (every statement goes through the parser, so each one it
 /// rejects is reported), but a syntax tree that neither the release engine nor the
 /// schema model reads is dropped as soon as it is made: its statement is kept as
-/// [`ParsedStatement::skipped`], as if it had not been parsed. A `Statement` is
+/// [`ParsedStatement::is_skipped`], as if it had not been parsed. A `Statement` is
 /// about 3.5 KB before its children, so keeping the tree of every `INSERT ..
 /// VALUES` of a seed-heavy migration took about 150 times the file's size.
 ///
@@ -239,15 +250,13 @@ fn parse_filtered(
     let defer = text.len() > KEEP_TREES_UP_TO;
     let mut statements = Vec::new();
     if let Some((at, message)) = prepared.as_ref().and_then(|p| p.error.clone()) {
-        statements.push(ParsedStatement {
-            span: Span::new(at, at),
-            ast: None,
-            aside: Some(Box::new(Aside::Error(ParseError {
+        statements.push(ParsedStatement::rejected(
+            Span::new(at, at),
+            ParseError {
                 message,
                 offset: Some(at),
-            }))),
-            skipped: false,
-        });
+            },
+        ));
     }
     for range in forward_ranges(layout, text) {
         // The splitter's tokens are kept for the parser unless the file is large
@@ -272,23 +281,13 @@ fn parse_filtered(
                 || (lean && plain::is_plain_data(text, raw.span, dialect, tokens))
                 || (lean && view::is_plain_update(text, raw.span, dialect, tokens))
             {
-                statements.push(ParsedStatement {
-                    span: raw.span,
-                    ast: None,
-                    aside: None,
-                    skipped: true,
-                });
+                statements.push(ParsedStatement::new(raw.span, Slot::Skipped));
                 continue;
             }
             // A view read from its tokens (see `view`): the parser is not needed.
             if by_tokens && raw.span.len() < 2 * guard::MAX_OPERATOR_CHAIN {
                 if let Some(kind) = view::read(text, raw.span, dialect, tokens) {
-                    statements.push(ParsedStatement {
-                        span: raw.span,
-                        ast: None,
-                        aside: Some(Box::new(Aside::Read(kind))),
-                        skipped: false,
-                    });
+                    statements.push(ParsedStatement::new(raw.span, Slot::Read(Box::new(kind))));
                     continue;
                 }
             }
@@ -327,12 +326,7 @@ fn parse_one(
 ) {
     let sql = &text[raw.span.start..raw.span.end];
     if let Some(error) = guard::too_long_chain(text, raw.span, ours) {
-        out.push(ParsedStatement {
-            span: raw.span,
-            ast: None,
-            aside: Some(Box::new(Aside::Error(error))),
-            skipped: false,
-        });
+        out.push(ParsedStatement::rejected(raw.span, error));
         return;
     }
     let result = parse_sql_from(sql, cut.map(|c| (c, raw.span.start)), ours, dialect);
@@ -340,41 +334,21 @@ fn parse_one(
         // One statement whose tree is dropped: dropped where it lies (a
         // `Statement` is kilobytes; moving it out of the vector cost a copy).
         Ok(stmts) if lean && stmts.len() == 1 && tree_unused(&stmts[0], text, raw.span, ours) => {
-            out.push(ParsedStatement {
-                span: raw.span,
-                ast: None,
-                aside: None,
-                skipped: true,
-            });
+            out.push(ParsedStatement::new(raw.span, Slot::Skipped));
         }
         Ok(stmts) if !stmts.is_empty() => {
             let one = stmts.len() == 1;
             for ast in stmts {
                 if lean && defer && one && !tree_unused(&ast, text, raw.span, ours) {
                     // Parsed again when the engine reaches it (see `ParsedStatement::tree`).
-                    out.push(ParsedStatement {
-                        span: raw.span,
-                        ast: None,
-                        aside: None,
-                        skipped: false,
-                    });
+                    out.push(ParsedStatement::new(raw.span, Slot::Deferred));
                     continue;
                 }
                 if lean && tree_unused(&ast, text, raw.span, ours) {
-                    out.push(ParsedStatement {
-                        span: raw.span,
-                        ast: None,
-                        aside: None,
-                        skipped: true,
-                    });
+                    out.push(ParsedStatement::new(raw.span, Slot::Skipped));
                     continue;
                 }
-                out.push(ParsedStatement {
-                    span: raw.span,
-                    ast: Some(Box::new(ast)),
-                    aside: None,
-                    skipped: false,
-                });
+                out.push(ParsedStatement::new(raw.span, Slot::Tree(Box::new(ast))));
             }
         }
         Ok(_) => {}
@@ -390,12 +364,10 @@ fn parse_one(
             // No position (or 0:0) means the parser ran out of input: point at the end.
             let offset = offset.or(Some(raw.span.end));
             let (message, offset) = guard::fail_safe_error(text, raw.span, ours, message, offset);
-            out.push(ParsedStatement {
-                span: raw.span,
-                ast: None,
-                aside: Some(Box::new(Aside::Error(ParseError { message, offset }))),
-                skipped: false,
-            });
+            out.push(ParsedStatement::rejected(
+                raw.span,
+                ParseError { message, offset },
+            ));
         }
     }
 }
@@ -445,18 +417,35 @@ fn parse_sql_from(
 const KEEP_TREES_UP_TO: usize = 256 * 1024;
 
 impl ParsedStatement {
+    /// The parsed statement, `None` when the parser rejected it (see
+    /// [`ParsedStatement::error`]), when the statement is skipped, when it was read
+    /// from its tokens, or when its tree was not kept
+    /// ([`ParsedStatement::is_deferred`]: [`ParsedStatement::tree`] parses it again).
+    pub fn ast(&self) -> Option<&Statement> {
+        match &self.slot {
+            Slot::Tree(ast) => Some(ast),
+            _ => None,
+        }
+    }
+
+    /// Not given to the parser (a data statement or a routine, see `Slot::Skipped`),
+    /// or parsed only to drop its tree.
+    pub fn is_skipped(&self) -> bool {
+        matches!(self.slot, Slot::Skipped)
+    }
+
     /// What the parser said, when it rejected the statement.
     pub fn error(&self) -> Option<&ParseError> {
-        match self.aside.as_deref() {
-            Some(Aside::Error(e)) => Some(e),
+        match &self.slot {
+            Slot::Error(e) => Some(e),
             _ => None,
         }
     }
 
     /// The change value of a `CREATE VIEW` read from its tokens instead of parsed.
     pub fn read(&self) -> Option<&crate::changes::ChangeKind> {
-        match self.aside.as_deref() {
-            Some(Aside::Read(kind)) => Some(kind),
+        match &self.slot {
+            Slot::Read(kind) => Some(kind),
             _ => None,
         }
     }
@@ -464,7 +453,7 @@ impl ParsedStatement {
     /// Parsed without error and its tree not kept (in a file larger than
     /// `KEEP_TREES_UP_TO`): [`ParsedStatement::tree`] parses it again.
     pub fn is_deferred(&self) -> bool {
-        self.ast.is_none() && self.aside.is_none() && !self.skipped
+        matches!(self.slot, Slot::Deferred)
     }
 
     /// The statement's syntax tree: the one kept, or for a deferred statement the
@@ -474,8 +463,8 @@ impl ParsedStatement {
         text: &str,
         dialect: Dialect,
     ) -> Option<std::borrow::Cow<'a, Statement>> {
-        if let Some(ast) = &self.ast {
-            return Some(std::borrow::Cow::Borrowed(&**ast));
+        if let Some(ast) = self.ast() {
+            return Some(std::borrow::Cow::Borrowed(ast));
         }
         if !self.is_deferred() {
             return None;
@@ -717,8 +706,8 @@ mod tests {
         let p = parse_file(&f, Layout::Plain, Dialect::Postgres);
         assert_eq!(p.statements.len(), 2);
         let st = &p.statements[1];
-        let Some(Statement::AlterTable(at)) = st.ast.as_deref() else {
-            panic!("{:?}", st.ast)
+        let Some(Statement::AlterTable(at)) = st.ast() else {
+            panic!("{:?}", st.ast())
         };
         let AlterTableOperation::DropColumn { column_names, .. } = &at.operations[0] else {
             panic!()
@@ -730,8 +719,8 @@ mod tests {
     /// A large migration keeps one record per statement for the whole run.
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_statement_record_is_40_bytes() {
-        assert_eq!(std::mem::size_of::<ParsedStatement>(), 40);
+    fn a_statement_record_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<ParsedStatement>(), 32);
     }
 
     #[test]
@@ -756,7 +745,7 @@ mod tests {
         let p = parse_file(&f, Layout::Goose, Dialect::Postgres);
         assert_eq!(p.statements.len(), 1);
         assert!(matches!(
-            p.statements[0].ast.as_deref(),
+            p.statements[0].ast(),
             Some(Statement::CreateTable(_))
         ));
     }
@@ -783,7 +772,7 @@ ALTER TABLE users DROP COLUMN email;
     fn kinds(pf: &ParsedFile) -> Vec<(bool, bool, bool)> {
         pf.statements
             .iter()
-            .map(|s| (s.ast.is_some(), s.error().is_some(), s.skipped))
+            .map(|s| (s.ast().is_some(), s.error().is_some(), s.is_skipped()))
             .collect()
     }
 

@@ -140,7 +140,7 @@ fn layouts_are_detected_ordered_and_exclude_rollbacks() {
                     "{name}: rollback part linted: {sql}"
                 );
                 assert!(
-                    s.ast.is_some() || s.skipped,
+                    s.ast().is_some() || s.is_skipped(),
                     "{name}: {sql} did not parse: {:?}",
                     s.error()
                 );
@@ -223,7 +223,7 @@ fn liquibase_formats_are_discovered_in_include_order() {
                     "{name}: rollback linted: {sql}"
                 );
                 assert!(
-                    s.ast.is_some() || s.skipped,
+                    s.ast().is_some() || s.is_skipped(),
                     "{name}: {sql}: {:?}",
                     s.error()
                 );

@@ -1,7 +1,7 @@
 //! DDL inside `DO` blocks and function / procedure bodies.
 //!
 //! The parser is never given these bodies (they are code, see
-//! [`crate::parse::ParsedStatement::skipped`]), yet a `DO $$ ... $$` block is a
+//! [`crate::parse::ParsedStatement::is_skipped`]), yet a `DO $$ ... $$` block is a
 //! common way to rename or drop conditionally in a migration. The token scan
 //! reads each dollar-quoted body, statement by statement, and reports the
 //! `ALTER`, `DROP` and `RENAME` statements it finds there; the changes are
