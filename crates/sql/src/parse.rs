@@ -266,9 +266,6 @@ fn parse_filtered(
         } else {
             (split(text, range, dialect), Vec::new())
         };
-        // One record per statement, allocated at its size: grown by doubling, a
-        // file of 20,000 statements left a block a third larger than its records.
-        statements.reserve_exact(raws.len());
         let mut from = 0;
         for raw in raws {
             // The tokens that start inside the statement.
