@@ -424,13 +424,17 @@ impl<'a> Reader<'a> {
         self.t.get(i).is_some_and(|t| t.k == K::Word && t.kw == kw)
     }
 
-    fn eat_word(&mut self, kw: Keyword) -> bool {
-        if self.at_word(kw) {
+    /// Steps past the current token when `hit` says it is the one looked for.
+    fn step_if(&mut self, hit: bool) -> bool {
+        if hit {
             self.i += 1;
-            true
-        } else {
-            false
         }
+        hit
+    }
+
+    fn eat_word(&mut self, kw: Keyword) -> bool {
+        let hit = self.at_word(kw);
+        self.step_if(hit)
     }
 
     fn expect_word(&mut self, kw: Keyword) -> Option<()> {
@@ -442,12 +446,8 @@ impl<'a> Reader<'a> {
     }
 
     fn eat_p(&mut self, c: u8) -> bool {
-        if self.at_p(c) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
+        let hit = self.at_p(c);
+        self.step_if(hit)
     }
 
     fn expect_p(&mut self, c: u8) -> Option<()> {
